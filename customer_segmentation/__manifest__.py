@@ -1,0 +1,21 @@
+{
+    "name": "Customer Segmentation",
+    "version": "18.0.1.0.0",
+    "summary": "Customer tiers, RFM segments, value and cross-sell from your sales data",
+    "category": "Sales/Sales",
+    "website": "https://github.com/segeval/odoo-supplier-customer-analytics",
+    "author": "Segeval",
+    "license": "LGPL-3",
+    "application": True,
+    "depends": ["sale_management", "account", "mail"],
+    "external_dependencies": {"python": ["numpy"]},
+    "data": [
+        "security/customer_segmentation_groups.xml",
+        "security/customer_segmentation_security.xml",
+        "security/ir.model.access.csv",
+        "data/customer_segment_data.xml",
+        "views/customer_segment_scheme_views.xml",
+        "views/customer_segmentation_menus.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,2 @@
+from . import customer_segment_scheme
+from . import customer_segment

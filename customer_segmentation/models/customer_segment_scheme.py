@@ -1,0 +1,60 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib import segments
+
+
+class CustomerSegmentScheme(models.Model):
+    _name = "customer.segment.scheme"
+    _description = "RFM Segment Rule Table"
+    _inherit = ["mail.thread"]
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, default=lambda self: _("RFM segments"))
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    segment_ids = fields.One2many("customer.segment", "scheme_id", string="Segments", copy=True)
+
+    _sql_constraints = [
+        ("company_uniq", "unique(company_id)", "A company has one segment rule table."),
+    ]
+
+    @api.constrains("segment_ids")
+    def _check_coverage(self):
+        for scheme in self:
+            if not scheme.segment_ids:
+                raise ValidationError(_("The segment rule table cannot be empty."))
+            uncovered, duplicated = segments.coverage_problems(
+                scheme.segment_ids.mapped(lambda s: (s.r_min, s.r_max, s.f_min, s.f_max))
+            )
+            problems = []
+            if uncovered:
+                problems.append(_("not covered by any segment: %s", _format_cells(uncovered)))
+            if duplicated:
+                problems.append(_("covered by more than one segment: %s", _format_cells(duplicated)))
+            if problems:
+                raise ValidationError(
+                    _(
+                        "Every (R, F) cell must belong to exactly one segment. Cells %s.",
+                        "; ".join(problems),
+                    )
+                )
+
+    # Segments written through the table are checked together, once, by _check_coverage.
+    @api.model_create_multi
+    def create(self, vals_list):
+        schemes = super(
+            CustomerSegmentScheme, self.with_context(customer_segmentation_batch=True)
+        ).create(vals_list).with_env(self.env)
+        schemes._check_coverage()  # also when created without segments
+        return schemes
+
+    def write(self, vals):
+        return super(
+            CustomerSegmentScheme, self.with_context(customer_segmentation_batch=True)
+        ).write(vals)
+
+
+def _format_cells(cells):
+    return ", ".join(f"R{r}F{f}" for r, f in cells)

@@ -1,0 +1,21 @@
+{
+    "name": "Supplier Evaluation",
+    "version": "18.0.1.0.0",
+    "summary": "Supplier scorecards, grades, Kraljic classes and alerts from your purchasing data",
+    "category": "Inventory/Purchase",
+    "website": "https://github.com/segeval/odoo-supplier-customer-analytics",
+    "author": "Segeval",
+    "license": "LGPL-3",
+    "application": True,
+    "depends": ["purchase_stock", "mail"],
+    "external_dependencies": {"python": ["numpy"]},
+    "data": [
+        "security/supplier_evaluation_groups.xml",
+        "security/supplier_evaluation_security.xml",
+        "security/ir.model.access.csv",
+        "data/supplier_evaluation_template_data.xml",
+        "views/supplier_evaluation_template_views.xml",
+        "views/supplier_evaluation_menus.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,2 @@
+from . import supplier_evaluation_template
+from . import supplier_evaluation_template_line

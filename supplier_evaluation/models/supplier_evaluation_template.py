@@ -1,0 +1,81 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib import scoring
+
+KRALJIC_CLASSES = [
+    ("strategic", "Strategic"),
+    ("leverage", "Leverage"),
+    ("bottleneck", "Bottleneck"),
+    ("routine", "Routine"),
+]
+
+
+class SupplierEvaluationTemplate(models.Model):
+    _name = "supplier.evaluation.template"
+    _description = "Supplier Evaluation Template"
+    _inherit = ["mail.thread"]
+    _order = "company_id, sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    kraljic_class = fields.Selection(
+        KRALJIC_CLASSES,
+        string="Kraljic Class",
+        required=True,
+        tracking=True,
+        help="Suppliers of this class are scored with this template.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    line_ids = fields.One2many(
+        "supplier.evaluation.template.line", "template_id", string="Criteria", copy=True
+    )
+    total_weight = fields.Float(compute="_compute_total_weight")
+    note = fields.Html(translate=True)
+
+    _sql_constraints = [
+        (
+            "class_company_uniq",
+            "unique(kraljic_class, company_id)",
+            "Each Kraljic class has one evaluation template per company.",
+        ),
+    ]
+
+    @api.depends("line_ids.weight")
+    def _compute_total_weight(self):
+        for template in self:
+            template.total_weight = sum(template.line_ids.mapped("weight"))
+
+    @api.constrains("line_ids")
+    def _check_weights(self):
+        for template in self:
+            weights = template.line_ids.mapped("weight")
+            if not scoring.check_weights(weights):
+                raise ValidationError(
+                    _(
+                        "The weights of template “%(template)s” add up to %(total)s; they must add up to 100.",
+                        template=template.display_name,
+                        total=round(sum(weights), 2),
+                    )
+                )
+            criteria = template.line_ids.mapped("criterion")
+            if len(criteria) != len(set(criteria)):
+                raise ValidationError(
+                    _("Template “%s” lists a criterion twice.", template.display_name)
+                )
+
+    # Lines written through the template are checked together, once, by _check_weights.
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super(
+            SupplierEvaluationTemplate, self.with_context(supplier_evaluation_batch=True)
+        ).create(vals_list).with_env(self.env)
+
+    def write(self, vals):
+        return super(
+            SupplierEvaluationTemplate, self.with_context(supplier_evaluation_batch=True)
+        ).write(vals)
