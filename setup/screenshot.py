@@ -27,6 +27,18 @@ CHROMIUM_FLAGS = [
 ]
 
 
+CLICK_BY_TEXT = """(() => {
+    const text = %s;
+    const items = text.startsWith("css:")
+        ? [...document.querySelectorAll(text.slice(4))]
+        : [...document.querySelectorAll('button, a, span.o-dropdown-item, .dropdown-item, .o_menu_item')]
+            .filter((el) => el.textContent.trim() === text);
+    const item = items.find((el) => el.offsetParent !== null);
+    if (item) { item.click(); }
+    return !!item;
+})()"""
+
+
 class Browser:
     def __init__(self, port=9333):
         self.profile = tempfile.mkdtemp(prefix="segeval-chromium-")
@@ -92,6 +104,8 @@ def main():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--wait-for", default=".o_action_manager .o_view_controller, .o_portal_wrap, main",
                         help="CSS selector that shows the page is drawn")
+    parser.add_argument("--click", action="append", default=[], metavar="TEXT",
+                        help="after each page loads, click the button or menu item showing TEXT, or matching css:SELECTOR (repeatable)")
     parser.add_argument("shots", nargs="+", metavar="PATH=FILE")
     args = parser.parse_args()
 
@@ -108,6 +122,12 @@ def main():
         for shot in args.shots:
             path, _, target = shot.partition("=")
             browser.goto(args.url + path, ready=f"document.querySelector({json.dumps(args.wait_for)})")
+            for text in args.click:
+                browser.evaluate(CLICK_BY_TEXT % json.dumps(text))
+                time.sleep(1.5)
+            # Odoo's "page is out of date" toast appears in a headless profile: close it.
+            browser.evaluate(CLICK_BY_TEXT % json.dumps("css:.o_notification_close"))
+            time.sleep(0.5)
             browser.screenshot(target)
             print(f"saved {target} ({path})")
     finally:
