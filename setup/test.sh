@@ -8,8 +8,14 @@ cd "$REPO_ROOT" || exit 1
 
 say "Level 1/2: repository tests (pure logic and static checks, no Odoo)"
 python3 -m pip install -q numpy pytest >/dev/null 2>&1 || true
-python3 -m pytest -q tests
-repo_rc=$?
+REPO_LOG=$(mktemp)
+python3 -m pytest -q tests 2>&1 | tee "$REPO_LOG"
+repo_rc=${PIPESTATUS[0]}
+repo_passed=$(grep -oE "[0-9]+ passed" "$REPO_LOG" | tail -n 1 | grep -oE "[0-9]+")
+repo_failed=$(grep -oE "[0-9]+ (failed|error)" "$REPO_LOG" | grep -oE "[0-9]+" | awk "{s+=\$1} END {print s+0}")
+repo_passed=${repo_passed:-0}
+repo_failed=${repo_failed:-0}
+rm -f "$REPO_LOG"
 if [ "$repo_rc" -eq 5 ]; then
     shout "Level 1 ran no test: that is a failure."
     repo_rc=1
@@ -19,6 +25,7 @@ if ! find_odoo; then
     odoo_missing_help
     shout "ODOO LEVEL SKIPPED: the Odoo tests of supplier_evaluation and customer_segmentation did NOT run." \
         "Only the repository tests above ran; nothing here says the addons install or work in Odoo."
+    echo "repository: $repo_passed passed, $repo_failed failed"
     exit "$repo_rc"
 fi
 
@@ -57,8 +64,11 @@ grep -q "Failed to initialize database\|Some modules are not loaded\|Failed to l
 
 echo
 echo "Odoo level (exit $odoo_rc): $((total - failed)) passed, $failed failed"
+echo "Repository level (exit $repo_rc): $repo_passed passed, $repo_failed failed"
 if [ "$repo_rc" -ne 0 ] || [ "$odoo_level_rc" -ne 0 ]; then
     shout "TESTS FAILED (repository level exit $repo_rc, Odoo level exit $odoo_level_rc)"
+    echo "total: $((repo_passed + total - failed)) passed, $((repo_failed + failed)) failed"
     exit 1
 fi
 echo "All tests passed at both levels."
+echo "total: $((repo_passed + total - failed)) passed, $((repo_failed + failed)) failed"
