@@ -229,3 +229,20 @@ def test_lib_does_not_import_odoo():
         text = path.read_text()
         assert not re.search(r"^\s*(from|import)\s+odoo\b", text, re.M), path
         assert "__import__(\"odoo" not in text and "import_module(\"odoo" not in text, path
+
+
+# ---------------------------------------------------------------- periods
+def test_periods():
+    import datetime as dt
+
+    periods = load_lib_module("supplier_evaluation", "periods")
+    assert periods.period_of(dt.date(2026, 2, 14)) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert periods.period_of(dt.date(2024, 2, 14)) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert periods.period_of(dt.date(2026, 11, 3), "quarter") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert periods.previous_period(dt.date(2026, 1, 10)) == (dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    assert periods.previous_period(dt.date(2026, 1, 10), "quarter") == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    months = periods.periods_between(dt.date(2025, 11, 20), dt.date(2026, 2, 1))
+    assert [p[0].month for p in months] == [11, 12, 1, 2]
+    assert len(periods.periods_between(dt.date(2024, 1, 1), dt.date(2025, 12, 31))) == 24
+    with pytest.raises(ValueError):
+        periods.periods_between(dt.date(2026, 2, 1), dt.date(2026, 1, 1))

@@ -1,2 +1,2 @@
 """Pure-numpy logic of the supplier evaluation (no Odoo imports)."""
-from . import scoring, metrics, kraljic, trend
+from . import kraljic, metrics, periods, scoring, trend

@@ -1,1 +1,2 @@
 from . import test_evaluation_template
+from . import test_scorecard

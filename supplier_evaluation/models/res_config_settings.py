@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    supplier_grade_a_min = fields.Float(related="company_id.supplier_grade_a_min", readonly=False)
+    supplier_grade_b_min = fields.Float(related="company_id.supplier_grade_b_min", readonly=False)
+    supplier_period_type = fields.Selection(related="company_id.supplier_period_type", readonly=False)
+    supplier_kraljic_window = fields.Integer(related="company_id.supplier_kraljic_window", readonly=False)
+    supplier_impact_threshold = fields.Float(related="company_id.supplier_impact_threshold", readonly=False)
+    supplier_risk_threshold = fields.Float(related="company_id.supplier_risk_threshold", readonly=False)
+    supplier_certificate_reminder_days = fields.Integer(
+        related="company_id.supplier_certificate_reminder_days", readonly=False
+    )

@@ -1,0 +1,197 @@
+from collections import defaultdict
+
+import numpy as np
+from markupsafe import Markup
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
+
+from ..lib import kraljic
+from .supplier_evaluation_template import KRALJIC_CLASSES
+
+QUALIFICATION_STATES = [
+    ("candidate", "Candidate"),
+    ("evaluation", "Under evaluation"),
+    ("approved", "Approved"),
+    ("conditional", "Conditional"),
+    ("blocked", "Blocked"),
+]
+MANAGER_FIELDS = {"supplier_kraljic_override", "supplier_kraljic_reason", "supplier_qualification_state"}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    supplier_kraljic_suggested = fields.Selection(
+        KRALJIC_CLASSES, "Suggested Kraljic class", company_dependent=True, readonly=True, copy=False,
+        help="Suggested from the last months of purchases: profit impact is the supplier's share of "
+             "spend; supply risk combines its spend on products with no other vendor and the spread "
+             "of its lead times.",
+    )
+    supplier_kraljic_override = fields.Selection(
+        KRALJIC_CLASSES, "Kraljic class override", company_dependent=True, copy=False,
+    )
+    supplier_kraljic_reason = fields.Text("Override reason", company_dependent=True, copy=False)
+    supplier_kraljic_class = fields.Selection(
+        KRALJIC_CLASSES, "Kraljic class", compute="_compute_supplier_kraljic_class",
+        search="_search_supplier_kraljic_class",
+    )
+    supplier_qualification_state = fields.Selection(
+        QUALIFICATION_STATES, "Qualification", company_dependent=True, copy=False,
+    )
+    supplier_scorecard_count = fields.Integer(compute="_compute_supplier_scorecard_stats")
+    supplier_last_scorecard_id = fields.Many2one(
+        "supplier.scorecard", "Latest scorecard", compute="_compute_supplier_scorecard_stats"
+    )
+    supplier_grade = fields.Selection(related="supplier_last_scorecard_id.grade", string="Current grade")
+    supplier_evaluation_is_manager = fields.Boolean(compute="_compute_supplier_evaluation_is_manager")
+
+    @api.depends_context("uid")
+    def _compute_supplier_evaluation_is_manager(self):
+        self.supplier_evaluation_is_manager = self.env.user.has_group(
+            "supplier_evaluation.supplier_evaluation_group_manager"
+        )
+
+    @api.depends("supplier_kraljic_override", "supplier_kraljic_suggested")
+    @api.depends_context("company")
+    def _compute_supplier_kraljic_class(self):
+        for partner in self:
+            partner.supplier_kraljic_class = partner.supplier_kraljic_override or partner.supplier_kraljic_suggested
+
+    def _search_supplier_kraljic_class(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise NotImplementedError(operator)
+        positive = operator in ("=", "in")
+        domain = [
+            "|",
+            ("supplier_kraljic_override", "in" if positive else "not in", value if isinstance(value, list) else [value]),
+            "&", ("supplier_kraljic_override", "=", False),
+            ("supplier_kraljic_suggested", "in" if positive else "not in", value if isinstance(value, list) else [value]),
+        ]
+        return domain
+
+    @api.depends_context("company")
+    def _compute_supplier_scorecard_stats(self):
+        cards = self.env["supplier.scorecard"].search(
+            [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id)],
+            order="date_from desc, id desc",
+        )
+        counts, latest = defaultdict(int), {}
+        for card in cards:
+            counts[card.partner_id.id] += 1
+            latest.setdefault(card.partner_id.id, card)
+        for partner in self:
+            commercial = partner.commercial_partner_id.id
+            partner.supplier_scorecard_count = counts[commercial]
+            partner.supplier_last_scorecard_id = latest.get(commercial, False)
+
+    @api.constrains("supplier_kraljic_override", "supplier_kraljic_reason")
+    def _check_kraljic_override_reason(self):
+        for partner in self:
+            if partner.supplier_kraljic_override and not (partner.supplier_kraljic_reason or "").strip():
+                raise ValidationError(_("Give a reason for overriding the Kraljic class of %s.", partner.display_name))
+
+    def write(self, vals):
+        if MANAGER_FIELDS & set(vals) and not self.env.su and not self.env.user.has_group(
+            "supplier_evaluation.supplier_evaluation_group_manager"
+        ):
+            raise AccessError(_("Only supplier evaluation administrators change a supplier's Kraljic class or qualification."))
+        tracked = [name for name in ("supplier_qualification_state", "supplier_kraljic_override") if name in vals]
+        before = {partner: {name: partner[name] for name in tracked} for partner in self} if tracked else {}
+        result = super().write(vals)
+        for partner, old in before.items():
+            partner._log_supplier_changes(old)
+        return result
+
+    def _log_supplier_changes(self, old_values):
+        """Chatter history of company-dependent fields (mail tracking does not follow them)."""
+        lines = []
+        for name, old in old_values.items():
+            new = self[name]
+            if old == new:
+                continue
+            field = self._fields[name]
+            labels = dict(field._description_selection(self.env))
+            lines.append(_(
+                "%(field)s: %(old)s → %(new)s",
+                field=field._description_string(self.env), old=labels.get(old, _("None")), new=labels.get(new, _("None")),
+            ))
+        if not lines:
+            return
+        if "supplier_kraljic_override" in old_values and self.supplier_kraljic_reason:
+            lines.append(_("Reason: %s", self.supplier_kraljic_reason))
+        self.message_post(
+            body=Markup("<br/>").join([_("In %s:", self.env.company.name), *lines]),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def action_open_supplier_scorecards(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("supplier_evaluation.supplier_scorecard_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    # ------------------------------------------------------------------ Kraljic
+    @api.model
+    def _update_kraljic_suggestions(self, company):
+        """Suggest a Kraljic class for every supplier with spend in the company's window."""
+        self.env.flush_all()
+        since = fields.Datetime.now() - relativedelta(months=company.supplier_kraljic_window)
+        self.env.cr.execute(SQL(
+            """
+            WITH vendors AS (  -- how many distinct suppliers each product template has
+                SELECT si.product_tmpl_id, COUNT(DISTINCT p.commercial_partner_id) AS vendor_count
+                  FROM product_supplierinfo si
+                  JOIN res_partner p ON p.id = si.partner_id
+                 WHERE si.company_id IS NULL OR si.company_id = %(company)s
+                 GROUP BY si.product_tmpl_id
+            ), lines AS (
+                SELECT p.commercial_partner_id AS partner, pp.product_tmpl_id,
+                       l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend, l.id
+                  FROM purchase_order_line l
+                  JOIN purchase_order o ON o.id = l.order_id
+                  JOIN res_partner p ON p.id = o.partner_id
+                  JOIN product_product pp ON pp.id = l.product_id
+                 WHERE o.company_id = %(company)s AND o.state IN ('purchase', 'done')
+                   AND o.date_approve >= %(since)s AND l.display_type IS NULL
+            ), lead AS (
+                SELECT lines.partner,
+                       STDDEV_POP(EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0)
+                       / NULLIF(AVG(EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0), 0) AS cv
+                  FROM lines
+                  JOIN stock_move m ON m.purchase_line_id = lines.id AND m.state = 'done'
+                  JOIN stock_location src ON src.id = m.location_id AND src.usage = 'supplier'
+                  JOIN purchase_order_line l ON l.id = lines.id
+                  JOIN purchase_order o ON o.id = l.order_id
+                 GROUP BY lines.partner
+            )
+            SELECT lines.partner, SUM(lines.spend),
+                   SUM(lines.spend) FILTER (WHERE COALESCE(v.vendor_count, 0) <= 1),
+                   MAX(lead.cv)
+              FROM lines
+              LEFT JOIN vendors v ON v.product_tmpl_id = lines.product_tmpl_id
+              LEFT JOIN lead ON lead.partner = lines.partner
+             GROUP BY lines.partner
+            """,
+            company=company.id, since=since,
+        ))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        partner_ids = np.array([r[0] for r in rows])
+        spend = np.array([r[1] or 0.0 for r in rows], dtype=float)
+        single = np.array([r[2] or 0.0 for r in rows], dtype=float)
+        cv = np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=float)
+        total = spend.sum()
+        share = spend / total if total > 0 else np.zeros_like(spend)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            single_share = np.where(spend > 0, single / np.where(spend > 0, spend, 1), 0.0)
+        risk = kraljic.supply_risk(single_share, cv)
+        suggested = kraljic.suggest(share, risk, company.supplier_impact_threshold, company.supplier_risk_threshold)
+        partners = self.with_company(company).sudo()
+        for kraljic_class in set(suggested.tolist()):
+            ids = partner_ids[suggested == kraljic_class].tolist()
+            partners.browse(ids).write({"supplier_kraljic_suggested": kraljic_class})

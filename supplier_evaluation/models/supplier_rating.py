@@ -1,0 +1,45 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+RATING = [("1", "1 - Poor"), ("2", "2"), ("3", "3 - Fair"), ("4", "4"), ("5", "5 - Excellent")]
+
+
+class SupplierRating(models.Model):
+    _name = "supplier.rating"
+    _description = "Buyer's Rating of a Supplier"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner", "Supplier", required=True, index=True, domain="[('is_company', '=', True)]"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    user_id = fields.Many2one("res.users", "Buyer", required=True, default=lambda self: self.env.user)
+    date = fields.Date(required=True, index=True, default=fields.Date.context_today,
+                       help="The rating counts in the evaluation period containing this date.")
+    service = fields.Selection(RATING)
+    communication = fields.Selection(RATING)
+    cooperation = fields.Selection(RATING)
+    note = fields.Text()
+
+    @api.constrains("service", "communication", "cooperation")
+    def _check_something_rated(self):
+        for rating in self:
+            if not (rating.service or rating.communication or rating.cooperation):
+                raise ValidationError(_("Rate at least one of service, communication or cooperation."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        ratings = super().create(vals_list)
+        ratings._rate_commercial_partner()
+        return ratings
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "partner_id" in vals:
+            self._rate_commercial_partner()
+        return result
+
+    def _rate_commercial_partner(self):
+        for rating in self.filtered(lambda r: r.partner_id != r.partner_id.commercial_partner_id):
+            rating.partner_id = rating.partner_id.commercial_partner_id

@@ -1,0 +1,549 @@
+import datetime
+
+import numpy as np
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..lib import metrics, periods, scoring
+from .supplier_evaluation_template import KRALJIC_CLASSES
+from .supplier_evaluation_template_line import CRITERIA
+
+GRADES = [("A", "A"), ("B", "B"), ("C", "C")]
+# criterion -> raw figure field
+RAW_FIELDS = {
+    "on_time": "on_time_rate",
+    "in_full": "in_full_rate",
+    "quality": "quality_rate",
+    "price": "price_index",
+    "lead_time": "lead_time_avg",
+    "lead_time_std": "lead_time_std",
+    "service": "service_rating",
+    "communication": "communication_rating",
+    "cooperation": "cooperation_rating",
+}
+SCORE_FIELDS = {criterion: f"score_{criterion}" for criterion in RAW_FIELDS}
+SAMPLE_FIELDS = (
+    "line_count", "qty_due", "qty_received", "qty_returned", "receipt_count",
+    "price_product_count", "rating_count",
+)
+EXCLUDED_FIELDS = (
+    "excluded_cancelled", "excluded_duplicate", "excluded_no_promise",
+    "excluded_lead_time", "excluded_service",
+)
+# Lead times beyond a year are data errors whatever their spread.
+LEAD_TIME_HARD_MAX_DAYS = 365.0
+# Robust rule: a lead time beyond median + 10 scaled MADs (of the company, in the period) is absurd.
+LEAD_TIME_OUTLIER_K = 10.0
+
+
+class SupplierScorecard(models.Model):
+    _name = "supplier.scorecard"
+    _description = "Supplier Scorecard"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, total_score desc, id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one("res.partner", "Supplier", required=True, index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True,
+                                 default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    period_type = fields.Selection([("month", "Month"), ("quarter", "Quarter")], required=True, readonly=True)
+    date_from = fields.Date("From", required=True, index=True, readonly=True)
+    date_to = fields.Date("To", required=True, readonly=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("published", "Published"), ("locked", "Locked")],
+        default="draft", required=True, tracking=True, index=True,
+    )
+    kraljic_class = fields.Selection(KRALJIC_CLASSES, readonly=True)
+    template_id = fields.Many2one("supplier.evaluation.template", readonly=True)
+    has_data = fields.Boolean(readonly=True, help="False when the supplier had no activity in the period.")
+
+    # Raw figures (empty when there was no data for them)
+    on_time_rate = fields.Float("On-time delivery (%)", readonly=True, aggregator="avg")
+    in_full_rate = fields.Float("In full (%)", readonly=True, aggregator="avg")
+    quality_rate = fields.Float("Quality acceptance (%)", readonly=True, aggregator="avg")
+    price_index = fields.Float("Price index (%)", readonly=True, aggregator="avg",
+                               help="Average price paid against other vendors of the same products; 100 = their average.")
+    lead_time_avg = fields.Float("Lead time (days)", readonly=True, aggregator="avg")
+    lead_time_std = fields.Float("Lead time spread (days)", readonly=True, aggregator="avg")
+    service_rating = fields.Float("Service rating", readonly=True, aggregator="avg")
+    communication_rating = fields.Float("Communication rating", readonly=True, aggregator="avg")
+    cooperation_rating = fields.Float("Cooperation rating", readonly=True, aggregator="avg")
+
+    # Sample sizes
+    line_count = fields.Integer("Lines due", readonly=True)
+    qty_due = fields.Float("Quantity due", readonly=True)
+    qty_received = fields.Float("Quantity received", readonly=True)
+    qty_returned = fields.Float("Quantity returned", readonly=True)
+    receipt_count = fields.Integer("Receipts", readonly=True)
+    price_product_count = fields.Integer("Products compared", readonly=True)
+    rating_count = fields.Integer("Ratings", readonly=True)
+    spend = fields.Monetary(readonly=True, currency_field="currency_id",
+                            help="Untaxed amount confirmed in the period, in company currency.")
+
+    # Scores 0-100
+    score_on_time = fields.Float("On-time score", readonly=True, aggregator="avg")
+    score_in_full = fields.Float("In-full score", readonly=True, aggregator="avg")
+    score_quality = fields.Float("Quality score", readonly=True, aggregator="avg")
+    score_price = fields.Float("Price score", readonly=True, aggregator="avg")
+    score_lead_time = fields.Float("Lead-time score", readonly=True, aggregator="avg")
+    score_lead_time_std = fields.Float("Stability score", readonly=True, aggregator="avg")
+    score_service = fields.Float("Service score", readonly=True, aggregator="avg")
+    score_communication = fields.Float("Communication score", readonly=True, aggregator="avg")
+    score_cooperation = fields.Float("Cooperation score", readonly=True, aggregator="avg")
+    total_score = fields.Float("Total", readonly=True, aggregator="avg")
+    grade = fields.Selection(GRADES, readonly=True, index=True)
+    previous_total = fields.Float("Previous total", readonly=True, aggregator="avg")
+    total_change = fields.Float("Change", readonly=True, aggregator="avg",
+                                help="Total minus the total of the previous period.")
+
+    # Data cleaning
+    excluded_cancelled = fields.Integer("Cancelled lines", readonly=True)
+    excluded_duplicate = fields.Integer("Duplicate receipts", readonly=True)
+    excluded_no_promise = fields.Integer("Lines without promised date", readonly=True)
+    excluded_lead_time = fields.Integer("Impossible lead times", readonly=True)
+    excluded_service = fields.Integer("Service lines", readonly=True)
+    excluded_summary = fields.Char("Left out", compute="_compute_excluded_summary")
+
+    _sql_constraints = [
+        (
+            "partner_period_company_uniq",
+            "unique(partner_id, company_id, date_from, date_to)",
+            "A supplier has one scorecard per period and company.",
+        ),
+    ]
+
+    @api.depends("partner_id", "date_from", "period_type")
+    def _compute_display_name(self):
+        for card in self:
+            if card.period_type == "quarter":
+                period = f"{card.date_from.year} Q{(card.date_from.month - 1) // 3 + 1}"
+            else:
+                period = card.date_from and card.date_from.strftime("%Y-%m")
+            card.display_name = f"{card.partner_id.name} · {period}"
+
+    @api.depends(*EXCLUDED_FIELDS)
+    def _compute_excluded_summary(self):
+        labels = {name: self._fields[name].get_description(self.env)["string"] for name in EXCLUDED_FIELDS}
+        for card in self:
+            parts = [f"{labels[name]}: {card[name]}" for name in EXCLUDED_FIELDS if card[name]]
+            card.excluded_summary = ", ".join(parts) or _("Nothing")
+
+    # ------------------------------------------------------------------ actions
+    def action_publish(self):
+        self._check_manager()
+        self.filtered(lambda c: c.state == "draft").write({"state": "published"})
+
+    def action_lock(self):
+        self._check_manager()
+        self.filtered(lambda c: c.state != "locked").write({"state": "locked"})
+
+    def action_reset_to_draft(self):
+        self._check_manager()
+        self.filtered(lambda c: c.state == "published").write({"state": "draft"})
+
+    def _check_manager(self):
+        if not self.env.user.has_group("supplier_evaluation.supplier_evaluation_group_manager"):
+            raise UserError(_("Only supplier evaluation administrators publish or lock scorecards."))
+
+    # ------------------------------------------------------------------ evaluation
+    @api.model
+    def _cron_evaluate(self):
+        """Score the previous period of every company, for suppliers with activity or an open scorecard."""
+        companies = self.env["res.company"].search([])
+        for done, company in enumerate(companies, 1):
+            self.env["res.partner"].with_company(company)._update_kraljic_suggestions(company)
+            day = fields.Date.context_today(self.with_company(company))
+            date_from, date_to = periods.previous_period(day, company.supplier_period_type)
+            self._evaluate(company, date_from, date_to)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
+
+    @api.model
+    def _evaluate(self, company, date_from, date_to, partners=None):
+        """Score every supplier of ``company`` active in [date_from, date_to] (or ``partners``).
+
+        Draft scorecards are replaced, published and locked ones kept. Returns the
+        scorecards written.
+        """
+        self.env.flush_all()
+        period_type = company.supplier_period_type
+        tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
+        start = _utc(tz, date_from)
+        end = _utc(tz, date_to + datetime.timedelta(days=1))
+        partner_filter = list(partners.commercial_partner_id.ids) if partners else None
+
+        due = self._fetch_due_lines(company, start, end, tz.zone, partner_filter)
+        moves = self._fetch_moves(company, start, end, partner_filter)
+        prices = self._fetch_prices(company, start, end)  # all vendors: prices compare across them
+        ratings = self._fetch_ratings(company, date_from, date_to, partner_filter)
+        existing = self._fetch_existing(company, date_from, date_to, partner_filter)
+
+        if partner_filter is not None:
+            # Suppliers asked for by name get a scorecard even without activity ("no data").
+            partner_ids = np.unique(np.array(partner_filter, dtype=np.int64))
+        else:
+            partner_ids = np.unique(np.concatenate([
+                due["partner"], moves["partner"], prices["partner"], ratings["partner"], existing["partner"],
+            ])).astype(np.int64)
+        n = len(partner_ids)
+        if not n:
+            return self.browse()
+        index = {pid: i for i, pid in enumerate(partner_ids.tolist())}
+        figures, counts = self._compute_figures(partner_ids, due, moves, prices, ratings)
+        raw = np.column_stack([figures[criterion] for criterion, _label in CRITERIA])
+        has_data = (counts["line_count"] + counts["receipt_count"] + counts["price_product_count"]
+                    + counts["rating_count"]) > 0
+
+        classes, templates = self._templates_for(company, partner_ids)
+        scores = np.full(raw.shape, np.nan)
+        totals = np.full(n, np.nan)
+        for template in templates:
+            rows = np.flatnonzero(classes == template.kraljic_class)
+            if not len(rows):
+                continue
+            columns = [i for i, (criterion, _l) in enumerate(CRITERIA) if criterion in template.line_ids.mapped("criterion")]
+            lines = {line.criterion: line for line in template.line_ids}
+            poor = np.array([lines[CRITERIA[i][0]].poor_value for i in columns])
+            excellent = np.array([lines[CRITERIA[i][0]].excellent_value for i in columns])
+            weights = np.array([lines[CRITERIA[i][0]].weight for i in columns])
+            block = scoring.linear_scores(raw[np.ix_(rows, columns)], poor, excellent)
+            scores[np.ix_(rows, columns)] = block
+            totals[rows] = scoring.weighted_total(block, weights)
+        totals[~has_data] = np.nan
+        grades = scoring.grades(totals, company.supplier_grade_a_min, company.supplier_grade_b_min)
+        previous = self._fetch_previous_totals(company, date_from, period_type, partner_ids)
+
+        template_by_class = {t.kraljic_class: t.id for t in templates}
+        values = {
+            "partner_id": partner_ids,
+            "kraljic_class": classes,
+            "template_id": np.array([template_by_class.get(c) for c in classes], dtype=object),
+            "has_data": has_data,
+            "total_score": totals,
+            "grade": grades,
+            "previous_total": previous,
+            "total_change": totals - previous,
+            **{RAW_FIELDS[c]: raw[:, i] for i, (c, _l) in enumerate(CRITERIA)},
+            **{SCORE_FIELDS[c]: scores[:, i] for i, (c, _l) in enumerate(CRITERIA)},
+            **counts,
+        }
+        ids = self._write_scorecards(company, date_from, date_to, period_type, values, existing, index)
+        return self.browse(ids)
+
+    def _compute_figures(self, partner_ids, due, moves, prices, ratings):
+        """Per-supplier raw figures (criterion -> array) and sample/exclusion counts."""
+        n = len(partner_ids)
+
+        def group(rows):
+            return np.searchsorted(partner_ids, rows["partner"])
+
+        figures, counts = {}, {}
+        usable = due["kind"] == 0
+        otif = metrics.on_time_in_full(
+            group(due)[usable], due["ordered"][usable], due["received"][usable], n
+        )
+        figures["on_time"] = otif["on_time"] * 100
+        figures["in_full"] = otif["in_full"] * 100
+        counts["line_count"] = otif["line_count"]
+        counts["qty_due"] = otif["qty_due"]
+        due_group = group(due)
+        counts["excluded_cancelled"] = np.bincount(due_group[due["kind"] == 1], minlength=n)
+        counts["excluded_service"] = np.bincount(due_group[due["kind"] == 2], minlength=n)
+
+        move_group = group(moves)
+        duplicate = moves["copy_no"] > 1
+        receipt = moves["is_receipt"] & ~duplicate
+        returned = ~moves["is_receipt"]
+        counts["excluded_duplicate"] = np.bincount(move_group[duplicate], minlength=n)
+        received_qty = np.where(receipt, moves["qty"], 0.0)
+        returned_qty = np.where(returned, moves["qty"], 0.0)
+        quality = metrics.quality(move_group, received_qty, returned_qty, n)
+        figures["quality"] = quality["quality"] * 100
+        counts["qty_received"] = quality["qty_received"]
+        counts["qty_returned"] = quality["qty_returned"]
+
+        keep = metrics.robust_keep_mask(
+            moves["days"][receipt], k=LEAD_TIME_OUTLIER_K, hard_max=LEAD_TIME_HARD_MAX_DAYS
+        )
+        lead = metrics.lead_time(move_group[receipt], moves["days"][receipt], moves["qty"][receipt], n, keep=keep)
+        figures["lead_time"] = lead["lead_time"]
+        figures["lead_time_std"] = lead["lead_time_std"]
+        counts["excluded_lead_time"] = lead["excluded"]
+        counts["receipt_count"] = np.bincount(move_group[receipt], minlength=n)
+
+        # Prices cover every vendor of the company; scatter the result to the scored suppliers.
+        vendors, price_group = np.unique(prices["partner"], return_inverse=True)
+        goods = prices["kind"] == 0
+        price = metrics.price_index(
+            price_group[goods], prices["product"][goods], prices["unit_price"][goods], prices["spend"][goods],
+            len(vendors),
+        )
+        spend = np.bincount(price_group[goods], weights=prices["spend"][goods], minlength=len(vendors))
+        no_promise = np.bincount(price_group[prices["kind"] == 3], minlength=len(vendors))
+        position = np.minimum(np.searchsorted(vendors, partner_ids), max(len(vendors) - 1, 0))
+        found = vendors[position] == partner_ids if len(vendors) else np.zeros(n, dtype=bool)
+        figures["price"] = np.full(n, np.nan)
+        counts["price_product_count"] = np.zeros(n, dtype=np.int64)
+        counts["spend"] = np.zeros(n)
+        counts["excluded_no_promise"] = np.zeros(n, dtype=np.int64)
+        figures["price"][found] = price["price"][position[found]] * 100
+        counts["price_product_count"][found] = price["price_products"][position[found]]
+        counts["spend"][found] = spend[position[found]]
+        counts["excluded_no_promise"][found] = no_promise[position[found]]
+
+        rating_group = group(ratings)
+        counts["rating_count"] = np.bincount(rating_group, minlength=n)
+        for criterion in ("service", "communication", "cooperation"):
+            values = ratings[criterion]
+            rated = ~np.isnan(values)
+            total = np.bincount(rating_group[rated], weights=values[rated], minlength=n)
+            number = np.bincount(rating_group[rated], minlength=n)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                figures[criterion] = np.where(number > 0, total / np.maximum(number, 1), np.nan)
+        return figures, counts
+
+    # ------------------------------------------------------------------ data access
+    def _fetch_due_lines(self, company, start, end, tz_name, partner_ids):
+        """Purchase lines promised in the period: kind 0 = usable, 1 = cancelled order, 2 = service."""
+        self.env.cr.execute(SQL(
+            """
+            WITH due AS (
+                SELECT l.id, p.commercial_partner_id AS partner, l.product_uom_qty AS ordered,
+                       (l.date_planned AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS promised,
+                       CASE WHEN o.state = 'cancel' THEN 1 WHEN t.type = 'service' THEN 2 ELSE 0 END AS kind
+                  FROM purchase_order_line l
+                  JOIN purchase_order o ON o.id = l.order_id
+                  JOIN res_partner p ON p.id = o.partner_id
+                  JOIN product_product pp ON pp.id = l.product_id
+                  JOIN product_template t ON t.id = pp.product_tmpl_id
+                 WHERE l.company_id = %(company)s
+                   AND l.display_type IS NULL
+                   AND l.date_planned >= %(start)s AND l.date_planned < %(end)s
+                   AND o.state IN ('purchase', 'done', 'cancel')
+                   %(partner_filter)s
+            ), receipts AS (
+                SELECT m.purchase_line_id, m.product_qty, m.date,
+                       ROW_NUMBER() OVER (PARTITION BY m.purchase_line_id, m.product_qty,
+                                          date_trunc('second', m.date) ORDER BY m.id) AS copy_no
+                  FROM stock_move m
+                  JOIN stock_location src ON src.id = m.location_id
+                 WHERE m.purchase_line_id IN (SELECT id FROM due WHERE kind = 0)
+                   AND m.state = 'done' AND src.usage = 'supplier'
+            )
+            SELECT due.partner, due.kind, due.ordered,
+                   COALESCE(SUM(r.product_qty) FILTER (
+                       WHERE r.copy_no = 1
+                         AND (r.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date <= due.promised), 0)
+              FROM due
+              LEFT JOIN receipts r ON r.purchase_line_id = due.id
+             GROUP BY due.id, due.partner, due.kind, due.ordered
+            """,
+            tz=tz_name, company=company.id, start=start, end=end,
+            partner_filter=_partner_filter("p.commercial_partner_id", partner_ids),
+        ))
+        return _columns(self.env.cr.fetchall(), ("partner", "kind", "ordered", "received"),
+                        (np.int64, np.int8, float, float))
+
+    def _fetch_moves(self, company, start, end, partner_ids):
+        """Receipts from and returns to suppliers done in the period, with their lead time."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT p.commercial_partner_id, m.product_qty, src.usage = 'supplier',
+                   EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0,
+                   CASE WHEN src.usage = 'supplier' THEN ROW_NUMBER() OVER (
+                        PARTITION BY m.purchase_line_id, m.product_qty, src.usage,
+                                     date_trunc('second', m.date) ORDER BY m.id) ELSE 1 END
+              FROM stock_move m
+              JOIN stock_location src ON src.id = m.location_id
+              JOIN stock_location dst ON dst.id = m.location_dest_id
+              LEFT JOIN stock_move origin ON origin.id = m.origin_returned_move_id
+              JOIN purchase_order_line l ON l.id = COALESCE(m.purchase_line_id, origin.purchase_line_id)
+              JOIN purchase_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+             WHERE m.company_id = %(company)s
+               AND m.state = 'done'
+               AND m.date >= %(start)s AND m.date < %(end)s
+               AND (src.usage = 'supplier' OR dst.usage = 'supplier')
+               AND o.state IN ('purchase', 'done')
+               %(partner_filter)s
+            """,
+            company=company.id, start=start, end=end,
+            partner_filter=_partner_filter("p.commercial_partner_id", partner_ids),
+        ))
+        return _columns(self.env.cr.fetchall(), ("partner", "qty", "is_receipt", "days", "copy_no"),
+                        (np.int64, float, bool, float, np.int64))
+
+    def _fetch_prices(self, company, start, end):
+        """Lines confirmed in the period: spend in company currency and unit price per product unit.
+
+        kind 0 = goods, 2 = service, 3 = no promised date.
+        """
+        self.env.cr.execute(SQL(
+            """
+            SELECT p.commercial_partner_id, l.product_id,
+                   l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend,
+                   l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) / NULLIF(l.product_uom_qty, 0),
+                   CASE WHEN l.date_planned IS NULL THEN 3 WHEN t.type = 'service' THEN 2 ELSE 0 END
+              FROM purchase_order_line l
+              JOIN purchase_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+              JOIN product_product pp ON pp.id = l.product_id
+              JOIN product_template t ON t.id = pp.product_tmpl_id
+             WHERE o.company_id = %(company)s
+               AND o.date_approve >= %(start)s AND o.date_approve < %(end)s
+               AND o.state IN ('purchase', 'done')
+               AND l.display_type IS NULL
+            """,
+            company=company.id, start=start, end=end,
+        ))
+        return _columns(self.env.cr.fetchall(), ("partner", "product", "spend", "unit_price", "kind"),
+                        (np.int64, np.int64, float, float, np.int8))
+
+    def _fetch_ratings(self, company, date_from, date_to, partner_ids):
+        self.env.cr.execute(SQL(
+            """
+            SELECT partner_id, service::float8, communication::float8, cooperation::float8
+              FROM supplier_rating r
+             WHERE company_id = %(company)s AND date BETWEEN %(date_from)s AND %(date_to)s
+                   %(partner_filter)s
+            """,
+            company=company.id, date_from=date_from, date_to=date_to,
+            partner_filter=_partner_filter("r.partner_id", partner_ids),
+        ))
+        return _columns(self.env.cr.fetchall(), ("partner", "service", "communication", "cooperation"),
+                        (np.int64, float, float, float))
+
+    def _fetch_existing(self, company, date_from, date_to, partner_ids):
+        self.env.cr.execute(SQL(
+            """
+            SELECT partner_id, id, state = 'draft'
+              FROM supplier_scorecard s
+             WHERE company_id = %(company)s AND date_from = %(date_from)s AND date_to = %(date_to)s
+                   %(partner_filter)s
+            """,
+            company=company.id, date_from=date_from, date_to=date_to,
+            partner_filter=_partner_filter("s.partner_id", partner_ids),
+        ))
+        return _columns(self.env.cr.fetchall(), ("partner", "id", "is_draft"), (np.int64, np.int64, bool))
+
+    def _fetch_previous_totals(self, company, date_from, period_type, partner_ids):
+        prev_from, prev_to = periods.previous_period(date_from, period_type)
+        self.env.cr.execute(SQL(
+            """
+            SELECT partner_id, total_score FROM supplier_scorecard
+             WHERE company_id = %s AND date_from = %s AND date_to = %s AND partner_id = ANY(%s)
+            """,
+            company.id, prev_from, prev_to, partner_ids.tolist(),
+        ))
+        previous = np.full(len(partner_ids), np.nan)
+        rows = self.env.cr.fetchall()
+        if rows:
+            found = np.array([r[0] for r in rows])
+            previous[np.searchsorted(partner_ids, found)] = [np.nan if r[1] is None else r[1] for r in rows]
+        return previous
+
+    def _templates_for(self, company, partner_ids):
+        """The Kraljic class of each supplier (routine when unknown) and the company's templates."""
+        partners = self.env["res.partner"].with_company(company).browse(partner_ids.tolist())
+        classes = np.array([c or "routine" for c in partners.mapped("supplier_kraljic_class")], dtype=object)
+        templates = self.env["supplier.evaluation.template"].search([("company_id", "=", company.id)])
+        missing = set(classes) - set(templates.mapped("kraljic_class"))
+        if missing:
+            raise UserError(_(
+                "Company %(company)s has no evaluation template for: %(classes)s.",
+                company=company.name, classes=", ".join(sorted(missing)),
+            ))
+        return classes, templates
+
+    def _write_scorecards(self, company, date_from, date_to, period_type, values, existing, index):
+        """Insert new scorecards and update drafts in two statements; never touch the others."""
+        n = len(values["partner_id"])
+        existing_id = np.zeros(n, dtype=np.int64)
+        writable = np.ones(n, dtype=bool)
+        if len(existing["partner"]):
+            rows = np.array([index[p] for p in existing["partner"].tolist()])
+            existing_id[rows] = existing["id"]
+            writable[rows] = existing["is_draft"]
+        columns = [name for name in values if name != "partner_id"]
+        arrays = {name: _sql_list(values[name]) for name in columns}
+        types = {name: _sql_type(self._fields[name]) for name in columns}
+        uid, now = self.env.uid, fields.Datetime.now()
+
+        update = writable & (existing_id > 0)
+        if update.any():
+            self.env.cr.execute(SQL(
+                "UPDATE supplier_scorecard s SET %s, write_uid = %s, write_date = %s "
+                "FROM unnest(%s::int[], %s) AS v(id, %s) WHERE s.id = v.id",
+                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
+                uid, now,
+                existing_id[update].tolist(),
+                SQL(", ").join(SQL("%s::%s", [arrays[c][i] for i in np.flatnonzero(update)], SQL(types[c] + "[]"))
+                               for c in columns),
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+            ))
+        insert = existing_id == 0
+        new_ids = []
+        if insert.any():
+            rows = np.flatnonzero(insert)
+            self.env.cr.execute(SQL(
+                "INSERT INTO supplier_scorecard (partner_id, company_id, period_type, date_from, date_to, "
+                "state, create_uid, create_date, write_uid, write_date, %s) "
+                "SELECT v.partner_id, %s, %s, %s, %s, 'draft', %s, %s, %s, %s, %s "
+                "FROM unnest(%s::int[], %s) AS v(partner_id, %s) RETURNING id",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                company.id, period_type, date_from, date_to, uid, now, uid, now,
+                SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
+                values["partner_id"][rows].tolist(),
+                SQL(", ").join(SQL("%s::%s", [arrays[c][i] for i in rows], SQL(types[c] + "[]")) for c in columns),
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+            ))
+            new_ids = [r[0] for r in self.env.cr.fetchall()]
+        self.invalidate_model()
+        return existing_id[update].tolist() + new_ids
+
+
+def _utc(tz, day):
+    """Naive UTC datetime of local midnight starting ``day``."""
+    local = tz.localize(datetime.datetime.combine(day, datetime.time.min))
+    return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+
+def _partner_filter(column, partner_ids):
+    if partner_ids is None:
+        return SQL()
+    return SQL("AND %s = ANY(%s)", SQL(column), partner_ids)
+
+
+def _columns(rows, names, dtypes):
+    """Turn fetched rows into a dict of numpy columns (NULL -> NaN for floats)."""
+    if not rows:
+        return {name: np.array([], dtype=dtype) for name, dtype in zip(names, dtypes)}
+    columns = list(zip(*rows))
+    result = {}
+    for name, dtype, column in zip(names, dtypes, columns):
+        if dtype is float:
+            result[name] = np.array([np.nan if v is None else v for v in column], dtype=float)
+        else:
+            result[name] = np.array(column, dtype=dtype)
+    return result
+
+
+def _sql_list(array):
+    """Python list for an SQL array: NaN and empty strings become NULL, numpy scalars plain values."""
+    if array.dtype.kind == "f":
+        return [None if np.isnan(v) else float(v) for v in array.tolist()]
+    if array.dtype.kind in "iu":
+        return [int(v) for v in array.tolist()]
+    if array.dtype.kind == "b":
+        return [bool(v) for v in array.tolist()]
+    return [v if v not in ("", None) else None for v in array.tolist()]
+
+
+def _sql_type(field):
+    return {
+        "float": "float8", "monetary": "numeric", "integer": "int4", "boolean": "bool",
+        "many2one": "int4", "selection": "varchar",
+    }[field.type]
