@@ -45,7 +45,8 @@ class ResPartner(models.Model):
     supplier_last_scorecard_id = fields.Many2one(
         "supplier.scorecard", "Latest scorecard", compute="_compute_supplier_scorecard_stats"
     )
-    supplier_grade = fields.Selection(related="supplier_last_scorecard_id.grade", string="Current grade")
+    supplier_grade = fields.Selection(
+        [("A", "A"), ("B", "B"), ("C", "C")], "Current grade", compute="_compute_supplier_scorecard_stats")
     supplier_evaluation_is_manager = fields.Boolean(compute="_compute_supplier_evaluation_is_manager")
 
     @api.depends_context("uid")
@@ -86,6 +87,7 @@ class ResPartner(models.Model):
             commercial = partner.commercial_partner_id.id
             partner.supplier_scorecard_count = counts[commercial]
             partner.supplier_last_scorecard_id = latest.get(commercial, False)
+            partner.supplier_grade = partner.supplier_last_scorecard_id.grade
 
     @api.constrains("supplier_kraljic_override", "supplier_kraljic_reason")
     def _check_kraljic_override_reason(self):
