@@ -20,6 +20,10 @@ class CustomerSegment(models.Model):
     f_min = fields.Integer("F from", required=True, default=1)
     f_max = fields.Integer("F to", required=True, default=5)
     description = fields.Char(translate=True)
+    watch_downgrade = fields.Boolean(
+        "Watch departures", help="A customer leaving this segment for an alert segment raises an activity.")
+    alert_on_arrival = fields.Boolean(
+        "Alert segment", help="A watched customer arriving here raises an activity for its salesperson.")
 
     _sql_constraints = [
         ("code_scheme_uniq", "unique(code, scheme_id)", "Segment codes are unique in a rule table."),

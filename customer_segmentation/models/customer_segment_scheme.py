@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib import segments
@@ -40,6 +40,22 @@ class CustomerSegmentScheme(models.Model):
                         "; ".join(problems),
                     )
                 )
+
+    @api.model
+    def _create_default(self, company):
+        """The default 10-segment R×F grid for a company that has no rule table yet."""
+        watched, alert = {"champions", "loyal", "cant_lose"}, {"at_risk", "hibernating"}
+        return self.sudo().create({
+            "company_id": company.id,
+            "segment_ids": [
+                Command.create({
+                    "sequence": sequence, "code": rule["code"], "name": self.env._(rule["name"]),  # pylint: disable=translation-not-lazy
+                    "r_min": rule["r_min"], "r_max": rule["r_max"], "f_min": rule["f_min"], "f_max": rule["f_max"],
+                    "watch_downgrade": rule["code"] in watched, "alert_on_arrival": rule["code"] in alert,
+                })
+                for sequence, rule in enumerate(segments.DEFAULT_RF_GRID, 1)
+            ],
+        }).sudo(False)
 
     # Segments written through the table are checked together, once, by _check_coverage.
     @api.model_create_multi

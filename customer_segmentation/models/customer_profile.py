@@ -1,0 +1,117 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+TIERS = [("strategic", "Strategic"), ("key", "Key"), ("ordinary", "Ordinary")]
+
+
+class CustomerProfile(models.Model):
+    """Current segmentation figures of a customer (commercial partner) in a company.
+
+    Written in bulk by ``customer.segmentation.run``; managers edit only the pin.
+    """
+
+    _name = "customer.profile"
+    _description = "Customer Segmentation Profile"
+    _order = "rank, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, readonly=True,
+                                 ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+
+    # Figures over the analysis window
+    last_order_date = fields.Date(readonly=True)
+    recency_days = fields.Integer("Recency (days)", readonly=True, aggregator="avg")
+    frequency = fields.Integer("Orders", readonly=True)
+    monetary = fields.Monetary("Revenue", readonly=True, currency_field="currency_id",
+                               help="Untaxed confirmed orders in the window, in company currency, less credit notes.")
+    margin = fields.Monetary(readonly=True, currency_field="currency_id")
+    margin_known = fields.Boolean(readonly=True)
+    average_order_value = fields.Monetary(readonly=True, currency_field="currency_id", aggregator="avg")
+    payment_days = fields.Float("Days to pay vs due date", readonly=True, aggregator="avg",
+                                help="Average days between due date and payment; negative is early.")
+    late_share = fields.Float("Paid late (%)", readonly=True, aggregator="avg")
+    invoice_count = fields.Integer("Invoices", readonly=True)
+
+    # Scores and segment
+    r_score = fields.Integer("R", readonly=True, aggregator="avg")
+    f_score = fields.Integer("F", readonly=True, aggregator="avg")
+    m_score = fields.Integer("M", readonly=True, aggregator="avg")
+    segment_id = fields.Many2one("customer.segment", readonly=True, index=True)
+
+    # Tier
+    tier = fields.Selection(TIERS, readonly=True, index=True)
+    tier_computed = fields.Selection(TIERS, "Tier from figures", readonly=True)
+    tier_below_count = fields.Integer("Runs below tier", readonly=True)
+    rank = fields.Integer(readonly=True, aggregator="min")
+    share = fields.Float("Share of basis (%)", readonly=True, aggregator="sum")
+    cumulative_share = fields.Float("Cumulative share (%)", readonly=True, aggregator="max")
+    decile = fields.Integer("Customer decile", readonly=True, aggregator=None,
+                            help="1 = the 10% of customers with the highest tier basis.")
+    tier_reason = fields.Char(compute="_compute_tier_reason")
+    pin_tier = fields.Selection(TIERS, "Pinned tier")
+    pin_reason = fields.Char("Pin reason")
+    pin_expiry = fields.Date("Pin until")
+
+    previous_segment_id = fields.Many2one("customer.segment", readonly=True)
+    previous_tier = fields.Selection(TIERS, readonly=True)
+    changed_date = fields.Date("Changed on", readonly=True, help="Last run that changed the segment or tier.")
+    run_date = fields.Date("Last run", readonly=True)
+    moved_down = fields.Boolean("Moved down", readonly=True,
+                                help="The last run moved it from a watched to an alert segment, or to a lower tier.")
+    # Hysteresis counter as it was before the last run's day, so a second run that day repeats it.
+    base_below = fields.Integer(readonly=True)
+
+    _sql_constraints = [
+        ("partner_company_uniq", "unique(partner_id, company_id)", "A customer has one profile per company."),
+    ]
+
+    @api.depends("tier", "tier_computed", "rank", "share", "cumulative_share", "pin_tier", "pin_expiry")
+    @api.depends_context("lang")
+    def _compute_tier_reason(self):
+        today = fields.Date.context_today(self)
+        for profile in self:
+            company = profile.company_id
+            basis = dict(company._fields["customer_tier_basis"]._description_selection(self.env)).get(
+                company.customer_tier_basis, "").lower()
+            if profile.pin_tier and (not profile.pin_expiry or profile.pin_expiry >= today):
+                profile.tier_reason = _("pinned: %s", profile.pin_reason or "")
+            elif not profile.rank:
+                profile.tier_reason = False
+            elif profile.tier != profile.tier_computed:
+                profile.tier_reason = _(
+                    "kept for now: figures say %(tier)s (rank %(rank)s, %(share).1f%% of %(basis)s)",
+                    tier=dict(TIERS)[profile.tier_computed] if profile.tier_computed else "",
+                    rank=profile.rank, share=profile.share, basis=basis,
+                )
+            else:
+                cut = {"strategic": company.customer_strategic_cut, "key": company.customer_key_cut}.get(profile.tier)
+                head = _("top %(cut)s%% of %(basis)s", cut=round(cut * 100), basis=basis) if cut else _("long tail")
+                profile.tier_reason = _(
+                    "%(head)s: %(share).1f%% of %(basis)s, rank %(rank)s",
+                    head=head, share=profile.share, basis=basis, rank=profile.rank,
+                )
+
+    @api.constrains("pin_tier", "pin_reason")
+    def _check_pin_reason(self):
+        for profile in self:
+            if profile.pin_tier and not (profile.pin_reason or "").strip():
+                raise ValidationError(_("Say why the tier of %s is pinned.", profile.partner_id.display_name))
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"pin_tier", "pin_expiry"} & set(vals):
+            self._apply_pins()
+        return result
+
+    def _apply_pins(self):
+        """The effective tier: a pin until it expires, otherwise the tier from figures."""
+        today = fields.Date.context_today(self)
+        for profile in self:
+            pinned = profile.pin_tier and (not profile.pin_expiry or profile.pin_expiry >= today)
+            tier = profile.pin_tier if pinned else (profile.tier_computed or profile.tier)
+            if tier != profile.tier:
+                super(CustomerProfile, profile).write({"tier": tier})

@@ -1,0 +1,475 @@
+import time
+
+import numpy as np
+import pytz
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount
+
+from ..lib import rfm, segments, tiers
+from .customer_profile import TIERS
+
+TIER_CODES = [code for code, _label in TIERS]  # index = lib tier code (0 strategic, 1 key, 2 ordinary)
+# Profile columns written by a run, with their SQL type.
+PROFILE_COLUMNS = {
+    "last_order_date": "date", "recency_days": "int4", "frequency": "int4", "monetary": "numeric",
+    "margin": "numeric", "margin_known": "bool", "average_order_value": "numeric",
+    "payment_days": "float8", "late_share": "float8", "invoice_count": "int4",
+    "r_score": "int4", "f_score": "int4", "m_score": "int4", "segment_id": "m2o",
+    "tier": "varchar", "tier_computed": "varchar", "tier_below_count": "int4", "rank": "int4",
+    "share": "float8", "cumulative_share": "float8", "decile": "int4",
+    "previous_segment_id": "m2o", "previous_tier": "varchar", "changed_date": "date", "run_date": "date",
+    "base_below": "int4", "moved_down": "bool",
+}
+
+
+class CustomerSegmentationRun(models.Model):
+    _name = "customer.segmentation.run"
+    _description = "Customer Segmentation Run"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    date = fields.Date(required=True, readonly=True, index=True)
+    customer_count = fields.Integer("Customers", readonly=True)
+    changed_count = fields.Integer("Changed", readonly=True)
+    downgrade_count = fields.Integer("Moved down", readonly=True)
+    activity_count = fields.Integer("Activities", readonly=True)
+    duration = fields.Float("Duration (s)", readonly=True)
+    note = fields.Text(readonly=True)
+    snapshot_ids = fields.One2many("customer.segment.snapshot", "run_id", readonly=True)
+
+    _sql_constraints = [
+        ("company_date_uniq", "unique(company_id, date)", "One segmentation run per company and day."),
+    ]
+
+    @api.depends("company_id", "date")
+    def _compute_display_name(self):
+        for run in self:
+            run.display_name = f"{run.company_id.name} · {run.date}"
+
+    # ------------------------------------------------------------------ entry points
+    @api.model
+    def _cron_run(self):
+        companies = self.env["res.company"].search([])
+        for done, company in enumerate(companies, 1):
+            self._run_company(company)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
+
+    @api.model
+    def action_run_now(self):
+        if not self.env.user.has_group("customer_segmentation.customer_segmentation_group_manager"):
+            raise UserError(_("Only customer segmentation administrators run the segmentation."))
+        run = self._run_company(self.env.company)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "customer.segmentation.run",
+            "res_id": run.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------ the run
+    @api.model
+    def _run_company(self, company):
+        """Re-segment every customer of ``company`` with orders in the window; safe to repeat."""
+        started = time.perf_counter()
+        self = self.with_company(company).sudo()
+        self.env.flush_all()
+        today = fields.Date.context_today(self)
+        tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
+        window_start = today - relativedelta(months=company.customer_window_months)
+        start_utc = tz.localize(fields.Datetime.to_datetime(window_start)).astimezone(pytz.utc).replace(tzinfo=None)
+        run = self.search([("company_id", "=", company.id), ("date", "=", today)]) or self.create(
+            {"company_id": company.id, "date": today})
+
+        orders = self._fetch_orders(company, start_utc, tz.zone)
+        refunds = dict(self._fetch_refunds(company, window_start))
+        payments = self._fetch_payments(company, window_start)
+        existing = self._fetch_profiles(company)
+
+        partner_ids = np.unique(np.concatenate([
+            orders["partner"], existing["partner"]])).astype(np.int64)
+        n = len(partner_ids)
+        values, notes = self._compute_values(company, today, partner_ids, orders, refunds, payments, existing)
+        written, changed = self._write_profiles(company, today, partner_ids, values, existing)
+        downgrades, activity_count = self._record_changes(run, company, partner_ids, values, existing, changed)
+        run.write({
+            "customer_count": n,
+            "changed_count": int(changed.sum()),
+            "downgrade_count": int(downgrades.sum()),
+            "activity_count": activity_count,
+            "duration": time.perf_counter() - started,
+            "note": "\n".join(notes) or False,
+        })
+        return run
+
+    def _compute_values(self, company, today, partner_ids, orders, refunds, payments, existing):
+        """Every profile column for ``partner_ids`` as numpy arrays."""
+        n = len(partner_ids)
+        notes = []
+        pos = np.searchsorted(partner_ids, orders["partner"])
+        frequency = np.zeros(n, dtype=np.int64)
+        frequency[pos] = orders["count"]
+        revenue = np.zeros(n)
+        revenue[pos] = orders["revenue"]
+        revenue -= np.array([refunds.get(pid, 0.0) for pid in partner_ids.tolist()])
+        margin = np.full(n, np.nan)
+        margin[pos] = orders["margin"]
+        last_order = np.full(n, None, dtype=object)
+        last_order[pos] = orders["last_order"]
+        recency = np.full(n, np.nan)
+        recency[pos] = [(today - day).days for day in orders["last_order"]]
+        active = frequency > 0
+
+        scores = {}
+        if company.customer_rfm_method == "threshold":
+            for key, values, field, better in (
+                ("r", recency, "customer_recency_thresholds", False),
+                ("f", frequency.astype(float), "customer_frequency_thresholds", True),
+                ("m", revenue, "customer_monetary_thresholds", True),
+            ):
+                scores[key] = rfm.threshold_scores(np.where(active, values, np.nan), company._customer_thresholds(field), better)
+        else:
+            scores["r"] = rfm.quintile_scores(np.where(active, recency, np.nan), higher_is_better=False)
+            scores["f"] = rfm.quintile_scores(np.where(active, frequency, np.nan))
+            scores["m"] = rfm.quintile_scores(np.where(active, revenue, np.nan))
+
+        scheme = self._scheme(company)
+        rules = [(s.r_min, s.r_max, s.f_min, s.f_max) for s in scheme.segment_ids]
+        rule_index = segments.assign_segments(scores["r"], scores["f"], rules)
+        segment_ids = np.array(scheme.segment_ids.ids + [0], dtype=np.int64)[rule_index]  # -1 -> 0 (none)
+
+        basis = revenue
+        if company.customer_tier_basis == "margin":
+            if np.isnan(margin[active]).all():
+                notes.append(_("Tiers use revenue: no margin is known (install Sales Margin or set product costs)."))
+            else:
+                basis = np.where(np.isnan(margin), 0.0, margin)
+        pareto = tiers.pareto_tiers(np.where(active, basis, 0.0), company.customer_strategic_cut, company.customer_key_cut)
+
+        # Hysteresis and change detection start from the state before today's run.
+        ex_pos = np.searchsorted(partner_ids, existing["partner"])
+        base_tier = np.full(n, -1, dtype=np.int64)
+        base_below = np.zeros(n, dtype=np.int64)
+        base_segment = np.zeros(n, dtype=np.int64)
+        rerun = existing["run_date"] == today
+        current_tier_code = _tier_codes(existing["tier"])
+        base_tier[ex_pos] = np.where(rerun, _tier_codes(existing["previous_tier"]), current_tier_code)
+        base_below[ex_pos] = np.where(rerun, existing["base_below"], existing["tier_below_count"])
+        base_segment[ex_pos] = np.where(rerun, existing["previous_segment_id"], existing["segment_id"])
+        tier_code, below = tiers.apply_hysteresis(base_tier, pareto["tier"], base_below,
+                                                  company.customer_tier_hysteresis)
+        pinned = np.zeros(n, dtype=bool)
+        pin_code = np.full(n, -1, dtype=np.int64)
+        pin_active = np.array([bool(tier) and (expiry is None or expiry >= today) for tier, expiry in zip(
+            existing["pin_tier"].tolist(), existing["pin_expiry"].tolist())], dtype=bool)
+        pinned[ex_pos] = pin_active
+        pin_code[ex_pos] = _tier_codes(existing["pin_tier"])
+        tier_code = np.where(pinned, pin_code, tier_code)
+
+        tier_names = np.array(TIER_CODES, dtype=object)
+        base_tier_names = np.array([TIER_CODES[c] if c >= 0 else None for c in base_tier.tolist()], dtype=object)
+        decile = np.where(active, np.minimum(10, 1 + (pareto["rank"] - 1) * 10 // max(int(active.sum()), 1)), 0)
+        pay = self._payment_figures(partner_ids, payments, today)
+        aov = np.where(frequency > 0, revenue / np.maximum(frequency, 1), np.nan)
+        watched = set(scheme.segment_ids.filtered("watch_downgrade").ids)
+        alerts = set(scheme.segment_ids.filtered("alert_on_arrival").ids)
+        segment_down = np.array([o in watched and s in alerts for o, s in zip(
+            base_segment.tolist(), segment_ids.tolist())], dtype=bool)
+        values = {
+            "segment_down": segment_down,
+            "moved_down": segment_down | ((base_tier >= 0) & (tier_code > base_tier)),
+            "last_order_date": last_order,
+            "recency_days": np.where(active, recency, np.nan),
+            "frequency": frequency,
+            "monetary": np.round(revenue, 2),
+            "margin": np.round(margin, 2),
+            "margin_known": ~np.isnan(margin),
+            "average_order_value": np.round(aov, 2),
+            **pay,
+            "r_score": scores["r"].astype(np.int64),
+            "f_score": scores["f"].astype(np.int64),
+            "m_score": scores["m"].astype(np.int64),
+            "segment_id": segment_ids,
+            "tier": tier_names[tier_code],
+            "tier_computed": tier_names[pareto["tier"]],
+            "tier_below_count": below,
+            "rank": np.where(active, pareto["rank"], 0),
+            "share": np.round(pareto["share"] * 100, 4),
+            "cumulative_share": np.round(pareto["cumulative_share"] * 100, 4),
+            "decile": decile,
+            "previous_segment_id": base_segment,
+            "previous_tier": base_tier_names,
+            "base_below": base_below,
+        }
+        return values, notes
+
+    def _payment_figures(self, partner_ids, payments, today):
+        n = len(partner_ids)
+        if not len(payments["partner"]):
+            return {"payment_days": np.full(n, np.nan), "late_share": np.full(n, np.nan),
+                    "invoice_count": np.zeros(n, dtype=np.int64)}
+        due = payments["due"]
+        paid_on = payments["paid_on"]
+        is_paid = payments["paid"] & (paid_on != None)  # noqa: E711
+        days = np.array([
+            ((p if ok else today) - d).days if d else np.nan
+            for p, d, ok in zip(paid_on.tolist(), due.tolist(), is_paid.tolist())
+        ], dtype=float)
+        counted = is_paid | (days > 0)  # paid invoices, and open ones past due
+        counted &= ~np.isnan(days)
+        group = np.searchsorted(partner_ids, payments["partner"][counted])
+        number = np.bincount(group, minlength=n)
+        late = np.bincount(group, weights=(days[counted] > 0).astype(float), minlength=n)
+        total_days = np.bincount(group, weights=days[counted], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return {
+                "payment_days": np.where(number > 0, np.round(total_days / number, 2), np.nan),
+                "late_share": np.where(number > 0, np.round(100 * late / number, 2), np.nan),
+                "invoice_count": number,
+            }
+
+    # ------------------------------------------------------------------ writing
+    def _write_profiles(self, company, today, partner_ids, values, existing):
+        """Insert new profiles, update only the ones whose figures changed. Returns (ids, changed mask)."""
+        n = len(partner_ids)
+        ex_pos = np.searchsorted(partner_ids, existing["partner"])
+        profile_id = np.zeros(n, dtype=np.int64)
+        profile_id[ex_pos] = existing["id"]
+        old_segment = np.zeros(n, dtype=np.int64)
+        old_segment[ex_pos] = existing["segment_id"]
+        old_tier = np.full(n, None, dtype=object)
+        old_tier[ex_pos] = existing["tier"]
+        changed = (values["segment_id"] != old_segment) | (values["tier"] != old_tier)
+        values["changed_date"] = np.array([today if c else None for c in changed.tolist()], dtype=object)
+        values["changed_date"][ex_pos] = np.where(changed[ex_pos], today, existing["changed_date"])
+        values["run_date"] = np.full(n, today, dtype=object)
+
+        differs = np.zeros(n, dtype=bool)
+        for column, kind in PROFILE_COLUMNS.items():
+            differs[ex_pos] |= ~_same(values[column][ex_pos], existing[column], kind)
+        columns = list(PROFILE_COLUMNS)
+        rows_update = np.flatnonzero((profile_id > 0) & differs)
+        rows_insert = np.flatnonzero(profile_id == 0)
+        uid, now = self.env.uid, fields.Datetime.now()
+        if len(rows_update):
+            self.env.cr.execute(SQL(
+                "UPDATE customer_profile p SET %s, write_uid = %s, write_date = %s "
+                "FROM unnest(%s::int[], %s) AS v(id, %s) WHERE p.id = v.id",
+                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
+                uid, now, profile_id[rows_update].tolist(),
+                SQL(", ").join(_sql_array(values[c][rows_update], PROFILE_COLUMNS[c]) for c in columns),
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+            ))
+        if len(rows_insert):
+            self.env.cr.execute(SQL(
+                "INSERT INTO customer_profile (partner_id, company_id, create_uid, create_date, write_uid, write_date, %s) "
+                "SELECT v.partner_id, %s, %s, %s, %s, %s, %s FROM unnest(%s::int[], %s) AS v(partner_id, %s)",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                company.id, uid, now, uid, now,
+                SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
+                partner_ids[rows_insert].tolist(),
+                SQL(", ").join(_sql_array(values[c][rows_insert], PROFILE_COLUMNS[c]) for c in columns),
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+            ))
+        self.env["customer.profile"].invalidate_model()
+        self.env["res.partner"].invalidate_model([
+            "customer_profile_ids", "customer_profile_id", "customer_tier", "customer_segment_id"])
+        return len(rows_update) + len(rows_insert), changed
+
+    def _record_changes(self, run, company, partner_ids, values, existing, changed):
+        """Snapshot the customers whose segment or tier changed; activities for watched downgrades."""
+        rows = np.flatnonzero(changed)
+        old_segment = values["previous_segment_id"]
+        segment_down, moved_down = values["segment_down"], values["moved_down"]
+        if len(rows):
+            self.env.cr.execute(SQL(
+                """
+                INSERT INTO customer_segment_snapshot (run_id, company_id, date, partner_id, from_segment_id,
+                    segment_id, from_tier, tier, r_score, f_score, m_score, frequency, monetary, moved_down,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(run)s, %(company)s, %(date)s, v.*, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(partner)s::int[], %(from_segment)s::int[], %(segment)s::int[],
+                              %(from_tier)s::varchar[], %(tier)s::varchar[], %(r)s::int[], %(f)s::int[],
+                              %(m)s::int[], %(frequency)s::int[], %(monetary)s::numeric[], %(down)s::bool[]) AS v
+                ON CONFLICT (run_id, partner_id) DO UPDATE SET
+                    segment_id = EXCLUDED.segment_id, tier = EXCLUDED.tier, r_score = EXCLUDED.r_score,
+                    f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, frequency = EXCLUDED.frequency,
+                    monetary = EXCLUDED.monetary, moved_down = EXCLUDED.moved_down
+                """,
+                run=run.id, company=company.id, date=run.date, uid=self.env.uid, now=fields.Datetime.now(),
+                partner=partner_ids[rows].tolist(),
+                from_segment=_sql_list(old_segment[rows], "m2o"),
+                segment=_sql_list(values["segment_id"][rows], "m2o"),
+                from_tier=_sql_list(values["previous_tier"][rows], "varchar"),
+                tier=_sql_list(values["tier"][rows], "varchar"),
+                r=_sql_list(values["r_score"][rows], "int4"), f=_sql_list(values["f_score"][rows], "int4"),
+                m=_sql_list(values["m_score"][rows], "int4"), frequency=_sql_list(values["frequency"][rows], "int4"),
+                monetary=_sql_list(values["monetary"][rows], "numeric"), down=_sql_list(moved_down[rows], "bool"),
+            ))
+            self.env["customer.segment.snapshot"].invalidate_model()
+        # One activity per downgrade: only when this run changed the stored segment.
+        alert_rows = np.flatnonzero(changed & segment_down)
+        activity_count = self._schedule_downgrade_activities(company, partner_ids[alert_rows], values, alert_rows)
+        return moved_down & changed, activity_count
+
+    def _schedule_downgrade_activities(self, company, partner_ids, values, rows):
+        if not len(rows):
+            return 0
+        partners = self.env["res.partner"].browse(partner_ids.tolist())
+        segments_by_id = self.env["customer.segment"].browse(
+            set(values["segment_id"][rows].tolist()) | set(values["previous_segment_id"][rows].tolist()))
+        names = {s.id: s.name for s in segments_by_id}
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        fallback = self.env.user
+        vals_list = []
+        for partner, row in zip(partners, rows.tolist()):
+            old, new = names.get(values["previous_segment_id"][row]), names.get(values["segment_id"][row])
+            revenue = format_amount(self.env, values["monetary"][row], company.currency_id)
+            vals_list.append({
+                "res_model_id": model_id,
+                "res_id": partner.id,
+                "activity_type_id": activity_type.id,
+                "user_id": (partner.user_id or fallback).id,
+                "summary": _("%(old)s → %(new)s", old=old, new=new),
+                "note": Markup("<p>%s</p>") % _(
+                    "%(customer)s moved from %(old)s to %(new)s. Revenue at risk over the analysis window: %(revenue)s.",
+                    customer=partner.display_name, old=old, new=new, revenue=revenue,
+                ),
+                "date_deadline": fields.Date.context_today(self),
+            })
+        self.env["mail.activity"].create(vals_list)
+        return len(vals_list)
+
+    # ------------------------------------------------------------------ reading
+    def _scheme(self, company):
+        scheme = self.env["customer.segment.scheme"].search([("company_id", "=", company.id)], limit=1)
+        return scheme or self.env["customer.segment.scheme"]._create_default(company)
+
+    def _fetch_orders(self, company, start_utc, tz_name):
+        has_margin = "margin" in self.env["sale.order"]._fields
+        self.env.cr.execute(SQL(
+            """
+            SELECT p.commercial_partner_id, COUNT(*),
+                   MAX((o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date),
+                   SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)),
+                   %(margin)s
+              FROM sale_order o
+              JOIN res_partner p ON p.id = o.partner_id
+             WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.date_order >= %(start)s
+             GROUP BY p.commercial_partner_id
+             ORDER BY p.commercial_partner_id
+            """,
+            tz=tz_name, company=company.id, start=start_utc,
+            margin=SQL("SUM(o.margin / COALESCE(NULLIF(o.currency_rate, 0), 1))") if has_margin else SQL("NULL"),
+        ))
+        rows = self.env.cr.fetchall()
+        return {
+            "partner": np.array([r[0] for r in rows], dtype=np.int64),
+            "count": np.array([r[1] for r in rows], dtype=np.int64),
+            "last_order": np.array([r[2] for r in rows], dtype=object),
+            "revenue": np.array([r[3] or 0.0 for r in rows], dtype=float),
+            "margin": np.array([np.nan if r[4] is None else r[4] for r in rows], dtype=float),
+        }
+
+    def _fetch_refunds(self, company, window_start):
+        self.env.cr.execute(SQL(
+            """
+            SELECT p.commercial_partner_id, SUM(-m.amount_untaxed_signed)
+              FROM account_move m
+              JOIN res_partner p ON p.id = m.partner_id
+             WHERE m.company_id = %s AND m.move_type = 'out_refund' AND m.state = 'posted'
+               AND m.invoice_date >= %s
+             GROUP BY p.commercial_partner_id
+            """,
+            company.id, window_start,
+        ))
+        return [(pid, float(amount or 0.0)) for pid, amount in self.env.cr.fetchall()]
+
+    def _fetch_payments(self, company, window_start):
+        """Posted customer invoices of the window: due date, paid or not, and last payment date."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT p.commercial_partner_id, m.invoice_date_due, m.payment_state IN ('paid', 'in_payment'),
+                   MAX(payment.date)
+              FROM account_move m
+              JOIN res_partner p ON p.id = m.partner_id
+              JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'payment_term'
+              LEFT JOIN account_partial_reconcile pr ON pr.debit_move_id = aml.id
+              LEFT JOIN account_move_line payment ON payment.id = pr.credit_move_id
+             WHERE m.company_id = %s AND m.move_type = 'out_invoice' AND m.state = 'posted'
+               AND m.invoice_date >= %s AND m.payment_state != 'reversed'
+             GROUP BY m.id, p.commercial_partner_id
+            """,
+            company.id, window_start,
+        ))
+        rows = self.env.cr.fetchall()
+        return {
+            "partner": np.array([r[0] for r in rows], dtype=np.int64),
+            "due": np.array([r[1] for r in rows], dtype=object),
+            "paid": np.array([bool(r[2]) for r in rows], dtype=bool),
+            "paid_on": np.array([r[3] for r in rows], dtype=object),
+        }
+
+    def _fetch_profiles(self, company):
+        names = list(PROFILE_COLUMNS) + ["pin_tier", "pin_expiry"]
+        self.env.cr.execute(SQL(
+            "SELECT partner_id, id, %s FROM customer_profile WHERE company_id = %s ORDER BY partner_id",
+            SQL(", ").join(SQL.identifier(c) for c in names), company.id,
+        ))
+        rows = self.env.cr.fetchall()
+        result = {"partner": np.array([r[0] for r in rows], dtype=np.int64),
+                  "id": np.array([r[1] for r in rows], dtype=np.int64)}
+        for i, name in enumerate(names, 2):
+            column = [r[i] for r in rows]
+            kind = PROFILE_COLUMNS.get(name, "other")
+            if kind in ("int4", "m2o"):
+                result[name] = np.array([v or 0 for v in column], dtype=np.int64)
+            elif kind in ("numeric", "float8"):
+                result[name] = np.array([np.nan if v is None else float(v) for v in column], dtype=float)
+            elif kind == "bool":
+                result[name] = np.array([bool(v) for v in column], dtype=bool)
+            elif name == "pin_tier":
+                result[name] = np.array([v or "" for v in column], dtype=object)
+            else:
+                result[name] = np.array(column, dtype=object)
+        return result
+
+
+def _tier_codes(names):
+    """Tier names -> lib codes (0 strategic, 1 key, 2 ordinary), -1 for none."""
+    lookup = {code: i for i, code in enumerate(TIER_CODES)}
+    return np.array([lookup.get(name, -1) for name in np.asarray(names, dtype=object).tolist()], dtype=np.int64)
+
+
+def _same(new, old, kind):
+    """Element-wise: is the new value the stored one? (NULL, NaN and a 0 id are all empty.)"""
+    if kind in ("numeric", "float8"):
+        new, old = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
+        return (np.isnan(new) & np.isnan(old)) | (np.abs(np.nan_to_num(new) - np.nan_to_num(old)) < 1e-6) & (
+            np.isnan(new) == np.isnan(old))
+    if kind in ("int4", "m2o", "bool"):
+        return np.nan_to_num(np.asarray(new, dtype=float)) == np.asarray(old, dtype=float)
+    return np.array([(a or None) == (b or None) for a, b in zip(new.tolist(), old.tolist())], dtype=bool)
+
+
+def _sql_list(array, kind):
+    """Python list for an SQL array parameter: NaN and '' become NULL, and so does a 0 id."""
+    array = np.asarray(array)
+    if kind == "m2o":
+        return [int(v) or None for v in array.tolist()]
+    if array.dtype.kind == "f":
+        return [None if np.isnan(v) else float(v) for v in array.tolist()]
+    if array.dtype.kind in "iub":
+        return array.tolist()
+    return [None if (v is None or v == "" or (isinstance(v, float) and np.isnan(v))) else v
+            for v in array.tolist()]
+
+
+def _sql_array(array, kind):
+    sql_type = {"m2o": "int4", "numeric": "numeric"}.get(kind, kind)
+    return SQL("%s::%s", _sql_list(array, kind), SQL(sql_type + "[]"))

@@ -1,0 +1,67 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    customer_window_months = fields.Integer("Analysis window (months)", default=24)
+    customer_tier_basis = fields.Selection(
+        [("revenue", "Revenue"), ("margin", "Margin")], "Tier basis", default="revenue", required=True
+    )
+    customer_strategic_cut = fields.Float("Strategic up to (cumulative share)", default=0.80)
+    customer_key_cut = fields.Float("Key up to (cumulative share)", default=0.95)
+    customer_tier_hysteresis = fields.Integer(
+        "Runs before a tier drops", default=2,
+        help="A customer loses its tier only after this many runs in a row below its cut-off.",
+    )
+    customer_rfm_method = fields.Selection(
+        [("quintile", "Quintiles (ties share a score)"), ("threshold", "Fixed thresholds")],
+        "RFM scoring", default="quintile", required=True,
+    )
+    customer_recency_thresholds = fields.Char(
+        "Recency thresholds (days)", default="30, 90, 180, 365",
+        help="Four increasing numbers of days: fewer days than the first scores 5, more than the last scores 1.",
+    )
+    customer_frequency_thresholds = fields.Char(
+        "Frequency thresholds (orders)", default="2, 3, 5, 10",
+        help="Four increasing order counts: below the first scores 1, from the last on scores 5.",
+    )
+    customer_monetary_thresholds = fields.Char(
+        "Monetary thresholds", default="1000, 5000, 20000, 100000",
+        help="Four increasing amounts in company currency: below the first scores 1, from the last on scores 5.",
+    )
+
+    @api.constrains("customer_window_months", "customer_strategic_cut", "customer_key_cut", "customer_tier_hysteresis")
+    def _check_customer_segmentation_settings(self):
+        for company in self:
+            if company.customer_window_months <= 0:
+                raise ValidationError(_("The analysis window must be at least one month."))
+            if not 0 < company.customer_strategic_cut < company.customer_key_cut <= 1:
+                raise ValidationError(_(
+                    "Tier cut-offs must be in order: 0 < strategic (%(strategic)s) < key (%(key)s) ≤ 1.",
+                    strategic=company.customer_strategic_cut, key=company.customer_key_cut,
+                ))
+            if company.customer_tier_hysteresis < 1:
+                raise ValidationError(_("A tier drops after at least one run below its cut-off."))
+
+    @api.constrains("customer_recency_thresholds", "customer_frequency_thresholds", "customer_monetary_thresholds")
+    def _check_customer_thresholds(self):
+        for company in self:
+            for name in ("customer_recency_thresholds", "customer_frequency_thresholds", "customer_monetary_thresholds"):
+                company._customer_thresholds(name)
+
+    def _customer_thresholds(self, field_name):
+        """The four increasing, non-negative numbers of a threshold setting."""
+        self.ensure_one()
+        label = self._fields[field_name]._description_string(self.env)
+        try:
+            values = [float(part) for part in (self[field_name] or "").replace(";", ",").split(",")]
+        except ValueError:
+            values = []
+        if len(values) != 4 or any(v < 0 for v in values) or any(b <= a for a, b in zip(values, values[1:])):
+            raise ValidationError(_(
+                "%(setting)s: give four increasing, non-negative numbers separated by commas (got “%(value)s”).",
+                setting=label, value=self[field_name] or "",
+            ))
+        return values

@@ -1,0 +1,277 @@
+import datetime
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+
+RUN_DAY = "2026-04-01 10:00:00"
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentationRun(TransactionCase):
+    """Orders and invoices made through Odoo's flows; figures checked by hand."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # A company of its own, so that figures do not depend on demo data.
+        cls.company = cls.env["res.company"].create({"name": "Segmentation Co"})
+        cls.env["account.chart.template"].try_loading("generic_coa", company=cls.company, install_demo=False)
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
+        cls.env.user.company_ids |= cls.company
+        cls.company.partner_id.tz = "UTC"
+        cls.company.customer_rfm_method = "threshold"  # deterministic scores for a handful of customers
+        cls.other_company = cls.env["res.company"].create({"name": "Other Company"})
+        cls.salesperson = new_test_user(
+            cls.env, login="cs_seller", groups="sales_team.group_sale_salesman",
+            company_id=cls.company.id, company_ids=[cls.company.id],
+        )
+        cls.sales_manager = new_test_user(
+            cls.env, login="cs_manager", groups="sales_team.group_sale_manager",
+            company_id=cls.company.id, company_ids=[cls.company.id],
+        )
+        cls.other_manager = new_test_user(
+            cls.env, login="cs_other", groups="sales_team.group_sale_manager",
+            company_id=cls.other_company.id, company_ids=[cls.other_company.id],
+        )
+        cls.product = cls.env["product.product"].create({
+            "name": "Widget", "type": "consu", "list_price": 1.0, "taxes_id": [Command.clear()],
+        })
+        cls.eur = cls.env.ref("base.EUR")
+        cls.eur.active = True
+        cls.env["res.currency.rate"].create({
+            "name": "2025-01-01", "rate": 2.0, "currency_id": cls.eur.id, "company_id": cls.company.id,
+        })
+        cls.usd_pricelist = cls.env["product.pricelist"].create(
+            {"name": "USD", "currency_id": cls.company.currency_id.id, "company_id": cls.company.id})
+        cls.eur_pricelist = cls.env["product.pricelist"].create(
+            {"name": "EUR", "currency_id": cls.eur.id, "company_id": cls.company.id})
+        cls.acme = cls._customer("Acme")
+        cls.acme_contact = cls.env["res.partner"].create({"name": "Ann", "parent_id": cls.acme.id})
+        cls.bolt = cls._customer("Bolt")
+
+    @classmethod
+    def _customer(cls, name, user=None):
+        return cls.env["res.partner"].create({
+            "name": name, "is_company": True, "user_id": (user or cls.salesperson).id,
+        })
+
+    @classmethod
+    def _order(cls, partner, amount, day, pricelist=None, confirm=True):
+        with freeze_time(day):
+            order = cls.env["sale.order"].create({
+                "partner_id": partner.id,
+                "company_id": cls.company.id,
+                "pricelist_id": (pricelist or cls.usd_pricelist).id,
+                "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1, "price_unit": amount})],
+            })
+            if confirm:
+                order.action_confirm()
+        return order
+
+    def _run(self, day=RUN_DAY, company=None):
+        with freeze_time(day):
+            return self.env["customer.segmentation.run"]._run_company(company or self.company)
+
+    def _profile(self, partner, company=None):
+        return self.env["customer.profile"].search([
+            ("partner_id", "=", partner.id), ("company_id", "=", (company or self.company).id)])
+
+    def test_figures_currency_cancelled_and_credit_notes(self):
+        self._order(self.acme_contact, 1000, "2026-01-10 09:00:00")
+        self._order(self.acme, 400, "2026-03-05 09:00:00", pricelist=self.eur_pricelist)  # 200 USD at 2 EUR/USD
+        self._order(self.acme, 5000, "2026-03-06 09:00:00")._action_cancel()
+        refund = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": self.acme.id, "invoice_date": "2026-03-10",
+            "invoice_line_ids": [Command.create({"product_id": self.product.id, "quantity": 1, "price_unit": 100,
+                                                 "tax_ids": [Command.clear()]})],
+        })
+        refund.action_post()
+        self._order(self.bolt, 300, "2026-02-01 09:00:00")
+        run = self._run()
+        acme = self._profile(self.acme)
+        self.assertEqual(acme.frequency, 2)
+        self.assertAlmostEqual(acme.monetary, 1000 + 200 - 100)
+        self.assertAlmostEqual(acme.average_order_value, 550)
+        self.assertEqual(acme.last_order_date, datetime.date(2026, 3, 5))
+        self.assertEqual(acme.recency_days, 27)
+        # Thresholds: recency 27 < 30 days -> R5; 2 orders -> F2; 1100 -> M2.
+        self.assertEqual((acme.r_score, acme.f_score, acme.m_score), (5, 2, 2))
+        self.assertEqual(acme.segment_id.code, "potential_loyalists")
+        # Pareto: Acme holds 1100 / 1400 = 78.6% -> strategic; Bolt is the rest.
+        self.assertEqual(acme.tier, "strategic")
+        self.assertAlmostEqual(acme.share, 100 * 1100 / 1400, places=3)
+        self.assertEqual(acme.rank, 1)
+        self.assertEqual(acme.tier_reason, "top 80% of revenue: 78.6% of revenue, rank 1")
+        self.assertEqual(self._profile(self.bolt).tier, "strategic")  # crosses 80%: still strategic
+        self.assertEqual(run.customer_count, 2)
+        # The partner form and its filters see the same, for the company and its contacts.
+        self.assertEqual(self.acme_contact.customer_tier, "strategic")
+        found = self.env["res.partner"].search([("customer_tier", "=", "strategic"), ("id", "in", (self.acme | self.acme_contact).ids)])
+        self.assertEqual(found, self.acme | self.acme_contact)
+
+    def test_payment_behaviour(self):
+        journal = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1)
+        self.assertTrue(journal, "the test needs a bank journal")
+        invoices = self.env["account.move"].create([{
+            "move_type": "out_invoice", "partner_id": self.acme.id, "invoice_date": day,
+            "invoice_date_due": day,
+            "invoice_line_ids": [Command.create({"product_id": self.product.id, "quantity": 1, "price_unit": 100,
+                                                 "tax_ids": [Command.clear()]})],
+        } for day in ("2026-02-01", "2026-03-01", "2026-03-10")])
+        invoices.action_post()
+        for invoice, paid_on in zip(invoices[:2], ("2026-02-11", "2026-02-25")):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids,
+            ).create({"payment_date": paid_on, "journal_id": journal.id})._create_payments()
+        self._order(self.acme, 100, "2026-03-01 09:00:00")
+        self._run()
+        profile = self._profile(self.acme)
+        # Paid 10 days late, 4 days early, and one open 22 days past due on the run day.
+        self.assertEqual(profile.invoice_count, 3)
+        self.assertAlmostEqual(profile.payment_days, (10 - 4 + 22) / 3, places=2)
+        self.assertAlmostEqual(profile.late_share, 200 / 3, places=2)
+
+    def test_second_run_same_day_changes_nothing(self):
+        self._order(self.acme, 1000, "2026-03-05 09:00:00")
+        self._order(self.bolt, 10, "2025-06-05 09:00:00")
+        first = self._run()
+        profiles = self._profile(self.acme) | self._profile(self.bolt)
+        self.env.flush_all()
+        stamps = profiles.mapped("write_date")
+        snapshots = self.env["customer.segment.snapshot"].search_count([])
+        second = self._run("2026-04-01 18:00:00")
+        self.assertEqual(first, second, "one run per company and day")
+        self.assertEqual(second.changed_count, 0)
+        profiles.invalidate_recordset()
+        self.assertEqual(profiles.mapped("write_date"), stamps)
+        self.assertEqual(self.env["customer.segment.snapshot"].search_count([]), snapshots)
+
+    def test_downgrade_raises_one_activity(self):
+        for day in ("2026-01-05", "2026-02-05", "2026-02-20", "2026-03-05", "2026-03-25"):
+            self._order(self.acme, 500, f"{day} 09:00:00")
+        self._run()
+        self.assertEqual(self._profile(self.acme).segment_id.code, "champions")  # R5 F4
+        # 200 days without orders: R2, F4 -> At Risk.
+        run = self._run("2026-10-11 10:00:00")
+        profile = self._profile(self.acme)
+        self.assertEqual(profile.segment_id.code, "at_risk")
+        self.assertTrue(profile.moved_down)
+        self.assertEqual(run.downgrade_count, 1)
+        activities = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", self.acme.id)])
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.salesperson)
+        self.assertEqual(activities.summary, "Champions → At Risk")
+        self.assertIn("2,500.00", str(activities.note))
+        snapshot = self.env["customer.segment.snapshot"].search([("run_id", "=", run.id), ("partner_id", "=", self.acme.id)])
+        self.assertEqual((snapshot.from_segment_id.code, snapshot.segment_id.code), ("champions", "at_risk"))
+        # Repeating the run, that day or the next, raises nothing new.
+        self._run("2026-10-11 20:00:00")
+        self._run("2026-10-12 10:00:00")
+        self.assertEqual(self.env["mail.activity"].search_count(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.acme.id)]), 1)
+
+    def test_tier_drops_only_after_hysteresis_runs(self):
+        self._order(self.acme, 1000, "2026-03-05 09:00:00")
+        self._order(self.bolt, 100, "2026-03-05 09:00:00")
+        self._run()
+        # Acme holds 1000 / 1100: Bolt comes after 90.9% of revenue -> key.
+        self.assertEqual(self._profile(self.bolt).tier, "key")
+        self._order(self.bolt, 1, "2026-04-01 11:00:00")  # a new, larger customer pushes Bolt down
+        big = self._customer("Big")
+        self._order(big, 20000, "2026-04-01 11:00:00")
+        self._run("2026-04-02 10:00:00")
+        bolt = self._profile(self.bolt)
+        self.assertEqual(bolt.tier_computed, "ordinary")  # after 99.5% of revenue
+        self.assertEqual(bolt.tier, "key", "first run below: kept")
+        self.assertIn("kept for now", bolt.tier_reason)
+        self._run("2026-04-02 16:00:00")
+        self.assertEqual(bolt.tier, "key", "a second run the same day is not a second run below")
+        self._run("2026-04-03 10:00:00")
+        self.assertEqual(bolt.tier, "ordinary")
+
+    def test_pin_overrides_tier_until_it_expires(self):
+        self._order(self.acme, 1000, "2026-03-05 09:00:00")
+        self._order(self.bolt, 10, "2026-03-05 09:00:00")
+        big = self._customer("Big")
+        self._order(big, 100000, "2026-03-05 09:00:00")
+        self._run()
+        profile = self._profile(self.bolt)
+        self.assertEqual(profile.tier, "ordinary")
+        with self.assertRaises(ValidationError):
+            profile.pin_tier = "strategic"  # a pin needs a reason
+        with freeze_time(RUN_DAY):
+            profile.write({"pin_tier": "strategic", "pin_reason": "Framework contract", "pin_expiry": "2026-05-01"})
+        self.assertEqual(profile.tier, "strategic")
+        self._run("2026-04-20 10:00:00")
+        self.assertEqual(profile.tier, "strategic")
+        with freeze_time("2026-04-20 10:00:00"):
+            profile.invalidate_recordset(["tier_reason"])
+            self.assertEqual(profile.tier_reason, "pinned: Framework contract")
+        self._run("2026-05-02 10:00:00")
+        self.assertEqual(profile.tier, "ordinary", "the pin expired")
+
+    def test_quotation_defaults_per_tier(self):
+        self._order(self.acme, 1000, "2026-03-05 09:00:00")
+        self._run()
+        term = self.env["account.payment.term"].create({"name": "60 days", "company_id": self.company.id})
+        vip_list = self.env["product.pricelist"].create({"name": "VIP", "company_id": self.company.id})
+        self.env["customer.tier.service"].create({
+            "tier": "strategic", "pricelist_id": vip_list.id, "payment_term_id": term.id,
+            "service_note": "Call back within 4 hours.",
+        })
+        with Form(self.env["sale.order"].with_user(self.salesperson).with_company(self.company)) as quotation:
+            quotation.partner_id = self.acme_contact
+            self.assertEqual(quotation.pricelist_id, vip_list)
+            self.assertEqual(quotation.payment_term_id, term)
+            self.assertEqual(quotation.customer_service_note, "Call back within 4 hours.")
+            self.assertEqual(quotation.customer_tier, "strategic")
+            quotation.pricelist_id = self.usd_pricelist  # the salesperson may change it
+        self.assertEqual(quotation.record.pricelist_id, self.usd_pricelist)
+        # A customer without a tier keeps Odoo's defaults.
+        order = self.env["sale.order"].create({"partner_id": self.bolt.id, "company_id": self.company.id})
+        self.assertNotEqual(order.pricelist_id, vip_list)
+
+    def test_bad_settings_refused(self):
+        for values in (
+            {"customer_strategic_cut": 0.9, "customer_key_cut": 0.8},
+            {"customer_window_months": -1},
+            {"customer_tier_hysteresis": 0},
+            {"customer_recency_thresholds": "30, 20, 100, 200"},
+            {"customer_monetary_thresholds": "10, 20, abc, 40"},
+        ):
+            with self.assertRaises(ValidationError):
+                self.company.write(values)
+        with self.assertRaises(ValidationError) as cm:
+            self.company.customer_frequency_thresholds = "1, 2, 3"
+        self.assertIn("four increasing", str(cm.exception))
+
+    def test_salesperson_cannot_change_settings(self):
+        with self.assertRaises(AccessError):
+            self.company.with_user(self.salesperson).customer_window_months = 12
+        with self.assertRaises(AccessError):
+            self.env["customer.tier.service"].with_user(self.salesperson).create({"tier": "key"})
+        self._order(self.acme, 1000, "2026-03-05 09:00:00")
+        self._run()
+        with self.assertRaises(AccessError):
+            self._profile(self.acme).with_user(self.salesperson).write({"pin_tier": "key", "pin_reason": "x"})
+        with self.assertRaises(UserError):
+            self.env["customer.segmentation.run"].with_user(self.salesperson).action_run_now()
+        self.env["customer.segmentation.run"].with_user(self.sales_manager).action_run_now()
+
+    def test_companies_never_mix(self):
+        self._order(self.acme, 1000, "2026-03-05 09:00:00")
+        self._run()
+        run = self._run(company=self.other_company)
+        self.assertEqual(run.customer_count, 0)
+        self.assertFalse(self._profile(self.acme, self.other_company))
+        as_other = self.env(user=self.other_manager, context={"allowed_company_ids": self.other_company.ids})
+        self.assertFalse(as_other["customer.profile"].search([]))
+        with self.assertRaises(AccessError):
+            as_other["customer.profile"].browse(self._profile(self.acme).id).read(["monetary"])
+        # The other company got its own default rule table.
+        self.assertEqual(len(self.env["customer.segment.scheme"].search(
+            [("company_id", "=", self.other_company.id)]).segment_ids), 10)
