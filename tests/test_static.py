@@ -117,8 +117,8 @@ def test_every_model_has_access_rules_and_company_rule(addon):
             domain = record.find("field[@name='domain_force']").text or ""
             rule_domains.setdefault(model_ref.split(".")[-1], []).append(domain)
     for name, node, is_new in model_classes(addon):
-        if not is_new:
-            continue
+        if not is_new or any("AbstractModel" in ast.unparse(base) for base in node.bases):
+            continue  # inherited models keep their access rules; abstract ones have no table
         assert model_xmlid(name) in covered, f"model {name} has no access rule"
         source = ast.unparse(node)
         transient = any("TransientModel" in ast.unparse(base) for base in node.bases)
