@@ -1,2 +1,2 @@
 """Pure-numpy logic of the supplier evaluation (no Odoo imports)."""
-from . import kraljic, metrics, periods, scoring, trend
+from . import cluster, kraljic, metrics, periods, scoring, trend

@@ -7,3 +7,9 @@ from . import supplier_certificate_type
 from . import supplier_certificate
 from . import supplier_rating
 from . import supplier_scorecard
+from . import supplier_scorecard_analysis
+from . import supplier_alert_rule
+from . import supplier_alert
+from . import supplier_corrective_action
+from . import supplier_purchase_policy
+from . import purchase_order

@@ -107,6 +107,8 @@ class SupplierScorecard(models.Model):
     excluded_lead_time = fields.Integer("Impossible lead times", readonly=True)
     excluded_service = fields.Integer("Service lines", readonly=True)
     excluded_summary = fields.Char("Left out", compute="_compute_excluded_summary")
+    open_action_ids = fields.Many2many("supplier.corrective.action", compute="_compute_open_action_ids",
+                                       string="Open corrective actions")
 
     _sql_constraints = [
         (
@@ -131,6 +133,15 @@ class SupplierScorecard(models.Model):
         for card in self:
             parts = [f"{labels[name]}: {card[name]}" for name in EXCLUDED_FIELDS if card[name]]
             card.excluded_summary = ", ".join(parts) or _("Nothing")
+
+    def _compute_open_action_ids(self):
+        actions = self.env["supplier.corrective.action"].search([
+            ("partner_id", "in", self.partner_id.ids), ("company_id", "in", self.company_id.ids),
+            ("state", "not in", ("accepted", "closed")),
+        ])
+        for card in self:
+            card.open_action_ids = actions.filtered(
+                lambda a: a.partner_id == card.partner_id and a.company_id == card.company_id)
 
     # ------------------------------------------------------------------ actions
     def action_publish(self):
@@ -231,7 +242,10 @@ class SupplierScorecard(models.Model):
             **counts,
         }
         ids = self._write_scorecards(company, date_from, date_to, period_type, values, existing, index)
-        return self.browse(ids)
+        cards = self.browse(ids)
+        self._analyse_period(company, date_from, ids)
+        self.env["supplier.alert.rule"]._evaluate_rules(company, date_from, partner_filter)
+        return cards
 
     def _compute_figures(self, partner_ids, due, moves, prices, ratings):
         """Per-supplier raw figures (criterion -> array) and sample/exclusion counts."""

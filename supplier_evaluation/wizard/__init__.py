@@ -1,1 +1,2 @@
 from . import supplier_evaluation_wizard
+from . import supplier_purchase_control_wizard

@@ -1,0 +1,77 @@
+import datetime
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class SupplierAlert(models.Model):
+    _name = "supplier.alert"
+    _description = "Supplier Alert"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True)
+    partner_id = fields.Many2one("res.partner", "Supplier", required=True, index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    rule_id = fields.Many2one("supplier.alert.rule", required=True, readonly=True, ondelete="restrict")
+    scorecard_ids = fields.Many2many("supplier.scorecard", string="Scorecards", readonly=True)
+    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    state = fields.Selection([("open", "Open"), ("closed", "Closed")], default="open", required=True,
+                             tracking=True, index=True)
+    corrective_action_ids = fields.One2many("supplier.corrective.action", "alert_id", readonly=True)
+
+    def action_close(self):
+        self.write({"state": "closed"})
+
+    @api.model
+    def _raise_alerts(self, rule, company, partner_ids, cards_by_partner):
+        """One alert per supplier, with the buyer's activity and the supplier's request as the rule says."""
+        partners = self.env["res.partner"].browse(partner_ids)
+        alerts = self.create([{
+            "name": _("%(supplier)s: %(rule)s", supplier=partner.name, rule=rule.name),
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "rule_id": rule.id,
+            "scorecard_ids": [(6, 0, cards_by_partner.get(partner.id, self.env["supplier.scorecard"]).ids)],
+        } for partner in partners])
+        for alert in alerts:
+            cards = alert.scorecard_ids.sorted("date_from")
+            figure = rule._fields["figure"].convert_to_export(rule.figure, rule)
+            values = ", ".join(
+                f"{card.date_from.strftime('%Y-%m')}: {round(card[rule.figure], 1)}" for card in cards)
+            summary = _("%(rule)s (%(figure)s: %(values)s)", rule=rule.description, figure=figure, values=values)
+            alert.message_post(body=summary, subtype_xmlid="mail.mt_note")
+            if rule.action in ("activity", "request"):
+                alert.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=_("Supplier alert: %s", alert.partner_id.name),
+                    note=summary,
+                    user_id=alert._responsible_buyer().id,
+                )
+            if rule.action == "request":
+                self.env["supplier.corrective.action"].create({
+                    "alert_id": alert.id,
+                    "partner_id": alert.partner_id.id,
+                    "company_id": company.id,
+                    "request": Markup("<p>%s</p>") % summary,
+                    "date_due": fields.Date.context_today(self) + datetime.timedelta(days=rule.due_days),
+                })
+        return alerts
+
+    def _responsible_buyer(self):
+        """The supplier's buyer, else a purchase administrator of the company, else the current user."""
+        self.ensure_one()
+        buyer = self.partner_id.with_company(self.company_id).buyer_id
+        if buyer and self.company_id in buyer.company_ids:
+            return buyer
+        managers = self.env.ref("purchase.group_purchase_manager").users.filtered(
+            lambda u: self.company_id in u.company_ids and not u.share)
+        return managers[:1] or self.env.user
+
+    def unlink(self):
+        if any(alert.state == "open" and alert.corrective_action_ids for alert in self):
+            raise UserError(_("Close the alert before deleting it: its corrective actions refer to it."))
+        return super().unlink()
