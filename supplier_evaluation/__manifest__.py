@@ -25,9 +25,14 @@
         "views/supplier_certificate_views.xml",
         "views/supplier_alert_views.xml",
         "views/purchase_order_views.xml",
+        "views/supplier_portal_templates.xml",
         "wizard/supplier_evaluation_wizard_views.xml",
         "wizard/supplier_purchase_control_wizard_views.xml",
         "views/supplier_evaluation_menus.xml",
     ],
+    "demo": ["data/supplier_evaluation_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["supplier_evaluation/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

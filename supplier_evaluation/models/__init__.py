@@ -13,3 +13,5 @@ from . import supplier_alert
 from . import supplier_corrective_action
 from . import supplier_purchase_policy
 from . import purchase_order
+from . import supplier_order_document
+from . import supplier_evaluation_demo

@@ -7,8 +7,31 @@ from odoo.exceptions import AccessError, UserError
 class PurchaseOrder(models.Model):
     _inherit = "purchase.order"
 
+    supplier_qc_report_ids = fields.One2many(
+        "supplier.order.document", "order_id", domain=[("kind", "=", "qc_report")], string="Quality-control reports")
+    supplier_progress_photo_ids = fields.One2many(
+        "supplier.order.document", "order_id", domain=[("kind", "=", "progress_photo")], string="Progress photos")
     supplier_control_override = fields.Text("Supplier control override", readonly=True, copy=False,
                                             help="Why a purchase administrator confirmed despite the supplier policy.")
+
+    def _add_supplier_document(self, kind, filename, data, mimetype, note=False):
+        """File a document the supplier uploaded (already checked by the portal) and tell the buyer."""
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": filename, "raw": data, "mimetype": mimetype, "res_model": "purchase.order", "res_id": self.id,
+        })
+        document = self.env["supplier.order.document"].sudo().create({
+            "order_id": self.id, "kind": kind, "attachment_id": attachment.id, "note": note,
+            "uploaded_by": self.env.user.partner_id.id,
+        })
+        label = dict(self.env["supplier.order.document"]._fields["kind"]._description_selection(self.env))[kind]
+        self.sudo().message_post(
+            body=_("%(kind)s uploaded by %(who)s%(note)s", kind=label, who=self.env.user.partner_id.name,
+                   note=f": {note}" if note else ""),
+            attachment_ids=attachment.ids, author_id=self.env.user.partner_id.id,
+            message_type="comment", subtype_xmlid="mail.mt_note",
+        )
+        return document
 
     def button_confirm(self):
         """Warn or block confirmation for suppliers the company's policy flags; enforced server-side."""

@@ -21,6 +21,7 @@ class ResCompany(models.Model):
              "products with no other vendor, 30% the spread of its lead times.",
     )
     supplier_certificate_reminder_days = fields.Integer("Certificate reminder (days before expiry)", default=30)
+    supplier_portal_max_upload_mb = fields.Float("Portal upload limit (MB)", default=10.0)
     supplier_trend_periods = fields.Integer("Trend periods", default=6,
                                             help="Scored periods the lead-time and on-time trends are fitted on.")
     supplier_cluster_count = fields.Integer("Supplier clusters (k)", default=3)
@@ -36,6 +37,7 @@ class ResCompany(models.Model):
     @api.constrains(
         "supplier_kraljic_window", "supplier_impact_threshold", "supplier_risk_threshold",
         "supplier_certificate_reminder_days", "supplier_trend_periods", "supplier_cluster_count",
+        "supplier_portal_max_upload_mb",
     )
     def _check_supplier_evaluation_settings(self):
         for company in self:
@@ -43,6 +45,8 @@ class ResCompany(models.Model):
                 raise ValidationError(_("The Kraljic window must be at least one month."))
             if not (0 < company.supplier_impact_threshold <= 1 and 0 < company.supplier_risk_threshold <= 1):
                 raise ValidationError(_("Kraljic thresholds are shares between 0 and 1 (e.g. 0.05 for 5%)."))
+            if company.supplier_portal_max_upload_mb <= 0:
+                raise ValidationError(_("The portal upload limit must be positive."))
             if company.supplier_trend_periods < 3:
                 raise ValidationError(_("A trend needs at least 3 periods."))
             if not 1 <= company.supplier_cluster_count <= 10:

@@ -10,6 +10,7 @@ class ResConfigSettings(models.TransientModel):
     supplier_kraljic_window = fields.Integer(related="company_id.supplier_kraljic_window", readonly=False)
     supplier_impact_threshold = fields.Float(related="company_id.supplier_impact_threshold", readonly=False)
     supplier_risk_threshold = fields.Float(related="company_id.supplier_risk_threshold", readonly=False)
+    supplier_portal_max_upload_mb = fields.Float(related="company_id.supplier_portal_max_upload_mb", readonly=False)
     supplier_trend_periods = fields.Integer(related="company_id.supplier_trend_periods", readonly=False)
     supplier_cluster_count = fields.Integer(related="company_id.supplier_cluster_count", readonly=False)
     supplier_certificate_reminder_days = fields.Integer(

@@ -31,7 +31,7 @@ class SupplierAlert(models.Model):
         """One alert per supplier, with the buyer's activity and the supplier's request as the rule says."""
         partners = self.env["res.partner"].browse(partner_ids)
         alerts = self.create([{
-            "name": _("%(supplier)s: %(rule)s", supplier=partner.name, rule=rule.name),
+            "name": self.env._("%(supplier)s: %(rule)s", supplier=partner.name, rule=rule.name),
             "partner_id": partner.id,
             "company_id": company.id,
             "rule_id": rule.id,

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_date
 
@@ -47,6 +47,13 @@ class SupplierCertificate(models.Model):
     expiry_date = fields.Date(required=True, index=True, tracking=True)
     document = fields.Binary(attachment=True, copy=False)
     document_name = fields.Char(copy=False)
+    # A renewal uploaded by the supplier waits for a buyer's approval before it replaces the above.
+    renewal_state = fields.Selection([("pending", "Renewal to approve")], copy=False, tracking=True, index=True)
+    renewal_document = fields.Binary(attachment=True, copy=False)
+    renewal_document_name = fields.Char(copy=False)
+    renewal_number = fields.Char(copy=False)
+    renewal_issue_date = fields.Date(copy=False)
+    renewal_expiry_date = fields.Date(copy=False)
     state = fields.Selection(
         CERTIFICATE_STATES,
         compute="_compute_state",
@@ -212,3 +219,43 @@ class SupplierCertificate(models.Model):
             lambda user: not user.share and company in user.company_ids
         ) if group else self.env["res.users"]
         return managers.sorted("id")[:1].with_env(self.env) or self.env.user
+
+    # ------------------------------------------------------------------ renewals
+    def _submit_renewal(self, document, filename, issue_date, expiry_date, number=False):
+        """A renewal from the supplier's portal; the current certificate stays until a buyer approves."""
+        self.ensure_one()
+        if not issue_date or not expiry_date or expiry_date <= issue_date:
+            raise ValidationError(_("The new expiry date must come after the new issue date."))
+        self.sudo().write({
+            "renewal_state": "pending", "renewal_document": document, "renewal_document_name": filename,
+            "renewal_issue_date": issue_date, "renewal_expiry_date": expiry_date,
+            "renewal_number": number or self.number,
+        })
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=_("Approve the renewed certificate of %s", self.partner_id.name),
+            user_id=self._reminder_responsible(self.company_id).id,
+        )
+
+    def action_approve_renewal(self):
+        for certificate in self.filtered(lambda c: c.renewal_state == "pending"):
+            certificate.write({
+                "document": certificate.renewal_document, "document_name": certificate.renewal_document_name,
+                "issue_date": certificate.renewal_issue_date, "expiry_date": certificate.renewal_expiry_date,
+                "number": certificate.renewal_number, "renewal_state": False, "renewal_document": False,
+                "renewal_document_name": False, "renewal_issue_date": False, "renewal_expiry_date": False,
+                "renewal_number": False,
+            })
+            certificate.message_post(body=_("Renewal approved: valid until %s.", certificate.expiry_date),
+                                     message_type="comment", subtype_xmlid="mail.mt_comment",
+                                     partner_ids=certificate.partner_id.ids)
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+
+    def action_reject_renewal(self):
+        for certificate in self.filtered(lambda c: c.renewal_state == "pending"):
+            certificate.write({"renewal_state": False, "renewal_document": False, "renewal_document_name": False,
+                               "renewal_issue_date": False, "renewal_expiry_date": False, "renewal_number": False})
+            certificate.message_post(body=_("The renewal was not accepted; please upload it again."),
+                                     message_type="comment", subtype_xmlid="mail.mt_comment",
+                                     partner_ids=certificate.partner_id.ids)
+        self.activity_feedback(["mail.mail_activity_data_todo"])

@@ -42,7 +42,7 @@ LEAD_TIME_OUTLIER_K = 10.0
 class SupplierScorecard(models.Model):
     _name = "supplier.scorecard"
     _description = "Supplier Scorecard"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_from desc, total_score desc, id"
     _check_company_auto = True
 
@@ -57,6 +57,8 @@ class SupplierScorecard(models.Model):
         [("draft", "Draft"), ("published", "Published"), ("locked", "Locked")],
         default="draft", required=True, tracking=True, index=True,
     )
+    is_published = fields.Boolean(readonly=True, copy=False, index=True,
+                                  help="Published to the supplier: visible in its portal, also once locked.")
     kraljic_class = fields.Selection(KRALJIC_CLASSES, readonly=True)
     template_id = fields.Many2one("supplier.evaluation.template", readonly=True)
     has_data = fields.Boolean(readonly=True, help="False when the supplier had no activity in the period.")
@@ -144,9 +146,37 @@ class SupplierScorecard(models.Model):
                 lambda a: a.partner_id == card.partner_id and a.company_id == card.company_id)
 
     # ------------------------------------------------------------------ actions
+    def _portal_criteria(self):
+        """The template's criteria as shown to the supplier: label, raw figure, unit, score, weight.
+
+        ``has_score`` is False where the period had no data for the criterion (NULL, not 0).
+        """
+        self.ensure_one()
+        lines = self.template_id.sudo().line_ids
+        self.env.cr.execute(SQL(
+            "SELECT %s FROM supplier_scorecard WHERE id = %s",
+            SQL(", ").join(SQL("%s IS NOT NULL", SQL.identifier(SCORE_FIELDS[line.criterion])) for line in lines)
+            if lines else SQL("1"), self.id,
+        ))
+        present = self.env.cr.fetchone() or ()
+        labels = dict(lines._fields["criterion"]._description_selection(self.env))
+        return [{
+            "label": labels.get(line.criterion, line.criterion),
+            "raw": self[RAW_FIELDS[line.criterion]],
+            "unit": line.unit,
+            "score": self[SCORE_FIELDS[line.criterion]],
+            "has_score": bool(present[i]) if i < len(present) else False,
+            "weight": line.weight,
+        } for i, line in enumerate(lines)]
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for card in self:
+            card.access_url = f"/my/scorecards/{card.id}"
+
     def action_publish(self):
         self._check_manager()
-        self.filtered(lambda c: c.state == "draft").write({"state": "published"})
+        self.filtered(lambda c: c.state == "draft").write({"state": "published", "is_published": True})
 
     def action_lock(self):
         self._check_manager()
@@ -154,7 +184,7 @@ class SupplierScorecard(models.Model):
 
     def action_reset_to_draft(self):
         self._check_manager()
-        self.filtered(lambda c: c.state == "published").write({"state": "draft"})
+        self.filtered(lambda c: c.state == "published").write({"state": "draft", "is_published": False})
 
     def _check_manager(self):
         if not self.env.user.has_group("supplier_evaluation.supplier_evaluation_group_manager"):

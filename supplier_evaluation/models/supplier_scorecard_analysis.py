@@ -133,7 +133,7 @@ class SupplierScorecard(models.Model):
         labels, _merit = cluster.label_supplier_clusters(result["centers"], better)
         names = [label for _n, label, _b in CLUSTER_FEATURES]
         explanations = [
-            "; ".join(cluster.describe_center(center, names, better)) or _("close to the average on every figure")
+            "; ".join(cluster.describe_center(center, names, better)) or self.env._("close to the average on every figure")
             for center in result["centers"]
         ]
         self.env.cr.execute(SQL(
@@ -143,7 +143,7 @@ class SupplierScorecard(models.Model):
              WHERE s.id = v.id
             """,
             ids, [labels[c] for c in result["labels"].tolist()],
-            [_("Centre: %s", explanations[c]) for c in result["labels"].tolist()],
+            [self.env._("Centre: %s", explanations[c]) for c in result["labels"].tolist()],
         ))
         self.invalidate_model()
 

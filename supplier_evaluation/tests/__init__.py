@@ -2,3 +2,4 @@ from . import test_evaluation_template
 from . import test_scorecard
 from . import test_supplier_certificate
 from . import test_alerts_and_control
+from . import test_portal
