@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from ..lib import kraljic
+from ..lib import charts, kraljic
 from .supplier_evaluation_template import KRALJIC_CLASSES
 
 QUALIFICATION_STATES = [
@@ -18,6 +18,7 @@ QUALIFICATION_STATES = [
     ("conditional", "Conditional"),
     ("blocked", "Blocked"),
 ]
+TREND_CHART_PERIODS = 12
 MANAGER_FIELDS = {"supplier_kraljic_override", "supplier_kraljic_reason", "supplier_qualification_state"}
 
 
@@ -48,6 +49,7 @@ class ResPartner(models.Model):
     supplier_grade = fields.Selection(
         [("A", "A"), ("B", "B"), ("C", "C")], "Current grade", compute="_compute_supplier_scorecard_stats")
     supplier_evaluation_is_manager = fields.Boolean(compute="_compute_supplier_evaluation_is_manager")
+    supplier_trend_chart = fields.Html("Trend", compute="_compute_supplier_scorecard_stats", sanitize=False)
 
     @api.depends_context("uid")
     def _compute_supplier_evaluation_is_manager(self):
@@ -79,15 +81,32 @@ class ResPartner(models.Model):
             [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id)],
             order="date_from desc, id desc",
         )
-        counts, latest = defaultdict(int), {}
+        counts, latest, history = defaultdict(int), {}, defaultdict(list)
         for card in cards:
             counts[card.partner_id.id] += 1
             latest.setdefault(card.partner_id.id, card)
+            if len(history[card.partner_id.id]) < TREND_CHART_PERIODS:
+                history[card.partner_id.id].append(card)
         for partner in self:
             commercial = partner.commercial_partner_id.id
             partner.supplier_scorecard_count = counts[commercial]
             partner.supplier_last_scorecard_id = latest.get(commercial, False)
             partner.supplier_grade = partner.supplier_last_scorecard_id.grade
+            partner.supplier_trend_chart = self._supplier_trend_chart(history[commercial][::-1])
+
+    def _supplier_trend_chart(self, cards):
+        """Sparklines of lead time and on-time delivery over the last scorecards (oldest first)."""
+        labels = [card.date_from.strftime("%Y-%m") for card in cards]
+        lead = charts.sparkline_svg([c.lead_time_avg if c.has_data and c.receipt_count else None for c in cards],
+                                    labels, title=self.env._("Lead time (days)"))
+        on_time = charts.sparkline_svg([c.on_time_rate if c.has_data and c.line_count else None for c in cards],
+                                       labels, color="#017E84", title=self.env._("On-time delivery (%)"))
+        if not (lead or on_time):
+            return False
+        return Markup(
+            '<div class="d-flex flex-wrap gap-4"><div>%s<div class="small text-muted">%s</div></div>'
+            '<div>%s<div class="small text-muted">%s</div></div></div>'
+        ) % (Markup(lead), self.env._("Lead time (days)"), Markup(on_time), self.env._("On-time delivery (%)"))
 
     @api.constrains("supplier_kraljic_override", "supplier_kraljic_reason")
     def _check_kraljic_override_reason(self):

@@ -204,6 +204,9 @@ class TestScorecard(SupplierEvaluationCase):
         self.assertAlmostEqual(card.previous_total, 100.0)
         self.assertAlmostEqual(card.total_change, card.total_score - 100.0)
         self.assertLess(card.total_change, 0)
+        # The supplier form draws both months as a small trend chart.
+        self.vendor_b.invalidate_recordset()
+        self.assertEqual(str(self.vendor_b.supplier_trend_chart).count("<svg"), 2)
 
     def test_wizard_backfills_periods(self):
         wizard = self.env["supplier.evaluation.wizard"].with_user(self.purchase_manager).create({
