@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "application": True,
     "depends": ["sale_management", "account", "mail"],
-    "external_dependencies": {"python": ["numpy"]},
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
         "security/customer_segmentation_groups.xml",
         "security/customer_segmentation_security.xml",

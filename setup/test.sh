@@ -7,7 +7,7 @@ source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT" || exit 1
 
 say "Level 1/2: repository tests (pure logic and static checks, no Odoo)"
-python3 -m pip install -q numpy pytest >/dev/null 2>&1 || true
+python3 -m pip install -q numpy scipy pytest >/dev/null 2>&1 || true
 REPO_LOG=$(mktemp)
 python3 -m pytest -q tests 2>&1 | tee "$REPO_LOG"
 repo_rc=${PIPESTATUS[0]}

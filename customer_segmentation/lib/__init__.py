@@ -1,1 +1,1 @@
-from . import rfm, segments, tiers, transitions
+from . import clusters, clv, crosssell, rfm, segments, tiers, transitions

@@ -56,6 +56,16 @@ class CustomerProfile(models.Model):
     pin_reason = fields.Char("Pin reason")
     pin_expiry = fields.Date("Pin until")
 
+    # Predictions (BG/NBD + Gamma-Gamma) and cluster; empty when the models could not be fitted
+    probability_alive = fields.Float("Probability still active (%)", readonly=True, aggregator="avg")
+    expected_purchases = fields.Float("Expected purchases (horizon)", readonly=True, aggregator="sum")
+    expected_order_value = fields.Monetary(readonly=True, currency_field="currency_id", aggregator="avg")
+    lifetime_value = fields.Monetary("Lifetime value (horizon)", readonly=True, currency_field="currency_id",
+                                     aggregator="sum", help="Discounted at the annual rate set in the settings.")
+    cluster_index = fields.Integer("Cluster", readonly=True, aggregator=None)
+    cluster_description = fields.Char("Cluster profile", readonly=True)
+    crosssell_ids = fields.One2many("customer.crosssell.suggestion", "profile_id", string="Suggestions", readonly=True)
+
     previous_segment_id = fields.Many2one("customer.segment", readonly=True)
     previous_tier = fields.Selection(TIERS, readonly=True)
     changed_date = fields.Date("Changed on", readonly=True, help="Last run that changed the segment or tier.")

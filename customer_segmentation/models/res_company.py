@@ -32,6 +32,33 @@ class ResCompany(models.Model):
         help="Four increasing amounts in company currency: below the first scores 1, from the last on scores 5.",
     )
 
+    customer_clv_horizon_months = fields.Integer("Lifetime value horizon (months)", default=12)
+    customer_clv_discount_rate = fields.Float("Annual discount rate", default=0.10)
+    customer_holdout_months = fields.Integer("Holdout check (months)", default=3)
+    customer_cluster_count = fields.Integer("Customer clusters", default=0,
+                                            help="0 chooses the number by silhouette on a stratified sample.")
+    customer_crosssell_min_customers = fields.Integer("Cross-sell: minimum customers", default=3)
+    customer_crosssell_max_products = fields.Integer("Cross-sell: products considered", default=300,
+                                                     help="Only the most sold products are paired, to bound the work.")
+    customer_crosssell_top_n = fields.Integer("Cross-sell: suggestions per customer", default=5)
+
+    @api.constrains("customer_clv_horizon_months", "customer_clv_discount_rate", "customer_holdout_months",
+                    "customer_cluster_count", "customer_crosssell_min_customers", "customer_crosssell_max_products",
+                    "customer_crosssell_top_n")
+    def _check_customer_prediction_settings(self):
+        for company in self:
+            if company.customer_clv_horizon_months < 1 or company.customer_holdout_months < 1:
+                raise ValidationError(_("The lifetime value horizon and the holdout need at least one month."))
+            if company.customer_holdout_months >= company.customer_window_months:
+                raise ValidationError(_("The holdout must be shorter than the analysis window."))
+            if not 0 <= company.customer_clv_discount_rate < 1:
+                raise ValidationError(_("The annual discount rate is a share between 0 and 1 (e.g. 0.10)."))
+            if company.customer_cluster_count < 0 or company.customer_cluster_count == 1 or company.customer_cluster_count > 12:
+                raise ValidationError(_("Customer clusters: 0 (automatic) or between 2 and 12."))
+            if company.customer_crosssell_min_customers < 1 or company.customer_crosssell_max_products < 2 \
+                    or company.customer_crosssell_top_n < 1:
+                raise ValidationError(_("Cross-sell settings must be positive (and at least two products)."))
+
     @api.constrains("customer_window_months", "customer_strategic_cut", "customer_key_cut", "customer_tier_hysteresis")
     def _check_customer_segmentation_settings(self):
         for company in self:

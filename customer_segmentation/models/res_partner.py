@@ -29,6 +29,12 @@ class ResPartner(models.Model):
     customer_average_order_value = fields.Monetary(related="customer_profile_id.average_order_value",
                                                    currency_field="customer_currency_id", string="Average order value")
     customer_payment_days = fields.Float(related="customer_profile_id.payment_days", string="Days to pay vs due")
+    customer_probability_alive = fields.Float(related="customer_profile_id.probability_alive",
+                                              string="Probability still active (%)")
+    customer_lifetime_value = fields.Monetary(related="customer_profile_id.lifetime_value",
+                                              currency_field="customer_currency_id", string="Lifetime value")
+    customer_cluster_description = fields.Char(related="customer_profile_id.cluster_description", string="Cluster")
+    customer_crosssell_ids = fields.One2many(related="customer_profile_id.crosssell_ids", string="Suggestions")
     customer_late_share = fields.Float(related="customer_profile_id.late_share", string="Invoices paid late (%)")
 
     @api.depends("commercial_partner_id.customer_profile_ids")

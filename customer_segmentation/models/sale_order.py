@@ -9,14 +9,19 @@ class SaleOrder(models.Model):
     customer_tier = fields.Selection(TIERS, compute="_compute_customer_segmentation")
     customer_segment_id = fields.Many2one("customer.segment", compute="_compute_customer_segmentation")
     customer_service_note = fields.Text(compute="_compute_customer_segmentation")
+    customer_crosssell_ids = fields.Many2many("customer.crosssell.suggestion", compute="_compute_customer_segmentation",
+                                              string="Suggestions")
 
-    @api.depends("partner_id", "company_id")
+    @api.depends("partner_id", "company_id", "order_line.product_id")
     def _compute_customer_segmentation(self):
         for order in self:
             partner = order.partner_id.commercial_partner_id.with_company(order.company_id)
             order.customer_tier = partner.customer_tier
             order.customer_segment_id = partner.customer_segment_id
             order.customer_service_note = order._customer_tier_service().service_note
+            on_order = order.order_line.product_id
+            order.customer_crosssell_ids = partner.customer_crosssell_ids.filtered(
+                lambda s: s.product_id not in on_order)
 
     def _customer_tier_service(self):
         """The service level of the customer's tier in the order's company (empty if none)."""

@@ -1,2 +1,3 @@
 from . import test_segment_rules
 from . import test_segmentation_run
+from . import test_predictions

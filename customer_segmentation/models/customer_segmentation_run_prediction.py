@@ -1,0 +1,339 @@
+import time
+
+import numpy as np
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import _, fields, models
+from odoo.tools import SQL
+
+from ..lib import clusters, clv, crosssell
+
+WEEK = 7.0
+WEEKS_PER_MONTH = 365.25 / 12 / WEEK
+# Cluster features: (profile column, log-scaled, word when high, word when low)
+CLUSTER_FEATURES = [
+    ("recency_days", True, "lapsed", "recent"),
+    ("frequency", True, "frequent", "rare"),
+    ("monetary", True, "high value", "low value"),
+    ("margin_share", False, "high margin", "low margin"),
+    ("payment_days", False, "pays late", "pays early"),
+]
+
+
+class CustomerSegmentationRun(models.Model):
+    _inherit = "customer.segmentation.run"
+
+    clv_parameters = fields.Char("Fitted parameters", readonly=True)
+    clv_note = fields.Char("Lifetime value", readonly=True,
+                           help="Why no lifetime value was computed, when it was not.")
+    holdout_report = fields.Html("Holdout check", readonly=True, sanitize=False)
+    cluster_count = fields.Integer("Clusters", readonly=True)
+    cluster_silhouette = fields.Float("Silhouette", readonly=True, digits=(4, 3))
+    cluster_note = fields.Char("Clusters note", readonly=True)
+    crosssell_rule_count = fields.Integer("Cross-sell pairs", readonly=True)
+    prediction_duration = fields.Float("Predictions (s)", readonly=True)
+
+    def _run_company(self, company):
+        run = super()._run_company(company)
+        started = time.perf_counter()
+        run = run.sudo().with_company(company)
+        today = run.date
+        days = run._fetch_order_days(company, today - relativedelta(months=company.customer_window_months))
+        run._predict_lifetime_value(company, today, days)
+        run._cluster_customers(company)
+        run._compute_crosssell(company, today)
+        run.prediction_duration = time.perf_counter() - started
+        return run
+
+    # ------------------------------------------------------------------ lifetime value
+    def _fetch_order_days(self, company, window_start):
+        """Per customer and order day (company time zone): the untaxed amount in company currency."""
+        tz = company.partner_id.tz or self.env.user.tz or "UTC"
+        self.env.cr.execute(SQL(
+            """
+            SELECT p.commercial_partner_id,
+                   (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date - DATE '1970-01-01',
+                   SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
+              FROM sale_order o
+              JOIN res_partner p ON p.id = o.partner_id
+             WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.date_order >= %(start)s
+             GROUP BY 1, 2
+             ORDER BY 1, 2
+            """,
+            tz=tz, company=company.id, start=fields.Datetime.to_datetime(window_start),
+        ))
+        rows = self.env.cr.fetchall()
+        return {
+            "partner": np.array([r[0] for r in rows], dtype=np.int64),
+            "day": np.array([r[1] for r in rows], dtype=np.int64),
+            "value": np.array([float(r[2] or 0.0) for r in rows], dtype=float),
+        }
+
+    @staticmethod
+    def _rfm_inputs(days, until_day, now_day):
+        """BG/NBD inputs per customer from order days before ``until_day``: x, t_x, T (weeks), m."""
+        keep = days["day"] < until_day
+        partner, day, value = days["partner"][keep], days["day"][keep], days["value"][keep]
+        customers, first_index, counts = np.unique(partner, return_index=True, return_counts=True)
+        first = day[first_index]
+        last = day[first_index + counts - 1]  # rows are sorted by partner, day
+        repeat_value = np.bincount(np.repeat(np.arange(len(customers)), counts), weights=value,
+                                   minlength=len(customers)) - value[first_index]
+        x = counts - 1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            m = np.where(x > 0, repeat_value / np.maximum(x, 1), 0.0)
+        return customers, x.astype(float), (last - first) / WEEK, (now_day - first) / WEEK, m
+
+    def _predict_lifetime_value(self, company, today, days):
+        today_day = (today - fields.Date.to_date("1970-01-01")).days
+        horizon = company.customer_clv_horizon_months
+        customers, x, t_x, T, m = self._rfm_inputs(days, today_day + 1, today_day)
+        try:
+            patterns = clv.summarize_patterns(x, t_x, T)
+            fit = clv.fit_bgnbd(patterns["x"], patterns["t_x"], patterns["T"], patterns["weights"])
+            if not fit["converged"]:
+                raise clv.NotEnoughData(_("the purchase model did not converge (%s)", fit["message"]))
+            repeat = (x > 0) & (m > 0)
+            spend = clv.fit_gamma_gamma(x[repeat], m[repeat])
+            if not spend["converged"]:
+                raise clv.NotEnoughData(_("the spend model did not converge (%s)", spend["message"]))
+        except clv.NotEnoughData as error:
+            self._write_predictions(company, customers, None)
+            self.write({"clv_parameters": False, "holdout_report": False,
+                        "clv_note": _("No lifetime value: %s", error)})
+            return
+        # Extreme fitted parameters can overflow the hypergeometric term for a few customers: those
+        # predictions stay empty rather than invented.
+        with np.errstate(all="ignore"):
+            alive = clv.bgnbd_probability_alive(fit["params"], x, t_x, T)
+            per_month = clv.bgnbd_expected_purchases_by_period(fit["params"], x, t_x, T, horizon, WEEKS_PER_MONTH)
+            value = clv.gamma_gamma_expected_value(spend["params"], x, m)
+            lifetime = clv.discounted_clv(np.nan_to_num(per_month, nan=0.0), value, horizon,
+                                          company.customer_clv_discount_rate, 12)
+        lifetime = np.where(np.isfinite(per_month).all(axis=1), lifetime, np.nan)
+        self._write_predictions(company, customers, {
+            "probability_alive": alive * 100, "expected_purchases": per_month.sum(axis=1),
+            "expected_order_value": value, "lifetime_value": lifetime,
+        })
+        params = {**fit["params"], **spend["params"]}
+        self.write({
+            "clv_parameters": ", ".join(f"{name} = {value:.4g}" for name, value in params.items()),
+            "clv_note": False,
+            "holdout_report": self._holdout_report(company, today, days),
+        })
+
+    def _holdout_report(self, company, today, days):
+        """Fit on all but the last months, then compare predicted and actual purchases in them."""
+        holdout = company.customer_holdout_months
+        cut = today - relativedelta(months=holdout)
+        cut_day = (cut - fields.Date.to_date("1970-01-01")).days
+        customers, x, t_x, T, _m = self._rfm_inputs(days, cut_day, cut_day)
+        try:
+            patterns = clv.summarize_patterns(x, t_x, T)
+            fit = clv.fit_bgnbd(patterns["x"], patterns["t_x"], patterns["T"], patterns["weights"])
+        except clv.NotEnoughData as error:
+            return Markup("<p>%s</p>") % _("No holdout check: %s", error)
+        weeks = ((today - cut).days + 1) / WEEK
+        with np.errstate(all="ignore"):
+            predicted = clv.bgnbd_expected_purchases(fit["params"], x, t_x, T, weeks)
+        later = days["day"] >= cut_day
+        actual_counts = dict(zip(*np.unique(days["partner"][later], return_counts=True)))
+        actual = np.array([actual_counts.get(pid, 0) for pid in customers.tolist()], dtype=float)
+        finite = np.isfinite(predicted)
+        if finite.sum() < 10:
+            return Markup("<p>%s</p>") % _("No holdout check: too few customers before %s.", cut)
+        check = clv.holdout_check(predicted[finite], actual[finite])
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%.1f</td>"
+                   "<td class='text-end'>%.0f</td></tr>") % (decile, count, pred, act)
+            for decile, count, pred, act in zip(
+                range(1, len(check["count"]) + 1), check["count"].tolist(),
+                check["predicted"].tolist(), check["actual"].tolist()))
+        return Markup(
+            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+        ) % (
+            _("Fitted on orders before %(cut)s; purchases in the %(months)s months after: predicted %(pred).0f, "
+              "actual %(act).0f.", cut=cut, months=holdout, pred=check["predicted_total"], act=check["actual_total"]),
+            _("Decile of predicted purchases"), _("Customers"), _("Predicted"), _("Actual"), rows,
+        )
+
+    def _write_predictions(self, company, customers, values):
+        """Bulk update of the profiles' predictions; NULL everywhere when ``values`` is None."""
+        columns = ("probability_alive", "expected_purchases", "expected_order_value", "lifetime_value")
+        if values is None:
+            self.env.cr.execute(SQL(
+                "UPDATE customer_profile SET %s WHERE company_id = %s",
+                SQL(", ").join(SQL("%s = NULL", SQL.identifier(c)) for c in columns), company.id))
+        else:
+            self.env.cr.execute(SQL(
+                "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS v(partner_id, %s) "
+                "WHERE p.company_id = %s AND p.partner_id = v.partner_id",
+                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
+                customers.tolist(),
+                SQL(", ").join(SQL("%s::float8[]", [None if not np.isfinite(v) else round(float(v), 4)
+                                                     for v in values[c].tolist()]) for c in columns),
+                SQL(", ").join(SQL.identifier(c) for c in columns), company.id,
+            ))
+        self.env["customer.profile"].invalidate_model(list(columns))
+
+    # ------------------------------------------------------------------ clusters
+    def _cluster_customers(self, company):
+        self.env.cr.execute(SQL(
+            """
+            SELECT id, segment_id, recency_days, frequency, monetary,
+                   CASE WHEN margin_known AND monetary > 0 THEN margin / monetary END, payment_days
+              FROM customer_profile WHERE company_id = %s AND frequency > 0 ORDER BY id
+            """, company.id))
+        rows = self.env.cr.fetchall()
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        k = company.customer_cluster_count
+        if len(rows) < 3 * max(k, 2) * 2:
+            note = _("No clusters: %s customers with orders are too few.", len(rows))
+            self.env.cr.execute(SQL(
+                "UPDATE customer_profile SET cluster_index = NULL, cluster_description = NULL WHERE company_id = %s",
+                company.id))
+            self.write({"cluster_count": 0, "cluster_silhouette": 0.0, "cluster_note": note})
+            self.env["customer.profile"].invalidate_model(["cluster_index", "cluster_description"])
+            return
+        features = np.array([[np.nan if v is None else float(v) for v in r[2:]] for r in rows], dtype=float)
+        z, _mean, _std = clusters.log_standardize(
+            features, [i for i, (_n, log, _h, _l) in enumerate(CLUSTER_FEATURES) if log])
+        strata = np.array([r[1] or 0 for r in rows])
+        scores = {}
+        if not k:
+            k, scores = clusters.choose_k(z, range(2, 7), sample_size=3000, strata=strata, seed=0)
+            k = k or 2
+        result = clusters.kmeans(z, k, seed=0)
+        sample = clusters.stratified_sample(strata, 3000, seed=0)
+        silhouette = scores.get(k) if scores else clusters.silhouette(z[sample], result["labels"][sample])
+        words = clusters.describe_centers(
+            result["centers"], [self.env._(n) for n, _log, _h, _l in CLUSTER_FEATURES],
+            [self.env._(h) for _n, _log, h, _l in CLUSTER_FEATURES],
+            [self.env._(low) for _n, _log, _h, low in CLUSTER_FEATURES])
+        labels = result["labels"]
+        self.env.cr.execute(SQL(
+            "UPDATE customer_profile p SET cluster_index = v.k + 1, cluster_description = v.words "
+            "FROM unnest(%s::int[], %s::int[], %s::varchar[]) AS v(id, k, words) WHERE p.id = v.id",
+            ids.tolist(), labels.tolist(), [words[c] for c in labels.tolist()]))
+        self.env.cr.execute(SQL(
+            "UPDATE customer_profile SET cluster_index = NULL, cluster_description = NULL "
+            "WHERE company_id = %s AND frequency = 0", company.id))
+        self.write({"cluster_count": k, "cluster_silhouette": float(silhouette or 0.0), "cluster_note": False})
+        self.env["customer.profile"].invalidate_model(["cluster_index", "cluster_description"])
+
+    # ------------------------------------------------------------------ cross-sell
+    def _compute_crosssell(self, company, today):
+        """Pairs per segment counted in SQL (top products only), then top suggestions per customer."""
+        window_start = today - relativedelta(months=company.customer_window_months)
+        self.env.cr.execute(SQL(
+            """
+            DROP TABLE IF EXISTS customer_bought;
+            CREATE TEMP TABLE customer_bought ON COMMIT DROP AS
+            SELECT DISTINCT p.commercial_partner_id AS partner, l.product_id
+              FROM sale_order_line l
+              JOIN sale_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+             WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.date_order >= %(start)s
+               AND l.product_id IS NOT NULL AND l.display_type IS NULL AND l.product_uom_qty > 0;
+            CREATE INDEX ON customer_bought (partner);
+            ANALYZE customer_bought;
+            """,
+            company=company.id, start=fields.Datetime.to_datetime(window_start)))
+        self.env.cr.execute(SQL(
+            """
+            WITH top AS (
+                SELECT product_id FROM customer_bought GROUP BY product_id
+                 ORDER BY COUNT(*) DESC, product_id LIMIT %(max_products)s
+            ), seg AS (
+                SELECT b.partner, b.product_id, c.segment_id
+                  FROM customer_bought b
+                  JOIN top USING (product_id)
+                  JOIN customer_profile c ON c.partner_id = b.partner AND c.company_id = %(company)s
+                 WHERE c.segment_id IS NOT NULL
+            ), n_segment AS (
+                SELECT segment_id, COUNT(DISTINCT partner) AS n FROM seg GROUP BY segment_id
+            ), n_product AS (
+                SELECT segment_id, product_id, COUNT(*) AS n FROM seg GROUP BY segment_id, product_id
+            ), pairs AS (
+                SELECT a.segment_id, a.product_id AS product_a, b.product_id AS product_b, COUNT(*) AS n_ab
+                  FROM seg a JOIN seg b ON b.partner = a.partner AND b.segment_id = a.segment_id
+                                       AND b.product_id <> a.product_id
+                 GROUP BY a.segment_id, a.product_id, b.product_id
+                HAVING COUNT(*) >= %(min_customers)s
+            )
+            SELECT pairs.segment_id, pairs.product_a, pairs.product_b, s.n, na.n, nb.n, pairs.n_ab
+              FROM pairs
+              JOIN n_segment s ON s.segment_id = pairs.segment_id
+              JOIN n_product na ON na.segment_id = pairs.segment_id AND na.product_id = pairs.product_a
+              JOIN n_product nb ON nb.segment_id = pairs.segment_id AND nb.product_id = pairs.product_b
+             WHERE pairs.n_ab::float8 * s.n > na.n::float8 * nb.n  -- lift > 1
+            """,
+            company=company.id, max_products=company.customer_crosssell_max_products,
+            min_customers=company.customer_crosssell_min_customers))
+        pairs = np.array(self.env.cr.fetchall(), dtype=np.int64).reshape(-1, 7)
+        segment, a, b, n_seg, n_a, n_b, n_ab = pairs.T
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rules = {
+                "group": segment, "a": a, "b": b, "n_group": n_seg, "n_a": n_a, "n_b": n_b, "n_ab": n_ab,
+                "support": n_ab / np.maximum(n_seg, 1), "confidence": n_ab / np.maximum(n_a, 1),
+                "lift": (n_ab / np.maximum(n_a, 1)) / (n_b / np.maximum(n_seg, 1)),
+            }
+        self.env.cr.execute(SQL("DELETE FROM customer_crosssell_rule WHERE company_id = %s", company.id))
+        self.env.cr.execute(SQL(
+            """
+            DELETE FROM customer_crosssell_suggestion s USING customer_profile p
+             WHERE s.profile_id = p.id AND p.company_id = %s
+            """, company.id))
+        uid, now = self.env.uid, fields.Datetime.now()
+        if len(segment):
+            self.env.cr.execute(SQL(
+                """
+                INSERT INTO customer_crosssell_rule (company_id, segment_id, product_a_id, product_b_id,
+                    segment_customers, customers_a, customers_ab, support, confidence, lift,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %s, v.*, %s, %s, %s, %s
+                  FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
+                              %s::float8[], %s::float8[], %s::float8[]) AS v
+                """,
+                company.id, uid, now, uid, now, segment.tolist(), a.tolist(), b.tolist(), n_seg.tolist(),
+                n_a.tolist(), n_ab.tolist(), rules["support"].tolist(), rules["confidence"].tolist(),
+                rules["lift"].tolist()))
+            self._write_suggestions(company, rules, uid, now)
+        self.env.cr.execute(SQL("DROP TABLE customer_bought"))
+        self.crosssell_rule_count = len(segment)
+        self.env["customer.crosssell.suggestion"].invalidate_model()
+        self.env["customer.crosssell.rule"].invalidate_model()
+
+    def _write_suggestions(self, company, rules, uid, now):
+        self.env.cr.execute(SQL(
+            """
+            SELECT c.id, c.segment_id, array_agg(b.product_id)
+              FROM customer_profile c JOIN customer_bought b ON b.partner = c.partner_id
+             WHERE c.company_id = %s AND c.segment_id IS NOT NULL
+             GROUP BY c.id, c.segment_id
+            """, company.id))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        profiles = np.array([r[0] for r in rows], dtype=np.int64)
+        groups = np.array([r[1] for r in rows], dtype=np.int64)
+        found = crosssell.recommend([np.array(r[2], dtype=np.int64) for r in rows], rules,
+                                    top_n=company.customer_crosssell_top_n, customer_group=groups)
+        if not len(found["customer"]):
+            return
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO customer_crosssell_suggestion (profile_id, partner_id, company_id, rank, product_id,
+                because_product_id, segment_id, confidence, lift, create_uid, create_date, write_uid, write_date)
+            SELECT v.profile_id, c.partner_id, c.company_id, v.rank, v.product_id, v.because, v.segment_id,
+                   v.confidence, v.lift, %s, %s, %s, %s
+              FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[], %s::float8[], %s::float8[])
+                   AS v(profile_id, rank, product_id, because, segment_id, confidence, lift)
+              JOIN customer_profile c ON c.id = v.profile_id
+            """,
+            uid, now, uid, now, profiles[found["customer"]].tolist(), found["rank"].tolist(),
+            np.asarray(found["product"]).tolist(), np.asarray(found["because"]).tolist(),
+            np.asarray(found["group"]).tolist(), found["confidence"].tolist(), found["lift"].tolist()))
+

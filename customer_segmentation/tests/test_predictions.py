@@ -1,0 +1,106 @@
+import random
+
+from odoo.tests import tagged
+
+from .common import RUN_DAY, SegmentationCase
+
+
+@tagged("post_install", "-at_install")
+class TestPredictions(SegmentationCase):
+    """Lifetime value, clusters and cross-sell, from orders made through Odoo's flows."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.customer_crosssell_min_customers = 3
+        cls.widget_b, cls.widget_c = cls.env["product.product"].create([
+            {"name": "Widget B", "type": "consu", "taxes_id": [(5, 0, 0)]},
+            {"name": "Widget C", "type": "consu", "taxes_id": [(5, 0, 0)]},
+        ])
+
+    def _history(self, customers=30, seed=7):
+        """Customers with one to six orders over 2024-2026, some lapsed."""
+        rng = random.Random(seed)
+        partners = self.env["res.partner"]
+        for i in range(customers):
+            partner = self._customer(f"Customer {i}")
+            partners |= partner
+            first = rng.randint(0, 400)
+            for k in range(rng.choice([1, 1, 2, 3, 4, 6])):
+                day = min(first + k * rng.randint(20, 90), 700)
+                self._order(partner, rng.choice([100, 200, 400]), f"{self._day(day)} 09:00:00")
+        return partners
+
+    @staticmethod
+    def _day(offset):
+        import datetime  # noqa: PLC0415
+        return (datetime.date(2024, 5, 1) + datetime.timedelta(days=offset)).isoformat()
+
+    def test_lifetime_value_and_clusters_stored_after_a_run(self):
+        self._history()
+        run = self._run()
+        self.assertFalse(run.clv_note)
+        self.assertIn("r = ", run.clv_parameters)
+        self.assertIn("Decile of predicted purchases", run.holdout_report)
+        profiles = self.env["customer.profile"].search([("company_id", "=", self.company.id), ("frequency", ">", 0)])
+        self.assertGreaterEqual(len(profiles), 30)
+        for profile in profiles:
+            self.assertTrue(0 < profile.probability_alive <= 100, profile.partner_id.name)
+            self.assertGreaterEqual(profile.expected_purchases, 0)
+        repeaters = profiles.filtered(lambda p: p.frequency > 1)
+        self.assertTrue(all(p.lifetime_value > 0 for p in repeaters))
+        # A customer who bought often and lately is more likely alive than one who stopped long ago.
+        best = max(repeaters, key=lambda p: (p.frequency, -p.recency_days))
+        lapsed = max(repeaters, key=lambda p: p.recency_days)
+        self.assertGreater(best.probability_alive, lapsed.probability_alive)
+        self.assertGreaterEqual(run.cluster_count, 2)
+        self.assertTrue(all(profiles.mapped("cluster_description")))
+
+    def test_not_enough_data_invents_nothing(self):
+        self._order(self.acme, 100, "2026-03-05 09:00:00")
+        self._order(self.bolt, 100, "2026-03-06 09:00:00")
+        run = self._run()
+        self.assertIn("No lifetime value", run.clv_note)
+        self.assertIn("No clusters", run.cluster_note)
+        profile = self.env["customer.profile"].search([("partner_id", "=", self.acme.id)])
+        self.assertFalse(profile.lifetime_value)
+        self.assertFalse(profile.probability_alive)
+        self.assertFalse(profile.cluster_description)
+
+    def _crosssell_history(self):
+        """One segment (one recent order each): six buy Widget + B, five buy C, and Acme only Widget."""
+        for i in range(6):
+            order = self._order(self._customer(f"Pair {i}"), 100, "2026-03-20 09:00:00", confirm=False)
+            order.order_line = [(0, 0, {"product_id": self.widget_b.id, "product_uom_qty": 1, "price_unit": 50})]
+            order.action_confirm()
+        for i in range(5):
+            order = self._order(self._customer(f"Other {i}"), 0, "2026-03-20 09:00:00", confirm=False)
+            order.order_line = [(5, 0, 0), (0, 0, {"product_id": self.widget_c.id, "product_uom_qty": 1,
+                                                   "price_unit": 100})]
+            order.action_confirm()
+        self._order(self.acme, 100, "2026-03-20 09:00:00")
+
+    def test_suggestions_exclude_products_already_bought(self):
+        self._crosssell_history()
+        run = self._run()
+        self.assertGreater(run.crosssell_rule_count, 0)
+        profile = self.env["customer.profile"].search([("partner_id", "=", self.acme.id)])
+        suggestion = profile.crosssell_ids
+        self.assertEqual(suggestion.product_id, self.widget_b)
+        self.assertNotIn(self.product, profile.crosssell_ids.product_id)
+        # 6 of the 7 customers of the segment who buy Widget also buy B; B is bought by 6 of 12.
+        self.assertEqual(suggestion.reason, f"bought by 86% of {profile.segment_id.name} who buy Widget (lift 1.7)")
+        buyer_of_both = self.env["customer.profile"].search([("partner_id.name", "=", "Pair 0")])
+        self.assertNotIn(self.widget_b, buyer_of_both.crosssell_ids.product_id)
+
+    def test_suggestion_added_to_quotation(self):
+        self._crosssell_history()
+        self._run()
+        quotation = self.env["sale.order"].with_user(self.salesperson).create(
+            {"partner_id": self.acme.id, "company_id": self.company.id})
+        suggestion = quotation.customer_crosssell_ids
+        self.assertEqual(suggestion.product_id, self.widget_b)
+        suggestion.with_context(crosssell_order_id=quotation.id).action_add_to_order()
+        self.assertEqual(quotation.order_line.product_id, self.widget_b)
+        quotation.invalidate_recordset()
+        self.assertFalse(quotation.customer_crosssell_ids, "a product on the quotation is not suggested again")
