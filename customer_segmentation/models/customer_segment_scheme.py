@@ -1,5 +1,22 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# The default grid's names, marked for translation (lib/segments.py holds the cells).
+DEFAULT_SEGMENT_NAMES = {
+    "champions": _lt("Champions"),
+    "loyal": _lt("Loyal"),
+    "potential_loyalists": _lt("Potential Loyalists"),
+    "new_customers": _lt("New Customers"),
+    "promising": _lt("Promising"),
+    "need_attention": _lt("Need Attention"),
+    "about_to_sleep": _lt("About to Sleep"),
+    "at_risk": _lt("At Risk"),
+    "cant_lose": _lt("Can't Lose"),
+    "hibernating": _lt("Hibernating"),
+}
 
 from ..lib import segments
 
@@ -43,19 +60,30 @@ class CustomerSegmentScheme(models.Model):
 
     @api.model
     def _create_default(self, company):
-        """The default 10-segment R×F grid for a company that has no rule table yet."""
+        """The default 10-segment R×F grid for a company that has no rule table yet.
+
+        Segment names are stored in every installed language.
+        """
+        company = self.env["res.company"].browse(company) if isinstance(company, int) else company
         watched, alert = {"champions", "loyal", "cant_lose"}, {"at_risk", "hibernating"}
-        return self.sudo().create({
+        scheme = self.sudo().with_context(lang="en_US").create({
             "company_id": company.id,
             "segment_ids": [
                 Command.create({
-                    "sequence": sequence, "code": rule["code"], "name": self.env._(rule["name"]),  # pylint: disable=translation-not-lazy
+                    "sequence": sequence, "code": rule["code"], "name": rule["name"],
                     "r_min": rule["r_min"], "r_max": rule["r_max"], "f_min": rule["f_min"], "f_max": rule["f_max"],
                     "watch_downgrade": rule["code"] in watched, "alert_on_arrival": rule["code"] in alert,
                 })
                 for sequence, rule in enumerate(segments.DEFAULT_RF_GRID, 1)
             ],
-        }).sudo(False)
+        })
+        languages = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        for segment in scheme.segment_ids:
+            label = DEFAULT_SEGMENT_NAMES.get(segment.code)
+            if label and languages:
+                segment.update_field_translations("name", {
+                    code: label._translate(code) for code in languages})
+        return scheme.sudo(False).with_env(self.env)
 
     # Segments written through the table are checked together, once, by _check_coverage.
     @api.model_create_multi

@@ -25,9 +25,10 @@ class PurchaseOrder(models.Model):
             "uploaded_by": self.env.user.partner_id.id,
         })
         label = dict(self.env["supplier.order.document"]._fields["kind"]._description_selection(self.env))[kind]
+        suffix = ": " + note if note else ""
         self.sudo().message_post(
             body=_("%(kind)s uploaded by %(who)s%(note)s", kind=label, who=self.env.user.partner_id.name,
-                   note=f": {note}" if note else ""),
+                   note=suffix),
             attachment_ids=attachment.ids, author_id=self.env.user.partner_id.id,
             message_type="comment", subtype_xmlid="mail.mt_note",
         )

@@ -135,9 +135,10 @@ class ResPartner(models.Model):
                 continue
             field = self._fields[name]
             labels = dict(field._description_selection(self.env))
+            none = _("None")
             lines.append(_(
                 "%(field)s: %(old)s → %(new)s",
-                field=field._description_string(self.env), old=labels.get(old, _("None")), new=labels.get(new, _("None")),
+                field=field._description_string(self.env), old=labels.get(old, none), new=labels.get(new, none),
             ))
         if not lines:
             return
