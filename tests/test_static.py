@@ -167,3 +167,13 @@ def test_views_use_odoo_18_syntax(addon):
         text = path.read_text()
         assert "<tree" not in text, f"{path.name}: use <list> in Odoo 18"
         assert "attrs=" not in text and "states=" not in text, f"{path.name}: use invisible=/readonly= expressions"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_array_literal_round_trips_through_postgres_syntax(addon):
+    from conftest import load_lib_module
+
+    sqlarrays = load_lib_module(addon, "sqlarrays")
+    assert sqlarrays.array_literal([]) == "{}"
+    assert sqlarrays.array_literal([1, None, 2.5, True]) == '{"1",NULL,"2.5","True"}'
+    assert sqlarrays.array_literal(['say "hi"', "back\\slash", "a,b"]) == '{"say \\"hi\\"","back\\\\slash","a,b"}'

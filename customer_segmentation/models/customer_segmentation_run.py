@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
 from ..lib import rfm, segments, tiers
+from ..lib.sqlarrays import array_literal
 from .customer_profile import TIERS
 
 TIER_CODES = [code for code, _label in TIERS]  # index = lib tier code (0 strategic, 1 key, 2 ordinary)
@@ -260,7 +261,7 @@ class CustomerSegmentationRun(models.Model):
                 "UPDATE customer_profile p SET %s, write_uid = %s, write_date = %s "
                 "FROM unnest(%s::int[], %s) AS v(id, %s) WHERE p.id = v.id",
                 SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
-                uid, now, profile_id[rows_update].tolist(),
+                uid, now, array_literal(profile_id[rows_update].tolist()),
                 SQL(", ").join(_sql_array(values[c][rows_update], PROFILE_COLUMNS[c]) for c in columns),
                 SQL(", ").join(SQL.identifier(c) for c in columns),
             ))
@@ -271,7 +272,7 @@ class CustomerSegmentationRun(models.Model):
                 SQL(", ").join(SQL.identifier(c) for c in columns),
                 company.id, uid, now, uid, now,
                 SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
-                partner_ids[rows_insert].tolist(),
+                array_literal(partner_ids[rows_insert].tolist()),
                 SQL(", ").join(_sql_array(values[c][rows_insert], PROFILE_COLUMNS[c]) for c in columns),
                 SQL(", ").join(SQL.identifier(c) for c in columns),
             ))
@@ -301,14 +302,17 @@ class CustomerSegmentationRun(models.Model):
                     monetary = EXCLUDED.monetary, moved_down = EXCLUDED.moved_down
                 """,
                 run=run.id, company=company.id, date=run.date, uid=self.env.uid, now=fields.Datetime.now(),
-                partner=partner_ids[rows].tolist(),
-                from_segment=_sql_list(old_segment[rows], "m2o"),
-                segment=_sql_list(values["segment_id"][rows], "m2o"),
-                from_tier=_sql_list(values["previous_tier"][rows], "varchar"),
-                tier=_sql_list(values["tier"][rows], "varchar"),
-                r=_sql_list(values["r_score"][rows], "int4"), f=_sql_list(values["f_score"][rows], "int4"),
-                m=_sql_list(values["m_score"][rows], "int4"), frequency=_sql_list(values["frequency"][rows], "int4"),
-                monetary=_sql_list(values["monetary"][rows], "numeric"), down=_sql_list(moved_down[rows], "bool"),
+                partner=array_literal(partner_ids[rows].tolist()),
+                from_segment=array_literal(_sql_list(old_segment[rows], "m2o")),
+                segment=array_literal(_sql_list(values["segment_id"][rows], "m2o")),
+                from_tier=array_literal(_sql_list(values["previous_tier"][rows], "varchar")),
+                tier=array_literal(_sql_list(values["tier"][rows], "varchar")),
+                r=array_literal(_sql_list(values["r_score"][rows], "int4")),
+                f=array_literal(_sql_list(values["f_score"][rows], "int4")),
+                m=array_literal(_sql_list(values["m_score"][rows], "int4")),
+                frequency=array_literal(_sql_list(values["frequency"][rows], "int4")),
+                monetary=array_literal(_sql_list(values["monetary"][rows], "numeric")),
+                down=array_literal(_sql_list(moved_down[rows], "bool")),
             ))
             self.env["customer.segment.snapshot"].invalidate_model()
         # One activity per downgrade: only when this run changed the stored segment.
@@ -462,6 +466,8 @@ def _sql_list(array, kind):
     array = np.asarray(array)
     if kind == "m2o":
         return [int(v) or None for v in array.tolist()]
+    if kind == "int4" and array.dtype.kind == "f":
+        return [None if np.isnan(v) else int(round(v)) for v in array.tolist()]
     if array.dtype.kind == "f":
         return [None if np.isnan(v) else float(v) for v in array.tolist()]
     if array.dtype.kind in "iub":
@@ -472,4 +478,4 @@ def _sql_list(array, kind):
 
 def _sql_array(array, kind):
     sql_type = {"m2o": "int4", "numeric": "numeric"}.get(kind, kind)
-    return SQL("%s::%s", _sql_list(array, kind), SQL(sql_type + "[]"))
+    return SQL("%s::%s", array_literal(_sql_list(array, kind)), SQL(sql_type + "[]"))

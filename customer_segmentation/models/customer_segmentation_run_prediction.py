@@ -8,6 +8,7 @@ from odoo import _, fields, models
 from odoo.tools import SQL
 
 from ..lib import clusters, clv, crosssell
+from ..lib.sqlarrays import array_literal
 
 WEEK = 7.0
 WEEKS_PER_MONTH = 365.25 / 12 / WEEK
@@ -171,9 +172,9 @@ class CustomerSegmentationRun(models.Model):
                 "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS v(partner_id, %s) "
                 "WHERE p.company_id = %s AND p.partner_id = v.partner_id",
                 SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
-                customers.tolist(),
-                SQL(", ").join(SQL("%s::float8[]", [None if not np.isfinite(v) else round(float(v), 4)
-                                                     for v in values[c].tolist()]) for c in columns),
+                array_literal(customers.tolist()),
+                SQL(", ").join(SQL("%s::float8[]", array_literal([None if not np.isfinite(v) else round(float(v), 4)
+                                                                   for v in values[c].tolist()])) for c in columns),
                 SQL(", ").join(SQL.identifier(c) for c in columns), company.id,
             ))
         self.env["customer.profile"].invalidate_model(list(columns))
@@ -216,7 +217,8 @@ class CustomerSegmentationRun(models.Model):
         self.env.cr.execute(SQL(
             "UPDATE customer_profile p SET cluster_index = v.k + 1, cluster_description = v.words "
             "FROM unnest(%s::int[], %s::int[], %s::varchar[]) AS v(id, k, words) WHERE p.id = v.id",
-            ids.tolist(), labels.tolist(), [words[c] for c in labels.tolist()]))
+            array_literal(ids.tolist()), array_literal(labels.tolist()),
+            array_literal([words[c] for c in labels.tolist()])))
         self.env.cr.execute(SQL(
             "UPDATE customer_profile SET cluster_index = NULL, cluster_description = NULL "
             "WHERE company_id = %s AND frequency = 0", company.id))
@@ -297,9 +299,8 @@ class CustomerSegmentationRun(models.Model):
                   FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
                               %s::float8[], %s::float8[], %s::float8[]) AS v
                 """,
-                company.id, uid, now, uid, now, segment.tolist(), a.tolist(), b.tolist(), n_seg.tolist(),
-                n_a.tolist(), n_ab.tolist(), rules["support"].tolist(), rules["confidence"].tolist(),
-                rules["lift"].tolist()))
+                company.id, uid, now, uid, now, *(array_literal(column.tolist()) for column in (
+                    segment, a, b, n_seg, n_a, n_ab, rules["support"], rules["confidence"], rules["lift"]))))
             self._write_suggestions(company, rules, uid, now)
         self.env.cr.execute(SQL("DROP TABLE customer_bought"))
         self.crosssell_rule_count = len(segment)
@@ -333,7 +334,7 @@ class CustomerSegmentationRun(models.Model):
                    AS v(profile_id, rank, product_id, because, segment_id, confidence, lift)
               JOIN customer_profile c ON c.id = v.profile_id
             """,
-            uid, now, uid, now, profiles[found["customer"]].tolist(), found["rank"].tolist(),
-            np.asarray(found["product"]).tolist(), np.asarray(found["because"]).tolist(),
-            np.asarray(found["group"]).tolist(), found["confidence"].tolist(), found["lift"].tolist()))
+            uid, now, uid, now, *(array_literal(np.asarray(column).tolist()) for column in (
+                profiles[found["customer"]], found["rank"], found["product"], found["because"], found["group"],
+                found["confidence"], found["lift"]))))
 

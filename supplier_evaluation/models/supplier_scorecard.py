@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib import metrics, periods, scoring
+from ..lib.sqlarrays import array_literal
 from .supplier_evaluation_template import KRALJIC_CLASSES
 from .supplier_evaluation_template_line import CRITERIA
 
@@ -523,8 +524,9 @@ class SupplierScorecard(models.Model):
                 "FROM unnest(%s::int[], %s) AS v(id, %s) WHERE s.id = v.id",
                 SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
                 uid, now,
-                existing_id[update].tolist(),
-                SQL(", ").join(SQL("%s::%s", [arrays[c][i] for i in np.flatnonzero(update)], SQL(types[c] + "[]"))
+                array_literal(existing_id[update].tolist()),
+                SQL(", ").join(SQL("%s::%s", array_literal([arrays[c][i] for i in np.flatnonzero(update)]),
+                                   SQL(types[c] + "[]"))
                                for c in columns),
                 SQL(", ").join(SQL.identifier(c) for c in columns),
             ))
@@ -540,8 +542,9 @@ class SupplierScorecard(models.Model):
                 SQL(", ").join(SQL.identifier(c) for c in columns),
                 company.id, period_type, date_from, date_to, uid, now, uid, now,
                 SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
-                values["partner_id"][rows].tolist(),
-                SQL(", ").join(SQL("%s::%s", [arrays[c][i] for i in rows], SQL(types[c] + "[]")) for c in columns),
+                array_literal(values["partner_id"][rows].tolist()),
+                SQL(", ").join(SQL("%s::%s", array_literal([arrays[c][i] for i in rows]), SQL(types[c] + "[]"))
+                               for c in columns),
                 SQL(", ").join(SQL.identifier(c) for c in columns),
             ))
             new_ids = [r[0] for r in self.env.cr.fetchall()]
