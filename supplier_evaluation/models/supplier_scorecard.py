@@ -46,6 +46,7 @@ class SupplierScorecard(models.Model):
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_from desc, total_score desc, id"
     _check_company_auto = True
+    _mail_post_access = "read"  # buyers (read-only) send scorecards and post on them
 
     partner_id = fields.Many2one("res.partner", "Supplier", required=True, index=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True,
@@ -174,6 +175,30 @@ class SupplierScorecard(models.Model):
         super()._compute_access_url()
         for card in self:
             card.access_url = f"/my/scorecards/{card.id}"
+
+    def action_send_scorecard(self):
+        """Open the mail composer with the scorecard template and its PDF (like purchase's action_rfq_send)."""
+        self.ensure_one()
+        template = self.env.ref("supplier_evaluation.mail_template_supplier_scorecard", raise_if_not_found=False)
+        return {
+            "name": self.env._("Send Scorecard"),
+            "type": "ir.actions.act_window",
+            "view_mode": "form",
+            "res_model": "mail.compose.message",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                **self.env.context,
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "email_notification_allow_footer": True,
+                "force_email": True,
+                "model_description": self.env._("Supplier Scorecard"),
+            },
+        }
 
     def action_publish(self):
         self._check_manager()
