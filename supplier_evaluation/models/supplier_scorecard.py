@@ -200,9 +200,15 @@ class SupplierScorecard(models.Model):
             },
         }
 
+    def write(self, vals):
+        # Publishing shows a scorecard to the supplier; going back to draft hides it; locking keeps it.
+        if vals.get("state") in ("published", "draft"):
+            vals = dict(vals, is_published=vals["state"] == "published")
+        return super().write(vals)
+
     def action_publish(self):
         self._check_manager()
-        self.filtered(lambda c: c.state == "draft").write({"state": "published", "is_published": True})
+        self.filtered(lambda c: c.state == "draft").write({"state": "published"})
 
     def action_lock(self):
         self._check_manager()
@@ -210,7 +216,7 @@ class SupplierScorecard(models.Model):
 
     def action_reset_to_draft(self):
         self._check_manager()
-        self.filtered(lambda c: c.state == "published").write({"state": "draft", "is_published": False})
+        self.filtered(lambda c: c.state == "published").write({"state": "draft"})
 
     def _check_manager(self):
         if not self.env.user.has_group("supplier_evaluation.supplier_evaluation_group_manager"):

@@ -66,7 +66,7 @@ class TestSupplierPortal(HttpCase):
             "on_time_rate": 80.0, "score_on_time": 100 * 10 / 28, "line_count": 2,
         })
         if published:
-            card.write({"state": "published", "is_published": True})
+            card.write({"state": "published"})  # publishing also shows it in the portal
         return card
 
     # ------------------------------------------------------------------ helpers
