@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Benchmark of customer_segmentation's nightly run on a large synthetic sales history.
+#
+#   bash bench/customer_segmentation.sh
+#   BENCH_CUSTOMERS=2000 BENCH_ORDERS=10000 BENCH_LINES=20000 bash bench/customer_segmentation.sh
+#
+# Starts a throwaway PostgreSQL cluster on 127.0.0.1 (removed on exit), creates a scratch
+# database with customer_segmentation installed WITHOUT demo data, fills it with bulk SQL
+# (phase "generate", one process), then times customer.segmentation.run._run_company through
+# the ORM (phase "measure", a second process, so its peak memory is the run's alone). Prints a
+# table and writes bench/out/customer_segmentation.json. Connects nowhere but the local cluster.
+#
+# Environment: BENCH_CUSTOMERS (200000), BENCH_ORDERS (1000000), BENCH_LINES (2000000),
+# BENCH_MONTHS (24), BENCH_PRODUCTS (3000), BENCH_SEED (0.42),
+# BENCH_OUT (bench/out/customer_segmentation.json), BENCH_PROFILE=1 to also write a cProfile of
+# one more first run next to the JSON, BENCH_EXPLAIN=1 to add EXPLAIN ANALYZE of the bare scan,
+# BENCH_CHECK_FK=1 to keep foreign-key checks while generating (slower; proves the data
+# consistent). Exit status 3 when a target is missed.
+set -euo pipefail
+source "$(dirname "$0")/../setup/common.sh"
+
+export BENCH_CUSTOMERS=${BENCH_CUSTOMERS:-200000}
+export BENCH_ORDERS=${BENCH_ORDERS:-1000000}
+export BENCH_LINES=${BENCH_LINES:-2000000}
+export BENCH_MONTHS=${BENCH_MONTHS:-24}
+export BENCH_PRODUCTS=${BENCH_PRODUCTS:-3000}
+export BENCH_SEED=${BENCH_SEED:-0.42}
+BENCH_OUT=${BENCH_OUT:-$REPO_ROOT/bench/out/customer_segmentation.json}
+DB_NAME=${DB_NAME:-custseg_bench}
+
+if ! find_odoo; then
+    odoo_missing_help
+    shout "BENCHMARK NOT RUN: Odoo 18 is required."
+    exit 1
+fi
+say "Odoo: ${ODOO_CMD[*]} (Python: $ODOO_PY)"
+"$ODOO_PY" -c 'import numpy' 2>/dev/null || {
+    shout "numpy is missing from $ODOO_PY: run 'bash setup/run.sh' once or '$ODOO_PY -m pip install -r requirements.txt'."
+    exit 1
+}
+install_cleanup
+start_pg
+
+say "Creating database '$DB_NAME' with customer_segmentation, without demo data"
+"${ODOO_CMD[@]}" "${ODOO_DB_ARGS[@]}" --addons-path="$ODOO_ADDONS_PATH" -d "$DB_NAME" \
+    -i customer_segmentation --without-demo=all --stop-after-init --no-http --log-level=warn
+
+bench() {
+    "$ODOO_PY" "$REPO_ROOT/bench/customer_segmentation_bench.py" "$1" \
+        --db-host 127.0.0.1 --db-port "$PG_PORT" --db-user odoo --db-name "$DB_NAME" \
+        --addons-path "$ODOO_ADDONS_PATH" --out "$BENCH_OUT"
+}
+
+say "Generating $BENCH_CUSTOMERS customers, $BENCH_ORDERS orders, $BENCH_LINES order lines over $BENCH_MONTHS months"
+bench generate
+
+say "Measuring the segmentation run (separate process)"
+bench measure
