@@ -235,11 +235,12 @@ class SupplierScorecard(models.Model):
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
 
     @api.model
-    def _evaluate(self, company, date_from, date_to, partners=None):
+    def _evaluate(self, company, date_from, date_to, partners=None, evaluate_rules=True):
         """Score every supplier of ``company`` active in [date_from, date_to] (or ``partners``).
 
-        Draft scorecards are replaced, published and locked ones kept. Returns the
-        scorecards written.
+        Draft scorecards are replaced, published and locked ones kept. Alert rules run after
+        scoring unless ``evaluate_rules`` is False (a back-fill checks them once, at its last
+        period, rather than raising alerts for every past breach). Returns the scorecards written.
         """
         self.env.flush_all()
         period_type = company.supplier_period_type
@@ -306,7 +307,8 @@ class SupplierScorecard(models.Model):
         ids = self._write_scorecards(company, date_from, date_to, period_type, values, existing, index)
         cards = self.browse(ids)
         self._analyse_period(company, date_from, ids)
-        self.env["supplier.alert.rule"]._evaluate_rules(company, date_from, partner_filter)
+        if evaluate_rules:
+            self.env["supplier.alert.rule"]._evaluate_rules(company, date_from, partner_filter)
         return cards
 
     def _compute_figures(self, partner_ids, due, moves, prices, ratings):

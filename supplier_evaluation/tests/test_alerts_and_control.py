@@ -88,6 +88,24 @@ class TestAlertsAndControl(SupplierEvaluationCase):
             self._card(other, number, 50)
         self.assertFalse(self._evaluate_rules(3), "the rule does not apply to routine suppliers any more")
 
+    def test_backfill_checks_rules_once_at_its_last_period(self):
+        calls = []
+        Rule = self.env.registry["supplier.alert.rule"]
+        original = Rule._evaluate_rules
+
+        def spy(rule_model, company, date_from, partner_ids):
+            calls.append(date_from)
+            return original(rule_model, company, date_from, partner_ids)
+
+        Rule._evaluate_rules = spy
+        try:
+            self.env["supplier.evaluation.wizard"].with_user(self.purchase_manager).create({
+                "date_from": "2026-01-01", "date_to": "2026-03-31", "partner_ids": [(6, 0, self.vendor.ids)],
+            }).action_evaluate()
+        finally:
+            Rule._evaluate_rules = original
+        self.assertEqual(calls, [month(3)])
+
     def test_bad_rule_refused(self):
         with self.assertRaises(ValidationError):
             self.rule.consecutive_periods = 0

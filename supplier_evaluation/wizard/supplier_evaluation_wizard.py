@@ -41,11 +41,12 @@ class SupplierEvaluationWizard(models.TransientModel):
         if not self.env.user.has_group("supplier_evaluation.supplier_evaluation_group_manager"):
             raise UserError(_("Only supplier evaluation administrators run evaluations."))
         scorecards = self.env["supplier.scorecard"]
-        for date_from, date_to in periods.periods_between(
-            self.date_from, self.date_to, self.company_id.supplier_period_type
-        ):
+        ranges = periods.periods_between(self.date_from, self.date_to, self.company_id.supplier_period_type)
+        for index, (date_from, date_to) in enumerate(ranges, 1):
+            # Alerts only for the last period: a back-fill does not raise every past breach.
             scorecards |= scorecards._evaluate(
-                self.company_id, date_from, date_to, partners=self.partner_ids or None
+                self.company_id, date_from, date_to, partners=self.partner_ids or None,
+                evaluate_rules=index == len(ranges),
             )
         action = self.env["ir.actions.act_window"]._for_xml_id("supplier_evaluation.supplier_scorecard_action")
         action["domain"] = [("id", "in", scorecards.ids)]
