@@ -13,6 +13,8 @@
 # Environment: BENCH_SUPPLIERS (5000), BENCH_PRODUCTS (20000), BENCH_LINES (1000000),
 # BENCH_MONTHS (24), BENCH_SEED (0.42), BENCH_OUT (bench/out/supplier_evaluation.json),
 # BENCH_BACKFILL_LIMIT (900: the back-fill stops, and fails, once it has run this many seconds),
+# BENCH_BACKFILL_STATS (month: the back-fill starts with the planner statistics of one evaluated
+# month; stale: with those of an emptied table, as autovacuum leaves them after a rolled-back attempt),
 # BENCH_PROFILE=1 to also write a cProfile of one month's evaluation next to the JSON,
 # BENCH_REF=<git revision> to benchmark the addon as committed in that revision (exported with
 # 'git archive' into the throwaway folder) instead of the work tree.
