@@ -172,22 +172,20 @@ class ResPartner(models.Model):
                  GROUP BY si.product_tmpl_id
             ), lines AS (
                 SELECT p.commercial_partner_id AS partner, pp.product_tmpl_id,
-                       l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend, l.id
+                       l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend, l.id, o.date_approve
                   FROM purchase_order_line l
                   JOIN purchase_order o ON o.id = l.order_id
                   JOIN res_partner p ON p.id = o.partner_id
                   JOIN product_product pp ON pp.id = l.product_id
                  WHERE o.company_id = %(company)s AND o.state IN ('purchase', 'done')
                    AND o.date_approve >= %(since)s AND l.display_type IS NULL
-            ), lead AS (
+            ), lead AS (  -- lines already carry their order's approval date: no second join
                 SELECT lines.partner,
-                       STDDEV_POP(EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0)
-                       / NULLIF(AVG(EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0), 0) AS cv
+                       STDDEV_POP(EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0)
+                       / NULLIF(AVG(EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0), 0) AS cv
                   FROM lines
                   JOIN stock_move m ON m.purchase_line_id = lines.id AND m.state = 'done'
                   JOIN stock_location src ON src.id = m.location_id AND src.usage = 'supplier'
-                  JOIN purchase_order_line l ON l.id = lines.id
-                  JOIN purchase_order o ON o.id = l.order_id
                  GROUP BY lines.partner
             )
             SELECT lines.partner, SUM(lines.spend),

@@ -38,6 +38,8 @@ EXCLUDED_FIELDS = (
 LEAD_TIME_HARD_MAX_DAYS = 365.0
 # Robust rule: a lead time beyond median + 10 scaled MADs (of the company, in the period) is absurd.
 LEAD_TIME_OUTLIER_K = 10.0
+# Refresh the planner statistics of supplier_scorecard after inserting at least this many rows.
+ANALYZE_AFTER_INSERTS = 1000
 
 
 class SupplierScorecard(models.Model):
@@ -581,6 +583,13 @@ class SupplierScorecard(models.Model):
                 SQL(", ").join(SQL.identifier(c) for c in columns),
             ))
             new_ids = [r[0] for r in self.env.cr.fetchall()]
+            if len(new_ids) >= ANALYZE_AFTER_INSERTS:
+                # The trend, cluster and alert statements that follow join this table on the rows
+                # just written. Autovacuum cannot see them before the commit, so the statistics are
+                # those of the last autovacuum (e.g. "0 rows" over the pages of deleted drafts):
+                # each join is then planned for one row and runs as a nested loop over the table,
+                # O(n^2), minutes per month in a back-fill. ANALYZE here samples our own rows.
+                self.env.cr.execute("ANALYZE supplier_scorecard")
         self.invalidate_model()
         return existing_id[update].tolist() + new_ids
 

@@ -49,21 +49,26 @@ class SupplierScorecard(models.Model):
         starts = [date_from]
         for _i in range(n_periods - 1):
             starts.insert(0, periods.previous_period(starts[0], company.supplier_period_type)[0])
+        ids = np.array(sorted(set(card_ids)), dtype=np.int64)
+        # Two single-table reads matched in numpy (a supplier has one card per period): a
+        # self-join here is planned from whatever statistics the table has and, during a
+        # back-fill, becomes a nested loop over every card of the window for each card.
+        self.env.cr.execute(SQL(
+            "SELECT id, partner_id FROM supplier_scorecard WHERE id = ANY(%s) ORDER BY id", ids.tolist()))
+        row_of_partner = {partner: i for i, (_id, partner) in enumerate(self.env.cr.fetchall())}
         self.env.cr.execute(SQL(
             """
-            SELECT c.id, h.date_from, h.lead_time_avg, h.on_time_rate
-              FROM supplier_scorecard c
-              JOIN supplier_scorecard h ON h.partner_id = c.partner_id AND h.company_id = c.company_id
-             WHERE c.id = ANY(%s) AND h.date_from = ANY(%s) AND h.has_data
+            SELECT partner_id, date_from, lead_time_avg, on_time_rate
+              FROM supplier_scorecard
+             WHERE company_id = %s AND date_from = ANY(%s) AND partner_id = ANY(%s) AND has_data
             """,
-            list(card_ids), starts,
+            company.id, starts, list(row_of_partner),
         ))
         rows = self.env.cr.fetchall()
-        ids = np.array(sorted(set(card_ids)), dtype=np.int64)
         lead = np.full((len(ids), n_periods), np.nan)
         on_time = np.full((len(ids), n_periods), np.nan)
         if rows:
-            row = np.searchsorted(ids, [r[0] for r in rows])
+            row = np.array([row_of_partner[r[0]] for r in rows])
             column = np.array([starts.index(r[1]) for r in rows])
             lead[row, column] = [np.nan if r[2] is None else r[2] for r in rows]
             on_time[row, column] = [np.nan if r[3] is None else r[3] for r in rows]
