@@ -23,5 +23,6 @@
         "views/res_config_settings_views.xml",
         "views/customer_segmentation_menus.xml",
     ],
+    "demo": ["data/customer_segmentation_demo.xml"],
     "installable": True,
 }
