@@ -15,7 +15,8 @@
 # BENCH_OUT (bench/out/customer_segmentation.json), BENCH_PROFILE=1 to also write a cProfile of
 # one more first run next to the JSON, BENCH_EXPLAIN=1 to add EXPLAIN ANALYZE of the bare scan,
 # BENCH_CHECK_FK=1 to keep foreign-key checks while generating (slower; proves the data
-# consistent). Exit status 3 when a target is missed.
+# consistent), BENCH_STATEMENT_TIMEOUT (900 s: a statement of the measured run that takes longer
+# is cancelled and the run reported as not finished). Exit status 3 when a target is missed.
 set -euo pipefail
 source "$(dirname "$0")/../setup/common.sh"
 

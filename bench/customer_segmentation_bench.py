@@ -9,14 +9,19 @@ Two phases, each in its own process so the peak memory of ``measure`` is the run
               payment-term lines, customer payments reconciled to them (paid, paid in two
               instalments, partial, in payment, open), reversed invoices and credit notes;
               then VACUUM ANALYZE.
-``measure``   loads the ORM and times (a) a bare SQL scan of the rows the run reads, (b) the
+``measure``   loads the ORM and times (a) a bare SQL scan of the rows the run reads (the
+              window's confirmed orders by customer, credit notes, posted invoices with their
+              payments, and the order lines when the addon has its cross-sell step), (b) the
               first run of ``customer.segmentation.run._run_company`` (inserts every profile)
-              with a per-step breakdown, (c) a second run the same day with no new orders (and
-              counts what it wrote), (d) the ratio (b)/(a), and reports memory; prints a table
-              and writes JSON.
+              with a per-step breakdown (the run's methods wrapped in this process), (c) a
+              second run the same day with no new orders, counting the rows it wrote (all
+              tables, from PostgreSQL's own counters) and the profiles it rewrote (xmin),
+              (d) the ratio (b)/(a), (f) memory; prints a table and writes JSON.
 
 Sizes come from BENCH_CUSTOMERS, BENCH_ORDERS, BENCH_LINES, BENCH_MONTHS (BENCH_PRODUCTS,
-BENCH_SEED). BENCH_PROFILE=1 adds a cProfile of one more first run (rolled back).
+BENCH_SEED). BENCH_PROFILE=1 adds a cProfile of one more first run (rolled back),
+BENCH_EXPLAIN=1 the EXPLAIN ANALYZE of the bare scan; BENCH_STATEMENT_TIMEOUT (900 s) cancels
+a statement of the run that takes longer and reports the run as not finished.
 Only the database given on the command line (a local throwaway cluster) is ever contacted.
 """
 import argparse
@@ -36,6 +41,9 @@ import psycopg2
 TARGET_RATIO = 3.0               # full run at most 3x the bare scan ...
 TARGET_RUN_S = 120.0             # ... and under 2 minutes
 TARGET_PEAK_KIB = 1536 * 1024    # peak RSS under 1.5 GiB
+# A statement running longer than this is cancelled and the run reported as not finished (a
+# pathological plan must not hang the benchmark): BENCH_STATEMENT_TIMEOUT, seconds.
+STATEMENT_TIMEOUT_S = int(os.environ.get("BENCH_STATEMENT_TIMEOUT", "900"))
 TARGET_RERUN_WRITE_SHARE = 0.001  # a rerun with no new orders writes (all tables, run record aside)
                                   # at most 0.1% as many rows as there are profiles
 
@@ -773,6 +781,7 @@ def measure(args):
                    "('server_version', 'shared_buffers', 'work_mem', 'effective_cache_size', "
                    "'max_parallel_workers_per_gather', 'jit')")
         result["postgres"] = dict(cr.fetchall())
+        cr.execute("SET statement_timeout = %s", [f"{STATEMENT_TIMEOUT_S}s"])
         company = env.ref("base.main_company")
         Run = env["customer.segmentation.run"]
         run_class = type(Run)
@@ -824,10 +833,14 @@ def measure(args):
         # (b) first run: inserts every profile
         before_b = count_state(cr, company.id)
         counts_before = write_counts(cr)
-        with QueryLog() as log_b:
-            t = time.perf_counter()
-            run = Run._run_company(company)
-            first_s = time.perf_counter() - t
+        try:
+            with QueryLog() as log_b:
+                t = time.perf_counter()
+                run = Run._run_company(company)
+                first_s = time.perf_counter() - t
+        except psycopg2.errors.QueryCanceled as error:
+            return run_not_finished(args, result, cr, timer, log_b, time.perf_counter() - t, error, scan, scan_s,
+                                    rss_orm)
         first_steps = timer.take()
         first_written = rows_written(counts_before, write_counts(cr))
         t = time.perf_counter()
@@ -994,6 +1007,39 @@ def measure(args):
         json.dump(result, out, indent=2, default=str)
     print(f"\nJSON written to {args.out}")
     return 0 if all(result["targets"].values()) else 3
+
+
+def run_not_finished(args, result, cr, timer, log, elapsed, error, scan, scan_s, rss_orm):
+    """(b) hit the statement timeout: report what is known (steps so far, the statement) and fail."""
+    statement = " ".join((getattr(cr._obj, "query", None) or b"").decode(errors="replace").split())[:300]
+    steps = timer.take()
+    cr.rollback()
+    result.update({
+        "bare_scan_s": round(scan_s, 4),
+        "bare_scan_queries": {name: {"s": round(item["s"], 4), "rows": item["rows"]} for name, item in scan.items()},
+        "first_run_error": f"not finished: {str(error).strip().splitlines()[0]} ({STATEMENT_TIMEOUT_S} s) "
+                           f"after {elapsed:.0f} s",
+        "first_run_cancelled_statement": statement,
+        "first_run_steps_s": steps,
+        "first_run_slowest_finished_queries": log.slowest(),
+        "rss_after_orm_kib": rss_orm,
+        "peak_rss_kib": peak_kib(),
+        "load_average_end": [round(v, 2) for v in os.getloadavg()],
+        "targets": {"first_run_at_most_3x_scan": False, "first_run_under_2min": False,
+                    "peak_under_1.5GiB": peak_kib() < TARGET_PEAK_KIB, "second_run_writes_almost_nothing": False},
+    })
+    print(f"\n(a) bare scan, warm: {scan_s:.3f} s")
+    print(f"(b) first run NOT FINISHED: {result['first_run_error']}")
+    print(f"    cancelled statement: {statement}")
+    print(f"    steps entered, s: {steps}")
+    for q in log.slowest(5):
+        print(f"    finished before it: {q['s']:8.3f} s  {q['query'][:110]}")
+    print("targets: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in result["targets"].items()))
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as out:
+        json.dump(result, out, indent=2, default=str)
+    print(f"\nJSON written to {args.out}")
+    return 3
 
 
 def report(r):
