@@ -44,6 +44,7 @@ TARGET_PEAK_KIB = 1536 * 1024    # peak RSS under 1.5 GiB
 # A statement running longer than this is cancelled and the run reported as not finished (a
 # pathological plan must not hang the benchmark): BENCH_STATEMENT_TIMEOUT, seconds.
 STATEMENT_TIMEOUT_S = int(os.environ.get("BENCH_STATEMENT_TIMEOUT", "900"))
+TARGET_PREDICTION_ADDED_S = 60.0  # lifetime value + clusters + cross-sell add under 60 s to a run
 TARGET_RERUN_WRITE_SHARE = 0.001  # a rerun with no new orders writes (all tables, run record aside)
                                   # at most 0.1% as many rows as there are profiles
 
@@ -57,6 +58,11 @@ NESTED_STEPS = {"_payment_figures": "_compute_values", "_scheme": "_compute_valu
                 "_schedule_downgrade_activities": "_record_changes",
                 "_holdout_report": "_predict_lifetime_value", "_write_predictions": "_predict_lifetime_value",
                 "_write_suggestions": "_compute_crosssell"}
+# The prediction extension's steps of one run, by what they add (issue: lifetime value,
+# clusters, cross-sell). The run without them is "segmentation alone".
+PREDICTION_STEPS = {"lifetime value": ("_fetch_order_days", "_predict_lifetime_value"),
+                    "clusters": ("_cluster_customers",),
+                    "cross-sell": ("_compute_crosssell",)}
 
 
 def env_int(name, default):
@@ -951,7 +957,15 @@ def measure(args):
     for name, parent in NESTED_STEPS.items():
         if name in first_steps:
             first_steps_ordered[f"  {name} (in {parent})"] = first_steps[name]
+    added = {label: round(sum(first_steps.get(step, 0.0) for step in steps), 3)
+             for label, steps in PREDICTION_STEPS.items()}
+    predictions_s = sum(added.values())
+    segmentation_s = first_s - predictions_s
     result.update({
+        "first_run_segmentation_alone_s": round(segmentation_s, 3),
+        "first_run_prediction_added_s": added,
+        "first_run_prediction_added_total_s": round(predictions_s, 3),
+        "ratio_segmentation_to_core_scan": round(segmentation_s / scan_core_s, 2) if scan_core_s else None,
         "orm_load_s": round(load_s, 2),
         "bare_scan_s": round(scan_s, 4),
         "bare_scan_core_s": round(scan_core_s, 4),
@@ -1000,6 +1014,7 @@ def measure(args):
         "first_run_under_2min": first_s < TARGET_RUN_S,
         "peak_under_1.5GiB": peak < TARGET_PEAK_KIB,
         "second_run_writes_almost_nothing": rerun_written <= TARGET_RERUN_WRITE_SHARE * profiles,
+        "predictions_add_under_60s": predictions_s < TARGET_PREDICTION_ADDED_S,
     }
     report(result)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
@@ -1074,6 +1089,10 @@ def report(r):
                                  f"{r['ratio_first_run_to_core_scan']}x)"
                                  if r["bare_scan_core_s"] != r["bare_scan_s"] else "")),
         ("    ratio (c)/(a)", f"{r['ratio_second_run_to_scan']}x"),
+        ("    segmentation alone", f"{r['first_run_segmentation_alone_s']:.3f} s = (b) minus the prediction steps; "
+                                  f"{r['ratio_segmentation_to_core_scan']}x the orders + invoices scan"),
+        ("    predictions added", f"{r['first_run_prediction_added_total_s']:.3f} s: " + ", ".join(
+            f"{k} {v:.3f} s" for k, v in r["first_run_prediction_added_s"].items())),
         ("(f) RSS after ORM load", f"{r['rss_after_orm_kib'] / 1024:.0f} MiB"),
         ("    peak RSS (ru_maxrss)", f"{r['peak_rss_kib'] / 1024:.0f} MiB "
                                     f"(+{r['peak_added_by_runs_kib'] / 1024:.0f} MiB over the loaded ORM; after (b) "

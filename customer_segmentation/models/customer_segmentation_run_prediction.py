@@ -165,17 +165,20 @@ class CustomerSegmentationRun(models.Model):
         columns = ("probability_alive", "expected_purchases", "expected_order_value", "lifetime_value")
         if values is None:
             self.env.cr.execute(SQL(
-                "UPDATE customer_profile SET %s WHERE company_id = %s",
-                SQL(", ").join(SQL("%s = NULL", SQL.identifier(c)) for c in columns), company.id))
+                "UPDATE customer_profile SET %s WHERE company_id = %s AND (%s)",
+                SQL(", ").join(SQL("%s = NULL", SQL.identifier(c)) for c in columns), company.id,
+                SQL(" OR ").join(SQL("%s IS NOT NULL", SQL.identifier(c)) for c in columns)))
         else:
             self.env.cr.execute(SQL(
                 "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS v(partner_id, %s) "
-                "WHERE p.company_id = %s AND p.partner_id = v.partner_id",
+                "WHERE p.company_id = %s AND p.partner_id = v.partner_id AND (%s)",
                 SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
                 array_literal(customers.tolist()),
                 SQL(", ").join(SQL("%s::float8[]", array_literal([None if not np.isfinite(v) else round(float(v), 4)
                                                                    for v in values[c].tolist()])) for c in columns),
                 SQL(", ").join(SQL.identifier(c) for c in columns), company.id,
+                SQL(" OR ").join(SQL("p.%s IS DISTINCT FROM v.%s", SQL.identifier(c), SQL.identifier(c))
+                                 for c in columns),
             ))
         self.env["customer.profile"].invalidate_model(list(columns))
 
@@ -193,7 +196,8 @@ class CustomerSegmentationRun(models.Model):
         if len(rows) < 3 * max(k, 2) * 2:
             note = _("No clusters: %s customers with orders are too few.", len(rows))
             self.env.cr.execute(SQL(
-                "UPDATE customer_profile SET cluster_index = NULL, cluster_description = NULL WHERE company_id = %s",
+                "UPDATE customer_profile SET cluster_index = NULL, cluster_description = NULL "
+                "WHERE company_id = %s AND (cluster_index IS NOT NULL OR cluster_description IS NOT NULL)",
                 company.id))
             self.write({"cluster_count": 0, "cluster_silhouette": 0.0, "cluster_note": note})
             self.env["customer.profile"].invalidate_model(["cluster_index", "cluster_description"])
@@ -216,12 +220,14 @@ class CustomerSegmentationRun(models.Model):
         labels = result["labels"]
         self.env.cr.execute(SQL(
             "UPDATE customer_profile p SET cluster_index = v.k + 1, cluster_description = v.words "
-            "FROM unnest(%s::int[], %s::int[], %s::varchar[]) AS v(id, k, words) WHERE p.id = v.id",
+            "FROM unnest(%s::int[], %s::int[], %s::varchar[]) AS v(id, k, words) WHERE p.id = v.id "
+            "AND (p.cluster_index IS DISTINCT FROM v.k + 1 OR p.cluster_description IS DISTINCT FROM v.words)",
             array_literal(ids.tolist()), array_literal(labels.tolist()),
             array_literal([words[c] for c in labels.tolist()])))
         self.env.cr.execute(SQL(
             "UPDATE customer_profile SET cluster_index = NULL, cluster_description = NULL "
-            "WHERE company_id = %s AND frequency = 0", company.id))
+            "WHERE company_id = %s AND frequency = 0 AND (cluster_index IS NOT NULL OR cluster_description IS NOT NULL)",
+            company.id))
         self.write({"cluster_count": k, "cluster_silhouette": float(silhouette or 0.0), "cluster_note": False})
         self.env["customer.profile"].invalidate_model(["cluster_index", "cluster_description"])
 
@@ -282,59 +288,81 @@ class CustomerSegmentationRun(models.Model):
                 "support": n_ab / np.maximum(n_seg, 1), "confidence": n_ab / np.maximum(n_a, 1),
                 "lift": (n_ab / np.maximum(n_a, 1)) / (n_b / np.maximum(n_seg, 1)),
             }
-        self.env.cr.execute(SQL("DELETE FROM customer_crosssell_rule WHERE company_id = %s", company.id))
-        self.env.cr.execute(SQL(
-            """
-            DELETE FROM customer_crosssell_suggestion s USING customer_profile p
-             WHERE s.profile_id = p.id AND p.company_id = %s
-            """, company.id))
         uid, now = self.env.uid, fields.Datetime.now()
-        if len(segment):
-            self.env.cr.execute(SQL(
-                """
-                INSERT INTO customer_crosssell_rule (company_id, segment_id, product_a_id, product_b_id,
-                    segment_customers, customers_a, customers_ab, support, confidence, lift,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT %s, v.*, %s, %s, %s, %s
-                  FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
-                              %s::float8[], %s::float8[], %s::float8[]) AS v
-                """,
-                company.id, uid, now, uid, now, *(array_literal(column.tolist()) for column in (
-                    segment, a, b, n_seg, n_a, n_ab, rules["support"], rules["confidence"], rules["lift"]))))
-            self._write_suggestions(company, rules, uid, now)
+        self._sync_rows("customer_crosssell_rule", company, ("segment_id", "product_a_id", "product_b_id"), {
+            "segment_id": ("int", segment), "product_a_id": ("int", a), "product_b_id": ("int", b),
+            "segment_customers": ("int", n_seg), "customers_a": ("int", n_a), "customers_ab": ("int", n_ab),
+            "support": ("float8", np.round(rules["support"], 4)),
+            "confidence": ("float8", np.round(rules["confidence"], 4)),
+            "lift": ("float8", np.round(rules["lift"], 2)),
+        }, uid, now)
+        self._write_suggestions(company, rules if len(segment) else None, uid, now)
         self.env.cr.execute(SQL("DROP TABLE customer_bought"))
         self.crosssell_rule_count = len(segment)
         self.env["customer.crosssell.suggestion"].invalidate_model()
         self.env["customer.crosssell.rule"].invalidate_model()
 
     def _write_suggestions(self, company, rules, uid, now):
-        self.env.cr.execute(SQL(
-            """
-            SELECT c.id, c.segment_id, array_agg(b.product_id)
-              FROM customer_profile c JOIN customer_bought b ON b.partner = c.partner_id
-             WHERE c.company_id = %s AND c.segment_id IS NOT NULL
-             GROUP BY c.id, c.segment_id
-            """, company.id))
-        rows = self.env.cr.fetchall()
-        if not rows:
-            return
-        profiles = np.array([r[0] for r in rows], dtype=np.int64)
-        groups = np.array([r[1] for r in rows], dtype=np.int64)
-        found = crosssell.recommend([np.array(r[2], dtype=np.int64) for r in rows], rules,
-                                    top_n=company.customer_crosssell_top_n, customer_group=groups)
-        if not len(found["customer"]):
-            return
-        self.env.cr.execute(SQL(
-            """
-            INSERT INTO customer_crosssell_suggestion (profile_id, partner_id, company_id, rank, product_id,
-                because_product_id, segment_id, confidence, lift, create_uid, create_date, write_uid, write_date)
-            SELECT v.profile_id, c.partner_id, c.company_id, v.rank, v.product_id, v.because, v.segment_id,
-                   v.confidence, v.lift, %s, %s, %s, %s
-              FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[], %s::float8[], %s::float8[])
-                   AS v(profile_id, rank, product_id, because, segment_id, confidence, lift)
-              JOIN customer_profile c ON c.id = v.profile_id
-            """,
-            uid, now, uid, now, *(array_literal(np.asarray(column).tolist()) for column in (
-                profiles[found["customer"]], found["rank"], found["product"], found["because"], found["group"],
-                found["confidence"], found["lift"]))))
+        """Top suggestions per customer of a segment, synced into customer_crosssell_suggestion."""
+        found = None
+        if rules is not None:
+            self.env.cr.execute(SQL(
+                """
+                SELECT c.id, c.partner_id, c.segment_id, array_agg(b.product_id)
+                  FROM customer_profile c JOIN customer_bought b ON b.partner = c.partner_id
+                 WHERE c.company_id = %s AND c.segment_id IS NOT NULL
+                 GROUP BY c.id, c.partner_id, c.segment_id
+                """, company.id))
+            rows = self.env.cr.fetchall()
+            if rows:
+                groups = np.array([r[2] for r in rows], dtype=np.int64)
+                found = crosssell.recommend([np.array(r[3], dtype=np.int64) for r in rows], rules,
+                                            top_n=company.customer_crosssell_top_n, customer_group=groups)
+        if found is None or not len(found["customer"]):
+            found, profiles, partners = {k: [] for k in ("customer", "rank", "product", "because", "group",
+                                                         "confidence", "lift")}, np.array([]), np.array([])
+        else:
+            profiles = np.array([r[0] for r in rows], dtype=np.int64)[found["customer"]]
+            partners = np.array([r[1] for r in rows], dtype=np.int64)[found["customer"]]
+        self._sync_rows("customer_crosssell_suggestion", company, ("profile_id", "rank"), {
+            "profile_id": ("int", profiles), "rank": ("int", found["rank"]), "partner_id": ("int", partners),
+            "product_id": ("int", found["product"]), "because_product_id": ("int", found["because"]),
+            "segment_id": ("int", found["group"]),
+            "confidence": ("float8", np.round(np.asarray(found["confidence"], dtype=float), 4)),
+            "lift": ("float8", np.round(np.asarray(found["lift"], dtype=float), 4)),
+        }, uid, now)
 
+    def _sync_rows(self, table, company, keys, columns, uid, now):
+        """Make the company's rows of ``table`` those given (column -> (type, values)), matched on
+        ``keys``: delete the missing, update the changed, insert the new. A rerun on unchanged data
+        writes nothing."""
+        names = list(columns)
+        self.env.cr.execute(SQL(
+            "CREATE TEMP TABLE customer_sync_rows ON COMMIT DROP AS SELECT * FROM unnest(%s) AS v(%s)",
+            SQL(", ").join(SQL("%s::%s[]", array_literal(np.asarray(values).tolist()), SQL(kind))
+                           for kind, values in columns.values()),
+            SQL(", ").join(SQL.identifier(c) for c in names)))
+        self.env.cr.execute("ANALYZE customer_sync_rows")
+        same_key = SQL(" AND ").join(SQL("t.%s = n.%s", SQL.identifier(k), SQL.identifier(k)) for k in keys)
+        values = [c for c in names if c not in keys]
+        self.env.cr.execute(SQL(
+            "DELETE FROM %s t WHERE t.company_id = %s AND NOT EXISTS (SELECT 1 FROM customer_sync_rows n WHERE %s)",
+            SQL.identifier(table), company.id, same_key))
+        self.env.cr.execute(SQL(
+            "UPDATE %s t SET %s, write_uid = %s, write_date = %s FROM customer_sync_rows n "
+            "WHERE t.company_id = %s AND %s AND (%s)",
+            SQL.identifier(table),
+            SQL(", ").join(SQL("%s = n.%s", SQL.identifier(c), SQL.identifier(c)) for c in values),
+            uid, now, company.id, same_key,
+            SQL(" OR ").join(SQL("t.%s IS DISTINCT FROM n.%s", SQL.identifier(c), SQL.identifier(c)) for c in values)))
+        # What is left once the known keys are removed is new. (An anti-join inside the INSERT
+        # would re-read, for each row, the rows it has just inserted: quadratic.)
+        self.env.cr.execute(SQL(
+            "DELETE FROM customer_sync_rows n USING %s t WHERE t.company_id = %s AND %s",
+            SQL.identifier(table), company.id, same_key))
+        self.env.cr.execute(SQL(
+            "INSERT INTO %s (company_id, %s, create_uid, create_date, write_uid, write_date) "
+            "SELECT %s, %s, %s, %s, %s, %s FROM customer_sync_rows n",
+            SQL.identifier(table), SQL(", ").join(SQL.identifier(c) for c in names),
+            company.id, SQL(", ").join(SQL("n.%s", SQL.identifier(c)) for c in names), uid, now, uid, now))
+        self.env.cr.execute("DROP TABLE customer_sync_rows")

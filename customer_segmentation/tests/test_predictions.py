@@ -104,3 +104,35 @@ class TestPredictions(SegmentationCase):
         self.assertEqual(quotation.order_line.product_id, self.widget_b)
         quotation.invalidate_recordset()
         self.assertFalse(quotation.customer_crosssell_ids, "a product on the quotation is not suggested again")
+
+    def _row_versions(self):
+        """xmin of every profile, cross-sell rule and suggestion of the company: changes on any write."""
+        versions = {}
+        for table in ("customer_profile", "customer_crosssell_rule", "customer_crosssell_suggestion"):
+            self.env.cr.execute(f"SELECT id, xmin::text FROM {table} WHERE company_id = %s", [self.company.id])  # noqa: SQL001
+            versions[table] = dict(self.env.cr.fetchall())
+        return versions
+
+    def test_rerun_without_new_orders_writes_nothing_and_new_order_updates_suggestions(self):
+        self._history()
+        self._crosssell_history()
+        run = self._run()
+        before = self._row_versions()
+        self.assertTrue(before["customer_crosssell_suggestion"])
+        self.env.invalidate_all()
+        self.assertEqual(self._run(), run, "the same day's run is reused")
+        self.assertEqual(self._row_versions(), before, "nothing rewritten when nothing changed")
+        # Acme now buys B: its suggestion of B goes, the other rows stay as they were.
+        acme_profile = self._profile(self.acme)
+        self.assertIn(self.widget_b, acme_profile.crosssell_ids.product_id)
+        order = self._order(self.acme, 0, "2026-03-25 09:00:00", confirm=False)
+        order.order_line = [(5, 0, 0), (0, 0, {"product_id": self.widget_b.id, "product_uom_qty": 1,
+                                               "price_unit": 50})]
+        order.action_confirm()
+        self._run()
+        acme_profile.invalidate_recordset()
+        self.assertNotIn(self.widget_b, acme_profile.crosssell_ids.product_id)
+        after = self._row_versions()
+        unchanged = [i for i, v in before["customer_crosssell_rule"].items()
+                     if after["customer_crosssell_rule"].get(i) == v]
+        self.assertTrue(unchanged, "rules whose figures did not move are kept, not re-inserted")
