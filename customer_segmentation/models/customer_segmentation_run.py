@@ -25,6 +25,8 @@ PROFILE_COLUMNS = {
     "previous_segment_id": "m2o", "previous_tier": "varchar", "changed_date": "date", "run_date": "date",
     "base_below": "int4", "moved_down": "bool",
 }
+# Refresh customer_profile's planner statistics after inserting at least this many rows.
+ANALYZE_AFTER_INSERTS = 1000
 
 
 class CustomerSegmentationRun(models.Model):
@@ -276,6 +278,10 @@ class CustomerSegmentationRun(models.Model):
                 SQL(", ").join(_sql_array(values[c][rows_insert], PROFILE_COLUMNS[c]) for c in columns),
                 SQL(", ").join(SQL.identifier(c) for c in columns),
             ))
+            if len(rows_insert) >= ANALYZE_AFTER_INSERTS:
+                # Later statements of the run join these rows; until autovacuum sees the commit the
+                # planner would take the table for the size it had before (empty on a first run).
+                self.env.cr.execute("ANALYZE customer_profile")
         self.env["customer.profile"].invalidate_model()
         self.env["res.partner"].invalidate_model([
             "customer_profile_ids", "customer_profile_id", "customer_tier", "customer_segment_id"])

@@ -239,13 +239,20 @@ class CustomerSegmentationRun(models.Model):
             """
             DROP TABLE IF EXISTS customer_bought;
             CREATE TEMP TABLE customer_bought ON COMMIT DROP AS
-            SELECT DISTINCT p.commercial_partner_id AS partner, l.product_id
-              FROM sale_order_line l
-              JOIN sale_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id
-             WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.date_order >= %(start)s
-               AND l.product_id IS NOT NULL AND l.display_type IS NULL AND l.product_uom_qty > 0;
+            WITH bought AS (
+                SELECT DISTINCT p.commercial_partner_id AS partner, l.product_id
+                  FROM sale_order_line l
+                  JOIN sale_order o ON o.id = l.order_id
+                  JOIN res_partner p ON p.id = o.partner_id
+                 WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.date_order >= %(start)s
+                   AND l.product_id IS NOT NULL AND l.display_type IS NULL AND l.product_uom_qty > 0
+            )
+            SELECT bought.partner, bought.product_id, c.id AS profile_id, c.segment_id
+              FROM bought
+              JOIN customer_profile c ON c.partner_id = bought.partner AND c.company_id = %(company)s
+             WHERE c.segment_id IS NOT NULL;
             CREATE INDEX ON customer_bought (partner);
+            -- the pair count below self-joins this table: it must be planned from its real size
             ANALYZE customer_bought;
             """,
             company=company.id, start=fields.Datetime.to_datetime(window_start)))
@@ -254,12 +261,8 @@ class CustomerSegmentationRun(models.Model):
             WITH top AS (
                 SELECT product_id FROM customer_bought GROUP BY product_id
                  ORDER BY COUNT(*) DESC, product_id LIMIT %(max_products)s
-            ), seg AS (
-                SELECT b.partner, b.product_id, c.segment_id
-                  FROM customer_bought b
-                  JOIN top USING (product_id)
-                  JOIN customer_profile c ON c.partner_id = b.partner AND c.company_id = %(company)s
-                 WHERE c.segment_id IS NOT NULL
+            ), seg AS MATERIALIZED (
+                SELECT b.partner, b.product_id, b.segment_id FROM customer_bought b JOIN top USING (product_id)
             ), n_segment AS (
                 SELECT segment_id, COUNT(DISTINCT partner) AS n FROM seg GROUP BY segment_id
             ), n_product AS (
@@ -308,11 +311,9 @@ class CustomerSegmentationRun(models.Model):
         if rules is not None:
             self.env.cr.execute(SQL(
                 """
-                SELECT c.id, c.partner_id, c.segment_id, array_agg(b.product_id)
-                  FROM customer_profile c JOIN customer_bought b ON b.partner = c.partner_id
-                 WHERE c.company_id = %s AND c.segment_id IS NOT NULL
-                 GROUP BY c.id, c.partner_id, c.segment_id
-                """, company.id))
+                SELECT profile_id, partner, segment_id, array_agg(product_id)
+                  FROM customer_bought GROUP BY profile_id, partner, segment_id
+                """))
             rows = self.env.cr.fetchall()
             if rows:
                 groups = np.array([r[2] for r in rows], dtype=np.int64)
