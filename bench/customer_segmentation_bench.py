@@ -53,15 +53,17 @@ TARGET_RERUN_WRITE_SHARE = 0.001  # a rerun with no new orders writes (all table
 # prediction extension (lifetime value, clusters, cross-sell) is there. Missing ones are skipped.
 RUN_STEPS = ("_fetch_orders", "_fetch_refunds", "_fetch_payments", "_fetch_profiles",
              "_compute_values", "_write_profiles", "_record_changes",
-             "_fetch_order_days", "_predict_lifetime_value", "_cluster_customers", "_compute_crosssell")
+             "_fetch_order_days", "_predict_lifetime_value", "_cluster_customers", "_write_predictions",
+             "_compute_crosssell")
 NESTED_STEPS = {"_payment_figures": "_compute_values", "_scheme": "_compute_values",
                 "_schedule_downgrade_activities": "_record_changes",
-                "_holdout_report": "_predict_lifetime_value", "_write_predictions": "_predict_lifetime_value",
+                "_holdout_report": "_predict_lifetime_value",
                 "_write_suggestions": "_compute_crosssell"}
 # The prediction extension's steps of one run, by what they add (issue: lifetime value,
 # clusters, cross-sell). The run without them is "segmentation alone".
 PREDICTION_STEPS = {"lifetime value": ("_fetch_order_days", "_predict_lifetime_value"),
                     "clusters": ("_cluster_customers",),
+                    "writing both to the profiles": ("_write_predictions",),
                     "cross-sell": ("_compute_crosssell",)}
 
 

@@ -7,15 +7,17 @@ class CustomerCrosssellSuggestion(models.Model):
 
     _name = "customer.crosssell.suggestion"
     _description = "Cross-sell Suggestion"
-    _order = "partner_id, rank"
+    _order = "profile_id, rank"
 
     profile_id = fields.Many2one("customer.profile", required=True, index=True, readonly=True, ondelete="cascade")
-    partner_id = fields.Many2one(related="profile_id.partner_id", store=True, index=True)
+    # Hundreds of thousands of rows are written per run: what the profile already holds is not
+    # stored again (each stored many2one costs a foreign-key check per inserted row).
+    partner_id = fields.Many2one(related="profile_id.partner_id")
     company_id = fields.Many2one(related="profile_id.company_id", store=True, index=True)
     rank = fields.Integer(readonly=True)
     product_id = fields.Many2one("product.product", required=True, readonly=True, ondelete="cascade")
     because_product_id = fields.Many2one("product.product", "Because they buy", readonly=True, ondelete="cascade")
-    segment_id = fields.Many2one("customer.segment", readonly=True, ondelete="cascade")
+    segment_id = fields.Many2one(related="profile_id.segment_id")
     confidence = fields.Float(readonly=True)
     lift = fields.Float(readonly=True)
     reason = fields.Char(compute="_compute_reason")

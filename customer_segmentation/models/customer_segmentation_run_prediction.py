@@ -12,6 +12,11 @@ from ..lib.sqlarrays import array_literal
 
 WEEK = 7.0
 WEEKS_PER_MONTH = 365.25 / 12 / WEEK
+# Profile columns written by the prediction steps, with their PostgreSQL types.
+PREDICTION_COLUMNS = {
+    "probability_alive": "float8", "expected_purchases": "float8", "expected_order_value": "float8",
+    "lifetime_value": "float8", "cluster_index": "int", "cluster_description": "varchar",
+}
 # Cluster features: (profile column, log-scaled, word when high, word when low)
 CLUSTER_FEATURES = [
     ("recency_days", True, "lapsed", "recent"),
@@ -41,8 +46,9 @@ class CustomerSegmentationRun(models.Model):
         run = run.sudo().with_company(company)
         today = run.date
         days = run._fetch_order_days(company, today - relativedelta(months=company.customer_window_months))
-        run._predict_lifetime_value(company, today, days)
-        run._cluster_customers(company)
+        lifetime = run._predict_lifetime_value(company, today, days)
+        grouping = run._cluster_customers(company)
+        run._write_predictions(company, lifetime, grouping)
         run._compute_crosssell(company, today)
         run.prediction_duration = time.perf_counter() - started
         return run
@@ -100,10 +106,9 @@ class CustomerSegmentationRun(models.Model):
             if not spend["converged"]:
                 raise clv.NotEnoughData(_("the spend model did not converge (%s)", spend["message"]))
         except clv.NotEnoughData as error:
-            self._write_predictions(company, customers, None)
             self.write({"clv_parameters": False, "holdout_report": False,
                         "clv_note": _("No lifetime value: %s", error)})
-            return
+            return None
         # Extreme fitted parameters can overflow the hypergeometric term for a few customers: those
         # predictions stay empty rather than invented.
         with np.errstate(all="ignore"):
@@ -113,16 +118,16 @@ class CustomerSegmentationRun(models.Model):
             lifetime = clv.discounted_clv(np.nan_to_num(per_month, nan=0.0), value, horizon,
                                           company.customer_clv_discount_rate, 12)
         lifetime = np.where(np.isfinite(per_month).all(axis=1), lifetime, np.nan)
-        self._write_predictions(company, customers, {
-            "probability_alive": alive * 100, "expected_purchases": per_month.sum(axis=1),
-            "expected_order_value": value, "lifetime_value": lifetime,
-        })
         params = {**fit["params"], **spend["params"]}
         self.write({
             "clv_parameters": ", ".join(f"{name} = {value:.4g}" for name, value in params.items()),
             "clv_note": False,
             "holdout_report": self._holdout_report(company, today, days),
         })
+        return customers, {
+            "probability_alive": alive * 100, "expected_purchases": per_month.sum(axis=1),
+            "expected_order_value": value, "lifetime_value": lifetime,
+        }
 
     def _holdout_report(self, company, today, days):
         """Fit on all but the last months, then compare predicted and actual purchases in them."""
@@ -160,48 +165,58 @@ class CustomerSegmentationRun(models.Model):
             _("Decile of predicted purchases"), _("Customers"), _("Predicted"), _("Actual"), rows,
         )
 
-    def _write_predictions(self, company, customers, values):
-        """Bulk update of the profiles' predictions; NULL everywhere when ``values`` is None."""
-        columns = ("probability_alive", "expected_purchases", "expected_order_value", "lifetime_value")
-        if values is None:
-            self.env.cr.execute(SQL(
-                "UPDATE customer_profile SET %s WHERE company_id = %s AND (%s)",
-                SQL(", ").join(SQL("%s = NULL", SQL.identifier(c)) for c in columns), company.id,
-                SQL(" OR ").join(SQL("%s IS NOT NULL", SQL.identifier(c)) for c in columns)))
-        else:
+    def _write_predictions(self, company, lifetime, grouping):
+        """One bulk update of the profiles' lifetime value and cluster columns, rows that change
+        only; profiles left out of both (or all, when a step found nothing) are emptied."""
+        empty = np.zeros(0, dtype=np.int64)
+        ltv_partners, ltv = lifetime if lifetime is not None else (empty, {})
+        cluster_partners, cluster = grouping if grouping is not None else (empty, {})
+        partners = np.union1d(ltv_partners, cluster_partners).astype(np.int64)
+        columns = {}
+        for name in PREDICTION_COLUMNS:
+            column = np.full(len(partners), None, dtype=object)
+            for source_partners, source in ((ltv_partners, ltv), (cluster_partners, cluster)):
+                if name in source:
+                    values = np.asarray(source[name])
+                    if values.dtype.kind == "f":  # NaN and infinities stay empty
+                        values = [round(v, 4) if np.isfinite(v) else None for v in values.tolist()]
+                    column[np.searchsorted(partners, source_partners)] = list(values)
+            columns[name] = column.tolist()
+        names = SQL(", ").join(SQL.identifier(c) for c in PREDICTION_COLUMNS)
+        if len(partners):
             self.env.cr.execute(SQL(
                 "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS v(partner_id, %s) "
                 "WHERE p.company_id = %s AND p.partner_id = v.partner_id AND (%s)",
-                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
-                array_literal(customers.tolist()),
-                SQL(", ").join(SQL("%s::float8[]", array_literal([None if not np.isfinite(v) else round(float(v), 4)
-                                                                   for v in values[c].tolist()])) for c in columns),
-                SQL(", ").join(SQL.identifier(c) for c in columns), company.id,
+                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in PREDICTION_COLUMNS),
+                array_literal(partners.tolist()),
+                SQL(", ").join(SQL("%s::%s[]", array_literal(columns[c]), SQL(kind))
+                               for c, kind in PREDICTION_COLUMNS.items()),
+                names, company.id,
                 SQL(" OR ").join(SQL("p.%s IS DISTINCT FROM v.%s", SQL.identifier(c), SQL.identifier(c))
-                                 for c in columns),
+                                 for c in PREDICTION_COLUMNS),
             ))
-        self.env["customer.profile"].invalidate_model(list(columns))
+        self.env.cr.execute(SQL(
+            "UPDATE customer_profile SET %s WHERE company_id = %s AND (%s) AND partner_id <> ALL(%s::int[])",
+            SQL(", ").join(SQL("%s = NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS), company.id,
+            SQL(" OR ").join(SQL("%s IS NOT NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS),
+            array_literal(partners.tolist())))
+        self.env["customer.profile"].invalidate_model(list(PREDICTION_COLUMNS))
 
     # ------------------------------------------------------------------ clusters
     def _cluster_customers(self, company):
         self.env.cr.execute(SQL(
             """
-            SELECT id, segment_id, recency_days, frequency, monetary,
+            SELECT partner_id, segment_id, recency_days, frequency, monetary,
                    CASE WHEN margin_known AND monetary > 0 THEN margin / monetary END, payment_days
-              FROM customer_profile WHERE company_id = %s AND frequency > 0 ORDER BY id
+              FROM customer_profile WHERE company_id = %s AND frequency > 0 ORDER BY partner_id
             """, company.id))
         rows = self.env.cr.fetchall()
-        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        partners = np.array([r[0] for r in rows], dtype=np.int64)
         k = company.customer_cluster_count
         if len(rows) < 3 * max(k, 2) * 2:
             note = _("No clusters: %s customers with orders are too few.", len(rows))
-            self.env.cr.execute(SQL(
-                "UPDATE customer_profile SET cluster_index = NULL, cluster_description = NULL "
-                "WHERE company_id = %s AND (cluster_index IS NOT NULL OR cluster_description IS NOT NULL)",
-                company.id))
             self.write({"cluster_count": 0, "cluster_silhouette": 0.0, "cluster_note": note})
-            self.env["customer.profile"].invalidate_model(["cluster_index", "cluster_description"])
-            return
+            return None
         features = np.array([[np.nan if v is None else float(v) for v in r[2:]] for r in rows], dtype=float)
         z, _mean, _std = clusters.log_standardize(
             features, [i for i, (_n, log, _h, _l) in enumerate(CLUSTER_FEATURES) if log])
@@ -218,18 +233,9 @@ class CustomerSegmentationRun(models.Model):
             [self.env._(h) for _n, _log, h, _l in CLUSTER_FEATURES],
             [self.env._(low) for _n, _log, _h, low in CLUSTER_FEATURES])
         labels = result["labels"]
-        self.env.cr.execute(SQL(
-            "UPDATE customer_profile p SET cluster_index = v.k + 1, cluster_description = v.words "
-            "FROM unnest(%s::int[], %s::int[], %s::varchar[]) AS v(id, k, words) WHERE p.id = v.id "
-            "AND (p.cluster_index IS DISTINCT FROM v.k + 1 OR p.cluster_description IS DISTINCT FROM v.words)",
-            array_literal(ids.tolist()), array_literal(labels.tolist()),
-            array_literal([words[c] for c in labels.tolist()])))
-        self.env.cr.execute(SQL(
-            "UPDATE customer_profile SET cluster_index = NULL, cluster_description = NULL "
-            "WHERE company_id = %s AND frequency = 0 AND (cluster_index IS NOT NULL OR cluster_description IS NOT NULL)",
-            company.id))
         self.write({"cluster_count": k, "cluster_silhouette": float(silhouette or 0.0), "cluster_note": False})
-        self.env["customer.profile"].invalidate_model(["cluster_index", "cluster_description"])
+        return partners, {"cluster_index": labels + 1,
+                          "cluster_description": np.array([words[c] for c in labels.tolist()], dtype=object)}
 
     # ------------------------------------------------------------------ cross-sell
     def _compute_crosssell(self, company, today):
@@ -320,15 +326,12 @@ class CustomerSegmentationRun(models.Model):
                 found = crosssell.recommend([np.array(r[3], dtype=np.int64) for r in rows], rules,
                                             top_n=company.customer_crosssell_top_n, customer_group=groups)
         if found is None or not len(found["customer"]):
-            found, profiles, partners = {k: [] for k in ("customer", "rank", "product", "because", "group",
-                                                         "confidence", "lift")}, np.array([]), np.array([])
+            found, profiles = {k: [] for k in ("customer", "rank", "product", "because", "confidence", "lift")}, []
         else:
             profiles = np.array([r[0] for r in rows], dtype=np.int64)[found["customer"]]
-            partners = np.array([r[1] for r in rows], dtype=np.int64)[found["customer"]]
         self._sync_rows("customer_crosssell_suggestion", company, ("profile_id", "rank"), {
-            "profile_id": ("int", profiles), "rank": ("int", found["rank"]), "partner_id": ("int", partners),
+            "profile_id": ("int", profiles), "rank": ("int", found["rank"]),
             "product_id": ("int", found["product"]), "because_product_id": ("int", found["because"]),
-            "segment_id": ("int", found["group"]),
             "confidence": ("float8", np.round(np.asarray(found["confidence"], dtype=float), 4)),
             "lift": ("float8", np.round(np.asarray(found["lift"], dtype=float), 4)),
         }, uid, now)
