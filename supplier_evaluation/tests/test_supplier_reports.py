@@ -49,6 +49,8 @@ class SupplierReportsCase(SupplierEvaluationCase):
         ])
         cls.foreign_currency = cls.env.ref("base.EUR" if cls.company.currency_id.name != "EUR" else "base.USD")
         cls.foreign_currency.active = True
+        # Only this rate applies to the test's orders, whatever rates the database has (e.g. demo data).
+        cls.env["res.currency.rate"].search([("currency_id", "=", cls.foreign_currency.id)]).unlink()
         cls.env["res.currency.rate"].create({
             "currency_id": cls.foreign_currency.id, "company_id": cls.company.id, "name": "2026-03-01", "rate": 2.0,
         })
