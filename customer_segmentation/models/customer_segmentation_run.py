@@ -98,12 +98,17 @@ class CustomerSegmentationRun(models.Model):
         n = len(partner_ids)
         values, notes = self._compute_values(company, today, partner_ids, orders, refunds, payments, existing)
         written, changed = self._write_profiles(company, today, partner_ids, values, existing)
-        downgrades, activity_count = self._record_changes(run, company, partner_ids, values, existing, changed)
+        _downgrades, activity_count = self._record_changes(run, company, partner_ids, values, existing, changed)
+        # The run is the day's: a rerun the same day keeps the changes already recorded that day.
+        self.env.cr.execute(SQL(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE moved_down) FROM customer_segment_snapshot WHERE run_id = %s",
+            run.id))
+        changed_count, downgrade_count = self.env.cr.fetchone()
         run.write({
             "customer_count": n,
-            "changed_count": int(changed.sum()),
-            "downgrade_count": int(downgrades.sum()),
-            "activity_count": activity_count,
+            "changed_count": changed_count,
+            "downgrade_count": downgrade_count,
+            "activity_count": run.activity_count + activity_count,
             "duration": time.perf_counter() - started,
             "note": "\n".join(notes) or False,
         })
