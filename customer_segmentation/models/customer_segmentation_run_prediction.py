@@ -9,13 +9,14 @@ from odoo.tools import SQL
 
 from ..lib import clusters, clv, crosssell
 from ..lib.sqlarrays import array_literal
+from .customer_segmentation_run import _sql_array
 
 WEEK = 7.0
 WEEKS_PER_MONTH = 365.25 / 12 / WEEK
 # Profile columns written by the prediction steps, with their PostgreSQL types.
 PREDICTION_COLUMNS = {
     "probability_alive": "float8", "expected_purchases": "float8", "expected_order_value": "float8",
-    "lifetime_value": "float8", "cluster_index": "int", "cluster_description": "varchar",
+    "lifetime_value": "float8", "cluster_index": "int4", "cluster_description": "varchar",
 }
 # Cluster features: (profile column, log-scaled, word when high, word when low)
 CLUSTER_FEATURES = [
@@ -178,10 +179,10 @@ class CustomerSegmentationRun(models.Model):
             for source_partners, source in ((ltv_partners, ltv), (cluster_partners, cluster)):
                 if name in source:
                     values = np.asarray(source[name])
-                    if values.dtype.kind == "f":  # NaN and infinities stay empty
-                        values = [round(v, 4) if np.isfinite(v) else None for v in values.tolist()]
-                    column[np.searchsorted(partners, source_partners)] = list(values)
-            columns[name] = column.tolist()
+                    if values.dtype.kind == "f":  # infinities stay empty, like NaN
+                        values = np.where(np.isfinite(values), np.round(values, 4), np.nan)
+                    column[np.searchsorted(partners, source_partners)] = values
+            columns[name] = column
         names = SQL(", ").join(SQL.identifier(c) for c in PREDICTION_COLUMNS)
         if len(partners):
             self.env.cr.execute(SQL(
@@ -189,8 +190,7 @@ class CustomerSegmentationRun(models.Model):
                 "WHERE p.company_id = %s AND p.partner_id = v.partner_id AND (%s)",
                 SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in PREDICTION_COLUMNS),
                 array_literal(partners.tolist()),
-                SQL(", ").join(SQL("%s::%s[]", array_literal(columns[c]), SQL(kind))
-                               for c, kind in PREDICTION_COLUMNS.items()),
+                SQL(", ").join(_sql_array(columns[c], kind) for c, kind in PREDICTION_COLUMNS.items()),
                 names, company.id,
                 SQL(" OR ").join(SQL("p.%s IS DISTINCT FROM v.%s", SQL.identifier(c), SQL.identifier(c))
                                  for c in PREDICTION_COLUMNS),
@@ -299,8 +299,8 @@ class CustomerSegmentationRun(models.Model):
             }
         uid, now = self.env.uid, fields.Datetime.now()
         self._sync_rows("customer_crosssell_rule", company, ("segment_id", "product_a_id", "product_b_id"), {
-            "segment_id": ("int", segment), "product_a_id": ("int", a), "product_b_id": ("int", b),
-            "segment_customers": ("int", n_seg), "customers_a": ("int", n_a), "customers_ab": ("int", n_ab),
+            "segment_id": ("int4", segment), "product_a_id": ("int4", a), "product_b_id": ("int4", b),
+            "segment_customers": ("int4", n_seg), "customers_a": ("int4", n_a), "customers_ab": ("int4", n_ab),
             "support": ("float8", np.round(rules["support"], 4)),
             "confidence": ("float8", np.round(rules["confidence"], 4)),
             "lift": ("float8", np.round(rules["lift"], 2)),
@@ -330,8 +330,8 @@ class CustomerSegmentationRun(models.Model):
         else:
             profiles = np.array([r[0] for r in rows], dtype=np.int64)[found["customer"]]
         self._sync_rows("customer_crosssell_suggestion", company, ("profile_id", "rank"), {
-            "profile_id": ("int", profiles), "rank": ("int", found["rank"]),
-            "product_id": ("int", found["product"]), "because_product_id": ("int", found["because"]),
+            "profile_id": ("int4", profiles), "rank": ("int4", found["rank"]),
+            "product_id": ("int4", found["product"]), "because_product_id": ("int4", found["because"]),
             "confidence": ("float8", np.round(np.asarray(found["confidence"], dtype=float), 4)),
             "lift": ("float8", np.round(np.asarray(found["lift"], dtype=float), 4)),
         }, uid, now)
@@ -343,12 +343,11 @@ class CustomerSegmentationRun(models.Model):
         names = list(columns)
         self.env.cr.execute(SQL(
             "CREATE TEMP TABLE customer_sync_rows ON COMMIT DROP AS SELECT * FROM unnest(%s) AS v(%s)",
-            SQL(", ").join(SQL("%s::%s[]", array_literal(np.asarray(values).tolist()), SQL(kind))
-                           for kind, values in columns.values()),
+            SQL(", ").join(_sql_array(values, kind) for kind, values in columns.values()),
             SQL(", ").join(SQL.identifier(c) for c in names)))
         self.env.cr.execute("ANALYZE customer_sync_rows")
         same_key = SQL(" AND ").join(SQL("t.%s = n.%s", SQL.identifier(k), SQL.identifier(k)) for k in keys)
-        values = [c for c in names if c not in keys]
+        value_names = [c for c in names if c not in keys]
         self.env.cr.execute(SQL(
             "DELETE FROM %s t WHERE t.company_id = %s AND NOT EXISTS (SELECT 1 FROM customer_sync_rows n WHERE %s)",
             SQL.identifier(table), company.id, same_key))
@@ -356,9 +355,10 @@ class CustomerSegmentationRun(models.Model):
             "UPDATE %s t SET %s, write_uid = %s, write_date = %s FROM customer_sync_rows n "
             "WHERE t.company_id = %s AND %s AND (%s)",
             SQL.identifier(table),
-            SQL(", ").join(SQL("%s = n.%s", SQL.identifier(c), SQL.identifier(c)) for c in values),
+            SQL(", ").join(SQL("%s = n.%s", SQL.identifier(c), SQL.identifier(c)) for c in value_names),
             uid, now, company.id, same_key,
-            SQL(" OR ").join(SQL("t.%s IS DISTINCT FROM n.%s", SQL.identifier(c), SQL.identifier(c)) for c in values)))
+            SQL(" OR ").join(SQL("t.%s IS DISTINCT FROM n.%s", SQL.identifier(c), SQL.identifier(c))
+                             for c in value_names)))
         # What is left once the known keys are removed is new. (An anti-join inside the INSERT
         # would re-read, for each row, the rows it has just inserted: quadratic.)
         self.env.cr.execute(SQL(
