@@ -1,6 +1,6 @@
 {
     "name": "Customer Segmentation",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "summary": "Customer tiers, RFM segments, value and cross-sell from your sales data",
     "category": "Sales/Sales",
     "website": "https://github.com/segeval/odoo-supplier-customer-analytics",

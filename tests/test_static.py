@@ -177,3 +177,13 @@ def test_array_literal_round_trips_through_postgres_syntax(addon):
     assert sqlarrays.array_literal([]) == "{}"
     assert sqlarrays.array_literal([1, None, 2.5, True]) == '{"1",NULL,"2.5","True"}'
     assert sqlarrays.array_literal(['say "hi"', "back\\slash", "a,b"]) == '{"say \\"hi\\"","back\\\\slash","a,b"}'
+
+
+def test_plain_array_literal_marks_nulls_without_quoting():
+    from conftest import load_lib_module
+
+    sqlarrays = load_lib_module("customer_segmentation", "sqlarrays")
+    assert sqlarrays.plain_array_literal([]) == "{}"
+    assert sqlarrays.plain_array_literal([1, 0, 3], [1]) == "{1,NULL,3}"
+    assert sqlarrays.plain_array_literal([2.5, float("nan"), True]) == "{2.5,nan,True}"
+    assert sqlarrays.plain_array_literal([2.5, float("nan")], [1]) == "{2.5,NULL}"

@@ -11,3 +11,15 @@ def array_literal(values):
         "NULL" if value is None else '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
         for value in values
     ) + "}"
+
+
+def plain_array_literal(values, nulls=()):
+    """'{1,2.5,NULL}' for values whose text needs no quoting: numbers, booleans, ISO dates.
+
+    ``nulls`` lists the positions that become NULL. Without per-element quoting this is several
+    times faster than ``array_literal`` on columns of 10^5 values.
+    """
+    texts = list(map(str, values))
+    for position in nulls:
+        texts[position] = "NULL"
+    return "{" + ",".join(texts) + "}"

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 TIERS = [("strategic", "Strategic"), ("key", "Key"), ("ordinary", "Ordinary")]
 
@@ -15,10 +16,12 @@ class CustomerProfile(models.Model):
     _order = "rank, id"
     _rec_name = "partner_id"
     _check_company_auto = True
+    # Written in bulk by the run: run_date and changed_date say when; pins are logged on the customer.
+    _log_access = False
 
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, readonly=True,
                                  ondelete="cascade")
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)  # indexed by partner_company_uniq
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
 
@@ -40,10 +43,10 @@ class CustomerProfile(models.Model):
     r_score = fields.Integer("R", readonly=True, aggregator="avg")
     f_score = fields.Integer("F", readonly=True, aggregator="avg")
     m_score = fields.Integer("M", readonly=True, aggregator="avg")
-    segment_id = fields.Many2one("customer.segment", readonly=True, index=True)
+    segment_id = fields.Many2one("customer.segment", readonly=True)
 
     # Tier
-    tier = fields.Selection(TIERS, readonly=True, index=True)
+    tier = fields.Selection(TIERS, readonly=True)
     tier_computed = fields.Selection(TIERS, "Tier from figures", readonly=True)
     tier_below_count = fields.Integer("Runs below tier", readonly=True)
     rank = fields.Integer(readonly=True, aggregator="min")
@@ -76,7 +79,7 @@ class CustomerProfile(models.Model):
     base_below = fields.Integer(readonly=True)
 
     _sql_constraints = [
-        ("partner_company_uniq", "unique(partner_id, company_id)", "A customer has one profile per company."),
+        ("partner_company_uniq", "unique(company_id, partner_id)", "A customer has one profile per company."),
     ]
 
     @api.depends("tier", "tier_computed", "rank", "share", "cumulative_share", "pin_tier", "pin_expiry")
@@ -113,9 +116,24 @@ class CustomerProfile(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if {"pin_tier", "pin_reason", "pin_expiry"} & set(vals):
+            self._log_pins()
         if {"pin_tier", "pin_expiry"} & set(vals):
             self._apply_pins()
         return result
+
+    def _log_pins(self):
+        """Who pinned what and when goes to the customer's chatter (profiles keep no write log)."""
+        tiers = dict(self._fields["pin_tier"]._description_selection(self.env))
+        for profile in self:
+            if profile.pin_tier:
+                body = _("Tier pinned to %(tier)s in %(company)s until %(expiry)s: %(reason)s",
+                         tier=tiers[profile.pin_tier], company=profile.company_id.name,
+                         expiry=format_date(self.env, profile.pin_expiry) if profile.pin_expiry else _("further notice"),
+                         reason=profile.pin_reason)
+            else:
+                body = _("Tier pin removed in %s.", profile.company_id.name)
+            profile.partner_id.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _apply_pins(self):
         """The effective tier: a pin until it expires, otherwise the tier from figures."""

@@ -10,9 +10,12 @@ class CustomerSegmentSnapshot(models.Model):
     _description = "Customer Segment Change"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    # Written in bulk by the run, never edited: the run records who and when.
+    _log_access = False
 
-    run_id = fields.Many2one("customer.segmentation.run", required=True, index=True, ondelete="cascade", readonly=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    # run_id is indexed by the run_partner_uniq constraint; the company is the run's.
+    run_id = fields.Many2one("customer.segmentation.run", required=True, ondelete="cascade", readonly=True)
+    company_id = fields.Many2one(related="run_id.company_id")
     date = fields.Date(required=True, readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, readonly=True, ondelete="cascade")
     from_segment_id = fields.Many2one("customer.segment", "From segment", readonly=True)

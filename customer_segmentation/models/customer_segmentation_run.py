@@ -1,3 +1,4 @@
+import re
 import time
 
 import numpy as np
@@ -10,10 +11,12 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
 from ..lib import rfm, segments, tiers
-from ..lib.sqlarrays import array_literal
+from ..lib.sqlarrays import array_literal, plain_array_literal
 from .customer_profile import TIERS
 
 TIER_CODES = [code for code, _label in TIERS]  # index = lib tier code (0 strategic, 1 key, 2 ordinary)
+# Text that needs no quoting in an array literal (unless it spells NULL): codes such as tiers.
+_PLAIN_TEXT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Profile columns written by a run, with their SQL type.
 PROFILE_COLUMNS = {
     "last_order_date": "date", "recency_days": "int4", "frequency": "int4", "monetary": "numeric",
@@ -87,17 +90,23 @@ class CustomerSegmentationRun(models.Model):
         start_utc = tz.localize(fields.Datetime.to_datetime(window_start)).astimezone(pytz.utc).replace(tzinfo=None)
         run = self.search([("company_id", "=", company.id), ("date", "=", today)]) or self.create(
             {"company_id": company.id, "date": today})
+        # The company's first day of runs sets the baseline: with no earlier run to compare with,
+        # it records no changes (a change is a move between two runs).
+        baseline = not self.search_count([("company_id", "=", company.id), ("date", "<", today)], limit=1)
 
         orders = self._fetch_orders(company, start_utc, tz.zone)
         refunds = dict(self._fetch_refunds(company, window_start))
-        payments = self._fetch_payments(company, window_start)
+        payments = self._fetch_payments(company, window_start, today)
         existing = self._fetch_profiles(company)
 
         partner_ids = np.unique(np.concatenate([
             orders["partner"], existing["partner"]])).astype(np.int64)
         n = len(partner_ids)
         values, notes = self._compute_values(company, today, partner_ids, orders, refunds, payments, existing)
-        written, changed = self._write_profiles(company, today, partner_ids, values, existing)
+        if baseline:
+            notes.append(_("First run: %s customers set the baseline. "
+                           "Segment and tier changes are recorded from the next run on.", n))
+        written, changed = self._write_profiles(company, today, partner_ids, values, existing, baseline)
         _downgrades, activity_count = self._record_changes(run, company, partner_ids, values, existing, changed)
         # The run is the day's: a rerun the same day keeps the changes already recorded that day.
         self.env.cr.execute(SQL(
@@ -181,7 +190,7 @@ class CustomerSegmentationRun(models.Model):
         tier_names = np.array(TIER_CODES, dtype=object)
         base_tier_names = np.array([TIER_CODES[c] if c >= 0 else None for c in base_tier.tolist()], dtype=object)
         decile = np.where(active, np.minimum(10, 1 + (pareto["rank"] - 1) * 10 // max(int(active.sum()), 1)), 0)
-        pay = self._payment_figures(partner_ids, payments, today)
+        pay = self._payment_figures(partner_ids, payments)
         aov = np.where(frequency > 0, revenue / np.maximum(frequency, 1), np.nan)
         watched = set(scheme.segment_ids.filtered("watch_downgrade").ids)
         alerts = set(scheme.segment_ids.filtered("alert_on_arrival").ids)
@@ -215,24 +224,15 @@ class CustomerSegmentationRun(models.Model):
         }
         return values, notes
 
-    def _payment_figures(self, partner_ids, payments, today):
+    def _payment_figures(self, partner_ids, payments):
         n = len(partner_ids)
-        if not len(payments["partner"]):
-            return {"payment_days": np.full(n, np.nan), "late_share": np.full(n, np.nan),
-                    "invoice_count": np.zeros(n, dtype=np.int64)}
-        due = payments["due"]
-        paid_on = payments["paid_on"]
-        is_paid = payments["paid"] & (paid_on != None)  # noqa: E711
-        days = np.array([
-            ((p if ok else today) - d).days if d else np.nan
-            for p, d, ok in zip(paid_on.tolist(), due.tolist(), is_paid.tolist())
-        ], dtype=float)
-        counted = is_paid | (days > 0)  # paid invoices, and open ones past due
-        counted &= ~np.isnan(days)
-        group = np.searchsorted(partner_ids, payments["partner"][counted])
-        number = np.bincount(group, minlength=n)
-        late = np.bincount(group, weights=(days[counted] > 0).astype(float), minlength=n)
-        total_days = np.bincount(group, weights=days[counted], minlength=n)
+        pos = np.searchsorted(partner_ids, payments["partner"])
+        number = np.zeros(n, dtype=np.int64)
+        number[pos] = payments["count"]
+        late = np.zeros(n)
+        late[pos] = payments["late"]
+        total_days = np.zeros(n)
+        total_days[pos] = payments["days"]
         with np.errstate(invalid="ignore", divide="ignore"):
             return {
                 "payment_days": np.where(number > 0, np.round(total_days / number, 2), np.nan),
@@ -241,8 +241,9 @@ class CustomerSegmentationRun(models.Model):
             }
 
     # ------------------------------------------------------------------ writing
-    def _write_profiles(self, company, today, partner_ids, values, existing):
-        """Insert new profiles, update only the ones whose figures changed. Returns (ids, changed mask)."""
+    def _write_profiles(self, company, today, partner_ids, values, existing, baseline=False):
+        """Insert new profiles, update only the ones whose figures changed. Returns (count, changed mask);
+        nothing is a change in a ``baseline`` run."""
         n = len(partner_ids)
         ex_pos = np.searchsorted(partner_ids, existing["partner"])
         profile_id = np.zeros(n, dtype=np.int64)
@@ -251,7 +252,7 @@ class CustomerSegmentationRun(models.Model):
         old_segment[ex_pos] = existing["segment_id"]
         old_tier = np.full(n, None, dtype=object)
         old_tier[ex_pos] = existing["tier"]
-        changed = (values["segment_id"] != old_segment) | (values["tier"] != old_tier)
+        changed = ((values["segment_id"] != old_segment) | (values["tier"] != old_tier)) & (not baseline)
         values["changed_date"] = np.array([today if c else None for c in changed.tolist()], dtype=object)
         values["changed_date"][ex_pos] = np.where(changed[ex_pos], today, existing["changed_date"])
         values["run_date"] = np.full(n, today, dtype=object)
@@ -262,24 +263,22 @@ class CustomerSegmentationRun(models.Model):
         columns = list(PROFILE_COLUMNS)
         rows_update = np.flatnonzero((profile_id > 0) & differs)
         rows_insert = np.flatnonzero(profile_id == 0)
-        uid, now = self.env.uid, fields.Datetime.now()
         if len(rows_update):
             self.env.cr.execute(SQL(
-                "UPDATE customer_profile p SET %s, write_uid = %s, write_date = %s "
-                "FROM unnest(%s::int[], %s) AS v(id, %s) WHERE p.id = v.id",
+                "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS v(id, %s) WHERE p.id = v.id",
                 SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
-                uid, now, array_literal(profile_id[rows_update].tolist()),
+                plain_array_literal(profile_id[rows_update].tolist()),
                 SQL(", ").join(_sql_array(values[c][rows_update], PROFILE_COLUMNS[c]) for c in columns),
                 SQL(", ").join(SQL.identifier(c) for c in columns),
             ))
         if len(rows_insert):
             self.env.cr.execute(SQL(
-                "INSERT INTO customer_profile (partner_id, company_id, create_uid, create_date, write_uid, write_date, %s) "
-                "SELECT v.partner_id, %s, %s, %s, %s, %s, %s FROM unnest(%s::int[], %s) AS v(partner_id, %s)",
+                "INSERT INTO customer_profile (partner_id, company_id, %s) "
+                "SELECT v.partner_id, %s, %s FROM unnest(%s::int[], %s) AS v(partner_id, %s)",
                 SQL(", ").join(SQL.identifier(c) for c in columns),
-                company.id, uid, now, uid, now,
+                company.id,
                 SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
-                array_literal(partner_ids[rows_insert].tolist()),
+                plain_array_literal(partner_ids[rows_insert].tolist()),
                 SQL(", ").join(_sql_array(values[c][rows_insert], PROFILE_COLUMNS[c]) for c in columns),
                 SQL(", ").join(SQL.identifier(c) for c in columns),
             ))
@@ -295,35 +294,31 @@ class CustomerSegmentationRun(models.Model):
     def _record_changes(self, run, company, partner_ids, values, existing, changed):
         """Snapshot the customers whose segment or tier changed; activities for watched downgrades."""
         rows = np.flatnonzero(changed)
-        old_segment = values["previous_segment_id"]
         segment_down, moved_down = values["segment_down"], values["moved_down"]
         if len(rows):
+            # The profiles hold this run's values: a snapshot is a copy of the changed ones.
             self.env.cr.execute(SQL(
                 """
-                INSERT INTO customer_segment_snapshot (run_id, company_id, date, partner_id, from_segment_id,
-                    segment_id, from_tier, tier, r_score, f_score, m_score, frequency, monetary, moved_down,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT %(run)s, %(company)s, %(date)s, v.*, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(partner)s::int[], %(from_segment)s::int[], %(segment)s::int[],
-                              %(from_tier)s::varchar[], %(tier)s::varchar[], %(r)s::int[], %(f)s::int[],
-                              %(m)s::int[], %(frequency)s::int[], %(monetary)s::numeric[], %(down)s::bool[]) AS v
-                ON CONFLICT (run_id, partner_id) DO UPDATE SET
+                INSERT INTO customer_segment_snapshot (run_id, date, partner_id, from_segment_id,
+                    segment_id, from_tier, tier, r_score, f_score, m_score, frequency, monetary, moved_down)
+                SELECT %(run)s, %(date)s, p.partner_id, p.previous_segment_id, p.segment_id,
+                       p.previous_tier, p.tier, p.r_score, p.f_score, p.m_score, p.frequency, p.monetary,
+                       p.moved_down
+                  FROM customer_profile p
+                 WHERE p.company_id = %(company)s %(changed)s
+                %(upsert)s
+                """,
+                run=run.id, company=company.id, date=run.date,
+                # The company's profiles are this run's customers: when all changed (a first run), take all.
+                changed=SQL() if len(rows) == len(partner_ids) else SQL(
+                    "AND p.partner_id = ANY(%s::int[])", plain_array_literal(partner_ids[rows].tolist())),
+                # A rerun the same day updates the day's snapshots; the day's first run only inserts.
+                upsert=SQL("""
+                    ON CONFLICT (run_id, partner_id) DO UPDATE SET
                     segment_id = EXCLUDED.segment_id, tier = EXCLUDED.tier, r_score = EXCLUDED.r_score,
                     f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, frequency = EXCLUDED.frequency,
                     monetary = EXCLUDED.monetary, moved_down = EXCLUDED.moved_down
-                """,
-                run=run.id, company=company.id, date=run.date, uid=self.env.uid, now=fields.Datetime.now(),
-                partner=array_literal(partner_ids[rows].tolist()),
-                from_segment=array_literal(_sql_list(old_segment[rows], "m2o")),
-                segment=array_literal(_sql_list(values["segment_id"][rows], "m2o")),
-                from_tier=array_literal(_sql_list(values["previous_tier"][rows], "varchar")),
-                tier=array_literal(_sql_list(values["tier"][rows], "varchar")),
-                r=array_literal(_sql_list(values["r_score"][rows], "int4")),
-                f=array_literal(_sql_list(values["f_score"][rows], "int4")),
-                m=array_literal(_sql_list(values["m_score"][rows], "int4")),
-                frequency=array_literal(_sql_list(values["frequency"][rows], "int4")),
-                monetary=array_literal(_sql_list(values["monetary"][rows], "numeric")),
-                down=array_literal(_sql_list(moved_down[rows], "bool")),
+                """) if run.changed_count else SQL(),
             ))
             self.env["customer.segment.snapshot"].invalidate_model()
         # One activity per downgrade: only when this run changed the stored segment.
@@ -370,7 +365,7 @@ class CustomerSegmentationRun(models.Model):
         self.env.cr.execute(SQL(
             """
             SELECT p.commercial_partner_id, COUNT(*),
-                   MAX((o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date),
+                   (MAX(o.date_order) AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
                    SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)),
                    %(margin)s
               FROM sale_order o
@@ -405,29 +400,36 @@ class CustomerSegmentationRun(models.Model):
         ))
         return [(pid, float(amount or 0.0)) for pid, amount in self.env.cr.fetchall()]
 
-    def _fetch_payments(self, company, window_start):
-        """Posted customer invoices of the window: due date, paid or not, and last payment date."""
+    def _fetch_payments(self, company, window_start, today):
+        """Per customer, over the posted invoices of the window that are paid or past due: how many,
+        how many late, and the sum of days between due date and payment (or today when unpaid)."""
         self.env.cr.execute(SQL(
             """
-            SELECT p.commercial_partner_id, m.invoice_date_due, m.payment_state IN ('paid', 'in_payment'),
-                   MAX(payment.date)
-              FROM account_move m
-              JOIN res_partner p ON p.id = m.partner_id
-              JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'payment_term'
-              LEFT JOIN account_partial_reconcile pr ON pr.debit_move_id = aml.id
-              LEFT JOIN account_move_line payment ON payment.id = pr.credit_move_id
-             WHERE m.company_id = %s AND m.move_type = 'out_invoice' AND m.state = 'posted'
-               AND m.invoice_date >= %s AND m.payment_state != 'reversed'
-             GROUP BY m.id, p.commercial_partner_id
+            SELECT partner, COUNT(*), COUNT(*) FILTER (WHERE days > 0), SUM(days)
+              FROM (SELECT p.commercial_partner_id AS partner,
+                           COALESCE(CASE WHEN m.payment_state IN ('paid', 'in_payment') THEN MAX(payment.date) END,
+                                    %(today)s) - m.invoice_date_due AS days,
+                           m.payment_state IN ('paid', 'in_payment') AND MAX(payment.date) IS NOT NULL AS paid
+                      FROM account_move m
+                      JOIN res_partner p ON p.id = m.partner_id
+                      JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'payment_term'
+                      LEFT JOIN account_partial_reconcile pr ON pr.debit_move_id = aml.id
+                      LEFT JOIN account_move_line payment ON payment.id = pr.credit_move_id
+                     WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice' AND m.state = 'posted'
+                       AND m.invoice_date >= %(start)s AND m.payment_state != 'reversed'
+                     GROUP BY m.id, p.commercial_partner_id) invoice
+             WHERE days IS NOT NULL AND (paid OR days > 0)
+             GROUP BY partner
+             ORDER BY partner
             """,
-            company.id, window_start,
+            company=company.id, start=window_start, today=today,
         ))
         rows = self.env.cr.fetchall()
         return {
             "partner": np.array([r[0] for r in rows], dtype=np.int64),
-            "due": np.array([r[1] for r in rows], dtype=object),
-            "paid": np.array([bool(r[2]) for r in rows], dtype=bool),
-            "paid_on": np.array([r[3] for r in rows], dtype=object),
+            "count": np.array([r[1] for r in rows], dtype=np.int64),
+            "late": np.array([r[2] for r in rows], dtype=float),
+            "days": np.array([r[3] for r in rows], dtype=float),
         }
 
     def _fetch_profiles(self, company):
@@ -488,5 +490,22 @@ def _sql_list(array, kind):
 
 
 def _sql_array(array, kind):
-    sql_type = {"m2o": "int4", "numeric": "numeric"}.get(kind, kind)
-    return SQL("%s::%s", array_literal(_sql_list(array, kind)), SQL(sql_type + "[]"))
+    """A typed SQL array parameter for a column of ``kind``; empty values (see _sql_list) are NULL."""
+    sql_type = SQL({"m2o": "int4", "numeric": "numeric"}.get(kind, kind) + "[]")
+    array = np.asarray(array)
+    if kind == "varchar":
+        values = _sql_list(array, kind)
+        if all(v is None or (_PLAIN_TEXT.fullmatch(v) and v.upper() != "NULL") for v in set(values)):
+            return SQL("%s::%s", plain_array_literal(
+                ["" if v is None else v for v in values], [i for i, v in enumerate(values) if v is None]), sql_type)
+        return SQL("%s::%s", array_literal(values), sql_type)
+    if array.dtype.kind == "f":
+        nulls = np.isnan(array)
+        values = np.where(nulls, 0, np.round(array)).astype(np.int64) if kind == "int4" else array
+    elif array.dtype.kind == "O":
+        nulls = np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in array.tolist()], dtype=bool)
+        values = array
+    else:
+        nulls = array == 0 if kind == "m2o" else np.zeros(len(array), dtype=bool)
+        values = array
+    return SQL("%s::%s", plain_array_literal(values.tolist(), np.flatnonzero(nulls).tolist()), sql_type)

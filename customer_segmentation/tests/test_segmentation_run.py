@@ -69,20 +69,51 @@ class TestSegmentationRun(SegmentationCase):
         self.assertAlmostEqual(profile.payment_days, (10 - 4 + 22) / 3, places=2)
         self.assertAlmostEqual(profile.late_share, 200 / 3, places=2)
 
-    def test_second_run_same_day_changes_nothing(self):
+    def _row_versions(self, records):
+        """xmin of each record's row: it changes whenever the row is written."""
+        self.env.flush_all()
+        self.env.cr.execute(f"SELECT id, xmin::text FROM {records._table} WHERE id IN %s", [tuple(records.ids)])  # noqa: SQL001
+        return dict(self.env.cr.fetchall())
+
+    def test_first_run_sets_the_baseline(self):
         self._order(self.acme, 1000, "2026-03-05 09:00:00")
         self._order(self.bolt, 10, "2025-06-05 09:00:00")
+        run = self._run()
+        self.assertEqual(run.customer_count, 2)
+        self.assertEqual((run.changed_count, run.downgrade_count), (0, 0), "nothing to compare with yet")
+        self.assertIn("baseline", run.note)
+        self.assertFalse(self.env["customer.segment.snapshot"].search_count([("run_id", "=", run.id)]))
+        acme = self._profile(self.acme)
+        self.assertTrue(acme.segment_id and acme.tier, "the baseline is in the profiles")
+        self.assertFalse(acme.changed_date)
+        # A customer who first appears after the baseline is a change: from nothing to a segment.
+        carl = self._customer("Carl")
+        self._order(carl, 50, "2026-04-01 15:00:00")
+        later = self._run("2026-04-02 10:00:00")
+        snapshot = self.env["customer.segment.snapshot"].search([("run_id", "=", later.id)])
+        self.assertEqual(snapshot.partner_id, carl)
+        self.assertFalse(snapshot.from_segment_id)
+        self.assertEqual(snapshot.segment_id, self._profile(carl).segment_id)
+        self.assertEqual(self._profile(carl).changed_date, datetime.date(2026, 4, 2))
+        self.assertNotIn("baseline", later.note or "")
+
+    def test_second_run_same_day_changes_nothing(self):
+        self._order(self.acme, 1000, "2025-01-05 09:00:00")
+        self._run("2025-10-01 10:00:00")  # baseline: Acme lapsing (R2 F1)
+        self._order(self.acme, 1000, "2026-03-05 09:00:00")  # back: R5 F2
+        self._order(self.bolt, 10, "2025-11-05 09:00:00")
         first = self._run()
+        self.assertEqual(first.changed_count, 2, "Acme moved, Bolt is new")
         profiles = self._profile(self.acme) | self._profile(self.bolt)
-        self.env.flush_all()
-        stamps = profiles.mapped("write_date")
-        snapshots = self.env["customer.segment.snapshot"].search_count([])
+        versions = self._row_versions(profiles)
+        snapshots = self.env["customer.segment.snapshot"].search([])
+        snapshot_versions = self._row_versions(snapshots)
         second = self._run("2026-04-01 18:00:00")
         self.assertEqual(first, second, "one run per company and day")
         self.assertEqual(second.changed_count, 2, "the day's run keeps the changes recorded that day")
-        profiles.invalidate_recordset()
-        self.assertEqual(profiles.mapped("write_date"), stamps)
-        self.assertEqual(self.env["customer.segment.snapshot"].search_count([]), snapshots)
+        self.assertEqual(self._row_versions(profiles), versions, "no profile rewritten")
+        self.assertEqual(self.env["customer.segment.snapshot"].search([]), snapshots)
+        self.assertEqual(self._row_versions(snapshots), snapshot_versions, "no snapshot rewritten")
 
     def test_downgrade_raises_one_activity(self):
         for day in ("2026-01-05", "2026-02-05", "2026-02-20", "2026-03-05", "2026-03-25"):
@@ -140,6 +171,9 @@ class TestSegmentationRun(SegmentationCase):
         with freeze_time(RUN_DAY):
             profile.write({"pin_tier": "strategic", "pin_reason": "Framework contract", "pin_expiry": "2026-05-01"})
         self.assertEqual(profile.tier, "strategic")
+        note = self.bolt.message_ids[:1]
+        self.assertEqual(note.author_id, self.env.user.partner_id)
+        self.assertIn("Tier pinned to Strategic in Segmentation Co until 05/01/2026: Framework contract", str(note.body))
         self._run("2026-04-20 10:00:00")
         self.assertEqual(profile.tier, "strategic")
         with freeze_time("2026-04-20 10:00:00"):
