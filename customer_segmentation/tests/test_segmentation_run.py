@@ -240,6 +240,14 @@ class TestSegmentationRun(SegmentationCase):
         self.assertFalse(as_other["customer.profile"].search([]))
         with self.assertRaises(AccessError):
             as_other["customer.profile"].browse(self._profile(self.acme).id).read(["monetary"])
+        # Change rows belong to the company of their run.
+        self._order(self.bolt, 10, "2026-04-01 15:00:00")
+        later = self._run("2026-04-02 10:00:00")
+        change = self.env["customer.segment.snapshot"].search([("run_id", "=", later.id)])
+        self.assertEqual((change.partner_id, change.company_id), (self.bolt, self.company))
+        self.assertFalse(as_other["customer.segment.snapshot"].search([]))
+        with self.assertRaises(AccessError):
+            as_other["customer.segment.snapshot"].browse(change.id).read(["monetary"])
         # The other company got its own default rule table.
         self.assertEqual(len(self.env["customer.segment.scheme"].search(
             [("company_id", "=", self.other_company.id)]).segment_ids), 10)
