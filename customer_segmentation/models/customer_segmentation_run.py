@@ -106,8 +106,8 @@ class CustomerSegmentationRun(models.Model):
         if baseline:
             notes.append(_("First run: %s customers set the baseline. "
                            "Segment and tier changes are recorded from the next run on.", n))
-        written, changed = self._write_profiles(company, today, partner_ids, values, existing, baseline)
-        _downgrades, activity_count = self._record_changes(run, company, partner_ids, values, existing, changed)
+        changed = self._write_profiles(company, today, partner_ids, values, existing, baseline)
+        activity_count = self._record_changes(run, company, partner_ids, values, changed)
         # The run is the day's: a rerun the same day keeps the changes already recorded that day.
         self.env.cr.execute(SQL(
             "SELECT COUNT(*), COUNT(*) FILTER (WHERE moved_down) FROM customer_segment_snapshot WHERE run_id = %s",
@@ -128,17 +128,12 @@ class CustomerSegmentationRun(models.Model):
         n = len(partner_ids)
         notes = []
         pos = np.searchsorted(partner_ids, orders["partner"])
-        frequency = np.zeros(n, dtype=np.int64)
-        frequency[pos] = orders["count"]
-        revenue = np.zeros(n)
-        revenue[pos] = orders["revenue"]
+        frequency = _scatter(n, pos, orders["count"], 0, np.int64)
+        revenue = _scatter(n, pos, orders["revenue"])
         revenue -= np.array([refunds.get(pid, 0.0) for pid in partner_ids.tolist()])
-        margin = np.full(n, np.nan)
-        margin[pos] = orders["margin"]
-        last_order = np.full(n, None, dtype=object)
-        last_order[pos] = orders["last_order"]
-        recency = np.full(n, np.nan)
-        recency[pos] = [(today - day).days for day in orders["last_order"]]
+        margin = _scatter(n, pos, orders["margin"], np.nan)
+        last_order = _scatter(n, pos, orders["last_order"], None, object)
+        recency = _scatter(n, pos, [(today - day).days for day in orders["last_order"]], np.nan)
         active = frequency > 0
 
         scores = {}
@@ -227,12 +222,9 @@ class CustomerSegmentationRun(models.Model):
     def _payment_figures(self, partner_ids, payments):
         n = len(partner_ids)
         pos = np.searchsorted(partner_ids, payments["partner"])
-        number = np.zeros(n, dtype=np.int64)
-        number[pos] = payments["count"]
-        late = np.zeros(n)
-        late[pos] = payments["late"]
-        total_days = np.zeros(n)
-        total_days[pos] = payments["days"]
+        number = _scatter(n, pos, payments["count"], 0, np.int64)
+        late = _scatter(n, pos, payments["late"])
+        total_days = _scatter(n, pos, payments["days"])
         with np.errstate(invalid="ignore", divide="ignore"):
             return {
                 "payment_days": np.where(number > 0, np.round(total_days / number, 2), np.nan),
@@ -242,16 +234,13 @@ class CustomerSegmentationRun(models.Model):
 
     # ------------------------------------------------------------------ writing
     def _write_profiles(self, company, today, partner_ids, values, existing, baseline=False):
-        """Insert new profiles, update only the ones whose figures changed. Returns (count, changed mask);
-        nothing is a change in a ``baseline`` run."""
+        """Insert new profiles, update only the ones whose figures changed. Returns the mask of customers
+        whose segment or tier changed; nothing is a change in a ``baseline`` run."""
         n = len(partner_ids)
         ex_pos = np.searchsorted(partner_ids, existing["partner"])
-        profile_id = np.zeros(n, dtype=np.int64)
-        profile_id[ex_pos] = existing["id"]
-        old_segment = np.zeros(n, dtype=np.int64)
-        old_segment[ex_pos] = existing["segment_id"]
-        old_tier = np.full(n, None, dtype=object)
-        old_tier[ex_pos] = existing["tier"]
+        profile_id = _scatter(n, ex_pos, existing["id"], 0, np.int64)
+        old_segment = _scatter(n, ex_pos, existing["segment_id"], 0, np.int64)
+        old_tier = _scatter(n, ex_pos, existing["tier"], None, object)
         changed = ((values["segment_id"] != old_segment) | (values["tier"] != old_tier)) & (not baseline)
         values["changed_date"] = np.array([today if c else None for c in changed.tolist()], dtype=object)
         values["changed_date"][ex_pos] = np.where(changed[ex_pos], today, existing["changed_date"])
@@ -289,14 +278,15 @@ class CustomerSegmentationRun(models.Model):
         self.env["customer.profile"].invalidate_model()
         self.env["res.partner"].invalidate_model([
             "customer_profile_ids", "customer_profile_id", "customer_tier", "customer_segment_id"])
-        return len(rows_update) + len(rows_insert), changed
+        return changed
 
-    def _record_changes(self, run, company, partner_ids, values, existing, changed):
-        """Snapshot the customers whose segment or tier changed; activities for watched downgrades."""
+    def _record_changes(self, run, company, partner_ids, values, changed):
+        """Snapshot the customers whose segment or tier changed; activities for watched downgrades.
+        Returns the number of activities."""
         rows = np.flatnonzero(changed)
-        segment_down, moved_down = values["segment_down"], values["moved_down"]
         if len(rows):
-            # The profiles hold this run's values: a snapshot is a copy of the changed ones.
+            # The profiles hold this run's values: a snapshot is a copy of the changed ones (a rerun
+            # the same day updates the day's snapshots).
             self.env.cr.execute(SQL(
                 """
                 INSERT INTO customer_segment_snapshot (run_id, date, partner_id, from_segment_id,
@@ -305,26 +295,19 @@ class CustomerSegmentationRun(models.Model):
                        p.previous_tier, p.tier, p.r_score, p.f_score, p.m_score, p.frequency, p.monetary,
                        p.moved_down
                   FROM customer_profile p
-                 WHERE p.company_id = %(company)s %(changed)s
-                %(upsert)s
-                """,
-                run=run.id, company=company.id, date=run.date,
-                # The company's profiles are this run's customers: when all changed (a first run), take all.
-                changed=SQL() if len(rows) == len(partner_ids) else SQL(
-                    "AND p.partner_id = ANY(%s::int[])", plain_array_literal(partner_ids[rows].tolist())),
-                # A rerun the same day updates the day's snapshots; the day's first run only inserts.
-                upsert=SQL("""
-                    ON CONFLICT (run_id, partner_id) DO UPDATE SET
+                 WHERE p.company_id = %(company)s AND p.partner_id = ANY(%(partner)s::int[])
+                ON CONFLICT (run_id, partner_id) DO UPDATE SET
                     segment_id = EXCLUDED.segment_id, tier = EXCLUDED.tier, r_score = EXCLUDED.r_score,
                     f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, frequency = EXCLUDED.frequency,
                     monetary = EXCLUDED.monetary, moved_down = EXCLUDED.moved_down
-                """) if run.changed_count else SQL(),
+                """,
+                run=run.id, company=company.id, date=run.date,
+                partner=plain_array_literal(partner_ids[rows].tolist()),
             ))
             self.env["customer.segment.snapshot"].invalidate_model()
         # One activity per downgrade: only when this run changed the stored segment.
-        alert_rows = np.flatnonzero(changed & segment_down)
-        activity_count = self._schedule_downgrade_activities(company, partner_ids[alert_rows], values, alert_rows)
-        return moved_down & changed, activity_count
+        alert_rows = np.flatnonzero(changed & values["segment_down"])
+        return self._schedule_downgrade_activities(company, partner_ids[alert_rows], values, alert_rows)
 
     def _schedule_downgrade_activities(self, company, partner_ids, values, rows):
         if not len(rows):
@@ -405,11 +388,9 @@ class CustomerSegmentationRun(models.Model):
         how many late, and the sum of days between due date and payment (or today when unpaid)."""
         self.env.cr.execute(SQL(
             """
-            SELECT partner, COUNT(*), COUNT(*) FILTER (WHERE days > 0), SUM(days)
-              FROM (SELECT p.commercial_partner_id AS partner,
-                           COALESCE(CASE WHEN m.payment_state IN ('paid', 'in_payment') THEN MAX(payment.date) END,
-                                    %(today)s) - m.invoice_date_due AS days,
-                           m.payment_state IN ('paid', 'in_payment') AND MAX(payment.date) IS NOT NULL AS paid
+            SELECT invoice.partner, COUNT(*), COUNT(*) FILTER (WHERE d.days > 0), SUM(d.days)
+              FROM (SELECT p.commercial_partner_id AS partner, m.invoice_date_due AS due,
+                           CASE WHEN m.payment_state IN ('paid', 'in_payment') THEN MAX(payment.date) END AS paid_on
                       FROM account_move m
                       JOIN res_partner p ON p.id = m.partner_id
                       JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'payment_term'
@@ -417,10 +398,10 @@ class CustomerSegmentationRun(models.Model):
                       LEFT JOIN account_move_line payment ON payment.id = pr.credit_move_id
                      WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice' AND m.state = 'posted'
                        AND m.invoice_date >= %(start)s AND m.payment_state != 'reversed'
-                     GROUP BY m.id, p.commercial_partner_id) invoice
-             WHERE days IS NOT NULL AND (paid OR days > 0)
-             GROUP BY partner
-             ORDER BY partner
+                     GROUP BY m.id, p.commercial_partner_id) invoice,
+                   LATERAL (SELECT COALESCE(invoice.paid_on, %(today)s) - invoice.due AS days) d
+             WHERE d.days IS NOT NULL AND (invoice.paid_on IS NOT NULL OR d.days > 0)
+             GROUP BY invoice.partner
             """,
             company=company.id, start=window_start, today=today,
         ))
@@ -474,38 +455,30 @@ def _same(new, old, kind):
     return np.array([(a or None) == (b or None) for a, b in zip(new.tolist(), old.tolist())], dtype=bool)
 
 
-def _sql_list(array, kind):
-    """Python list for an SQL array parameter: NaN and '' become NULL, and so does a 0 id."""
-    array = np.asarray(array)
-    if kind == "m2o":
-        return [int(v) or None for v in array.tolist()]
-    if kind == "int4" and array.dtype.kind == "f":
-        return [None if np.isnan(v) else int(round(v)) for v in array.tolist()]
-    if array.dtype.kind == "f":
-        return [None if np.isnan(v) else float(v) for v in array.tolist()]
-    if array.dtype.kind in "iub":
-        return array.tolist()
-    return [None if (v is None or v == "" or (isinstance(v, float) and np.isnan(v))) else v
-            for v in array.tolist()]
-
-
 def _sql_array(array, kind):
-    """A typed SQL array parameter for a column of ``kind``; empty values (see _sql_list) are NULL."""
-    sql_type = SQL({"m2o": "int4", "numeric": "numeric"}.get(kind, kind) + "[]")
+    """A typed SQL array parameter for a column of ``kind``: NaN, None and '' are NULL, and so is a 0 id."""
+    sql_type = SQL({"m2o": "int4"}.get(kind, kind) + "[]")
     array = np.asarray(array)
-    if kind == "varchar":
-        values = _sql_list(array, kind)
-        if all(v is None or (_PLAIN_TEXT.fullmatch(v) and v.upper() != "NULL") for v in set(values)):
-            return SQL("%s::%s", plain_array_literal(
-                ["" if v is None else v for v in values], [i for i, v in enumerate(values) if v is None]), sql_type)
-        return SQL("%s::%s", array_literal(values), sql_type)
-    if array.dtype.kind == "f":
+    if array.dtype.kind == "O":
+        nulls = np.array([v is None or v == "" or (isinstance(v, float) and np.isnan(v)) for v in array.tolist()],
+                         dtype=bool)
+    elif array.dtype.kind == "f":
         nulls = np.isnan(array)
-        values = np.where(nulls, 0, np.round(array)).astype(np.int64) if kind == "int4" else array
-    elif array.dtype.kind == "O":
-        nulls = np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in array.tolist()], dtype=bool)
-        values = array
     else:
-        nulls = array == 0 if kind == "m2o" else np.zeros(len(array), dtype=bool)
-        values = array
-    return SQL("%s::%s", plain_array_literal(values.tolist(), np.flatnonzero(nulls).tolist()), sql_type)
+        nulls = np.zeros(len(array), dtype=bool)
+    if kind == "m2o":
+        nulls |= array == 0
+    if kind in ("int4", "m2o") and array.dtype.kind == "f":
+        array = np.where(nulls, 0, np.round(array)).astype(np.int64)
+    values = array.tolist()
+    if kind == "varchar" and not all(_PLAIN_TEXT.fullmatch(v) and v.upper() != "NULL"
+                                     for v in set(array[~nulls].tolist())):
+        return SQL("%s::%s", array_literal([None if null else v for v, null in zip(values, nulls.tolist())]), sql_type)
+    return SQL("%s::%s", plain_array_literal(values, np.flatnonzero(nulls).tolist()), sql_type)
+
+
+def _scatter(n, positions, values, fill=0.0, dtype=float):
+    """``n`` times ``fill``, with ``values`` at ``positions``."""
+    result = np.full(n, fill, dtype=dtype)
+    result[positions] = values
+    return result

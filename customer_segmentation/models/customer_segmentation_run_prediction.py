@@ -8,7 +8,7 @@ from odoo import _, fields, models
 from odoo.tools import SQL
 
 from ..lib import clusters, clv, crosssell
-from ..lib.sqlarrays import array_literal
+from ..lib.sqlarrays import plain_array_literal
 from .customer_segmentation_run import _sql_array
 
 WEEK = 7.0
@@ -184,12 +184,13 @@ class CustomerSegmentationRun(models.Model):
                     column[np.searchsorted(partners, source_partners)] = values
             columns[name] = column
         names = SQL(", ").join(SQL.identifier(c) for c in PREDICTION_COLUMNS)
+        partner_array = plain_array_literal(partners.tolist())
         if len(partners):
             self.env.cr.execute(SQL(
                 "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS v(partner_id, %s) "
                 "WHERE p.company_id = %s AND p.partner_id = v.partner_id AND (%s)",
                 SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in PREDICTION_COLUMNS),
-                array_literal(partners.tolist()),
+                partner_array,
                 SQL(", ").join(_sql_array(columns[c], kind) for c, kind in PREDICTION_COLUMNS.items()),
                 names, company.id,
                 SQL(" OR ").join(SQL("p.%s IS DISTINCT FROM v.%s", SQL.identifier(c), SQL.identifier(c))
@@ -199,7 +200,7 @@ class CustomerSegmentationRun(models.Model):
             "UPDATE customer_profile SET %s WHERE company_id = %s AND (%s) AND partner_id <> ALL(%s::int[])",
             SQL(", ").join(SQL("%s = NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS), company.id,
             SQL(" OR ").join(SQL("%s IS NOT NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS),
-            array_literal(partners.tolist())))
+            partner_array))
         self.env["customer.profile"].invalidate_model(list(PREDICTION_COLUMNS))
 
     # ------------------------------------------------------------------ clusters
