@@ -71,6 +71,11 @@ PREDICTION_STEPS = {"lifetime value": ("_fetch_order_days", "_predict_lifetime_v
                     "cross-sell": ("_compute_crosssell",)}
 
 
+def prediction_seconds(steps):
+    """Seconds of a run's steps (StepTimer.take()) by what the prediction extension adds."""
+    return {label: round(sum(steps.get(step, 0.0) for step in names), 3) for label, names in PREDICTION_STEPS.items()}
+
+
 def env_int(name, default):
     return int(os.environ.get(name, default))
 
@@ -947,8 +952,7 @@ def measure(args):
         all_new_changes = run_g.changed_count
         cr.rollback()
         env.invalidate_all()
-        all_new_segmentation_s = all_new_s - sum(
-            all_new_steps.get(step, 0.0) for steps in PREDICTION_STEPS.values() for step in steps)
+        all_new_segmentation_s = all_new_s - sum(prediction_seconds(all_new_steps).values())
         print(f"(g) first run with every customer new since an earlier run: {all_new_s:.3f} s, "
               f"{all_new_changes} change rows; segmentation {all_new_segmentation_s:.3f} s; steps {all_new_steps}",
               flush=True)
@@ -983,8 +987,7 @@ def measure(args):
     for name, parent in NESTED_STEPS.items():
         if name in first_steps:
             first_steps_ordered[f"  {name} (in {parent})"] = first_steps[name]
-    added = {label: round(sum(first_steps.get(step, 0.0) for step in steps), 3)
-             for label, steps in PREDICTION_STEPS.items()}
+    added = prediction_seconds(first_steps)
     predictions_s = sum(added.values())
     segmentation_s = first_s - predictions_s
     result.update({

@@ -71,6 +71,13 @@ class SegmentationCase(TransactionCase):
         with freeze_time(day):
             return self.env["customer.segmentation.run"]._run_company(company or self.company)
 
+    def _row_versions(self, records):
+        """xmin of each record's row: it changes whenever the row is written."""
+        self.env.flush_all()
+        self.env.cr.execute(f"SELECT id, xmin::text FROM {records._table} WHERE id IN %s",  # noqa: SQL001
+                            [tuple(records.ids) or (0,)])
+        return dict(self.env.cr.fetchall())
+
     def _profile(self, partner, company=None):
         return self.env["customer.profile"].search([
             ("partner_id", "=", partner.id), ("company_id", "=", (company or self.company).id)])

@@ -105,23 +105,21 @@ class TestPredictions(SegmentationCase):
         quotation.invalidate_recordset()
         self.assertFalse(quotation.customer_crosssell_ids, "a product on the quotation is not suggested again")
 
-    def _row_versions(self):
+    def _company_row_versions(self):
         """xmin of every profile, cross-sell rule and suggestion of the company: changes on any write."""
-        versions = {}
-        for table in ("customer_profile", "customer_crosssell_rule", "customer_crosssell_suggestion"):
-            self.env.cr.execute(f"SELECT id, xmin::text FROM {table} WHERE company_id = %s", [self.company.id])  # noqa: SQL001
-            versions[table] = dict(self.env.cr.fetchall())
-        return versions
+        models = ("customer.profile", "customer.crosssell.rule", "customer.crosssell.suggestion")
+        return {self.env[model]._table: self._row_versions(
+            self.env[model].search([("company_id", "=", self.company.id)])) for model in models}
 
     def test_rerun_without_new_orders_writes_nothing_and_new_order_updates_suggestions(self):
         self._history()
         self._crosssell_history()
         run = self._run()
-        before = self._row_versions()
+        before = self._company_row_versions()
         self.assertTrue(before["customer_crosssell_suggestion"])
         self.env.invalidate_all()
         self.assertEqual(self._run(), run, "the same day's run is reused")
-        self.assertEqual(self._row_versions(), before, "nothing rewritten when nothing changed")
+        self.assertEqual(self._company_row_versions(), before, "nothing rewritten when nothing changed")
         # Acme now buys B: its suggestion of B goes, the other rows stay as they were.
         acme_profile = self._profile(self.acme)
         self.assertIn(self.widget_b, acme_profile.crosssell_ids.product_id)
@@ -132,7 +130,7 @@ class TestPredictions(SegmentationCase):
         self._run()
         acme_profile.invalidate_recordset()
         self.assertNotIn(self.widget_b, acme_profile.crosssell_ids.product_id)
-        after = self._row_versions()
+        after = self._company_row_versions()
         unchanged = [i for i, v in before["customer_crosssell_rule"].items()
                      if after["customer_crosssell_rule"].get(i) == v]
         self.assertTrue(unchanged, "rules whose figures did not move are kept, not re-inserted")

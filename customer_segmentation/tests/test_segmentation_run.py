@@ -69,12 +69,6 @@ class TestSegmentationRun(SegmentationCase):
         self.assertAlmostEqual(profile.payment_days, (10 - 4 + 22) / 3, places=2)
         self.assertAlmostEqual(profile.late_share, 200 / 3, places=2)
 
-    def _row_versions(self, records):
-        """xmin of each record's row: it changes whenever the row is written."""
-        self.env.flush_all()
-        self.env.cr.execute(f"SELECT id, xmin::text FROM {records._table} WHERE id IN %s", [tuple(records.ids)])  # noqa: SQL001
-        return dict(self.env.cr.fetchall())
-
     def test_first_run_sets_the_baseline(self):
         self._order(self.acme, 1000, "2026-03-05 09:00:00")
         self._order(self.bolt, 10, "2025-06-05 09:00:00")
