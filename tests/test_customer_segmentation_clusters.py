@@ -101,11 +101,16 @@ def test_kmeans_edge_cases():
         clusters.kmeans([[np.nan, 1.0], [0.0, 1.0]], 1)
 
 
-def test_kmeans_large_is_fast_enough():
+def test_kmeans_200k_points_every_label_is_the_nearest_centre():
+    """200,000 points (not timed): each label is the nearest centre, inertia their distances."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((200_000, 5))
     fit = clusters.kmeans(x, 6, seed=0, n_init=1, max_iter=20)
     assert np.bincount(fit["labels"], minlength=6).min() > 0
+    d2 = ((x[:, None, :] - fit["centers"][None, :, :]) ** 2).sum(axis=2)
+    np.testing.assert_array_equal(fit["labels"], d2.argmin(axis=1))
+    assert fit["inertia"] == pytest.approx(d2.min(axis=1).sum(), rel=1e-9)
+    assert fit["inertia"] < 0.8 * ((x - x.mean(axis=0)) ** 2).sum()  # six centres beat one
 
 
 # --- silhouette --------------------------------------------------------------

@@ -1,6 +1,5 @@
 """Checks of supplier_evaluation/lib/cluster.py (pure numpy, no Odoo)."""
 import math
-import sys
 
 import numpy as np
 import pytest
@@ -28,13 +27,6 @@ def same_partition(a, b):
     a, b = np.asarray(a), np.asarray(b)
     pairs = set(zip(a.tolist(), b.tolist()))
     return len(pairs) == len(set(a.tolist())) == len(set(b.tolist()))
-
-
-# --- loading ---------------------------------------------------------------
-
-def test_loaded_as_submodule_of_lib_package():
-    assert cluster.__name__ == "supplier_evaluation_lib.cluster"
-    assert sys.modules["supplier_evaluation_lib.cluster"] is cluster
 
 
 # --- standardize -----------------------------------------------------------

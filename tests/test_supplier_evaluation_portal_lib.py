@@ -1,5 +1,6 @@
 """Upload checks and charts of the supplier portal (no Odoo)."""
 import io
+import re
 import zipfile
 
 import pytest
@@ -60,4 +61,6 @@ def test_sparkline():
     assert charts.sparkline_svg([5]) == ""
     assert charts.sparkline_svg([float("nan"), 3]) == ""
     flat = charts.sparkline_svg([2, 2, 2])
+    points = re.search(r'points="([^"]*)"', flat).group(1).split()
+    assert len(points) == 3 and len({point.split(",")[1] for point in points}) == 1  # one height
     assert "nan" not in flat

@@ -1,0 +1,84 @@
+"""Array literals of both addons' lib/sqlarrays.py, read back by a decoder written from
+PostgreSQL's array input syntax (no database: https://www.postgresql.org/docs/current/arrays.html#ARRAYS-IO)."""
+import datetime
+
+import pytest
+
+from conftest import ADDONS, load_lib_module
+
+
+def parse_array(text):
+    """The elements of a one-dimensional array literal as PostgreSQL reads it: a string per
+    element, None for an unquoted NULL. Raises ValueError where PostgreSQL reports a
+    malformed array literal."""
+    if len(text) < 2 or text[0] != "{" or text[-1] != "}":
+        raise ValueError(f"not an array literal: {text!r}")
+    body, i, elements = text[1:-1], 0, []
+    if not body.strip():
+        return elements
+    while True:
+        while i < len(body) and body[i].isspace():
+            i += 1
+        if i < len(body) and body[i] == '"':
+            i, chars = i + 1, []
+            while True:
+                if i >= len(body):
+                    raise ValueError(f"unterminated quoted element: {text!r}")
+                if body[i] == "\\":
+                    if i + 1 >= len(body):
+                        raise ValueError(f"dangling backslash: {text!r}")
+                    chars.append(body[i + 1])
+                    i += 2
+                elif body[i] == '"':
+                    i += 1
+                    break
+                else:
+                    chars.append(body[i])
+                    i += 1
+            elements.append("".join(chars))
+        else:
+            start = i
+            while i < len(body) and body[i] != ",":
+                if body[i] in '{}"\\':
+                    raise ValueError(f"{body[i]!r} in an unquoted element: {text!r}")
+                i += 1
+            word = body[start:i].strip()
+            if not word:
+                raise ValueError(f"empty element: {text!r}")
+            elements.append(None if word.upper() == "NULL" else word)
+        while i < len(body) and body[i].isspace():
+            i += 1
+        if i == len(body):
+            return elements
+        if body[i] != ",":
+            raise ValueError(f"expected a comma at {i}: {text!r}")
+        i += 1
+
+
+@pytest.mark.parametrize("text", ['{"a}', '{a"b}', "{a,,b}", '{"a"b}', "{a\\", "{a,{b}}", "a,b"])
+def test_decoder_refuses_what_postgres_refuses(text):
+    with pytest.raises(ValueError):
+        parse_array(text)
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_array_literal_quotes_escapes_and_reads_back(addon):
+    sqlarrays = load_lib_module(addon, "sqlarrays")
+    assert sqlarrays.array_literal([]) == "{}"
+    assert sqlarrays.array_literal([1, None, 2.5, True]) == '{"1",NULL,"2.5","True"}'
+    assert sqlarrays.array_literal(['say "hi"', "back\\slash", "a,b"]) == '{"say \\"hi\\"","back\\\\slash","a,b"}'
+    values = [1, None, 2.5, True, 'say "hi"', "back\\slash", "a,b", "{x}", "NULL", "", " padded ",
+              "tab\tand\nnewline", '\\"', "é€", datetime.date(2026, 2, 28)]
+    assert parse_array(sqlarrays.array_literal(values)) == [None if v is None else str(v) for v in values]
+
+
+def test_plain_array_literal_marks_nulls_without_quoting():
+    sqlarrays = load_lib_module("customer_segmentation", "sqlarrays")
+    assert sqlarrays.plain_array_literal([]) == "{}"
+    assert sqlarrays.plain_array_literal([1, 0, 3], [1]) == "{1,NULL,3}"
+    assert sqlarrays.plain_array_literal([2.5, float("nan"), True]) == "{2.5,nan,True}"
+    assert sqlarrays.plain_array_literal([2.5, float("nan")], [1]) == "{2.5,NULL}"
+    values = [7, -3, 0.1, 1e-20, float("nan"), False, datetime.date(2026, 1, 31), 12]
+    nulls = [1, 7]
+    expected = [None if i in nulls else str(v) for i, v in enumerate(values)]
+    assert parse_array(sqlarrays.plain_array_literal(values, nulls)) == expected
