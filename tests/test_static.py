@@ -172,7 +172,7 @@ def test_every_data_file_exists_parses_and_is_listed(addon):
         header = rows[0]
         assert "id" in header and len(set(header)) == len(header), f"{path.name}: header {header}"
         if path.name == "ir.model.access.csv":
-            assert header == ACCESS_COLUMNS, f"{path.name}: header {header}"
+            assert set(header) == set(ACCESS_COLUMNS), f"{path.name}: header {header}"
         for number, row in enumerate(rows[1:], start=2):
             assert len(row) == len(header), f"{path.name}:{number}: {len(row)} columns, header has {len(header)}"
         ids = [row[header.index("id")] for row in rows[1:]]
@@ -232,7 +232,7 @@ def group_references(addon):
                 continue
             where = f"{path.relative_to(ROOT / addon)}:{node.lineno}"
             for keyword in node.keywords:
-                if keyword.arg == "groups" and isinstance(keyword.value, ast.Constant):
+                if keyword.arg in ("groups", "implied_group") and isinstance(keyword.value, ast.Constant):
                     found += [(where, group.strip().lstrip("!")) for group in keyword.value.value.split(",")]
             if isinstance(node.func, ast.Attribute) and node.func.attr == "has_group" \
                     and node.args and isinstance(node.args[0], ast.Constant):
@@ -334,14 +334,16 @@ def is_company_leaf(leaf):
     """('company_id', 'in', company_ids), ('company_id', '=', company_id), a path ending in
     company_id, or ('company_id', '=', False) for records shared by every company."""
     field, operator, value = leaf.elts
-    allowed = lambda node: (isinstance(node, ast.Name) and node.id in ("company_ids", "company_id")) \
-        or (isinstance(node, ast.Constant) and node.value is False)  # noqa: E731
     values = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
     return (
         isinstance(field, ast.Constant) and isinstance(field.value, str)
         and field.value.split(".")[-1] == "company_id"
         and isinstance(operator, ast.Constant) and operator.value in ("in", "=", "child_of")
-        and bool(values) and all(allowed(v) for v in values)
+        and bool(values) and all(
+            (isinstance(v, ast.Name) and v.id in ("company_ids", "company_id"))
+            or (isinstance(v, ast.Constant) and v.value is False)
+            for v in values
+        )
     )
 
 
@@ -391,12 +393,12 @@ def test_every_model_has_access_rules_and_company_rule(addon):
         if model != "ir.rule":
             continue
         fields = {field.get("name"): field for field in record.iter("field")}
-        domain = fields["domain_force"].text or ""
+        domain = fields["domain_force"].text if "domain_force" in fields else None
         applies_to_all = "groups" not in fields and all(
             (fields[name].get("eval") or "").strip() not in ("False", "0")
             for name in ("active", "perm_read") if name in fields
         )
-        if applies_to_all and domain_binds_company(domain):
+        if applies_to_all and domain and domain_binds_company(domain):
             company_rules.setdefault(fields["model_id"].get("ref").split(".")[-1], []).append(xmlid)
     checked = 0
     for name, node, is_new in model_classes(addon):
@@ -438,13 +440,22 @@ def test_linked_refs(eval_text, linked):
 # --- views -------------------------------------------------------------------
 
 def python_view_modes(addon):
-    """(where, value) of every "view_mode": "..." in the addon's Python (actions returned by methods)."""
+    """(where, value) of every constant view_mode in the addon's Python (actions built by methods):
+    {"view_mode": "..."}, action["view_mode"] = "...", dict(view_mode="...")."""
     for path in python_sources(addon):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            pairs = []
             if isinstance(node, ast.Dict):
-                for key, value in zip(node.keys, node.values):
-                    if isinstance(key, ast.Constant) and key.value == "view_mode" and isinstance(value, ast.Constant):
-                        yield f"{path.name}:{value.lineno}", value.value
+                pairs = [(key.value, value) for key, value in zip(node.keys, node.values, strict=True)
+                         if isinstance(key, ast.Constant)]
+            elif isinstance(node, ast.Assign):
+                pairs = [(target.slice.value, node.value) for target in node.targets
+                         if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant)]
+            elif isinstance(node, ast.Call):
+                pairs = [(keyword.arg, keyword.value) for keyword in node.keywords]
+            for key, value in pairs:
+                if key == "view_mode" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    yield f"{path.name}:{value.lineno}", value.value
 
 
 @pytest.mark.parametrize("addon", ADDONS)
@@ -462,7 +473,7 @@ def test_views_use_odoo_18_syntax(addon):
     assert modes, f"no action with a view_mode found in {addon}"
     for where, value in modes:
         for mode in value.split(","):
-            assert mode.strip() in VIEW_TYPES, f"{where}: view_mode {value!r}: {mode.strip()!r} is not an Odoo 18 view type"
+            assert mode.strip() in VIEW_TYPES, f"{where}: view_mode {value!r}: {mode.strip()!r} is not an Odoo 18 type"
 
 
 # --- the addons' Odoo tests --------------------------------------------------
@@ -478,7 +489,7 @@ def imported_modules(init_path):
 
 
 def odoo_test_classes(tests_dir):
-    """{class name: tags Odoo gives it} for every class of the tests package with test methods.
+    """{(module, class name): tags Odoo gives it} for every class of the tests package with tests.
 
     Tags follow odoo.tests: a class inherits its first in-package base's tags (or gets
     standard + at_install), then each @tagged(...) adds and removes tags, innermost first.
@@ -487,26 +498,33 @@ def odoo_test_classes(tests_dir):
     for path in sorted(tests_dir.glob("*.py")):
         for node in ast.parse(path.read_text(), str(path)).body:
             if isinstance(node, ast.ClassDef):
-                classes[node.name] = (path.stem, node)
+                classes[path.stem, node.name] = node
 
-    def tags(name):
-        _module, node = classes[name]
-        bases = [base for base in (ast.unparse(b).split(".")[-1] for b in node.bases) if base in classes]
-        result = set(tags(bases[0])) if bases else {"standard", "at_install"}
+    def bases(key):
+        """In-package bases of a class: its own module's first, then one imported by name."""
+        found = []
+        for base in (ast.unparse(b).split(".")[-1] for b in classes[key].bases):
+            if (key[0], base) in classes:
+                found.append((key[0], base))
+            else:
+                found += [other for other in classes if other[1] == base][:1]
+        return found
+
+    def tags(key):
+        node = classes[key]
+        inherited = bases(key)
+        result = set(tags(inherited[0])) if inherited else {"standard", "at_install"}
         for decorator in reversed(node.decorator_list):
             if isinstance(decorator, ast.Call) and ast.unparse(decorator.func).split(".")[-1] == "tagged":
                 names = [arg.value for arg in decorator.args if isinstance(arg, ast.Constant)]
                 result = (result | {t for t in names if t[0] != "-"}) - {t[1:] for t in names if t[0] == "-"}
         return result
 
-    def has_tests(name):
-        _module, node = classes[name]
-        if any(isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name.startswith("test")
-               for stmt in node.body):
-            return True
-        return any(has_tests(base) for base in (ast.unparse(b).split(".")[-1] for b in node.bases) if base in classes)
+    def has_tests(key):
+        return any(isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name.startswith("test")
+                   for stmt in classes[key].body) or any(has_tests(base) for base in bases(key))
 
-    return {name: (module, tags(name)) for name, (module, _node) in classes.items() if has_tests(name)}
+    return {key: tags(key) for key in classes if has_tests(key)}
 
 
 @pytest.mark.parametrize("addon", ADDONS)
@@ -519,8 +537,8 @@ def test_odoo_tests_are_imported_and_tagged_post_install(addon):
         assert path.stem in imported, f"{path.name} is not imported in tests/__init__.py"
     test_classes = odoo_test_classes(tests_dir)
     for path in test_files:
-        assert any(module == path.stem for module, _tags in test_classes.values()), f"{path.name} has no test class"
-    for name, (module, tags) in test_classes.items():
+        assert any(module == path.stem for module, _name in test_classes), f"{path.name} has no test class"
+    for (module, name), tags in test_classes.items():
         assert "post_install" in tags and "at_install" not in tags, \
             f"{module}.{name} runs with tags {sorted(tags)}: tag it @tagged('post_install', '-at_install')"
 
