@@ -27,8 +27,10 @@ def find_odoo_root():
             raise RuntimeError(f"ODOO_ROOT={root} holds no odoo/addons/base")
         return root.resolve()
     candidates = []
-    if os.environ.get("ODOO_BIN"):
-        candidates += [Path(word).expanduser().resolve().parent for word in shlex.split(os.environ["ODOO_BIN"])]
+    for word in shlex.split(os.environ.get("ODOO_BIN", "")):
+        found = word if Path(word).expanduser().exists() else shutil.which(word)
+        if found:
+            candidates.append(Path(found).expanduser().resolve().parent)
     if shutil.which("odoo-bin"):
         candidates.append(Path(shutil.which("odoo-bin")).resolve().parent)
     try:
