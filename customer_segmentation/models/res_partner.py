@@ -69,7 +69,7 @@ class ResPartner(models.Model):
     customer_late_share = fields.Float("Invoices paid late (%)", compute="_compute_customer_figures",
                                        groups=FIGURES_GROUP)
 
-    @api.depends("commercial_partner_id.customer_profile_ids")
+    @api.depends(*(f"commercial_partner_id.customer_profile_ids.{name}" for name in PROFILE_FIGURES.values()))
     @api.depends_context("company", "uid")
     def _compute_customer_figures(self):
         # Read with the user's rights (not as superuser, as related fields would): the profile's record

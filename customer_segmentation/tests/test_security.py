@@ -1,7 +1,9 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from .common import RUN_DAY, SegmentationCase
 
@@ -135,3 +137,24 @@ class TestCustomerFiguresSecurity(SegmentationCase):
         quotation.partner_id = self.acme
         self.assertEqual(quotation.pricelist_id, vip_list, "the service of the tier applies to every seller")
         self.assertFalse(quotation.customer_tier, "the figures stay with the customer's salesperson")
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerFiguresRpc(HttpCase):
+    """A customer's portal user asks for its own figures through JSON-RPC."""
+
+    def test_portal_user_reads_no_figure_by_rpc(self):
+        customer = self.env["res.partner"].create({"name": "Rpc Customer", "is_company": True})
+        self.env["customer.profile"].create({
+            "partner_id": customer.id, "company_id": self.env.company.id, "monetary": 4321.0, "tier": "strategic"})
+        self.assertEqual(customer.customer_revenue, 4321.0)
+        contact = self.env["res.partner"].create({"name": "Rpc contact", "parent_id": customer.id})
+        new_test_user(self.env, login="cs_rpc_portal", groups="base.group_portal", partner_id=contact.id)
+        self.authenticate("cs_rpc_portal", "cs_rpc_portal")
+        for partner in (customer, contact):
+            for name in ("customer_revenue", "customer_tier", "customer_lifetime_value", "customer_payment_days"):
+                with self.subTest(partner=partner.name, field=name):
+                    with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as refused:
+                        self.make_jsonrpc_request("/web/dataset/call_kw", {
+                            "model": "res.partner", "method": "read", "args": [partner.ids, [name]], "kwargs": {}})
+                    self.assertEqual(str(refused.exception), "odoo.exceptions.AccessError")

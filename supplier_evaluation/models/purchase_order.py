@@ -182,7 +182,8 @@ class PurchaseOrder(models.Model):
         ])
         vendors = (infos.partner_id.commercial_partner_id - supplier).with_company(self.company_id)
         return [
-            _("%(vendor)s (grade %(grade)s)", vendor=vendor.name, grade=vendor.supplier_grade or _("none"))
+            self.env._("%(vendor)s (grade %(grade)s)", vendor=vendor.name,
+                       grade=vendor.supplier_grade or self.env._("none"))
             for vendor in vendors.sorted(lambda v: (v.supplier_grade or "Z", v.name))
         ]
 

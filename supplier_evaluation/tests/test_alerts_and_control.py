@@ -227,7 +227,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         with self.assertRaises(AccessError):
             wizard.with_user(self.buyer).write({"severity": "warn"})
         wizard.with_user(self.buyer).write({"reason": "urgent"})
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "Only a purchase administrator"):
             wizard.with_user(self.buyer).action_confirm()
         with self.assertRaises(UserError):
             order.with_user(self.buyer).button_approve()

@@ -1,5 +1,8 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from .common import SupplierEvaluationCase
 
@@ -130,3 +133,54 @@ class TestSupplierSecurity(SupplierEvaluationCase):
                 action = card.with_user(self.buyer).action_send_scorecard()
                 self.assertEqual(action["res_model"], "mail.compose.message")
                 self.assertEqual(action["context"]["default_res_ids"], card.ids)
+
+
+@tagged("post_install", "-at_install")
+class TestSupplierSecurityRpc(HttpCase):
+    """The same attacks through JSON-RPC, as a client sends them (context keys included)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.buyer = new_test_user(cls.env, login="se_rpc_buyer", groups="purchase.group_purchase_user")
+        cls.vendor = cls.env["res.partner"].create({"name": "Blocked by RPC", "is_company": True})
+        cls.vendor.write({"supplier_qualification_state": "blocked", "supplier_kraljic_override": "routine",
+                          "supplier_kraljic_reason": "INTERNAL: replace"})
+        cls.contact = cls.env["res.partner"].create({"name": "RPC clerk", "parent_id": cls.vendor.id})
+        cls.portal_user = new_test_user(cls.env, login="se_rpc_portal", groups="base.group_portal",
+                                        partner_id=cls.contact.id)
+        product = cls.env["product.product"].create({"name": "Bolt", "type": "consu"})
+        cls.order = cls.env["purchase.order"].create({
+            "partner_id": cls.vendor.id,
+            "order_line": [Command.create({"product_id": product.id, "product_qty": 1, "price_unit": 10})],
+        })
+
+    def _call(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request("/web/dataset/call_kw", {
+            "model": model, "method": method, "args": args, "kwargs": kwargs or {}})
+
+    def test_buyer_cannot_confirm_a_blocked_order_by_rpc(self):
+        self.authenticate("se_rpc_buyer", "se_rpc_buyer")
+        result = self._call("purchase.order", "button_confirm", [self.order.ids],
+                            {"context": {"supplier_control_checked": True}})
+        self.assertEqual(result["res_model"], "supplier.purchase.control.wizard")
+        for method, args in (("write", [self.order.ids, {"state": "purchase"}]),
+                             ("write", [self.order.ids, {"state": "to approve"}]),
+                             ("button_approve", [self.order.ids])):
+            with self.subTest(method=method, args=args), mute_logger("odoo.http"):
+                with self.assertRaises(JsonRpcException) as refused:
+                    self._call("purchase.order", method, args, {"context": {"supplier_control_checked": True}})
+                self.assertEqual(str(refused.exception), "odoo.exceptions.UserError")
+        self.order.invalidate_recordset()
+        self.assertEqual(self.order.state, "draft")
+
+    def test_portal_user_reads_no_evaluation_by_rpc(self):
+        self.authenticate("se_rpc_portal", "se_rpc_portal")
+        for name in ("supplier_kraljic_reason", "supplier_qualification_state", "supplier_kraljic_class"):
+            with self.subTest(field=name):
+                with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as refused:
+                    self._call("res.partner", "read", [self.vendor.ids, [name]])
+                self.assertEqual(str(refused.exception), "odoo.exceptions.AccessError")
+        rows = self._call("res.partner", "web_search_read", [], {
+            "domain": [("id", "=", self.vendor.id)], "specification": {"name": {}}})
+        self.assertEqual(rows["records"][0]["name"], "Blocked by RPC")
