@@ -61,6 +61,10 @@ class TestSupplierSecurity(SupplierEvaluationCase):
         form = self.env["res.partner"].with_user(self.employee).get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertNotIn("supplier_kraljic", form)
         self.assertNotIn("supplier_qualification_state", form)
+        order_form = self.env["purchase.order"].with_user(self.buyer).get_views([(False, "form")])
+        self.assertIn('name="supplier_control_override"', order_form["views"]["form"]["arch"])
+        wizard_form = self.env["supplier.purchase.control.wizard"].with_user(self.buyer).get_views([(False, "form")])
+        self.assertIn('name="reason"', wizard_form["views"]["form"]["arch"])
 
     def test_order_override_reason_is_internal(self):
         order = self.env["purchase.order"].create({"partner_id": self.vendor.id})
