@@ -1,16 +1,18 @@
 from odoo import api, fields, models
 
 from .customer_profile import TIERS
+from .res_partner import FIGURES_GROUP
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    customer_tier = fields.Selection(TIERS, compute="_compute_customer_segmentation")
-    customer_segment_id = fields.Many2one("customer.segment", compute="_compute_customer_segmentation")
-    customer_service_note = fields.Text(compute="_compute_customer_segmentation")
+    customer_tier = fields.Selection(TIERS, compute="_compute_customer_segmentation", groups=FIGURES_GROUP)
+    customer_segment_id = fields.Many2one("customer.segment", compute="_compute_customer_segmentation",
+                                          groups=FIGURES_GROUP)
+    customer_service_note = fields.Text(compute="_compute_customer_segmentation", groups=FIGURES_GROUP)
     customer_crosssell_ids = fields.Many2many("customer.crosssell.suggestion", compute="_compute_customer_segmentation",
-                                              string="Suggestions")
+                                              string="Suggestions", groups=FIGURES_GROUP)
 
     @api.depends("partner_id", "company_id", "order_line.product_id")
     def _compute_customer_segmentation(self):
@@ -26,7 +28,8 @@ class SaleOrder(models.Model):
     def _customer_tier_service(self):
         """The service level of the customer's tier in the order's company (empty if none)."""
         self.ensure_one()
-        tier = self.partner_id.commercial_partner_id.with_company(self.company_id).customer_tier
+        # The tier's service applies whoever sells (sudo); the figures stay with the customer's salesperson.
+        tier = self.partner_id.commercial_partner_id.with_company(self.company_id).sudo().customer_tier
         if not tier:
             return self.env["customer.tier.service"]
         return self.env["customer.tier.service"].sudo().search(

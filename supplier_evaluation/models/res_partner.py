@@ -20,6 +20,8 @@ QUALIFICATION_STATES = [
 ]
 TREND_CHART_PERIODS = 12
 MANAGER_FIELDS = {"supplier_kraljic_override", "supplier_kraljic_reason", "supplier_qualification_state"}
+# The internal evaluation of a supplier: not for its portal users nor for employees outside purchasing.
+EVALUATION_GROUP = "supplier_evaluation.supplier_evaluation_group_user"
 
 
 class ResPartner(models.Model):
@@ -27,29 +29,35 @@ class ResPartner(models.Model):
 
     supplier_kraljic_suggested = fields.Selection(
         KRALJIC_CLASSES, "Suggested Kraljic class", company_dependent=True, readonly=True, copy=False,
+        groups=EVALUATION_GROUP,
         help="Suggested from the last months of purchases: profit impact is the supplier's share of "
              "spend; supply risk combines its spend on products with no other vendor and the spread "
              "of its lead times.",
     )
     supplier_kraljic_override = fields.Selection(
-        KRALJIC_CLASSES, "Kraljic class override", company_dependent=True, copy=False,
+        KRALJIC_CLASSES, "Kraljic class override", company_dependent=True, copy=False, groups=EVALUATION_GROUP,
     )
-    supplier_kraljic_reason = fields.Text("Override reason", company_dependent=True, copy=False)
+    supplier_kraljic_reason = fields.Text("Override reason", company_dependent=True, copy=False,
+                                          groups=EVALUATION_GROUP)
     supplier_kraljic_class = fields.Selection(
         KRALJIC_CLASSES, "Kraljic class", compute="_compute_supplier_kraljic_class",
-        search="_search_supplier_kraljic_class",
+        search="_search_supplier_kraljic_class", groups=EVALUATION_GROUP,
     )
     supplier_qualification_state = fields.Selection(
-        QUALIFICATION_STATES, "Qualification", company_dependent=True, copy=False,
+        QUALIFICATION_STATES, "Qualification", company_dependent=True, copy=False, groups=EVALUATION_GROUP,
     )
-    supplier_scorecard_count = fields.Integer(compute="_compute_supplier_scorecard_stats")
+    supplier_scorecard_count = fields.Integer(compute="_compute_supplier_scorecard_stats", groups=EVALUATION_GROUP)
     supplier_last_scorecard_id = fields.Many2one(
-        "supplier.scorecard", "Latest scorecard", compute="_compute_supplier_scorecard_stats"
+        "supplier.scorecard", "Latest scorecard", compute="_compute_supplier_scorecard_stats",
+        groups=EVALUATION_GROUP,
     )
     supplier_grade = fields.Selection(
-        [("A", "A"), ("B", "B"), ("C", "C")], "Current grade", compute="_compute_supplier_scorecard_stats")
+        [("A", "A"), ("B", "B"), ("C", "C")], "Current grade", compute="_compute_supplier_scorecard_stats",
+        groups=EVALUATION_GROUP,
+    )
     supplier_evaluation_is_manager = fields.Boolean(compute="_compute_supplier_evaluation_is_manager")
-    supplier_trend_chart = fields.Html("Trend", compute="_compute_supplier_scorecard_stats", sanitize=False)
+    supplier_trend_chart = fields.Html("Trend", compute="_compute_supplier_scorecard_stats", sanitize=False,
+                                       groups=EVALUATION_GROUP)
 
     @api.depends_context("uid")
     def _compute_supplier_evaluation_is_manager(self):

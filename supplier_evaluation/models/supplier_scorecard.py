@@ -181,6 +181,8 @@ class SupplierScorecard(models.Model):
     def action_send_scorecard(self):
         """Open the mail composer with the scorecard template and its PDF (like purchase's action_rfq_send)."""
         self.ensure_one()
+        if not self.is_published:  # drafts, and cards locked without publishing, stay internal
+            raise UserError(_("Publish the scorecard before sending it to the supplier."))
         template = self.env.ref("supplier_evaluation.mail_template_supplier_scorecard", raise_if_not_found=False)
         return {
             "name": self.env._("Send Scorecard"),

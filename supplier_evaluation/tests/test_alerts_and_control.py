@@ -225,7 +225,9 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         self.assertIn("Good Vendor (grade none)", wizard.message)
         # A buyer cannot override, whatever the wizard says.
         with self.assertRaises(AccessError):
-            wizard.with_user(self.buyer).write({"severity": "warn", "reason": "urgent"})
+            wizard.with_user(self.buyer).write({"severity": "warn"})
+        wizard.with_user(self.buyer).write({"reason": "urgent"})
+        with self.assertRaisesRegex(AccessError, "Only a purchase administrator"):
             wizard.with_user(self.buyer).action_confirm()
         with self.assertRaises(UserError):
             order.with_user(self.buyer).button_approve()
@@ -254,5 +256,154 @@ class TestAlertsAndControl(SupplierEvaluationCase):
     def test_unflagged_supplier_confirms_directly(self):
         self._card(self.vendor, 3, 99, total_score=95, grade="A")
         order = self._rfq(self.vendor)
-        self.assertTrue(order.button_confirm())
+        order.button_confirm()
         self.assertEqual(order.state, "purchase")
+
+    # ------------------------------------------------------------------ purchase control: bypasses
+    def _blocked_vendor(self, name="Blocked Vendor"):
+        vendor = self.env["res.partner"].create({"name": name, "is_company": True})
+        vendor.supplier_qualification_state = "blocked"
+        return vendor
+
+    def _confirmed_for_approved_vendor(self):
+        approved = self.env["res.partner"].create({"name": "Approved Vendor", "is_company": True,
+                                                   "supplier_qualification_state": "approved"})
+        order = self._rfq(approved)
+        order.button_confirm()
+        self.assertEqual(order.state, "purchase")
+        return order
+
+    def test_control_ignores_the_client_context_key(self):
+        order = self._rfq(self._blocked_vendor())
+        result = order.with_context(supplier_control_checked=True).button_confirm()
+        self.assertEqual(order.state, "draft", "a context key sent by the client does not skip the control")
+        self.assertEqual(result["res_model"], "supplier.purchase.control.wizard")
+        with self.assertRaises(UserError):
+            order.with_context(supplier_control_checked=True).button_approve()
+        self.assertEqual(order.state, "draft")
+
+    def test_buyer_cannot_write_the_state(self):
+        blocked = self._rfq(self._blocked_vendor())
+        with self.assertRaises(UserError):
+            blocked.write({"state": "to approve"})
+        with self.assertRaises(UserError):
+            blocked.write({"state": "purchase"})
+        with self.assertRaises(UserError):
+            blocked.write({"state": "done"})
+        self.assertEqual(blocked.state, "draft")
+        # A warning must have been shown and accepted too: writing the state skips it.
+        self._card(self.vendor, 3, 50, total_score=40, grade="C")
+        warned = self._rfq(self.vendor)
+        with self.assertRaises(UserError):
+            warned.write({"state": "purchase"})
+        self.assertEqual(warned.state, "draft")
+
+    def test_buyer_cannot_create_a_confirmed_order(self):
+        vendor = self._blocked_vendor()
+        product = self.env["product.product"].create({"name": "Part", "type": "consu"})
+        for state in ("to approve", "purchase", "done"):
+            with self.assertRaises(UserError):
+                self.env["purchase.order"].with_user(self.buyer).create({
+                    "partner_id": vendor.id, "state": state,
+                    "order_line": [Command.create({"product_id": product.id, "product_qty": 1, "price_unit": 10})],
+                })
+        self.assertFalse(self.env["purchase.order"].search([("partner_id", "=", vendor.id)]))
+
+    def test_order_waiting_for_approval_is_checked_on_approval(self):
+        self.company.write({"po_double_validation": "two_step", "po_double_validation_amount": 5})
+        vendor = self.env["res.partner"].create({"name": "Fine Vendor", "is_company": True})
+        order = self._rfq(vendor)
+        order.button_confirm()
+        self.assertEqual(order.state, "to approve", "over the threshold, a buyer's order waits for approval")
+        vendor.supplier_qualification_state = "blocked"
+        as_manager = order.with_user(self.purchase_manager)
+        result = as_manager.button_approve()
+        self.assertEqual(order.state, "to approve", "approving runs the control again")
+        self.assertEqual(result["res_model"], "supplier.purchase.control.wizard")
+        wizard = self.env["supplier.purchase.control.wizard"].with_user(self.purchase_manager).browse(result["res_id"])
+        self.assertEqual(wizard.severity, "block")
+        wizard.write({"reason": "Approved by the board"})
+        wizard.action_confirm()
+        self.assertEqual(order.state, "purchase")
+        self.assertEqual(order.supplier_control_override, "Approved by the board")
+        self.assertIn("Approved by the board", vendor.message_ids[0].body)
+
+    def test_order_waiting_for_approval_of_an_unflagged_vendor_is_approved(self):
+        self.company.write({"po_double_validation": "two_step", "po_double_validation_amount": 5})
+        vendor = self.env["res.partner"].create({"name": "Fine Vendor", "is_company": True})
+        order = self._rfq(vendor)
+        order.button_confirm()
+        self.assertEqual(order.state, "to approve")
+        order.with_user(self.purchase_manager).button_approve()
+        self.assertEqual(order.state, "purchase")
+        self.assertTrue(order.picking_ids, "Odoo's own approval flow runs to the end (receipt created)")
+
+    def test_vendor_cannot_be_changed_to_a_flagged_one_after_confirmation(self):
+        order = self._confirmed_for_approved_vendor()
+        blocked = self._blocked_vendor()
+        with self.assertRaises(UserError):
+            order.write({"partner_id": blocked.id})
+        self.assertEqual(order.partner_id.name, "Approved Vendor")
+        # Another contact of the same supplier, or an unflagged vendor, is fine.
+        contact = self.env["res.partner"].create({"name": "Sales desk", "parent_id": order.partner_id.id})
+        order.write({"partner_id": contact.id})
+        self.assertEqual(order.partner_id, contact)
+        fine = self.env["res.partner"].create({"name": "Fine Vendor", "is_company": True})
+        order.write({"partner_id": fine.id})
+        self.assertEqual(order.partner_id, fine)
+
+    def test_vendor_cannot_be_changed_while_waiting_for_approval(self):
+        self.company.write({"po_double_validation": "two_step", "po_double_validation_amount": 5})
+        order = self._rfq(self.env["res.partner"].create({"name": "Fine Vendor", "is_company": True}))
+        order.button_confirm()
+        self.assertEqual(order.state, "to approve")
+        with self.assertRaises(UserError):
+            order.write({"partner_id": self._blocked_vendor().id})
+        self.assertEqual(order.partner_id.name, "Fine Vendor")
+
+    def test_confirmed_orders_of_a_supplier_blocked_later_keep_working(self):
+        order = self._confirmed_for_approved_vendor()
+        order.partner_id.sudo().supplier_qualification_state = "blocked"
+        order.button_done()
+        self.assertEqual(order.state, "done")
+        order.button_unlock()
+        self.assertEqual(order.state, "purchase")
+        order.button_cancel()
+        self.assertEqual(order.state, "cancel")
+        order.button_draft()
+        self.assertEqual(order.state, "draft")
+        result = order.button_confirm()
+        self.assertEqual(result["res_model"], "supplier.purchase.control.wizard")
+        self.assertEqual(order.state, "draft", "reconfirming a cancelled order goes through the control")
+
+    def test_wizard_and_override_cannot_be_forged(self):
+        order = self._rfq(self._blocked_vendor())
+        Wizard = self.env["supplier.purchase.control.wizard"].with_user(self.buyer)
+        with self.assertRaises(AccessError):
+            Wizard.create({"order_ids": [Command.set(order.ids)], "severity": "warn"})
+        with self.assertRaises(AccessError):
+            order.write({"supplier_control_override": "approved by nobody"})
+        result = order.button_confirm()
+        wizard = Wizard.browse(result["res_id"])
+        other = self._rfq(self._blocked_vendor("Other Blocked"))
+        with self.assertRaises(AccessError):
+            wizard.write({"order_ids": [Command.set(other.ids)]})
+        # Another buyer does not see this buyer's wizard.
+        other_buyer = self.env["res.users"].create({
+            "name": "Second buyer", "login": "se_buyer_2",
+            "groups_id": [Command.set([self.env.ref("purchase.group_purchase_user").id])],
+        })
+        with self.assertRaises(AccessError):
+            wizard.with_user(other_buyer).read(["reason"])
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.sudo().supplier_control_override)
+
+    def test_warning_accepted_in_the_wizard_is_logged(self):
+        self._card(self.vendor, 3, 50, total_score=40, grade="C")
+        order = self._rfq(self.vendor)
+        wizard = self.env["supplier.purchase.control.wizard"].with_user(self.buyer).browse(
+            order.button_confirm()["res_id"])
+        wizard.action_confirm()
+        self.assertEqual(order.state, "purchase")
+        self.assertIn("warning accepted", order.message_ids[0].body)
+        self.assertIn(self.buyer.name, order.message_ids[0].body)
