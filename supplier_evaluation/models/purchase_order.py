@@ -17,17 +17,15 @@ class PurchaseOrder(models.Model):
     def _add_supplier_document(self, kind, filename, data, mimetype, note=False):
         """File a document the supplier uploaded (already checked by the portal) and tell the buyer."""
         self.ensure_one()
-        # The file belongs to the document, so that the document's record rule also guards its
-        # download: a portal follower of another supplier's order reaches the order, not its files.
         attachment = self.env["ir.attachment"].sudo().create({
-            "name": filename, "raw": data, "mimetype": mimetype, "res_model": "supplier.order.document", "res_id": 0,
+            "name": filename, "raw": data, "mimetype": mimetype, "res_model": "purchase.order", "res_id": self.id,
         })
         document = self.env["supplier.order.document"].sudo().create({
             "order_id": self.id, "kind": kind, "attachment_id": attachment.id, "note": note,
             "uploaded_by": self.env.user.partner_id.id,
         })
-        attachment.res_id = document.id
-        # The same rule decides who may file one (the caller rolls back on AccessError).
+        # The document's record rule decides who may file one: a portal follower of another
+        # supplier's order reaches the order, not its documents (the caller rolls back).
         document.sudo(False).check_access("read")
         label = dict(self.env["supplier.order.document"]._fields["kind"]._description_selection(self.env))[kind]
         suffix = ": " + note if note else ""
