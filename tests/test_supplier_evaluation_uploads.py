@@ -46,6 +46,18 @@ def test_zip_bomb_is_refused_without_inflating_it():
     assert peak < 4 * 1024 * 1024, f"checking the file allocated {peak} bytes"
 
 
+def test_member_reads_are_capped():
+    bomb = zipfile.ZipFile(io.BytesIO(odt_bomb(64 * 1024 * 1024)))
+    tracemalloc.start()
+    try:
+        data = uploads.read_member(bomb, "mimetype", uploads.MAX_MIMETYPE_BYTES)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert data is None
+    assert peak < 4 * 1024 * 1024, f"reading 129 bytes of the member allocated {peak} bytes"
+
+
 def test_oversized_mimetype_member_is_never_read_whole():
     # Within the ratios (stored, not compressed) but far longer than any media type.
     padded = archive({"mimetype": ODT_MIMETYPE + b" " * 4096}, compression=zipfile.ZIP_STORED)
