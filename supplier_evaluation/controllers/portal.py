@@ -1,11 +1,11 @@
 import base64
-from urllib.parse import quote
+import re
 
 from markupsafe import Markup
 
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.http import request
+from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
@@ -13,6 +13,26 @@ from ..lib import charts, uploads
 
 PAGE_SIZE = 20
 TREND_PERIODS = 12
+# Evidence files one answer may carry: the request size limit below allows that many full-size files.
+MAX_FILES_PER_FORM = 10
+# The kinds a refused-type message lists, by the code the redirect carries.
+ALLOWED_KINDS = {"documents": uploads.DOCUMENTS, "images": uploads.IMAGES, "reports": uploads.REPORTS}
+
+
+class PortalFormError(Exception):
+    """A refused portal form. Only its code travels in the redirect URL; the page shows the
+    server's message for that code, never text taken from the URL."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def _upload_request_limit(_portal):
+    """Odoo caps every request at http.DEFAULT_MAX_CONTENT_LENGTH (128 MiB): the upload routes
+    accept what the company's per-file limit allows for a full form, whichever is larger."""
+    per_file = uploads.megabytes(request.env.company.sudo().supplier_portal_max_upload_mb)
+    return max(http.DEFAULT_MAX_CONTENT_LENGTH, per_file * MAX_FILES_PER_FORM + 1024 * 1024)
 
 
 class SupplierPortal(CustomerPortal):
@@ -48,24 +68,40 @@ class SupplierPortal(CustomerPortal):
         })
         return request.render(template, values)
 
-    def _checked_upload(self, upload, allowed, company):
-        """(filename, data, mimetype) of an acceptable upload, or raise UserError in the user's language."""
+    def _checked_upload(self, upload, allowed_code, company):
+        """(filename, data, mimetype) of an acceptable upload, None when there is none, or raise
+        PortalFormError with the problem's code."""
         if not upload or not getattr(upload, "filename", None):
             return None
         data = upload.read()
-        max_bytes = int(company.supplier_portal_max_upload_mb * 1024 * 1024)
-        kind, problem = uploads.check_upload(upload.filename, data, allowed, max_bytes)
+        kind, problem = uploads.check_upload(upload.filename, data, ALLOWED_KINDS[allowed_code],
+                                             uploads.megabytes(company.supplier_portal_max_upload_mb))
         if problem:
-            names = ", ".join(sorted(uploads.KINDS[k][1] for k in allowed))
-            messages = {
-                "empty": _("“%s” is empty.", upload.filename),
-                "too_large": _("“%(file)s” is larger than %(limit)s MB.", file=upload.filename,
-                               limit=company.supplier_portal_max_upload_mb),
-                "type": _("“%(file)s” is not an accepted file. Accepted: %(kinds)s.", file=upload.filename, kinds=names),
-                "mismatch": _("“%s” does not contain what its name says: rename it or export it again.", upload.filename),
-            }
-            raise UserError(messages[problem])
-        return upload.filename, data, uploads.MIMETYPES[kind]
+            raise PortalFormError(f"type-{allowed_code}" if problem == "type" else problem)
+        return uploads.safe_filename(upload.filename), data, uploads.MIMETYPES[kind]
+
+    def _form_error_message(self, code, company):
+        """The server's message for an error code of the portal forms; None for an unknown code."""
+        if not code or not isinstance(code, str):
+            return None
+        problem, _sep, allowed_code = code.partition("-")
+        if problem in ("empty", "too_large", "archive", "mismatch") and not allowed_code:
+            return request.env["ir.attachment"]._supplier_upload_message(problem, (), company)
+        if problem == "type" and allowed_code in ALLOWED_KINDS:
+            return request.env["ir.attachment"]._supplier_upload_message(problem, ALLOWED_KINDS[allowed_code], company)
+        return {
+            "missing_file": _("Choose a file to upload."),
+            "kind": _("Choose what the file is: a quality-control report or a progress photo."),
+            "dates": _("Enter valid dates: the new expiry date must come after the new issue date."),
+            "incomplete": _("Give both the root cause and the action plan."),
+            "answered": _("This request has already been answered."),
+            "too_many": _("Send at most %s files at once.", MAX_FILES_PER_FORM),
+            "refused": _("Your form could not be saved: check the fields and the file, then try again."),
+        }.get(code)
+
+    @staticmethod
+    def _form_error_code(error):
+        return error.code if isinstance(error, PortalFormError) else "refused"
 
     # ------------------------------------------------------------------ scorecards
     @http.route(["/my/scorecards", "/my/scorecards/page/<int:page>"], type="http", auth="user", website=True)
@@ -105,6 +141,17 @@ class SupplierPortal(CustomerPortal):
         }, "my_scorecards_history", False, **kw)
         return request.render("supplier_evaluation.portal_my_scorecard", values)
 
+    def _get_http_headers(self, model, report_type, report, download):
+        if model._name != "supplier.scorecard":
+            return super()._get_http_headers(model, report_type, report, download)
+        # Odoo's version names the file with _get_report_base_filename(), which scorecards lack.
+        headers = {"Content-Type": "application/pdf" if report_type == "pdf" else "text/html",
+                   "Content-Length": len(report)}
+        if report_type == "pdf" and download:
+            name = re.sub(r"\W+", "_", f"Scorecard {model.partner_id.name} {model.date_from}")
+            headers["Content-Disposition"] = content_disposition(f"{name}.pdf")
+        return headers
+
     # ------------------------------------------------------------------ corrective actions
     @http.route(["/my/corrective_actions", "/my/corrective_actions/page/<int:page>"], type="http", auth="user",
                 website=True)
@@ -122,14 +169,14 @@ class SupplierPortal(CustomerPortal):
         values = self._get_page_view_values(action_sudo, access_token, {
             "action": action_sudo,
             "page_name": "supplier_corrective_action",
-            "error": error,
+            "error": self._form_error_message(error, action_sudo.company_id),
             "success": success,
             "max_upload_mb": action_sudo.company_id.supplier_portal_max_upload_mb,
         }, "my_corrective_actions_history", False, **kw)
         return request.render("supplier_evaluation.portal_my_corrective_action", values)
 
     @http.route(["/my/corrective_actions/<int:action_id>/answer"], type="http", auth="user", methods=["POST"],
-                website=True)
+                website=True, max_content_length=_upload_request_limit)
     def portal_answer_corrective_action(self, action_id, root_cause="", action_plan="", committed_date="", **kw):
         try:
             action_sudo = self._document_check_access("supplier.corrective.action", action_id)
@@ -137,18 +184,27 @@ class SupplierPortal(CustomerPortal):
             return request.redirect("/my")
         url = f"/my/corrective_actions/{action_id}"
         try:
-            files = [self._checked_upload(upload, uploads.DOCUMENTS, action_sudo.company_id)
-                     for upload in request.httprequest.files.getlist("evidence")]
+            if action_sudo.state not in ("requested", "rejected"):
+                raise PortalFormError("answered")
+            if not root_cause.strip() or not action_plan.strip():
+                raise PortalFormError("incomplete")
+            evidence = request.httprequest.files.getlist("evidence")
+            if len(evidence) > MAX_FILES_PER_FORM:
+                raise PortalFormError("too_many")
+            files = [self._checked_upload(upload, "documents", action_sudo.company_id) for upload in evidence]
             files = [f for f in files if f]
-            committed = fields.Date.to_date(committed_date) if committed_date else False
+            try:
+                committed = fields.Date.to_date(committed_date) if committed_date else False
+            except ValueError:
+                raise PortalFormError("dates") from None
             attachments = request.env["ir.attachment"].sudo().create([{
                 "name": name, "raw": data, "mimetype": mimetype,
                 "res_model": "supplier.corrective.action", "res_id": action_sudo.id,
             } for name, data, mimetype in files])
             action_sudo.with_user(request.env.user)._submit_answer(root_cause, action_plan, committed, attachments)
-        except (UserError, ValidationError, ValueError) as error:
+        except (PortalFormError, UserError, ValidationError) as error:
             request.env.cr.rollback()
-            return request.redirect(f"{url}?error={_url_quote(str(error.args[0] if error.args else error))}")
+            return request.redirect(f"{url}?error={self._form_error_code(error)}")
         action_sudo.message_post(
             body=_("Answer submitted: %(cause)s", cause=root_cause), attachment_ids=attachments.ids,
             author_id=request.env.user.partner_id.id, message_type="comment", subtype_xmlid="mail.mt_comment")
@@ -160,61 +216,71 @@ class SupplierPortal(CustomerPortal):
         response = self._list_page("supplier.certificate", "/my/certificates", page,
                                    "supplier_evaluation.portal_my_certificates", "certificates",
                                    "expiry_date, id", "supplier_certificate")
-        response.qcontext.update(error=error, success=success)
+        response.qcontext.update(error=self._form_error_message(error, request.env.company), success=success)
         return response
 
     @http.route(["/my/certificates/<int:certificate_id>/renew"], type="http", auth="user", methods=["POST"],
-                website=True)
+                website=True, max_content_length=_upload_request_limit)
     def portal_renew_certificate(self, certificate_id, issue_date="", expiry_date="", number="", **kw):
         try:
             certificate_sudo = self._document_check_access("supplier.certificate", certificate_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
         try:
-            upload = self._checked_upload(request.httprequest.files.get("document"), uploads.DOCUMENTS,
+            upload = self._checked_upload(request.httprequest.files.get("document"), "documents",
                                           certificate_sudo.company_id)
             if not upload:
-                raise UserError(_("Attach the renewed certificate."))
+                raise PortalFormError("missing_file")
+            try:
+                issued, expires = fields.Date.to_date(issue_date or None), fields.Date.to_date(expiry_date or None)
+            except ValueError:
+                raise PortalFormError("dates") from None
+            if not issued or not expires or expires <= issued:
+                raise PortalFormError("dates")
             name, data, _mimetype = upload
             certificate_sudo.with_user(request.env.user)._submit_renewal(
-                base64.b64encode(data), name, fields.Date.to_date(issue_date or None),
-                fields.Date.to_date(expiry_date or None), number)
-        except (UserError, ValidationError, ValueError) as error:
+                base64.b64encode(data), name, issued, expires, number)
+        except (PortalFormError, UserError, ValidationError) as error:
             request.env.cr.rollback()
-            return request.redirect(f"/my/certificates?error={_url_quote(str(error.args[0] if error.args else error))}")
+            return request.redirect(f"/my/certificates?error={self._form_error_code(error)}")
         return request.redirect("/my/certificates?success=1")
 
     # ------------------------------------------------------------------ purchase order documents
-    @http.route(["/my/purchase/<int:order_id>/documents"], type="http", auth="user", methods=["POST"], website=True)
+    @http.route(["/my/purchase/<int:order_id>/documents"], type="http", auth="user", methods=["POST"], website=True,
+                max_content_length=_upload_request_limit)
     def portal_purchase_order_document(self, order_id, kind="", note="", **kw):
         try:
             order_sudo = self._document_check_access("purchase.order", order_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
         url = f"/my/purchase/{order_id}"
-        allowed = {"qc_report": uploads.REPORTS, "progress_photo": uploads.IMAGES}
+        allowed = {"qc_report": "reports", "progress_photo": "images"}
         try:
             if kind not in allowed:
-                raise UserError(_("Choose what the file is: a quality-control report or a progress photo."))
+                raise PortalFormError("kind")
             upload = self._checked_upload(request.httprequest.files.get("document"), allowed[kind],
                                           order_sudo.company_id)
             if not upload:
-                raise UserError(_("Choose a file to upload."))
+                raise PortalFormError("missing_file")
             order_sudo.with_user(request.env.user)._add_supplier_document(kind, *upload, note=note.strip() or False)
-        except (UserError, ValidationError) as error:
+        except AccessError:
+            # A follower of another supplier's order: the document rule keeps it out.
             request.env.cr.rollback()
-            return request.redirect(f"{url}?supplier_document_error={_url_quote(str(error.args[0]))}#supplier_documents")
+            return request.redirect("/my")
+        except (PortalFormError, UserError, ValidationError) as error:
+            request.env.cr.rollback()
+            return request.redirect(f"{url}?supplier_document_error={self._form_error_code(error)}#supplier_documents")
         return request.redirect(f"{url}?supplier_document_success=1#supplier_documents")
 
     def _purchase_order_get_page_view_values(self, order, access_token, **kwargs):
         values = super()._purchase_order_get_page_view_values(order, access_token, **kwargs)
+        # The documents as the user may read them (the order itself may be sudo): a follower of
+        # another supplier's order sees the order, never that supplier's documents.
+        documents = request.env["supplier.order.document"].search([("order_id", "=", order.id)])
         values.update({
-            "supplier_document_error": kwargs.get("supplier_document_error"),
+            "supplier_document_error": self._form_error_message(kwargs.get("supplier_document_error"),
+                                                                order.sudo().company_id),
             "supplier_document_success": kwargs.get("supplier_document_success"),
-            "supplier_documents": order.sudo().supplier_qc_report_ids | order.sudo().supplier_progress_photo_ids,
+            "supplier_documents": documents,
         })
         return values
-
-
-def _url_quote(text):
-    return quote(text[:500])

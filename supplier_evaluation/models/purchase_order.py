@@ -30,6 +30,9 @@ class PurchaseOrder(models.Model):
             "order_id": self.id, "kind": kind, "attachment_id": attachment.id, "note": note,
             "uploaded_by": self.env.user.partner_id.id,
         })
+        # The document's record rule decides who may file one: a portal follower of another
+        # supplier's order reaches the order, not its documents (the caller rolls back).
+        document.sudo(False).check_access("read")
         label = dict(self.env["supplier.order.document"]._fields["kind"]._description_selection(self.env))[kind]
         suffix = ": " + note if note else ""
         self.sudo().message_post(

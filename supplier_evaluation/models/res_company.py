@@ -21,7 +21,12 @@ class ResCompany(models.Model):
              "products with no other vendor, 30% the spread of its lead times.",
     )
     supplier_certificate_reminder_days = fields.Integer("Certificate reminder (days before expiry)", default=30)
-    supplier_portal_max_upload_mb = fields.Float("Portal upload limit (MB)", default=10.0)
+    supplier_portal_max_upload_mb = fields.Float(
+        "Portal upload limit (MB)", default=10.0,
+        help="Largest file a supplier may upload from the portal, per file. The portal's upload forms "
+             "accept requests of up to 10 such files, beyond Odoo's own 128 MB request limit; a proxy "
+             "in front of Odoo (e.g. nginx client_max_body_size) must allow as much.",
+    )
     supplier_trend_periods = fields.Integer("Trend periods", default=6,
                                             help="Scored periods the lead-time and on-time trends are fitted on.")
     supplier_cluster_count = fields.Integer("Supplier clusters (k)", default=3)

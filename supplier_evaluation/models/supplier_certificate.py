@@ -231,13 +231,20 @@ class SupplierCertificate(models.Model):
             "renewal_issue_date": issue_date, "renewal_expiry_date": expiry_date,
             "renewal_number": number or self.number,
         })
-        self.sudo().activity_schedule(
+        # sudo: the supplier's portal user may not read res.users; the to-do goes to the buyer, else
+        # to a purchase administrator (never to the portal user, the default assignee).
+        certificate_sudo = self.sudo()
+        responsible = (certificate_sudo._reminder_responsible(self.company_id)
+                       or certificate_sudo._reminder_fallback_user(self.company_id))
+        certificate_sudo.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=_("Approve the renewed certificate of %s", self.partner_id.name),
-            user_id=self._reminder_responsible(self.company_id).id,
+            user_id=responsible.id,
         )
 
     def action_approve_renewal(self):
+        """A buyer accepts the renewal: it replaces the current document and dates."""
+        self.check_access("write")
         for certificate in self.filtered(lambda c: c.renewal_state == "pending"):
             certificate.write({
                 "document": certificate.renewal_document, "document_name": certificate.renewal_document_name,
@@ -252,6 +259,8 @@ class SupplierCertificate(models.Model):
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
     def action_reject_renewal(self):
+        """A buyer refuses the renewal: the current certificate stays, the supplier is told."""
+        self.check_access("write")
         for certificate in self.filtered(lambda c: c.renewal_state == "pending"):
             certificate.write({"renewal_state": False, "renewal_document": False, "renewal_document_name": False,
                                "renewal_issue_date": False, "renewal_expiry_date": False, "renewal_number": False})

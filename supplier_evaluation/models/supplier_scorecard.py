@@ -4,7 +4,7 @@ import numpy as np
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..lib import metrics, periods, scoring
@@ -48,7 +48,10 @@ class SupplierScorecard(models.Model):
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_from desc, total_score desc, id"
     _check_company_auto = True
-    _mail_post_access = "read"  # buyers (read-only) send scorecards and post on them
+    # Buyers (read-only) send scorecards and post on them. Portal users read scorecards too, but
+    # post only through the portal chatter, which keeps their recipients to the followers and
+    # their sender to themselves: see message_post().
+    _mail_post_access = "read"
 
     partner_id = fields.Many2one("res.partner", "Supplier", required=True, index=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True,
@@ -177,6 +180,22 @@ class SupplierScorecard(models.Model):
         super()._compute_access_url()
         for card in self:
             card.access_url = f"/my/scorecards/{card.id}"
+
+    def _check_portal_post(self):
+        """Read access lets a portal user reach message_post by RPC, with any recipients and
+        sender; they post through the portal routes only (those call it as superuser)."""
+        if not self.env.su and not self.env.user._is_internal():
+            raise AccessError(self.env._("Post your message from the scorecard page of your portal."))
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        self._check_portal_post()
+        return super().message_post(**kwargs)
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_notify(self, **kwargs):
+        self._check_portal_post()
+        return super().message_notify(**kwargs)
 
     def action_send_scorecard(self):
         """Open the mail composer with the scorecard template and its PDF (like purchase's action_rfq_send)."""

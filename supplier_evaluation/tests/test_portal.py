@@ -1,11 +1,25 @@
+import io
 import json
 import re
+import zipfile
+from unittest.mock import patch
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00 this program cannot be run in DOS mode"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+
+
+def odt_bomb(inflated_size):
+    """An .odt of a few KiB whose ``mimetype`` member inflates to ``inflated_size`` bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text" + b" " * inflated_size)
+        archive.writestr("content.xml", b"<office:document-content/>")
+    return buffer.getvalue()
 
 
 @tagged("post_install", "-at_install")
@@ -23,6 +37,8 @@ class TestSupplierPortal(HttpCase):
         ])
         cls.user_a = cls._portal_user("supplier_a", cls.supplier_a)
         cls.user_b = cls._portal_user("supplier_b", cls.supplier_b)
+        cls.buyer = new_test_user(cls.env, login="portal_buyer", groups="purchase.group_purchase_user",
+                                  email="buyer@example.com")
         cls.card_a = cls._card(cls.supplier_a, "2026-03-01", published=True, total=25.0)
         cls.card_a_previous = cls._card(cls.supplier_a, "2026-02-01", published=True, total=40.0)
         cls.card_a_draft = cls._card(cls.supplier_a, "2026-04-01", published=False, total=90.0)
@@ -138,16 +154,25 @@ class TestSupplierPortal(HttpCase):
                     f"/my/purchase/{self.order_b.id}", f"/my/scorecards/{self.card_b.id}?report_type=pdf",
                     f"/my/scorecards/{self.card_b.id}?access_token=guess"):
             self.assertRedirectedHome(url)
-        # Posting to the other's records changes nothing.
-        self._post(f"/my/corrective_actions/{self.action_b.id}/answer", f"/my/corrective_actions/{self.action_a.id}",
-                   {"root_cause": "x", "action_plan": "y"})
-        self._post(f"/my/certificates/{self.certificate_b.id}/renew", "/my/certificates",
-                   {"issue_date": "2026-01-01", "expiry_date": "2029-01-01"}, files={"document": ("c.pdf", PDF)})
-        self._post(f"/my/purchase/{self.order_b.id}/documents", f"/my/purchase/{self.order_a.id}",
-                   {"kind": "qc_report"}, files={"document": ("qc.pdf", PDF)})
+        # Posting to the other's records is sent back home and changes nothing.
+        for response in (
+            self._post(f"/my/corrective_actions/{self.action_b.id}/answer",
+                       f"/my/corrective_actions/{self.action_a.id}", {"root_cause": "x", "action_plan": "y"}),
+            self._post(f"/my/certificates/{self.certificate_b.id}/renew", "/my/certificates",
+                       {"issue_date": "2026-01-01", "expiry_date": "2029-01-01"}, files={"document": ("c.pdf", PDF)}),
+            self._post(f"/my/purchase/{self.order_b.id}/documents", f"/my/purchase/{self.order_a.id}",
+                       {"kind": "qc_report"}, files={"document": ("qc.pdf", PDF)}),
+        ):
+            self.assertEqual(response.status_code, 200)
+            self.assertTrue(response.url.rstrip("/").endswith("/my"), response.url)
+            self.assertNotIn("Beta Parts", response.text)
+        for record in (self.action_b, self.certificate_b, self.order_b):
+            record.invalidate_recordset()
         self.assertEqual(self.action_b.state, "requested")
+        self.assertFalse(self.action_b.root_cause)
         self.assertFalse(self.certificate_b.renewal_state)
         self.assertFalse(self.order_b.supplier_qc_report_ids)
+        self.assertFalse(self.env["supplier.order.document"].search([("order_id", "=", self.order_b.id)]))
 
     def test_other_supplier_unreachable_by_rpc(self):
         self.authenticate("supplier_a", "supplier_a")
@@ -172,8 +197,34 @@ class TestSupplierPortal(HttpCase):
         response = self.url_open(f"/web/content/{self.evidence_b.id}?download=true")
         self.assertNotEqual(response.status_code, 200)
         self.assertNotIn(b"%PDF", response.content)
-        response = self.url_open(f"/report/pdf/supplier_evaluation.report_supplier_scorecard/{self.card_b.id}")
-        self.assertNotIn(b"%PDF", response.content)
+        # Tests render reports as HTML, not PDF: what proves a refusal is the status and that
+        # nothing of B's card is in the answer. Odoo's /report route is closed to portal users
+        # (they cannot read ir.actions.report), for their own cards too; they use the portal's.
+        report = "/report/pdf/supplier_evaluation.report_supplier_scorecard"
+        for ids in (f"{self.card_b.id}", f"{self.card_a.id}", f"{self.card_a.id},{self.card_b.id}"):
+            response = self.url_open(f"{report}/{ids}")
+            self.assertEqual(response.status_code, 403, ids)
+            self.assertNotIn("Beta Parts", response.text)
+            self.assertNotIn("77.0", response.text)
+        for url in (f"/my/scorecards/{self.card_b.id}?report_type=pdf&download=true",
+                    f"/my/scorecards/{self.card_b.id}?report_type=html"):
+            response = self.assertRedirectedHome(url)
+            self.assertNotIn("Beta Parts", response.text)
+            self.assertNotIn("77.0", response.text)
+
+    def test_supplier_downloads_its_own_scorecard(self):
+        self.authenticate("supplier_a", "supplier_a")
+        response = self.url_open(self.card_a.get_portal_url(report_type="pdf", download=True))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertIn("attachment", response.headers["Content-Disposition"])
+        self.assertIn("Scorecard_Alpha_Supplies_2026_03_01.pdf", response.headers["Content-Disposition"])
+        self.assertIn("Alpha Supplies", response.text)
+        self.assertIn("25.0", response.text)
+        self.assertNotIn("Beta Parts", response.text)
+        # The other's card through the same route: sent home.
+        response = self.assertRedirectedHome(f"/my/scorecards/{self.card_b.id}?report_type=pdf&download=true")
+        self.assertNotIn("Beta Parts", response.text)
 
     # ------------------------------------------------------------------ uploads
     def _answer(self, files):
@@ -188,12 +239,13 @@ class TestSupplierPortal(HttpCase):
         self.assertIn("larger than", response.text)
         self.company.supplier_portal_max_upload_mb = 10
         response = self._answer({"evidence": ("tool.exe", EXE)})
-        self.assertIn("is not an accepted file", response.text)
+        self.assertIn("This kind of file is not accepted here. Accepted: GIF image", response.text)
         response = self._answer({"evidence": ("invoice.pdf", EXE)})
-        self.assertIn("is not an accepted file", response.text)
+        self.assertIn("This kind of file is not accepted here.", response.text)
         response = self._post(f"/my/purchase/{self.order_a.id}/documents", f"/my/purchase/{self.order_a.id}",
                               {"kind": "progress_photo"}, files={"document": ("photo.png", PDF)})
-        self.assertIn("is not an accepted file", response.text)
+        self.assertIn("This kind of file is not accepted here. Accepted: GIF image, JPEG image, PNG image, WebP image.",
+                      response.text)
         # Nothing was half-saved.
         self.action_a.invalidate_recordset()
         self.assertEqual(self.action_a.state, "requested")
@@ -232,6 +284,261 @@ class TestSupplierPortal(HttpCase):
         self.assertEqual(self.order_a.supplier_qc_report_ids.note, "Batch 12")
         self.assertEqual(self.order_a.supplier_progress_photo_ids.name, "line.png")
         self.assertIn("Quality-control report uploaded", "".join(self.order_a.message_ids.mapped("body")))
+
+    # ------------------------------------------------------------------ downloads
+    def test_every_download_link_works_for_the_supplier(self):
+        self.authenticate("supplier_a", "supplier_a")
+        self._answer({"evidence": ("evidence.pdf", PDF)})
+        page = f"/my/purchase/{self.order_a.id}"
+        self._post(f"{page}/documents", page, {"kind": "qc_report"}, files={"document": ("qc.pdf", PDF)})
+        links = {}
+        for url in (f"/my/scorecards/{self.card_a.id}", f"/my/corrective_actions/{self.action_a.id}", page):
+            html = self.url_open(url).text
+            for href in re.findall(r'href="([^"]*(?:download|report_type)[^"]*)"', html):
+                links[href.replace("&amp;", "&")] = url
+        # The scorecard's PDF, the evidence, the QC report, and Odoo's own order PDF.
+        self.assertEqual(len(links), 4, links)
+        for href, url in links.items():
+            response = self.url_open(href)
+            self.assertEqual(response.status_code, 200, f"{href} (on {url})")
+            if "download=true" in href:
+                self.assertIn("attachment", response.headers.get("Content-Disposition", ""), href)
+            if href.startswith("/my/scorecards/"):
+                self.assertIn("Alpha Supplies", response.text)  # reports are rendered as HTML in tests
+            elif href.startswith("/web/content/"):
+                self.assertEqual(response.content, PDF, href)
+
+    # ------------------------------------------------------------------ mail
+    def _mail_post_route(self, thread, body, partner_ids=(), attachments=None):
+        post_data = {"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_comment",
+                     "partner_ids": list(partner_ids)}
+        params = {"thread_model": thread._name, "thread_id": thread.id, "post_data": post_data}
+        if attachments:
+            post_data["attachment_ids"] = attachments.ids
+            params["attachment_tokens"] = attachments.sudo().mapped("access_token")
+        return self.url_open("/mail/message/post", data=json.dumps({"params": params}),
+                             headers={"Content-Type": "application/json"}).json()
+
+    def test_supplier_cannot_send_mail_by_rpc(self):
+        self.authenticate("supplier_a", "supplier_a")
+        other_vendor = self.user_b.partner_id
+        before = self.env["mail.message"].search_count([("model", "=", "supplier.scorecard")])
+        answer = self._rpc("supplier.scorecard", "message_post", [self.card_a.id], body="Pay to IBAN XX",
+                           message_type="comment", subtype_xmlid="mail.mt_comment",
+                           partner_ids=[other_vendor.id], email_from="admin@yourcompany.example.com")
+        self.assertIn("error", answer)
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        answer = self._rpc("supplier.scorecard", "message_notify", [self.card_a.id], body="Pay to IBAN XX",
+                           partner_ids=[other_vendor.id], email_from="admin@yourcompany.example.com")
+        self.assertIn("error", answer)
+        self.assertEqual(self.env["mail.message"].search_count([("model", "=", "supplier.scorecard")]), before)
+        self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", other_vendor.ids)]))
+        self.assertFalse(self.env["mail.message"].search([("body", "ilike", "IBAN")]))
+
+    def test_supplier_posts_through_the_portal_chatter_to_followers_only(self):
+        self.card_a.message_subscribe(partner_ids=self.buyer.partner_id.ids)
+        self.authenticate("supplier_a", "supplier_a")
+        answer = self._mail_post_route(self.card_a, "Our March deliveries were late because of the strike",
+                                       partner_ids=[self.user_b.partner_id.id, self.buyer.partner_id.id])
+        self.assertNotIn("error", answer)
+        message = self.env["mail.message"].search([("model", "=", "supplier.scorecard"),
+                                                   ("res_id", "=", self.card_a.id),
+                                                   ("body", "ilike", "strike")])
+        self.assertEqual(len(message), 1)
+        self.assertEqual(message.author_id, self.user_a.partner_id)
+        self.assertEqual(message.email_from, self.user_a.partner_id.email_formatted)
+        self.assertEqual(message.partner_ids, self.buyer.partner_id, "only followers are kept as recipients")
+        # The other supplier's card stays closed to it.
+        answer = self._mail_post_route(self.card_b, "Hello Beta")
+        self.assertIn("error", answer)
+        self.assertFalse(self.env["mail.message"].search([("body", "ilike", "Hello Beta")]))
+
+    def test_buyer_with_read_access_still_sends(self):
+        message = self.card_a.with_user(self.buyer).message_post(
+            body="Your March scorecard", message_type="comment", subtype_xmlid="mail.mt_comment",
+            partner_ids=self.supplier_a.ids)
+        self.assertEqual(message.author_id, self.buyer.partner_id)
+        self.assertEqual(message.partner_ids, self.supplier_a)
+        with self.assertRaises(AccessError):
+            self.card_a.with_user(self.user_a).message_post(body="forged", partner_ids=self.supplier_b.ids)
+
+    # ------------------------------------------------------------------ chatter uploads
+    def _chatter_upload(self, thread, filename, data, pending=False, **extra):
+        token = re.search(r'csrf_token: "([^"]+)"', self.url_open("/my/scorecards").text).group(1)
+        fields = {"thread_id": thread.id, "thread_model": thread._name, "csrf_token": token, **extra}
+        if pending:
+            fields["is_pending"] = "true"
+        return self.url_open("/mail/attachment/upload", data=fields, files={"ufile": (filename, data)})
+
+    def _attachments_on(self, records):
+        return self.env["ir.attachment"].search([("res_model", "=", records._name), ("res_id", "in", records.ids)])
+
+    def test_chatter_uploads_follow_the_upload_policy(self):
+        self.authenticate("supplier_a", "supplier_a")
+        before = self._attachments_on(self.card_a)
+        for filename, data in (("tool.exe", EXE), ("invoice.pdf", EXE), ("macro.doc", OLE),
+                               ("bomb.odt", odt_bomb(16 * 1024 * 1024))):
+            response = self._chatter_upload(self.card_a, filename, data)
+            self.assertNotEqual(response.status_code, 200, filename)
+            self.assertEqual(self._attachments_on(self.card_a), before, f"{filename} was stored")
+        self.company.supplier_portal_max_upload_mb = 0.00001
+        response = self._chatter_upload(self.card_a, "report.pdf", PDF)
+        self.assertNotEqual(response.status_code, 200)
+        self.company.supplier_portal_max_upload_mb = 10
+        # With the corrective action's token (its portal page), same policy.
+        response = self._chatter_upload(self.action_a, "tool.exe", EXE, token=self.action_a.access_token)
+        self.assertNotEqual(response.status_code, 200)
+        self.assertFalse(self._attachments_on(self.action_a))
+        # A good file goes through, under a clean name.
+        response = self._chatter_upload(self.card_a, "../../report\u202e.pdf", PDF)
+        self.assertEqual(response.status_code, 200)
+        stored = self._attachments_on(self.card_a) - before
+        self.assertEqual(stored.mapped("name"), ["report.pdf"])
+        self.assertEqual(stored.raw, PDF)
+
+    def test_pending_chatter_upload_is_checked_when_posted(self):
+        self.authenticate("supplier_a", "supplier_a")
+        response = self._chatter_upload(self.card_a, "tool.exe", EXE, pending=True)
+        self.assertEqual(response.status_code, 200, "a pending file is not on the scorecard yet")
+        pending = self.env["ir.attachment"].search([("res_model", "=", "mail.compose.message"),
+                                                    ("create_uid", "=", self.user_a.id)])
+        self.assertEqual(len(pending), 1)
+        answer = self._mail_post_route(self.card_a, "See the attached report", attachments=pending)
+        self.assertIn("error", answer)
+        self.assertFalse(self._attachments_on(self.card_a))
+        self.assertFalse(self.env["mail.message"].search([("body", "ilike", "attached report")]))
+        # A PDF posted the same way reaches the scorecard.
+        self._chatter_upload(self.card_a, "report.pdf", PDF, pending=True)
+        pdf = self.env["ir.attachment"].search([("res_model", "=", "mail.compose.message"),
+                                                ("create_uid", "=", self.user_a.id), ("name", "=", "report.pdf")])
+        answer = self._mail_post_route(self.card_a, "See the attached report", attachments=pdf)
+        self.assertNotIn("error", answer)
+        self.assertEqual(self._attachments_on(self.card_a).mapped("name"), ["report.pdf"])
+
+    def test_portal_forms_refuse_bombs_and_legacy_office_files(self):
+        self.authenticate("supplier_a", "supplier_a")
+        page = f"/my/purchase/{self.order_a.id}"
+        response = self._post(f"{page}/documents", page, {"kind": "qc_report"},
+                              files={"document": ("qc.odt", odt_bomb(32 * 1024 * 1024))})
+        self.assertIn("compressed in a way no real document is", response.text)
+        response = self._post(f"{page}/documents", page, {"kind": "qc_report"}, files={"document": ("qc.doc", OLE)})
+        self.assertIn("This kind of file is not accepted here.", response.text)
+        self.order_a.invalidate_recordset()
+        self.assertFalse(self.order_a.supplier_qc_report_ids)
+
+    # ------------------------------------------------------------------ purchase order documents
+    def test_follower_of_another_suppliers_order_sees_no_documents(self):
+        self.order_b.with_user(self.user_b)._add_supplier_document("qc_report", "beta-qc.pdf", PDF, "application/pdf")
+        beta_document = self.order_b.supplier_qc_report_ids
+        self.order_b.message_subscribe(partner_ids=self.user_a.partner_id.ids)
+        self.authenticate("supplier_a", "supplier_a")
+        response = self.url_open(f"/my/purchase/{self.order_b.id}")
+        self.assertEqual(response.status_code, 200, "a follower sees the order itself (Odoo's rule)")
+        self.assertIn(self.order_b.name, response.text)
+        self.assertNotIn("beta-qc.pdf", response.text)
+        response = self.url_open(f"/web/content/{beta_document.attachment_id.id}?download=true")
+        self.assertNotEqual(response.status_code, 200)
+        self.assertNotEqual(response.content, PDF)
+        page = f"/my/purchase/{self.order_b.id}"
+        response = self._post(f"{page}/documents", page, {"kind": "qc_report"}, files={"document": ("a.pdf", PDF)})
+        self.assertTrue(response.url.rstrip("/").endswith("/my"), response.url)
+        self.order_b.invalidate_recordset()
+        self.assertEqual(self.order_b.supplier_qc_report_ids, beta_document)
+        with self.assertRaises(AccessError):
+            self.order_b.with_user(self.user_a)._add_supplier_document("qc_report", "a.pdf", PDF, "application/pdf")
+        # The buyer still sees and downloads it.
+        self.assertEqual(beta_document.with_user(self.buyer).attachment_id.raw, PDF)
+
+    # ------------------------------------------------------------------ messages of the pages
+    def test_error_parameters_show_only_server_messages(self):
+        self.authenticate("supplier_a", "supplier_a")
+        forged = "Your account is suspended: call +1 555 0100"
+        for url in (f"/my/certificates?error={forged}", f"/my/corrective_actions/{self.action_a.id}?error={forged}",
+                    f"/my/purchase/{self.order_a.id}?supplier_document_error={forged}"):
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 200)
+            self.assertNotIn(forged, response.text, url)
+            self.assertNotIn("o_upload_error", response.text, url)
+        for url in ("/my/certificates?error=too_large", f"/my/corrective_actions/{self.action_a.id}?error=too_large",
+                    f"/my/purchase/{self.order_a.id}?supplier_document_error=too_large"):
+            self.assertIn("The file is larger than 10.0 MB.", self.url_open(url).text, url)
+        self.assertIn("Accepted: GIF image, JPEG image, PDF, PNG image, WebP image.",
+                      self.url_open("/my/certificates?error=type-documents").text)
+
+    # ------------------------------------------------------------------ certificate renewals
+    def _renew(self, certificate, **values):
+        values = {"issue_date": "2026-11-01", "expiry_date": "2029-11-01", "number": "A-9001-2", **values}
+        return self._post(f"/my/certificates/{certificate.id}/renew", "/my/certificates", values,
+                          files={"document": ("renewal.pdf", PDF)})
+
+    def test_renewal_of_a_supplier_with_a_buyer(self):
+        self.supplier_a.buyer_id = self.buyer
+        self.authenticate("supplier_a", "supplier_a")
+        response = self._renew(self.certificate_a)
+        self.assertIn("the buyer will review the renewal", response.text)
+        self.certificate_a.invalidate_recordset()
+        self.assertEqual(self.certificate_a.renewal_state, "pending")
+        self.assertEqual(self.certificate_a.activity_ids.user_id, self.buyer)
+        self.assertEqual(self.certificate_a.renewal_document_name, "renewal.pdf")
+
+    def test_renewal_with_bad_dates_says_why(self):
+        self.authenticate("supplier_a", "supplier_a")
+        response = self._renew(self.certificate_a, expiry_date="2026-01-01")
+        self.assertIn("the new expiry date must come after the new issue date", response.text)
+        response = self._renew(self.certificate_a, issue_date="not a date")
+        self.assertIn("the new expiry date must come after the new issue date", response.text)
+        self.certificate_a.invalidate_recordset()
+        self.assertFalse(self.certificate_a.renewal_state)
+
+    def test_buyer_approves_or_refuses_a_renewal(self):
+        self.authenticate("supplier_a", "supplier_a")
+        self._renew(self.certificate_a)
+        self.certificate_a.invalidate_recordset()
+        self.assertEqual(self.certificate_a.renewal_state, "pending")
+        # The supplier cannot approve its own renewal, by RPC or from the model.
+        answer = self._rpc("supplier.certificate", "action_approve_renewal", [self.certificate_a.id])
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        with self.assertRaises(AccessError):
+            self.certificate_a.with_user(self.user_a).action_reject_renewal()
+        self.certificate_a.invalidate_recordset()
+        self.assertEqual(self.certificate_a.renewal_state, "pending")
+        # The buyer finds it in the renewals to approve, and approves it.
+        action = self.env.ref("supplier_evaluation.supplier_certificate_action_renewal")
+        self.assertEqual(action.context, "{'search_default_renewal_pending': 1}")
+        self.assertIn(self.certificate_a, self.env["supplier.certificate"].with_user(self.buyer).search(
+            [("renewal_state", "=", "pending")]))
+        self.certificate_a.with_user(self.buyer).action_approve_renewal()
+        self.assertFalse(self.certificate_a.renewal_state)
+        self.assertEqual(str(self.certificate_a.expiry_date), "2029-11-01")
+        self.assertEqual(self.certificate_a.document_name, "renewal.pdf")
+        approved = self.certificate_a.message_ids.filtered(lambda m: "Renewal approved" in m.body)
+        self.assertEqual(approved.author_id, self.buyer.partner_id)
+        self.assertEqual(approved.partner_ids, self.supplier_a)
+        # A second renewal, refused: the approved certificate stays.
+        self._renew(self.certificate_a, expiry_date="2030-11-01", number="A-9001-3")
+        self.certificate_a.invalidate_recordset()
+        self.certificate_a.with_user(self.buyer).action_reject_renewal()
+        self.assertFalse(self.certificate_a.renewal_state)
+        self.assertFalse(self.certificate_a.renewal_document)
+        self.assertEqual(str(self.certificate_a.expiry_date), "2029-11-01")
+        self.assertEqual(self.certificate_a.number, "A-9001-2")
+        self.assertTrue(self.certificate_a.message_ids.filtered(lambda m: "renewal was not accepted" in m.body))
+
+    # ------------------------------------------------------------------ request size
+    def test_upload_just_under_the_configured_limit_passes_odoos_request_limit(self):
+        # Odoo refuses any request above http.DEFAULT_MAX_CONTENT_LENGTH (128 MiB). Scaled down:
+        # Odoo's limit 512 KiB, the company's 1 MB, a file of 1,000,000 bytes.
+        self.company.supplier_portal_max_upload_mb = 1
+        big_pdf = PDF + b"%" * (1_000_000 - len(PDF))
+        self.authenticate("supplier_a", "supplier_a")
+        page = f"/my/purchase/{self.order_a.id}"
+        with patch("odoo.http.DEFAULT_MAX_CONTENT_LENGTH", 512 * 1024):
+            response = self._post(f"{page}/documents", page, {"kind": "qc_report"},
+                                  files={"document": ("big.pdf", big_pdf)})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("File received", response.text)
+        self.order_a.invalidate_recordset()
+        self.assertEqual(self.order_a.supplier_qc_report_ids.attachment_id.file_size, 1_000_000)
 
     # ------------------------------------------------------------------ in a browser
     def test_portal_tour(self):

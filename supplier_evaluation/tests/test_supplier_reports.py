@@ -1,4 +1,6 @@
 import datetime
+import shutil
+import subprocess
 from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
@@ -281,14 +283,42 @@ class TestSupplierReports(SupplierReportsCase):
 @tagged("post_install", "-at_install")
 class TestSupplierScorecardPdf(SupplierReportsCase, HttpCase):
     """wkhtmltopdf loads the report's assets from the server: an HttpCase lets those requests
-    share the test transaction (in a TransactionCase they would wait on its locks)."""
+    share the test transaction (in a TransactionCase they would wait on its locks).
+
+    Tests render reports as HTML unless asked with ``force_report_rendering``: this class renders
+    real PDF files. It fails, never skips, without wkhtmltopdf."""
+
+    def _pdf(self, card):
+        pdf, report_format = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True)._render_qweb_pdf(REPORT, card.ids)
+        self.assertEqual(report_format, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF-"), pdf[:100])
+        return pdf
+
+    def _text(self, pdf):
+        pdftotext = shutil.which("pdftotext")
+        self.assertTrue(pdftotext, "pdftotext (poppler-utils) is required to read the printed scorecard")
+        text = subprocess.run([pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+        return " ".join(text.decode().split())
 
     def test_pdf_renders(self):
-        if self.env["ir.actions.report"].get_wkhtmltopdf_state() == "install":
-            self.skipTest("wkhtmltopdf is not installed")
+        state = self.env["ir.actions.report"].get_wkhtmltopdf_state()
+        self.assertNotIn(state, ("install", "broken"), "wkhtmltopdf is required to print scorecards")
         # One scorecard per call: the unpatched-Qt wkhtmltopdf builds cannot merge several documents.
-        for card in self._card(self.vendor_a, MARCH) | self._card(self.vendor_a, APRIL):
-            pdf, report_format = self.env["ir.actions.report"].with_context(
-                force_report_rendering=True)._render_qweb_pdf(REPORT, card.ids)
-            self.assertEqual(report_format, "pdf")
-            self.assertTrue(pdf.startswith(b"%PDF"))
+        march, april = self._card(self.vendor_a, MARCH), self._card(self.vendor_a, APRIL)
+        # With the report's web fonts wkhtmltopdf draws the glyphs as shapes, which no tool reads
+        # back as text: those files are checked as PDF files of one page with content.
+        pdf = self._pdf(march)
+        self.assertEqual(pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r"), 1)
+        self.assertGreater(len(pdf), 20_000)
+        # Without the server's assets it falls back to the system fonts, which it embeds as text.
+        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        text = self._text(self._pdf(march))
+        self.assertIn("Vendor A", text)
+        self.assertIn("Supplier Scorecard March 2026", text)
+        self.assertIn("16.7 / 100", text)  # total: 1500 / 90
+        self.assertIn("61.1", text)  # previous total: 5500 / 90
+        self.assertNotIn("Vendor B", text)
+        text = self._text(self._pdf(april))
+        self.assertIn("Supplier Scorecard April 2026", text)
+        self.assertIn("No data", text)
