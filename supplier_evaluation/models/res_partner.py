@@ -160,8 +160,30 @@ class ResPartner(models.Model):
     @api.model
     def _update_kraljic_suggestions(self, company):
         """Suggest a Kraljic class for every supplier with spend in the company's window."""
+        partner_ids, suggested = self._kraljic_suggestions(company, fields.Datetime.now())
+        partners = self.with_company(company).sudo()
+        for kraljic_class in set(suggested.tolist()):
+            ids = partner_ids[suggested == kraljic_class].tolist()
+            partners.browse(ids).write({"supplier_kraljic_suggested": kraljic_class})
+
+    def _supplier_kraljic_classes_as_of(self, company, as_of):
+        """The Kraljic class of each partner of ``self`` as of ``as_of`` (naive UTC), in order.
+
+        The manager's override when there is one (it has no date), else the class suggested from
+        the window of purchases before ``as_of``, else routine (no spend in that window).
+        """
+        partner_ids, suggested = self._kraljic_suggestions(company, as_of)
+        suggestion = dict(zip(partner_ids.tolist(), suggested.tolist()))
+        partners = self.with_company(company)
+        return np.array([
+            partner.supplier_kraljic_override or suggestion.get(partner.id) or "routine" for partner in partners
+        ], dtype=object)
+
+    @api.model
+    def _kraljic_suggestions(self, company, as_of):
+        """(partner ids, suggested classes) of the suppliers with spend in the window ending at ``as_of``."""
         self.env.flush_all()
-        since = fields.Datetime.now() - relativedelta(months=company.supplier_kraljic_window)
+        since = as_of - relativedelta(months=company.supplier_kraljic_window)
         self.env.cr.execute(SQL(
             """
             WITH vendors AS (  -- how many distinct suppliers each product template has
@@ -178,13 +200,13 @@ class ResPartner(models.Model):
                   JOIN res_partner p ON p.id = o.partner_id
                   JOIN product_product pp ON pp.id = l.product_id
                  WHERE o.company_id = %(company)s AND o.state IN ('purchase', 'done')
-                   AND o.date_approve >= %(since)s AND l.display_type IS NULL
+                   AND o.date_approve >= %(since)s AND o.date_approve < %(as_of)s AND l.display_type IS NULL
             ), lead AS (  -- lines already carry their order's approval date: no second join
                 SELECT lines.partner,
                        STDDEV_POP(EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0)
                        / NULLIF(AVG(EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0), 0) AS cv
                   FROM lines
-                  JOIN stock_move m ON m.purchase_line_id = lines.id AND m.state = 'done'
+                  JOIN stock_move m ON m.purchase_line_id = lines.id AND m.state = 'done' AND m.date < %(as_of)s
                   JOIN stock_location src ON src.id = m.location_id AND src.usage = 'supplier'
                  GROUP BY lines.partner
             )
@@ -196,11 +218,11 @@ class ResPartner(models.Model):
               LEFT JOIN lead ON lead.partner = lines.partner
              GROUP BY lines.partner
             """,
-            company=company.id, since=since,
+            company=company.id, since=since, as_of=as_of,
         ))
         rows = self.env.cr.fetchall()
         if not rows:
-            return
+            return np.array([], dtype=np.int64), np.array([], dtype=object)
         partner_ids = np.array([r[0] for r in rows])
         spend = np.array([r[1] or 0.0 for r in rows], dtype=float)
         single = np.array([r[2] or 0.0 for r in rows], dtype=float)
@@ -210,8 +232,5 @@ class ResPartner(models.Model):
         with np.errstate(invalid="ignore", divide="ignore"):
             single_share = np.where(spend > 0, single / np.where(spend > 0, spend, 1), 0.0)
         risk = kraljic.supply_risk(single_share, cv)
-        suggested = kraljic.suggest(share, risk, company.supplier_impact_threshold, company.supplier_risk_threshold)
-        partners = self.with_company(company).sudo()
-        for kraljic_class in set(suggested.tolist()):
-            ids = partner_ids[suggested == kraljic_class].tolist()
-            partners.browse(ids).write({"supplier_kraljic_suggested": kraljic_class})
+        return partner_ids, kraljic.suggest(
+            share, risk, company.supplier_impact_threshold, company.supplier_risk_threshold)

@@ -46,7 +46,7 @@ class SupplierEvaluationWizard(models.TransientModel):
             # Alerts only for the last period: a back-fill does not raise every past breach.
             scorecards |= scorecards._evaluate(
                 self.company_id, date_from, date_to, partners=self.partner_ids or None,
-                evaluate_rules=index == len(ranges),
+                evaluate_rules=index == len(ranges), class_as_of_period=True,
             )
         action = self.env["ir.actions.act_window"]._for_xml_id("supplier_evaluation.supplier_scorecard_action")
         action["domain"] = [("id", "in", scorecards.ids)]
