@@ -4,3 +4,4 @@ from . import test_supplier_certificate
 from . import test_alerts_and_control
 from . import test_portal
 from . import test_supplier_reports
+from . import test_real_flows
