@@ -576,8 +576,9 @@ class SupplierScorecard(models.Model):
             template_ids[rows] = existing["template_id"][stored]
         Template = self.env["supplier.evaluation.template"].with_context(active_test=False)
         kept = Template.browse({t for t in template_ids.tolist() if t}).exists()
+        kept_ids = set(kept.ids)
         # A template deleted since: the current template of the stored class.
-        template_ids = np.array([t if t in kept.ids else None for t in template_ids.tolist()], dtype=object)
+        template_ids = np.array([t if t in kept_ids else None for t in template_ids.tolist()], dtype=object)
         templates = self.env["supplier.evaluation.template"].search([("company_id", "=", company.id)])
         by_class = {t.kraljic_class: t.id for t in templates}
         unset = np.array([t is None for t in template_ids.tolist()], dtype=bool)

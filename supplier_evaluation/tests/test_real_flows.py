@@ -8,9 +8,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL
 
-from .common import SupplierEvaluationCase
+from .common import MARCH, SupplierEvaluationCase
 
-MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 FEBRUARY = (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
 CONFIRMED = "2026-03-01 12:00:00"  # UTC; 03-02 01:00 in Auckland (NZDT, UTC+13)
 PROMISED = "2026-03-10 00:00:00"  # 03-10 13:00 in Auckland
@@ -121,19 +120,6 @@ class TestRealFlows(SupplierEvaluationCase):
         assert picking.state == "done", picking.state
 
     @classmethod
-    def _return(cls, picking, quantities):
-        wizard = Form(cls.env["stock.return.picking"].with_context(
-            active_ids=picking.ids, active_id=picking.id, active_model="stock.picking")).save()
-        for line in wizard.product_return_moves:
-            line.quantity = quantities.get(line.product_id, 0)
-        returned = cls.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
-        for move in returned.move_ids:
-            move.quantity = quantities.get(move.product_id, 0)
-            move.picked = True
-        cls._button_validate(returned, backorder=False)
-        return returned
-
-    @classmethod
     def _record_twice(cls, moves):
         """The same receipt recorded twice (e.g. a bad import): one more done copy of the same move."""
         for move in moves:
@@ -144,14 +130,6 @@ class TestRealFlows(SupplierEvaluationCase):
                 "picking_id = m.picking_id, purchase_line_id = m.purchase_line_id "
                 "FROM stock_move m WHERE m.id = %s AND c.id = %s", move.id, copy.id))
         cls.env.invalidate_all()
-
-    def _evaluate(self, period=MARCH, partners=None):
-        return self.env["supplier.scorecard"]._evaluate(self.company, *period, partners=partners)
-
-    def _card(self, vendor, period=MARCH):
-        return self.env["supplier.scorecard"].search([
-            ("partner_id", "=", vendor.id), ("company_id", "=", self.company.id), ("date_from", "=", period[0]),
-        ])
 
     # ------------------------------------------------------------------ item 1: quantities received
     def test_received_quantity_is_the_done_quantity_in_product_unit(self):

@@ -4,11 +4,10 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-from .common import SupplierEvaluationCase
+from .common import MARCH, SupplierEvaluationCase
 
-MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 APRIL = (datetime.date(2026, 4, 1), datetime.date(2026, 4, 30))
 
 
@@ -83,28 +82,6 @@ class TestScorecard(SupplierEvaluationCase):
             move.picked = True
         picking._action_done()
         return picking
-
-    @classmethod
-    def _return(cls, picking, quantities):
-        wizard = Form(cls.env["stock.return.picking"].with_context(
-            active_ids=picking.ids, active_id=picking.id, active_model="stock.picking")).save()
-        for line in wizard.product_return_moves:
-            line.quantity = quantities.get(line.product_id, 0)
-        returned = cls.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
-        returned.action_assign()
-        for move in returned.move_ids:
-            move.quantity = quantities.get(move.product_id, 0)
-            move.picked = True
-        returned._action_done()
-        return returned
-
-    def _evaluate(self, period=MARCH, partners=None):
-        return self.env["supplier.scorecard"]._evaluate(self.company, *period, partners=partners)
-
-    def _card(self, vendor, period=MARCH):
-        return self.env["supplier.scorecard"].search([
-            ("partner_id", "=", vendor.id), ("company_id", "=", self.company.id), ("date_from", "=", period[0]),
-        ])
 
     def test_figures_against_hand_computed_values(self):
         self._evaluate()
