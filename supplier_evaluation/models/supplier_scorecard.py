@@ -254,21 +254,20 @@ class SupplierScorecard(models.Model):
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
 
     @api.model
-    def _evaluate(self, company, date_from, date_to, partners=None, evaluate_rules=True, class_as_of_period=False):
+    def _evaluate(self, company, date_from, date_to, partners=None, evaluate_rules=True, kraljic_suggestion=None):
         """Score every supplier of ``company`` active in [date_from, date_to] (or ``partners``).
 
         Draft scorecards are replaced, published and locked ones kept. Alert rules run after
         scoring unless ``evaluate_rules`` is False (a back-fill checks them once, at its last
         period, rather than raising alerts for every past breach). A draft keeps the Kraljic
-        class and template it was scored with; a new card takes today's class, or with
-        ``class_as_of_period`` (a back-fill) the class suggested as of the period's end.
+        class and template it was scored with; a new card takes today's class, or the one of
+        ``kraljic_suggestion`` ({partner id: class} as of the period's end, for a back-fill).
         Returns the scorecards written.
         """
         self.env.flush_all()
         period_type = company.supplier_period_type
-        tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
-        start = _utc(tz, date_from)
-        end = _utc(tz, date_to + datetime.timedelta(days=1))
+        tz = self._company_tz(company)
+        start, end = self._period_bounds(company, date_from, date_to)
         partner_filter = list(partners.commercial_partner_id.ids) if partners else None
 
         due = self._fetch_due_lines(company, start, end, tz.zone, partner_filter)
@@ -294,7 +293,7 @@ class SupplierScorecard(models.Model):
                     + counts["rating_count"]) > 0
 
         classes, template_ids, templates = self._templates_for(
-            company, partner_ids, existing, index, as_of=end if class_as_of_period else None)
+            company, partner_ids, existing, index, suggestion=kraljic_suggestion)
         scores = np.full(raw.shape, np.nan)
         totals = np.full(n, np.nan)
         for template in templates:
@@ -411,6 +410,16 @@ class SupplierScorecard(models.Model):
             with np.errstate(invalid="ignore", divide="ignore"):
                 figures[criterion] = np.where(number > 0, total / np.maximum(number, 1), np.nan)
         return figures, counts
+
+    @api.model
+    def _company_tz(self, company):
+        return pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
+
+    @api.model
+    def _period_bounds(self, company, date_from, date_to):
+        """Naive UTC [start, end) of the company's days ``date_from`` to ``date_to``."""
+        tz = self._company_tz(company)
+        return _utc(tz, date_from), _utc(tz, date_to + datetime.timedelta(days=1))
 
     # ------------------------------------------------------------------ data access
     def _fetch_due_lines(self, company, start, end, tz_name, partner_ids):
@@ -555,17 +564,17 @@ class SupplierScorecard(models.Model):
             previous[np.searchsorted(partner_ids, found)] = [np.nan if r[1] is None else r[1] for r in rows]
         return previous
 
-    def _templates_for(self, company, partner_ids, existing, index, as_of=None):
+    def _templates_for(self, company, partner_ids, existing, index, suggestion=None):
         """The Kraljic class and template id of each supplier, and the templates they name.
 
         A scorecard already written for the period keeps the class and template it was scored
         with (a rerun of unchanged data gives the same total, whatever the class became since).
-        Others take the supplier's class, as of ``as_of`` (naive UTC) when given, today's
-        otherwise; routine when unknown.
+        Others take the supplier's class from ``suggestion`` ({partner id: class}) when given
+        (with the manager's override first), today's otherwise; routine when unknown.
         """
         partners = self.env["res.partner"].with_company(company).browse(partner_ids.tolist())
-        if as_of:
-            classes = partners._supplier_kraljic_classes_as_of(company, as_of)
+        if suggestion is not None:
+            classes = partners._supplier_kraljic_classes(company, suggestion)
         else:
             classes = np.array([c or "routine" for c in partners.mapped("supplier_kraljic_class")], dtype=object)
         template_ids = np.full(len(partner_ids), None, dtype=object)
