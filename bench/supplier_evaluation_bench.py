@@ -480,12 +480,12 @@ SCAN_QUERIES = {
           JOIN res_partner p ON p.id = o.partner_id
           JOIN product_product pp ON pp.id = l.product_id
           JOIN product_template t ON t.id = pp.product_tmpl_id
-          LEFT JOIN (stock_move m JOIN stock_location src ON src.id = m.location_id AND src.usage = 'supplier'
-          JOIN uom_uom move_uom ON move_uom.id = m.product_uom
-          JOIN product_product move_pp ON move_pp.id = m.product_id
-          JOIN product_template move_pt ON move_pt.id = move_pp.product_tmpl_id
-          JOIN uom_uom product_uom ON product_uom.id = move_pt.uom_id)
+          LEFT JOIN (stock_move m JOIN stock_location src ON src.id = m.location_id AND src.usage = 'supplier')
                  ON m.purchase_line_id = l.id AND m.state = 'done'
+          LEFT JOIN uom_uom move_uom ON move_uom.id = m.product_uom
+          LEFT JOIN product_product move_pp ON move_pp.id = m.product_id
+          LEFT JOIN product_template move_pt ON move_pt.id = move_pp.product_tmpl_id
+          LEFT JOIN uom_uom product_uom ON product_uom.id = move_pt.uom_id
          WHERE l.company_id = %(company)s AND l.display_type IS NULL
            AND l.date_planned >= %(start)s AND l.date_planned < %(end)s
            AND o.state IN ('purchase', 'done', 'cancel')
