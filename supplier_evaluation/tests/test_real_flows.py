@@ -25,6 +25,9 @@ class TestRealFlows(SupplierEvaluationCase):
     - V1 short: 10 due 03-10; 6 received 03-05 12:00 (4.0 days), "No backorder".
     - V2 over: 10 due 03-10, price 12; 12 received 03-06 12:00 (5.0 days); 3 returned 03-20.
     - V3 dozens: 2 Dozens (24 Units) due 03-10; 18 Units received 03-05 00:00 (3.5 days), "No backorder".
+      Odoo makes the receipt in the product's unit (Units): 24 Units demanded, 18 done.
+    - V7 dozens kept: the same with "stock.propagate_uom" set, so the receipt stays in Dozens:
+      1.5 Dozens done (18 Units) at 03-05 00:00, "No backorder".
     - V4 same second: 10 due 03-10; 5 received 03-07 12:00 (6.0 days) with a backorder, the
       backorder's 5 validated in that same second; the first receipt is also recorded twice.
     - V5 far time zone: P1 10 due 03-09 12:00 UTC (03-10 01:00 local), received 03-10 10:00 UTC
@@ -38,15 +41,15 @@ class TestRealFlows(SupplierEvaluationCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.partner_id.tz = "Pacific/Auckland"
-        cls.company.supplier_cluster_count = 2  # six suppliers with data: enough for two clusters
+        cls.company.supplier_cluster_count = 2  # seven suppliers with data: enough for two clusters
         cls.unit = cls.env.ref("uom.product_uom_unit")
         cls.dozen = cls.env.ref("uom.product_uom_dozen")
         cls.p1, cls.p2 = cls.env["product.product"].create([
             {"name": "Flow bolt", "type": "consu", "is_storable": True, "uom_id": cls.unit.id, "uom_po_id": cls.unit.id},
             {"name": "Flow nut", "type": "consu", "is_storable": True},
         ])
-        cls.v1, cls.v2, cls.v3, cls.v4, cls.v5, cls.v6 = cls.vendors = cls.env["res.partner"].create([
-            {"name": f"Flow vendor {i}", "is_company": True} for i in range(1, 7)
+        cls.v1, cls.v2, cls.v3, cls.v4, cls.v5, cls.v6, cls.v7 = cls.vendors = cls.env["res.partner"].create([
+            {"name": f"Flow vendor {i}", "is_company": True} for i in range(1, 8)
         ])
         with freeze_time("2025-10-01 12:00:00"):
             old_v6 = cls._order(cls.v6, [(cls.p1, 4, 10.0, "2025-10-10 00:00:00")])
@@ -58,6 +61,10 @@ class TestRealFlows(SupplierEvaluationCase):
             po5 = cls._order(cls.v5, [(cls.p1, 10, 10.0, "2026-03-09 12:00:00"),
                                       (cls.p2, 5, 4.0, "2026-03-31 10:00:00")])
             po6 = cls._order(cls.v6, [(cls.p1, 6, 10.0, PROMISED)])
+            cls.env["ir.config_parameter"].set_param("stock.propagate_uom", "1")
+            po7 = cls._order(cls.v7, [(cls.p1, 2, 120.0, PROMISED, cls.dozen)])
+            cls.env["ir.config_parameter"].set_param("stock.propagate_uom", False)
+        assert po3.picking_ids.move_ids.product_uom == cls.unit and po7.picking_ids.move_ids.product_uom == cls.dozen
         with freeze_time("2026-03-04 12:00:00"):
             cls._validate(po6, {cls.p1: 6})
         with freeze_time("2026-03-05 00:00:00"):
@@ -65,6 +72,7 @@ class TestRealFlows(SupplierEvaluationCase):
             picking.move_ids.move_line_ids.write({"product_uom_id": cls.unit.id, "quantity": 18})
             picking.move_ids.picked = True
             cls._button_validate(picking, backorder=False)
+            cls._validate(po7, {cls.p1: 1.5}, backorder=False)
         with freeze_time("2026-03-05 12:00:00"):
             cls._validate(po1, {cls.p1: 6}, backorder=False)
         with freeze_time("2026-03-06 12:00:00"):
@@ -134,7 +142,7 @@ class TestRealFlows(SupplierEvaluationCase):
     # ------------------------------------------------------------------ item 1: quantities received
     def test_received_quantity_is_the_done_quantity_in_product_unit(self):
         self._evaluate()
-        v1, v2, v3 = self._card(self.v1), self._card(self.v2), self._card(self.v3)
+        v1, v2, v3, v7 = self._card(self.v1), self._card(self.v2), self._card(self.v3), self._card(self.v7)
         # Short, "No backorder": 6 of 10 on time, not in full, quality 6 received 0 returned.
         self.assertAlmostEqual(v1.on_time_rate, 60.0)
         self.assertAlmostEqual(v1.in_full_rate, 0.0)
@@ -150,6 +158,10 @@ class TestRealFlows(SupplierEvaluationCase):
         self.assertAlmostEqual(v3.on_time_rate, 75.0)
         self.assertAlmostEqual(v3.in_full_rate, 0.0)
         self.assertAlmostEqual(v3.lead_time_avg, 3.5)
+        # 1.5 Dozens done on a receipt kept in Dozens: 18 Units of 24 as well.
+        self.assertEqual((v7.qty_due, v7.qty_received), (24, 18))
+        self.assertAlmostEqual(v7.on_time_rate, 75.0)
+        self.assertAlmostEqual(v7.in_full_rate, 0.0)
 
     # ------------------------------------------------------------------ item 2: duplicates
     def test_duplicate_is_the_same_receipt_twice_never_two_pickings(self):
@@ -174,8 +186,8 @@ class TestRealFlows(SupplierEvaluationCase):
 
     # ------------------------------------------------------------------ item 3: scope
     def test_scope_never_changes_a_figure(self):
-        # March receipts' lead days: 3.0, 3.5, 4.0, 5.0, 6.0, 6.0, 8.917, 158.0. Median 5.5, MAD
-        # 1.75: cut 5.5 + 10 * 1.4826 * 1.75 = 31.45, so V6's 158 days are left out whoever is
+        # March receipts' lead days: 3.0, 3.5, 3.5, 4.0, 5.0, 6.0, 6.0, 8.917, 158.0. Median 5.0,
+        # MAD 1.5: cut 5.0 + 10 * 1.4826 * 1.5 = 27.24, so V6's 158 days are left out whoever is
         # evaluated (alone, V6's two receipts 158 and 3.0 would keep both: (4*158 + 6*3)/10 = 65).
         fields = ["on_time_rate", "in_full_rate", "quality_rate", "price_index", "lead_time_avg",
                   "lead_time_std", "excluded_lead_time", "total_score", "cluster_label", "cluster_explanation"]
@@ -183,9 +195,10 @@ class TestRealFlows(SupplierEvaluationCase):
         v6 = self._card(self.v6)
         self.assertEqual(v6.excluded_lead_time, 1)
         self.assertAlmostEqual(v6.lead_time_avg, 3.0)
-        # Price: V2 paid 12 against the others' 10: 120%; V6 10 against (10+12+10+10+10)/5 = 10.4.
+        # Price per Unit: V2 paid 12 against the others' 10 (120 a Dozen is 10 a Unit): 120%; V6
+        # paid 10 against (10 + 12 + 10 + 10 + 10 + 10) / 6 = 10.333.
         self.assertAlmostEqual(self._card(self.v2).price_index, 120.0)
-        self.assertAlmostEqual(v6.price_index, 100 * 10 / 10.4)
+        self.assertAlmostEqual(v6.price_index, 100 * 10 / (62 / 6))
         self.assertTrue(v6.cluster_label)
         # Published cards stay in the period's population (they are only not rewritten).
         self._card(self.v2).action_publish()
@@ -212,10 +225,10 @@ class TestRealFlows(SupplierEvaluationCase):
 
     def test_backfill_scores_each_period_with_its_own_class(self):
         # Window of one month. As of 03-01 (local) V1 holds all February's spend (share 1 >= 0.05):
-        # high impact; P1 has six vendors (confirming adds each to the product) and V1 one receipt
+        # high impact; P1 has seven vendors (confirming adds each to the product) and V1 one receipt
         # (lead-time spread 0): risk 0 < 0.5, so leverage. V2 has no spend in that window: routine.
-        # As of 04-01, March's spend is 100 + 120 + 240 + 100 + (100 + 20) + 60 = 740: V2's 120 is
-        # 16% >= 5%, one receipt: leverage (V1's 100 is 13.5%: leverage again).
+        # As of 04-01, March's spend is 100 + 120 + 240 + 100 + (100 + 20) + 60 + 240 = 980: V2's
+        # 120 is 12.2% >= 5%, one receipt: leverage (V1's 100 is 10.2%: leverage again).
         self.company.supplier_kraljic_window = 1
         with freeze_time("2026-02-02 12:00:00"):
             february = self._order(self.v1, [(self.p1, 5, 10.0, "2026-02-10 00:00:00")])
@@ -256,8 +269,8 @@ class TestRealFlows(SupplierEvaluationCase):
         wizard.action_evaluate()
         self.assertTrue(self._card(self.v1).has_data)
         alerts = self.env["supplier.alert"].search([("rule_id", "=", rule.id)])
-        # On time below 90%: V1 60%, V3 75%, V5 66.7%.
-        self.assertEqual(alerts.partner_id, self.v1 | self.v3 | self.v5)
+        # On time below 90%: V1 60%, V3 75%, V5 66.7%, V7 75%.
+        self.assertEqual(alerts.partner_id, self.v1 | self.v3 | self.v5 | self.v7)
         odoobot = self.env.ref("base.partner_root")
         for alert in alerts:
             self.assertFalse(alert.notification_error)
@@ -278,7 +291,7 @@ class TestRealFlows(SupplierEvaluationCase):
             cards = self._evaluate()
         self.assertTrue(cards and self._card(self.v1).has_data)
         alerts = self.env["supplier.alert"].search([("rule_id", "=", rule.id)])
-        self.assertEqual(alerts.partner_id, self.v1 | self.v3 | self.v5)
+        self.assertEqual(alerts.partner_id, self.v1 | self.v3 | self.v5 | self.v7)
         for alert in alerts:
             self.assertIn("mail server down", alert.notification_error)
             self.assertFalse(alert.corrective_action_ids)
@@ -356,7 +369,7 @@ class TestRealFlows(SupplierEvaluationCase):
             tz=tz, vendors=self.vendors.ids, d0=MARCH[0], d1=MARCH[1],
         ))
         rows = self.env.cr.fetchall()
-        self.assertEqual(len(rows), 6)
+        self.assertEqual(len(rows), 7)
         for vendor_id, on_time, in_full, quality in rows:
             card = self._card(self.env["res.partner"].browse(vendor_id))
             self.assertAlmostEqual(card.on_time_rate, float(on_time), delta=0.01, msg=card.display_name)
