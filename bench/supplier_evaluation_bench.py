@@ -472,7 +472,9 @@ def generate(args):
 # transfer of rows to Python).
 SCAN_QUERIES = {
     "lines promised + their receipts": """
-        SELECT COUNT(*), SUM(l.product_uom_qty), SUM(m.product_qty)
+        SELECT COUNT(*), SUM(l.product_uom_qty), SUM((CASE WHEN move_uom.id = product_uom.id THEN m.quantity
+                    ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor / product_uom.rounding)
+                         * product_uom.rounding END))
           FROM purchase_order_line l
           JOIN purchase_order o ON o.id = l.order_id
           JOIN res_partner p ON p.id = o.partner_id
@@ -480,13 +482,23 @@ SCAN_QUERIES = {
           JOIN product_template t ON t.id = pp.product_tmpl_id
           LEFT JOIN (stock_move m JOIN stock_location src ON src.id = m.location_id AND src.usage = 'supplier')
                  ON m.purchase_line_id = l.id AND m.state = 'done'
+          LEFT JOIN uom_uom move_uom ON move_uom.id = m.product_uom
+          LEFT JOIN product_product move_pp ON move_pp.id = m.product_id
+          LEFT JOIN product_template move_pt ON move_pt.id = move_pp.product_tmpl_id
+          LEFT JOIN uom_uom product_uom ON product_uom.id = move_pt.uom_id
          WHERE l.company_id = %(company)s AND l.display_type IS NULL
            AND l.date_planned >= %(start)s AND l.date_planned < %(end)s
            AND o.state IN ('purchase', 'done', 'cancel')
     """,
     "moves done": """
-        SELECT COUNT(*), SUM(m.product_qty), SUM(EXTRACT(EPOCH FROM (m.date - o.date_approve)))
+        SELECT COUNT(*), SUM((CASE WHEN move_uom.id = product_uom.id THEN m.quantity
+                    ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor / product_uom.rounding)
+                         * product_uom.rounding END)), SUM(EXTRACT(EPOCH FROM (m.date - o.date_approve)))
           FROM stock_move m
+          JOIN uom_uom move_uom ON move_uom.id = m.product_uom
+          JOIN product_product move_pp ON move_pp.id = m.product_id
+          JOIN product_template move_pt ON move_pt.id = move_pp.product_tmpl_id
+          JOIN uom_uom product_uom ON product_uom.id = move_pt.uom_id
           JOIN stock_location src ON src.id = m.location_id
           JOIN stock_location dst ON dst.id = m.location_dest_id
           LEFT JOIN stock_move origin ON origin.id = m.origin_returned_move_id

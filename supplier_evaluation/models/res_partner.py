@@ -168,8 +168,34 @@ class ResPartner(models.Model):
     @api.model
     def _update_kraljic_suggestions(self, company):
         """Suggest a Kraljic class for every supplier with spend in the company's window."""
+        [suggestion] = self._kraljic_suggestions(company, [fields.Datetime.now()])
+        partners = self.with_company(company).sudo()
+        for kraljic_class in set(suggestion.values()):
+            ids = [pid for pid, suggested in suggestion.items() if suggested == kraljic_class]
+            partners.browse(ids).write({"supplier_kraljic_suggested": kraljic_class})
+
+    def _supplier_kraljic_classes(self, company, suggestion):
+        """The Kraljic class of each partner of ``self``, in order, given ``suggestion`` {partner id: class}.
+
+        The manager's override when there is one (it has no date), else the suggestion, else routine.
+        """
+        return np.array([
+            partner.supplier_kraljic_override or suggestion.get(partner.id) or "routine"
+            for partner in self.with_company(company)
+        ], dtype=object)
+
+    @api.model
+    def _kraljic_suggestions(self, company, as_of_dates):
+        """{partner id: suggested class} as of each of ``as_of_dates`` (naive UTC), in one read.
+
+        As of a date, the suppliers with spend in the window of orders approved in the company's
+        Kraljic window before it are classed; receipts after that date do not count. The orders of
+        every window are read at once, summed per stretch between window bounds, and each window
+        adds up its stretches (a back-fill of many periods reads the history once).
+        """
         self.env.flush_all()
-        since = fields.Datetime.now() - relativedelta(months=company.supplier_kraljic_window)
+        window = relativedelta(months=company.supplier_kraljic_window)
+        edges = sorted({bound for as_of in as_of_dates for bound in (as_of - window, as_of)})
         self.env.cr.execute(SQL(
             """
             WITH vendors AS (  -- how many distinct suppliers each product template has
@@ -178,48 +204,65 @@ class ResPartner(models.Model):
                   JOIN res_partner p ON p.id = si.partner_id
                  WHERE si.company_id IS NULL OR si.company_id = %(company)s
                  GROUP BY si.product_tmpl_id
-            ), lines AS (
+            ), lines AS (  -- stretch: width_bucket(t, edges) = i when edges[i] <= t < edges[i + 1]
                 SELECT p.commercial_partner_id AS partner, pp.product_tmpl_id,
-                       l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend, l.id, o.date_approve
+                       l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend, l.id, o.date_approve,
+                       width_bucket(o.date_approve, %(edges)s::timestamp[]) AS stretch
                   FROM purchase_order_line l
                   JOIN purchase_order o ON o.id = l.order_id
                   JOIN res_partner p ON p.id = o.partner_id
                   JOIN product_product pp ON pp.id = l.product_id
                  WHERE o.company_id = %(company)s AND o.state IN ('purchase', 'done')
-                   AND o.date_approve >= %(since)s AND l.display_type IS NULL
+                   AND o.date_approve >= %(first)s AND o.date_approve < %(last)s AND l.display_type IS NULL
             ), lead AS (  -- lines already carry their order's approval date: no second join
-                SELECT lines.partner,
-                       STDDEV_POP(EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0)
-                       / NULLIF(AVG(EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0), 0) AS cv
+                SELECT lines.partner, lines.stretch, width_bucket(m.date, %(edges)s::timestamp[]) AS received,
+                       EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0 AS days
                   FROM lines
-                  JOIN stock_move m ON m.purchase_line_id = lines.id AND m.state = 'done'
+                  JOIN stock_move m ON m.purchase_line_id = lines.id AND m.state = 'done' AND m.date < %(last)s
                   JOIN stock_location src ON src.id = m.location_id AND src.usage = 'supplier'
-                 GROUP BY lines.partner
             )
-            SELECT lines.partner, SUM(lines.spend),
-                   SUM(lines.spend) FILTER (WHERE COALESCE(v.vendor_count, 0) <= 1),
-                   MAX(lead.cv)
+            SELECT TRUE, lines.partner, lines.stretch, 0, SUM(lines.spend)::float8,
+                   COALESCE(SUM(lines.spend) FILTER (WHERE COALESCE(v.vendor_count, 0) <= 1), 0)::float8, 0
               FROM lines
               LEFT JOIN vendors v ON v.product_tmpl_id = lines.product_tmpl_id
-              LEFT JOIN lead ON lead.partner = lines.partner
-             GROUP BY lines.partner
+             GROUP BY lines.partner, lines.stretch
+             UNION ALL
+            SELECT FALSE, partner, stretch, received, COUNT(*), SUM(days)::float8, SUM(days * days)::float8
+              FROM lead
+             GROUP BY partner, stretch, received
             """,
-            company=company.id, since=since,
+            company=company.id, edges=edges, first=edges[0], last=edges[-1],
         ))
         rows = self.env.cr.fetchall()
-        if not rows:
-            return
-        partner_ids = np.array([r[0] for r in rows])
-        spend = np.array([r[1] or 0.0 for r in rows], dtype=float)
-        single = np.array([r[2] or 0.0 for r in rows], dtype=float)
-        cv = np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=float)
-        total = spend.sum()
-        share = spend / total if total > 0 else np.zeros_like(spend)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            single_share = np.where(spend > 0, single / np.where(spend > 0, spend, 1), 0.0)
-        risk = kraljic.supply_risk(single_share, cv)
-        suggested = kraljic.suggest(share, risk, company.supplier_impact_threshold, company.supplier_risk_threshold)
-        partners = self.with_company(company).sudo()
-        for kraljic_class in set(suggested.tolist()):
-            ids = partner_ids[suggested == kraljic_class].tolist()
-            partners.browse(ids).write({"supplier_kraljic_suggested": kraljic_class})
+        is_spend = np.array([r[0] for r in rows], dtype=bool)
+        partner, stretch, received = (np.array([r[i] for r in rows], dtype=np.int64).reshape(-1) for i in (1, 2, 3))
+        a, b, c = (np.array([r[i] for r in rows], dtype=float).reshape(-1) for i in (4, 5, 6))
+        result = []
+        for as_of in as_of_dates:
+            # Orders approved in [as_of - window, as_of): stretches first + 1 .. last (1-based).
+            first, last = edges.index(as_of - window) + 1, edges.index(as_of)
+            in_window = (stretch >= first) & (stretch <= last)
+            spend_rows = is_spend & in_window
+            partner_ids, group = np.unique(partner[spend_rows], return_inverse=True)
+            if not len(partner_ids):
+                result.append({})
+                continue
+            spend = np.bincount(group, weights=a[spend_rows], minlength=len(partner_ids))
+            single = np.bincount(group, weights=b[spend_rows], minlength=len(partner_ids))
+            # Lead-time spread (std / mean, population) of the receipts done before ``as_of``.
+            lead_rows = ~is_spend & in_window & (received <= last)
+            lead_group = np.searchsorted(partner_ids, partner[lead_rows])
+            count = np.bincount(lead_group, weights=a[lead_rows], minlength=len(partner_ids))
+            total_days = np.bincount(lead_group, weights=b[lead_rows], minlength=len(partner_ids))
+            total_square = np.bincount(lead_group, weights=c[lead_rows], minlength=len(partner_ids))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.where(count > 0, total_days / count, np.nan)
+                std = np.sqrt(np.maximum(total_square / count - mean ** 2, 0.0))
+                cv = np.where(mean != 0, std / mean, np.nan)
+                single_share = np.where(spend > 0, single / np.where(spend > 0, spend, 1), 0.0)
+            total = spend.sum()
+            share = spend / total if total > 0 else np.zeros_like(spend)
+            risk = kraljic.supply_risk(single_share, cv)
+            suggested = kraljic.suggest(share, risk, company.supplier_impact_threshold, company.supplier_risk_threshold)
+            result.append(dict(zip(partner_ids.tolist(), suggested.tolist())))
+        return result

@@ -1,9 +1,25 @@
 import datetime
+import logging
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+
+def notification_author(env, company):
+    """The partner who signs what is posted to suppliers and buyers on ``env.user``'s behalf.
+
+    The user when they have an e-mail address; else the company when it has one; else OdooBot.
+    Without a sender address Odoo refuses to post ("configure the sender's email address").
+    """
+    if env.user.partner_id.email:
+        return env.user.partner_id
+    if company.partner_id.email:
+        return company.partner_id
+    return env.ref("base.partner_root")
 
 
 class SupplierAlert(models.Model):
@@ -22,6 +38,10 @@ class SupplierAlert(models.Model):
     state = fields.Selection([("open", "Open"), ("closed", "Closed")], default="open", required=True,
                              tracking=True, index=True)
     corrective_action_ids = fields.One2many("supplier.corrective.action", "alert_id", readonly=True)
+    notification_error = fields.Text(
+        readonly=True, copy=False,
+        help="Why the buyer's activity or the supplier's request could not be sent; the alert and "
+             "the scorecards are kept.")
 
     def action_close(self):
         self.write({"state": "closed"})
@@ -38,28 +58,44 @@ class SupplierAlert(models.Model):
             "scorecard_ids": [(6, 0, cards_by_partner.get(partner.id, self.env["supplier.scorecard"]).ids)],
         } for partner in partners])
         for alert in alerts:
-            cards = alert.scorecard_ids.sorted("date_from")
-            figure = rule._fields["figure"].convert_to_export(rule.figure, rule)
-            values = ", ".join(
-                f"{card.date_from.strftime('%Y-%m')}: {round(card[rule.figure], 1)}" for card in cards)
-            summary = _("%(rule)s (%(figure)s: %(values)s)", rule=rule.description, figure=figure, values=values)
-            alert.message_post(body=summary, subtype_xmlid="mail.mt_note")
-            if rule.action in ("activity", "request"):
-                alert.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=_("Supplier alert: %s", alert.partner_id.name),
-                    note=summary,
-                    user_id=alert._responsible_buyer().id,
-                )
-            if rule.action == "request":
-                self.env["supplier.corrective.action"].create({
-                    "alert_id": alert.id,
-                    "partner_id": alert.partner_id.id,
-                    "company_id": company.id,
-                    "request": Markup("<p>%s</p>") % summary,
-                    "date_due": fields.Date.context_today(self) + datetime.timedelta(days=rule.due_days),
-                })
+            # A failure to notify never aborts the evaluation: it is logged on the alert.
+            try:
+                with self.env.cr.savepoint():
+                    alert._notify(rule, company)
+            except Exception as error:  # noqa: BLE001 - whatever the mail stack raises
+                _logger.warning("Supplier alert %s: notification failed", alert.id, exc_info=True)
+                alert.notification_error = str(error)
         return alerts
+
+    def _notify(self, rule, company):
+        """The alert's note, the buyer's activity and the supplier's request, as the rule says."""
+        self.ensure_one()
+        buyer = self._responsible_buyer()
+        author = notification_author(self.env, company)
+        # A user without an address cannot send: OdooBot sends (as crons do), signed by ``author``.
+        alert = self if self.env.user.partner_id.email else self.with_user(self.env.ref("base.user_root")).sudo()
+        cards = alert.scorecard_ids.sorted("date_from")
+        figure = rule._fields["figure"].convert_to_export(rule.figure, rule)
+        values = ", ".join(
+            f"{card.date_from.strftime('%Y-%m')}: {round(card[rule.figure], 1)}" for card in cards)
+        summary = _("%(rule)s (%(figure)s: %(values)s)", rule=rule.description, figure=figure, values=values)
+        alert.message_post(body=summary, subtype_xmlid="mail.mt_note", author_id=author.id)
+        if rule.action in ("activity", "request"):
+            alert.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Supplier alert: %s", alert.partner_id.name),
+                note=summary,
+                user_id=buyer.id,
+            )
+        if rule.action == "request":
+            alert.env["supplier.corrective.action"].create({
+                "alert_id": alert.id,
+                "partner_id": alert.partner_id.id,
+                "company_id": company.id,
+                "user_id": self.env.user.id,
+                "request": Markup("<p>%s</p>") % summary,
+                "date_due": fields.Date.context_today(self) + datetime.timedelta(days=rule.due_days),
+            })
 
     def _responsible_buyer(self):
         """The supplier's buyer, else a purchase administrator of the company, else the current user."""

@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .supplier_alert import notification_author
+
 STATES = [
     ("requested", "Requested"),
     ("answered", "Answered"),
@@ -81,6 +83,7 @@ class SupplierCorrectiveAction(models.Model):
             action.message_post(
                 body=Markup("%s<br/>%s") % (_("A corrective action is requested from you."), action.request),
                 message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=action.partner_id.ids,
+                author_id=notification_author(self.env, action.company_id).id,
             )
         return actions
 

@@ -50,9 +50,14 @@ class SupplierEvaluationTemplate(models.Model):
         for template in self:
             template.total_weight = sum(template.line_ids.mapped("weight"))
 
-    @api.constrains("line_ids")
+    # kraljic_class is always written on create: the check also runs for a template created without lines.
+    @api.constrains("line_ids", "kraljic_class")
     def _check_weights(self):
         for template in self:
+            if not template.line_ids:
+                raise ValidationError(_(
+                    "Template “%s” has no criteria: add the criteria its suppliers are scored on, "
+                    "with weights adding up to 100.", template.display_name))
             weights = template.line_ids.mapped("weight")
             if not scoring.check_weights(weights):
                 raise ValidationError(

@@ -9,9 +9,12 @@ CRITERIA_INFO = {
     "on_time": (
         "%", 70.0, 98.0,
         _lt("Quantity received on or before the promised date of its purchase line (compared as "
-        "dates in the company's time zone) over the quantity due in the period. Over-delivery "
-        "counts at most the ordered quantity. Odoo's own on-time rate on the vendor form "
-        "counts lines, not quantities, over the last year."),
+        "dates in the company's time zone) over the quantity due in the period, in the product's "
+        "unit. Over-delivery counts at most the ordered quantity; returns are not receipts. "
+        "Odoo's own on-time rate on the vendor form also counts quantities, but compares UTC "
+        "dates, takes the lines whose order date is in the last 365 days (rather than the lines "
+        "due in the period), counts over-deliveries in full, counts returns made by the promised "
+        "date as received on time, and keeps each contact of a supplier apart."),
     ),
     "in_full": (
         "%", 60.0, 95.0,

@@ -38,6 +38,23 @@ EXCLUDED_FIELDS = (
 LEAD_TIME_HARD_MAX_DAYS = 365.0
 # Robust rule: a lead time beyond median + 10 scaled MADs (of the company, in the period) is absurd.
 LEAD_TIME_OUTLIER_K = 10.0
+# The done quantity of move ``m`` in its product's unit. stock_move.product_qty is the demand
+# (what was ordered), quantity what was done, in the move's unit: converted as
+# uom.uom._compute_quantity does (qty / from factor * to factor, HALF-UP to the unit's rounding).
+MOVE_QTY_JOINS = SQL(
+    "JOIN uom_uom move_uom ON move_uom.id = m.product_uom "
+    "JOIN product_product move_pp ON move_pp.id = m.product_id "
+    "JOIN product_template move_pt ON move_pt.id = move_pp.product_tmpl_id "
+    "JOIN uom_uom product_uom ON product_uom.id = move_pt.uom_id"
+)
+MOVE_QTY = SQL(
+    "(CASE WHEN move_uom.id = product_uom.id THEN m.quantity "
+    "ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor / product_uom.rounding) "
+    "* product_uom.rounding END)::float8"
+)
+# A duplicate receipt is one receipt recorded twice: same picking, line, quantity and second.
+# Two pickings (a backorder validated in the same second) are two receipts.
+SAME_RECEIPT = SQL("m.picking_id, m.purchase_line_id, m.quantity, src.usage, date_trunc('second', m.date)")
 # Refresh the planner statistics of supplier_scorecard after inserting at least this many rows.
 ANALYZE_AFTER_INSERTS = 1000
 
@@ -258,22 +275,24 @@ class SupplierScorecard(models.Model):
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
 
     @api.model
-    def _evaluate(self, company, date_from, date_to, partners=None, evaluate_rules=True):
+    def _evaluate(self, company, date_from, date_to, partners=None, evaluate_rules=True, kraljic_suggestion=None):
         """Score every supplier of ``company`` active in [date_from, date_to] (or ``partners``).
 
         Draft scorecards are replaced, published and locked ones kept. Alert rules run after
         scoring unless ``evaluate_rules`` is False (a back-fill checks them once, at its last
-        period, rather than raising alerts for every past breach). Returns the scorecards written.
+        period, rather than raising alerts for every past breach). A draft keeps the Kraljic
+        class and template it was scored with; a new card takes today's class, or the one of
+        ``kraljic_suggestion`` ({partner id: class} as of the period's end, for a back-fill).
+        Returns the scorecards written.
         """
         self.env.flush_all()
         period_type = company.supplier_period_type
-        tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
-        start = _utc(tz, date_from)
-        end = _utc(tz, date_to + datetime.timedelta(days=1))
+        tz = self._company_tz(company)
+        start, end = self._period_bounds(company, date_from, date_to)
         partner_filter = list(partners.commercial_partner_id.ids) if partners else None
 
         due = self._fetch_due_lines(company, start, end, tz.zone, partner_filter)
-        moves = self._fetch_moves(company, start, end, partner_filter)
+        moves = self._fetch_moves(company, start, end)
         prices = self._fetch_prices(company, start, end)  # all vendors: prices compare across them
         ratings = self._fetch_ratings(company, date_from, date_to, partner_filter)
         existing = self._fetch_existing(company, date_from, date_to, partner_filter)
@@ -294,11 +313,12 @@ class SupplierScorecard(models.Model):
         has_data = (counts["line_count"] + counts["receipt_count"] + counts["price_product_count"]
                     + counts["rating_count"]) > 0
 
-        classes, templates = self._templates_for(company, partner_ids)
+        classes, template_ids, templates = self._templates_for(
+            company, partner_ids, existing, index, suggestion=kraljic_suggestion)
         scores = np.full(raw.shape, np.nan)
         totals = np.full(n, np.nan)
         for template in templates:
-            rows = np.flatnonzero(classes == template.kraljic_class)
+            rows = np.flatnonzero(template_ids == template.id)
             if not len(rows):
                 continue
             columns = [i for i, (criterion, _l) in enumerate(CRITERIA) if criterion in template.line_ids.mapped("criterion")]
@@ -313,11 +333,10 @@ class SupplierScorecard(models.Model):
         grades = scoring.grades(totals, company.supplier_grade_a_min, company.supplier_grade_b_min)
         previous = self._fetch_previous_totals(company, date_from, period_type, partner_ids)
 
-        template_by_class = {t.kraljic_class: t.id for t in templates}
         values = {
             "partner_id": partner_ids,
             "kraljic_class": classes,
-            "template_id": np.array([template_by_class.get(c) for c in classes], dtype=object),
+            "template_id": template_ids,
             "has_data": has_data,
             "total_score": totals,
             "grade": grades,
@@ -354,9 +373,18 @@ class SupplierScorecard(models.Model):
         counts["excluded_cancelled"] = np.bincount(due_group[due["kind"] == 1], minlength=n)
         counts["excluded_service"] = np.bincount(due_group[due["kind"] == 2], minlength=n)
 
-        move_group = group(moves)
+        # The outlier cut is computed over every receipt of the company in the period, then the
+        # moves of suppliers not scored here are dropped: scope never changes a figure.
         duplicate = moves["copy_no"] > 1
         receipt = moves["is_receipt"] & ~duplicate
+        keep_all = np.ones(len(receipt), dtype=bool)
+        keep_all[receipt] = metrics.robust_keep_mask(
+            moves["days"][receipt], k=LEAD_TIME_OUTLIER_K, hard_max=LEAD_TIME_HARD_MAX_DAYS
+        )
+        scored = np.isin(moves["partner"], partner_ids)
+        moves = {name: column[scored] for name, column in moves.items()}
+        duplicate, receipt, keep_all = duplicate[scored], receipt[scored], keep_all[scored]
+        move_group = group(moves)
         returned = ~moves["is_receipt"]
         counts["excluded_duplicate"] = np.bincount(move_group[duplicate], minlength=n)
         received_qty = np.where(receipt, moves["qty"], 0.0)
@@ -366,10 +394,8 @@ class SupplierScorecard(models.Model):
         counts["qty_received"] = quality["qty_received"]
         counts["qty_returned"] = quality["qty_returned"]
 
-        keep = metrics.robust_keep_mask(
-            moves["days"][receipt], k=LEAD_TIME_OUTLIER_K, hard_max=LEAD_TIME_HARD_MAX_DAYS
-        )
-        lead = metrics.lead_time(move_group[receipt], moves["days"][receipt], moves["qty"][receipt], n, keep=keep)
+        lead = metrics.lead_time(move_group[receipt], moves["days"][receipt], moves["qty"][receipt], n,
+                                 keep=keep_all[receipt])
         figures["lead_time"] = lead["lead_time"]
         figures["lead_time_std"] = lead["lead_time_std"]
         counts["excluded_lead_time"] = lead["excluded"]
@@ -406,6 +432,16 @@ class SupplierScorecard(models.Model):
                 figures[criterion] = np.where(number > 0, total / np.maximum(number, 1), np.nan)
         return figures, counts
 
+    @api.model
+    def _company_tz(self, company):
+        return pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
+
+    @api.model
+    def _period_bounds(self, company, date_from, date_to):
+        """Naive UTC [start, end) of the company's days ``date_from`` to ``date_to``."""
+        tz = self._company_tz(company)
+        return _utc(tz, date_from), _utc(tz, date_to + datetime.timedelta(days=1))
+
     # ------------------------------------------------------------------ data access
     def _fetch_due_lines(self, company, start, end, tz_name, partner_ids):
         """Purchase lines promised in the period: kind 0 = usable, 1 = cancelled order, 2 = service."""
@@ -426,38 +462,41 @@ class SupplierScorecard(models.Model):
                    AND o.state IN ('purchase', 'done', 'cancel')
                    %(partner_filter)s
             ), receipts AS (
-                SELECT m.purchase_line_id, m.product_qty, m.date,
-                       ROW_NUMBER() OVER (PARTITION BY m.purchase_line_id, m.product_qty,
-                                          date_trunc('second', m.date) ORDER BY m.id) AS copy_no
+                SELECT m.purchase_line_id, %(qty)s AS qty, m.date,
+                       ROW_NUMBER() OVER (PARTITION BY %(same_receipt)s ORDER BY m.id) AS copy_no
                   FROM stock_move m
+                  %(qty_joins)s
                   JOIN stock_location src ON src.id = m.location_id
                  WHERE m.purchase_line_id IN (SELECT id FROM due WHERE kind = 0)
                    AND m.state = 'done' AND src.usage = 'supplier'
             )
             SELECT due.partner, due.kind, due.ordered,
-                   COALESCE(SUM(r.product_qty) FILTER (
+                   COALESCE(SUM(r.qty) FILTER (
                        WHERE r.copy_no = 1
                          AND (r.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date <= due.promised), 0)
               FROM due
               LEFT JOIN receipts r ON r.purchase_line_id = due.id
              GROUP BY due.id, due.partner, due.kind, due.ordered
             """,
-            tz=tz_name, company=company.id, start=start, end=end,
-            partner_filter=_partner_filter("p.commercial_partner_id", partner_ids),
+            tz=tz_name, company=company.id, start=start, end=end, qty=MOVE_QTY, qty_joins=MOVE_QTY_JOINS,
+            same_receipt=SAME_RECEIPT, partner_filter=_partner_filter("p.commercial_partner_id", partner_ids),
         ))
         return _columns(self.env.cr.fetchall(), ("partner", "kind", "ordered", "received"),
                         (np.int64, np.int8, float, float))
 
-    def _fetch_moves(self, company, start, end, partner_ids):
-        """Receipts from and returns to suppliers done in the period, with their lead time."""
+    def _fetch_moves(self, company, start, end):
+        """Receipts from and returns to suppliers done in the period, with their lead time.
+
+        Every supplier of the company: the lead-time outlier cut is the company's, whoever is scored.
+        """
         self.env.cr.execute(SQL(
             """
-            SELECT p.commercial_partner_id, m.product_qty, src.usage = 'supplier',
+            SELECT p.commercial_partner_id, %(qty)s, src.usage = 'supplier',
                    EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0,
                    CASE WHEN src.usage = 'supplier' THEN ROW_NUMBER() OVER (
-                        PARTITION BY m.purchase_line_id, m.product_qty, src.usage,
-                                     date_trunc('second', m.date) ORDER BY m.id) ELSE 1 END
+                        PARTITION BY %(same_receipt)s ORDER BY m.id) ELSE 1 END
               FROM stock_move m
+              %(qty_joins)s
               JOIN stock_location src ON src.id = m.location_id
               JOIN stock_location dst ON dst.id = m.location_dest_id
               LEFT JOIN stock_move origin ON origin.id = m.origin_returned_move_id
@@ -469,10 +508,9 @@ class SupplierScorecard(models.Model):
                AND m.date >= %(start)s AND m.date < %(end)s
                AND (src.usage = 'supplier' OR dst.usage = 'supplier')
                AND o.state IN ('purchase', 'done')
-               %(partner_filter)s
             """,
-            company=company.id, start=start, end=end,
-            partner_filter=_partner_filter("p.commercial_partner_id", partner_ids),
+            company=company.id, start=start, end=end, qty=MOVE_QTY, qty_joins=MOVE_QTY_JOINS,
+            same_receipt=SAME_RECEIPT,
         ))
         return _columns(self.env.cr.fetchall(), ("partner", "qty", "is_receipt", "days", "copy_no"),
                         (np.int64, float, bool, float, np.int64))
@@ -520,7 +558,7 @@ class SupplierScorecard(models.Model):
     def _fetch_existing(self, company, date_from, date_to, partner_ids):
         self.env.cr.execute(SQL(
             """
-            SELECT partner_id, id, state = 'draft'
+            SELECT partner_id, id, state = 'draft', kraljic_class, template_id
               FROM supplier_scorecard s
              WHERE company_id = %(company)s AND date_from = %(date_from)s AND date_to = %(date_to)s
                    %(partner_filter)s
@@ -528,7 +566,8 @@ class SupplierScorecard(models.Model):
             company=company.id, date_from=date_from, date_to=date_to,
             partner_filter=_partner_filter("s.partner_id", partner_ids),
         ))
-        return _columns(self.env.cr.fetchall(), ("partner", "id", "is_draft"), (np.int64, np.int64, bool))
+        return _columns(self.env.cr.fetchall(), ("partner", "id", "is_draft", "kraljic_class", "template_id"),
+                        (np.int64, np.int64, bool, object, object))
 
     def _fetch_previous_totals(self, company, date_from, period_type, partner_ids):
         prev_from, prev_to = periods.previous_period(date_from, period_type)
@@ -546,18 +585,41 @@ class SupplierScorecard(models.Model):
             previous[np.searchsorted(partner_ids, found)] = [np.nan if r[1] is None else r[1] for r in rows]
         return previous
 
-    def _templates_for(self, company, partner_ids):
-        """The Kraljic class of each supplier (routine when unknown) and the company's templates."""
+    def _templates_for(self, company, partner_ids, existing, index, suggestion=None):
+        """The Kraljic class and template id of each supplier, and the templates they name.
+
+        A scorecard already written for the period keeps the class and template it was scored
+        with (a rerun of unchanged data gives the same total, whatever the class became since).
+        Others take the supplier's class from ``suggestion`` ({partner id: class}) when given
+        (with the manager's override first), today's otherwise; routine when unknown.
+        """
         partners = self.env["res.partner"].with_company(company).browse(partner_ids.tolist())
-        classes = np.array([c or "routine" for c in partners.mapped("supplier_kraljic_class")], dtype=object)
+        if suggestion is not None:
+            classes = partners._supplier_kraljic_classes(company, suggestion)
+        else:
+            classes = np.array([c or "routine" for c in partners.mapped("supplier_kraljic_class")], dtype=object)
+        template_ids = np.full(len(partner_ids), None, dtype=object)
+        stored = np.array([bool(c) for c in existing["kraljic_class"]], dtype=bool)
+        if stored.any():
+            rows = np.array([index[p] for p in existing["partner"][stored].tolist()])
+            classes[rows] = existing["kraljic_class"][stored]
+            template_ids[rows] = existing["template_id"][stored]
+        Template = self.env["supplier.evaluation.template"].with_context(active_test=False)
+        kept = Template.browse({t for t in template_ids.tolist() if t}).exists()
+        kept_ids = set(kept.ids)
+        # A template deleted since: the current template of the stored class.
+        template_ids = np.array([t if t in kept_ids else None for t in template_ids.tolist()], dtype=object)
         templates = self.env["supplier.evaluation.template"].search([("company_id", "=", company.id)])
-        missing = set(classes) - set(templates.mapped("kraljic_class"))
+        by_class = {t.kraljic_class: t.id for t in templates}
+        unset = np.array([t is None for t in template_ids.tolist()], dtype=bool)
+        missing = set(classes[unset].tolist()) - set(by_class)
         if missing:
             raise UserError(_(
                 "Company %(company)s has no evaluation template for: %(classes)s.",
                 company=company.name, classes=", ".join(sorted(missing)),
             ))
-        return classes, templates
+        template_ids[unset] = [by_class[c] for c in classes[unset].tolist()]
+        return classes, template_ids, templates | kept
 
     def _write_scorecards(self, company, date_from, date_to, period_type, values, existing, index):
         """Insert new scorecards and update drafts in two statements; never touch the others."""

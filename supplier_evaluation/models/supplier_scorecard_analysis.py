@@ -111,24 +111,30 @@ class SupplierScorecard(models.Model):
         return [" ".join(m) or None for m in messages]
 
     def _update_clusters(self, company, date_from):
-        """k-means over all suppliers with data in the period; labelled from the cluster centres."""
+        """k-means over all suppliers with data in the period; labelled from the cluster centres.
+
+        The population is every card of the company's period, whoever was just scored and
+        whatever its state; only drafts are written (published and locked cards are kept).
+        """
         k = company.supplier_cluster_count
         columns = [name for name, _label, _better in CLUSTER_FEATURES]
         self.env.cr.execute(SQL(
-            "SELECT id, %s FROM supplier_scorecard WHERE company_id = %s AND date_from = %s AND has_data "
-            "AND state = 'draft' ORDER BY id",
+            "SELECT id, state = 'draft', %s FROM supplier_scorecard WHERE company_id = %s AND date_from = %s "
+            "AND has_data ORDER BY id",
             SQL(", ").join(SQL.identifier(c) for c in columns), company.id, date_from,
         ))
         rows = self.env.cr.fetchall()
-        if not rows:
+        draft = np.array([r[1] for r in rows], dtype=bool)
+        if not draft.any():
             return
-        ids = [r[0] for r in rows]
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        rows = [r[:1] + r[2:] for r in rows]
         if len(rows) < 3 * k:
             note = _("No clusters: %(count)s suppliers with data, at least %(needed)s needed for %(k)s clusters.",
                      count=len(rows), needed=3 * k, k=k)
             self.env.cr.execute(SQL(
                 "UPDATE supplier_scorecard SET cluster_label = NULL, cluster_explanation = %s WHERE id = ANY(%s)",
-                note, ids))
+                note, ids[draft].tolist()))
             self.invalidate_model()
             return
         features = np.array([[np.nan if v is None else v for v in r[1:]] for r in rows], dtype=float)
@@ -147,8 +153,8 @@ class SupplierScorecard(models.Model):
               FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) AS v(id, label, explanation)
              WHERE s.id = v.id
             """,
-            ids, [labels[c] for c in result["labels"].tolist()],
-            [self.env._("Centre: %s", explanations[c]) for c in result["labels"].tolist()],
+            ids[draft].tolist(), [labels[c] for c in result["labels"][draft].tolist()],
+            [self.env._("Centre: %s", explanations[c]) for c in result["labels"][draft].tolist()],
         ))
         self.invalidate_model()
 

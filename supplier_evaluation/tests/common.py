@@ -1,4 +1,8 @@
-from odoo.tests import TransactionCase, new_test_user
+import datetime
+
+from odoo.tests import Form, TransactionCase, new_test_user
+
+MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 
 
 class SupplierEvaluationCase(TransactionCase):
@@ -21,3 +25,25 @@ class SupplierEvaluationCase(TransactionCase):
             cls.env, login="se_other_manager", groups="purchase.group_purchase_manager",
             company_id=cls.other_company.id, company_ids=[cls.other_company.id],
         )
+
+    @classmethod
+    def _return(cls, picking, quantities):
+        """Return ``quantities`` ({product: qty}) of ``picking`` through the return wizard, validated."""
+        wizard = Form(cls.env["stock.return.picking"].with_context(
+            active_ids=picking.ids, active_id=picking.id, active_model="stock.picking")).save()
+        for line in wizard.product_return_moves:
+            line.quantity = quantities.get(line.product_id, 0)
+        returned = cls.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        for move in returned.move_ids:
+            move.quantity = quantities.get(move.product_id, 0)
+            move.picked = True
+        returned.button_validate()
+        return returned
+
+    def _evaluate(self, period=MARCH, partners=None):
+        return self.env["supplier.scorecard"]._evaluate(self.company, *period, partners=partners)
+
+    def _card(self, vendor, period=MARCH):
+        return self.env["supplier.scorecard"].search([
+            ("partner_id", "=", vendor.id), ("company_id", "=", self.company.id), ("date_from", "=", period[0]),
+        ])

@@ -4,11 +4,10 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-from .common import SupplierEvaluationCase
+from .common import MARCH, SupplierEvaluationCase
 
-MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 APRIL = (datetime.date(2026, 4, 1), datetime.date(2026, 4, 30))
 
 
@@ -83,28 +82,6 @@ class TestScorecard(SupplierEvaluationCase):
             move.picked = True
         picking._action_done()
         return picking
-
-    @classmethod
-    def _return(cls, picking, quantities):
-        wizard = Form(cls.env["stock.return.picking"].with_context(
-            active_ids=picking.ids, active_id=picking.id, active_model="stock.picking")).save()
-        for line in wizard.product_return_moves:
-            line.quantity = quantities.get(line.product_id, 0)
-        returned = cls.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
-        returned.action_assign()
-        for move in returned.move_ids:
-            move.quantity = quantities.get(move.product_id, 0)
-            move.picked = True
-        returned._action_done()
-        return returned
-
-    def _evaluate(self, period=MARCH, partners=None):
-        return self.env["supplier.scorecard"]._evaluate(self.company, *period, partners=partners)
-
-    def _card(self, vendor, period=MARCH):
-        return self.env["supplier.scorecard"].search([
-            ("partner_id", "=", vendor.id), ("company_id", "=", self.company.id), ("date_from", "=", period[0]),
-        ])
 
     def test_figures_against_hand_computed_values(self):
         self._evaluate()
@@ -201,6 +178,10 @@ class TestScorecard(SupplierEvaluationCase):
                                            order="id desc", limit=1), {self.p1: 5})
         self._evaluate(APRIL)
         card = self._card(self.vendor_b, APRIL)
+        # April, routine template: 5 of 10 received 04-12 against 04-10: on time 0% and in full
+        # 0% (score 0), quality 100% (score 100); no price (one vendor) nor rating: weights
+        # 35 + 15 + 5 = 55 remain, total 15 * 100 / 55 = 27.27.
+        self.assertAlmostEqual(card.total_score, 1500 / 55)
         self.assertAlmostEqual(card.previous_total, 100.0)
         self.assertAlmostEqual(card.total_change, card.total_score - 100.0)
         self.assertLess(card.total_change, 0)
@@ -209,14 +190,22 @@ class TestScorecard(SupplierEvaluationCase):
         self.assertEqual(str(self.vendor_b.supplier_trend_chart).count("<svg"), 2)
 
     def test_wizard_backfills_periods(self):
+        # Any share of spend counts as a high profit impact here (the database may hold demo orders).
+        self.company.supplier_impact_threshold = 1e-9
         wizard = self.env["supplier.evaluation.wizard"].with_user(self.purchase_manager).create({
             "date_from": "2026-02-01", "date_to": "2026-03-31", "partner_ids": [Command.set(self.vendor_a.ids)],
         })
         self.assertEqual(wizard.period_count, 2)
         wizard.action_evaluate()
         feb = self._card(self.vendor_a, (datetime.date(2026, 2, 1), None))
+        self.assertEqual(len(feb), 1, "a supplier asked for by name gets a February card")
         self.assertFalse(feb.has_data)
-        self.assertAlmostEqual(self._card(self.vendor_a).total_score, 25.0)
+        # A back-fill scores each period with the class as of its end: as of 04-01, A is strategic
+        # (see the cron test), so March is scored with the strategic template.
+        march = self._card(self.vendor_a)
+        self.assertEqual(march.kraljic_class, "strategic")
+        expected = (20 * 100 * 10 / 28 + 10 * 0 + 20 * 100 / 3 + 20 * 100 * 5.2 / 9 + 5 * 0 + 10 * 75) / 85
+        self.assertAlmostEqual(march.total_score, expected)
 
     def test_cron_suggests_classes_then_scores_the_previous_month(self):
         # Any share of spend counts as a high profit impact here (the database may hold demo orders).
@@ -252,8 +241,8 @@ class TestScorecard(SupplierEvaluationCase):
             vendor.supplier_qualification_state = "approved"
         with self.assertRaises(AccessError):
             vendor.write({"supplier_kraljic_override": "routine", "supplier_kraljic_reason": "cheap"})
+        self._evaluate()
         with self.assertRaises(AccessError):
-            self._evaluate()
             self._card(self.vendor_a).with_user(self.buyer).write({"state": "locked"})
         self.vendor_a.with_user(self.purchase_manager).supplier_qualification_state = "approved"
         self.assertEqual(self.vendor_a.supplier_qualification_state, "approved")

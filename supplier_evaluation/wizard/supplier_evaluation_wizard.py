@@ -42,11 +42,14 @@ class SupplierEvaluationWizard(models.TransientModel):
             raise UserError(_("Only supplier evaluation administrators run evaluations."))
         scorecards = self.env["supplier.scorecard"]
         ranges = periods.periods_between(self.date_from, self.date_to, self.company_id.supplier_period_type)
-        for index, (date_from, date_to) in enumerate(ranges, 1):
+        # Each period is scored with the Kraljic classes as of its end, all read at once.
+        suggestions = self.env["res.partner"]._kraljic_suggestions(self.company_id, [
+            scorecards._period_bounds(self.company_id, date_from, date_to)[1] for date_from, date_to in ranges])
+        for index, ((date_from, date_to), suggestion) in enumerate(zip(ranges, suggestions), 1):
             # Alerts only for the last period: a back-fill does not raise every past breach.
             scorecards |= scorecards._evaluate(
                 self.company_id, date_from, date_to, partners=self.partner_ids or None,
-                evaluate_rules=index == len(ranges),
+                evaluate_rules=index == len(ranges), kraljic_suggestion=suggestion,
             )
         action = self.env["ir.actions.act_window"]._for_xml_id("supplier_evaluation.supplier_scorecard_action")
         action["domain"] = [("id", "in", scorecards.ids)]
