@@ -199,6 +199,44 @@ def summarize_patterns(frequency, recency, T, monetary=None):
     return out
 
 
+def purchase_day_summary(customer, day, value, until, unit=7.0):
+    """BG/NBD and Gamma-Gamma inputs per customer from dated purchases.
+
+    Fader, Hardie & Lee's conventions (their CDNOW data): the purchases of
+    one customer on one day are one transaction (amounts summed); only days
+    up to ``until`` (included) count; ``day`` and ``until`` are whole day
+    numbers and ``unit`` the days per time unit (7: weeks). Per customer:
+
+    * x: the number of repeat purchase days (the first excluded);
+    * t_x = (last - first purchase day) / unit;
+    * T = (until - first purchase day) / unit;
+    * m: the mean value of the repeat purchase days (0 when x == 0).
+
+    Rows may come in any order. Returns (customers, x, t_x, T, m), customers
+    sorted, only those with a purchase by ``until``.
+    """
+    customer = np.asarray(customer, dtype=np.int64).ravel()
+    day = np.asarray(day, dtype=np.int64).ravel()
+    value = _vector(value, "value", customer.shape[0])
+    if day.shape[0] != customer.shape[0]:
+        raise ValueError("customer, day and value need one entry per purchase")
+    keep = day <= until
+    customer, day, value = customer[keep], day[keep], value[keep]
+    order = np.lexsort((day, customer))
+    customer, day, value = customer[order], day[order], value[order]
+    first_of_day = np.ones(customer.shape[0], dtype=bool)
+    first_of_day[1:] = (customer[1:] != customer[:-1]) | (day[1:] != day[:-1])
+    starts = np.flatnonzero(first_of_day)
+    value = np.add.reduceat(value, starts) if starts.size else value
+    customer, day = customer[starts], day[starts]
+    customers, first_index, counts = np.unique(customer, return_index=True, return_counts=True)
+    first, last = day[first_index], day[first_index + counts - 1]
+    repeat_value = np.add.reduceat(value, first_index) - value[first_index] if customers.size else value
+    x = (counts - 1).astype(float)
+    m = np.where(x > 0, repeat_value / np.maximum(x, 1.0), 0.0)
+    return customers, x, (last - first) / float(unit), (until - first) / float(unit), m
+
+
 # --- BG/NBD ------------------------------------------------------------------
 
 def _by_value(x):

@@ -91,21 +91,9 @@ class CustomerSegmentationRun(models.Model):
 
     @staticmethod
     def _rfm_inputs(days, until_day):
-        """BG/NBD inputs per customer from the order days up to ``until_day`` included (Fader, Hardie
-        and Lee's definitions): x = repeat purchase days, t_x = last - first purchase day and
-        T = ``until_day`` - first purchase day, in weeks of 7 days; m = mean value of the repeat
-        purchase days (the first excluded, one day's orders summed)."""
-        keep = days["day"] <= until_day
-        partner, day, value = days["partner"][keep], days["day"][keep], days["value"][keep]
-        customers, first_index, counts = np.unique(partner, return_index=True, return_counts=True)
-        first = day[first_index]
-        last = day[first_index + counts - 1]  # rows are sorted by partner, day
-        repeat_value = np.bincount(np.repeat(np.arange(len(customers)), counts), weights=value,
-                                   minlength=len(customers)) - value[first_index]
-        x = counts - 1
-        with np.errstate(invalid="ignore", divide="ignore"):
-            m = np.where(x > 0, repeat_value / np.maximum(x, 1), 0.0)
-        return customers, x.astype(float), (last - first) / WEEK, (until_day - first) / WEEK, m
+        """BG/NBD and Gamma-Gamma inputs (x, t_x, T in weeks, m) from the order days up to
+        ``until_day`` included."""
+        return clv.purchase_day_summary(days["partner"], days["day"], days["value"], until_day, WEEK)
 
     @staticmethod
     def _fit_purchases(x, t_x, T):

@@ -166,6 +166,12 @@ class TestAsOfRun(AucklandCase):
         self.assertEqual((run.company_id, run.date), (self.company, AS_OF))
         self.assertEqual(self._profile(self.acme).frequency, 4)
 
+    def test_cron_runs_as_of_a_date(self):
+        self.env["customer.segmentation.run"]._cron_run(as_of=AS_OF)
+        run = self.env["customer.segmentation.run"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(run.date, AS_OF)
+        self.assertEqual(self._profile(self.acme).frequency, 4)
+
     def test_future_as_of_date_refused(self):
         with self.assertRaises(UserError):
             self._run_as_of(self.company._customer_today() + datetime.timedelta(days=1))
