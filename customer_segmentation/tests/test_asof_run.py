@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import SegmentationCase
@@ -165,6 +165,11 @@ class TestAsOfRun(AucklandCase):
         run = self.env["customer.segmentation.run"].browse(action["res_id"])
         self.assertEqual((run.company_id, run.date), (self.company, AS_OF))
         self.assertEqual(self._profile(self.acme).frequency, 4)
+        # A salesperson can neither open the wizard nor run it.
+        with self.assertRaises(UserError):
+            self.env["customer.segmentation.run"].with_user(self.salesperson).action_run_now()
+        with self.assertRaises(AccessError):
+            self.env["customer.segmentation.run.wizard"].with_user(self.salesperson).create({"as_of": AS_OF})
 
     def test_cron_runs_as_of_a_date(self):
         self.env["customer.segmentation.run"]._cron_run(as_of=AS_OF)
