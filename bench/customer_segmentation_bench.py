@@ -772,9 +772,6 @@ def count_state(cr, company_id):
 
 def measure(args):
     import odoo
-    import pytz
-    from dateutil.relativedelta import relativedelta
-    from odoo import fields
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
@@ -811,18 +808,15 @@ def measure(args):
             scan_queries.update(SCAN_QUERY_LINES)
 
         # the window exactly as _run_company computes it
-        run_env = Run.with_company(company).sudo()
-        today = fields.Date.context_today(run_env)
-        tz = pytz.timezone(company.partner_id.tz or run_env.env.user.tz or "UTC")
-        window_start = today - relativedelta(months=company.customer_window_months)
-        start_utc = tz.localize(fields.Datetime.to_datetime(window_start)).astimezone(pytz.utc).replace(tzinfo=None)
+        period = company.with_company(company).sudo()._customer_period()
+        today, window_start, start_utc = period["as_of"], period["window_start"], period["start"]
         scan_params = {"company": company.id, "start_utc": start_utc, "window_start": window_start}
         result["window"] = {"months": company.customer_window_months, "start": window_start.isoformat(),
-                            "today": today.isoformat(), "tz": tz.zone}
+                            "today": today.isoformat(), "tz": period["tz"]}
         rss_orm = rss_kib()
         peak_orm = peak_kib()
         print(f"ORM loaded in {load_s:.1f} s, RSS {rss_orm / 1024:.0f} MiB; window {window_start} .. {today} "
-              f"({tz.zone}); PostgreSQL {result['postgres']}", flush=True)
+              f"({period['tz']}); PostgreSQL {result['postgres']}", flush=True)
 
         # start from no segmentation at all (the measure phase may be repeated on one database)
         reset_segmentation(cr, company.id)

@@ -17,6 +17,7 @@
         "data/ir_cron_data.xml",
         "views/customer_segment_scheme_views.xml",
         "views/customer_profile_views.xml",
+        "views/customer_segmentation_run_wizard_views.xml",
         "views/customer_segmentation_run_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",

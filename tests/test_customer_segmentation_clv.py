@@ -277,12 +277,12 @@ def test_gamma_gamma_log_likelihood_matches_scalar_formula():
 
 
 def test_fit_gamma_gamma_recovers_simulated_parameters():
-    true = {"p": 6.0, "q": 4.0, "v": 15.0}
+    true = {"p": 6.0, "q": 4.0, "gamma": 15.0}
     # p and v trade off against each other (only their ratio is sharp): with
     # 20,000 customers the worst relative error over 20 seeds was 16 %
     rng = np.random.default_rng(7)
     x = 1.0 + rng.poisson(3.0, 20000)
-    m = simulate_gamma_gamma(x, true["p"], true["q"], true["v"], seed=8)
+    m = simulate_gamma_gamma(x, true["p"], true["q"], true["gamma"], seed=8)
     # non-repeat customers are ignored by the fit
     x_all = np.concatenate([x, np.zeros(500)])
     m_all = np.concatenate([m, np.zeros(500)])

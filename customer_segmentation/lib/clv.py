@@ -29,7 +29,9 @@ Inputs per customer (the "calibration" period ends at the evaluation date)
     period. Always ``0 <= t_x <= T``.
 ``m`` (monetary)
     Average value of the repeat purchases (the first purchase excluded, as
-    is conventional for Gamma-Gamma), in the company currency.
+    is conventional for Gamma-Gamma), in the company currency. The
+    Gamma-Gamma parameters are p, q and the scale gamma (Fader & Hardie's
+    name; the ``lifetimes`` package calls it v), in that currency.
 
 Time unit: the caller chooses it and must use the same unit everywhere
 (``t_x``, ``T``, ``horizon``). Weeks are conventional; using whole days
@@ -54,7 +56,7 @@ MIN_CUSTOMERS = 20
 MIN_REPEAT_BUYERS = 5
 
 BGNBD_PARAMS = ("r", "alpha", "a", "b")
-GAMMA_GAMMA_PARAMS = ("p", "q", "v")
+GAMMA_GAMMA_PARAMS = ("p", "q", "gamma")
 
 # Bounds of the log-parameters seen by the optimiser (data are rescaled
 # first, so sensible parameters are far inside): e^-15 .. e^15.
@@ -195,6 +197,44 @@ def summarize_patterns(frequency, recency, T, monetary=None):
             "gg_inverse": gg_inverse,
         })
     return out
+
+
+def purchase_day_summary(customer, day, value, until, unit=7.0):
+    """BG/NBD and Gamma-Gamma inputs per customer from dated purchases.
+
+    Fader, Hardie & Lee's conventions (their CDNOW data): the purchases of
+    one customer on one day are one transaction (amounts summed); only days
+    up to ``until`` (included) count; ``day`` and ``until`` are whole day
+    numbers and ``unit`` the days per time unit (7: weeks). Per customer:
+
+    * x: the number of repeat purchase days (the first excluded);
+    * t_x = (last - first purchase day) / unit;
+    * T = (until - first purchase day) / unit;
+    * m: the mean value of the repeat purchase days (0 when x == 0).
+
+    Rows may come in any order. Returns (customers, x, t_x, T, m), customers
+    sorted, only those with a purchase by ``until``.
+    """
+    customer = np.asarray(customer, dtype=np.int64).ravel()
+    day = np.asarray(day, dtype=np.int64).ravel()
+    value = _vector(value, "value", customer.shape[0])
+    if day.shape[0] != customer.shape[0]:
+        raise ValueError("customer, day and value need one entry per purchase")
+    keep = day <= until
+    customer, day, value = customer[keep], day[keep], value[keep]
+    order = np.lexsort((day, customer))
+    customer, day, value = customer[order], day[order], value[order]
+    first_of_day = np.ones(customer.shape[0], dtype=bool)
+    first_of_day[1:] = (customer[1:] != customer[:-1]) | (day[1:] != day[:-1])
+    starts = np.flatnonzero(first_of_day)
+    value = np.add.reduceat(value, starts) if starts.size else value
+    customer, day = customer[starts], day[starts]
+    customers, first_index, counts = np.unique(customer, return_index=True, return_counts=True)
+    first, last = day[first_index], day[first_index + counts - 1]
+    repeat_value = np.add.reduceat(value, first_index) - value[first_index] if customers.size else value
+    x = (counts - 1).astype(float)
+    m = np.where(x > 0, repeat_value / np.maximum(x, 1.0), 0.0)
+    return customers, x, (last - first) / float(unit), (until - first) / float(unit), m
 
 
 # --- BG/NBD ------------------------------------------------------------------
@@ -549,19 +589,19 @@ def _gg_inputs(x, m):
 def _gg_params(params):
     values = _param_values(params, GAMMA_GAMMA_PARAMS)
     if not np.all(np.isfinite(values)) or np.any(values <= 0):
-        raise ValueError("Gamma-Gamma parameters (p, q, v) must be finite and > 0")
+        raise ValueError("Gamma-Gamma parameters (p, q, gamma) must be finite and > 0")
     return values
 
 
 def _gg_terms(values, x, m, x_groups=None, weights=None):
     """Per-customer Gamma-Gamma log-likelihood; with ``weights`` also the
-    gradient of the weighted sum w.r.t. (p, q, v), shape (3,)."""
-    p, q, v = values
+    gradient of the weighted sum w.r.t. (p, q, gamma), shape (3,)."""
+    p, q, gamma = values
     ux, inv = x_groups if x_groups is not None else _by_value(x)
     pux = p * ux
     log_m = np.log(m)
-    log_vmx = np.log(v + m * x)
-    per_x = gammaln(pux + q) - gammaln(pux) - gammaln(q) + q * np.log(v) + pux * np.log(ux)
+    log_vmx = np.log(gamma + m * x)
+    per_x = gammaln(pux + q) - gammaln(pux) - gammaln(q) + q * np.log(gamma) + pux * np.log(ux)
     px = p * x
     ll = per_x[inv] + (px - 1.0) * log_m - (px + q) * log_vmx
     if weights is None:
@@ -571,19 +611,19 @@ def _gg_terms(values, x, m, x_groups=None, weights=None):
     wxx = weights * x
     d_p = (_wsum(wx * ux, psi_pxq - digamma(pux) + np.log(ux))
            + _wsum(wxx, log_m) - _wsum(wxx, log_vmx))
-    d_q = _wsum(wx, psi_pxq - digamma(q) + np.log(v)) - _wsum(weights, log_vmx)
-    d_v = q / v * weights.sum() - _wsum(weights * (px + q), 1.0 / (v + m * x))
-    return ll, np.array([d_p, d_q, d_v])
+    d_q = _wsum(wx, psi_pxq - digamma(q) + np.log(gamma)) - _wsum(weights, log_vmx)
+    d_gamma = q / gamma * weights.sum() - _wsum(weights * (px + q), 1.0 / (gamma + m * x))
+    return ll, np.array([d_p, d_q, d_gamma])
 
 
 def gamma_gamma_log_likelihood(params, x, m, weights=None):
     """Weighted sum of the Gamma-Gamma log-likelihood of each customer.
 
-    ``params`` is (p, q, v) > 0 (sequence or dict); only customers with
+    ``params`` is (p, q, gamma) > 0 (sequence or dict); only customers with
     x > 0 and m > 0 can be evaluated (a ValueError otherwise). The density
     of the mean m of x purchases (Fader & Hardie 2013, eq. 3):
 
-        f(m | x) = G(px+q) / (G(px) G(q)) * v^q m^(px-1) x^(px) / (v + m x)^(px+q)
+        f(m | x) = G(px+q) / (G(px) G(q)) * gamma^q m^(px-1) x^(px) / (gamma + m x)^(px+q)
     """
     values = _gg_params(params)
     x, m = _gg_inputs(x, m)
@@ -599,10 +639,10 @@ def fit_gamma_gamma(x, m, weights=None):
 
     Only repeat customers (x > 0) with a positive average value (m > 0) are
     used; the others are ignored. Monetary values are divided by their
-    weighted mean internally (``v`` is returned in currency units; p and q
+    weighted mean internally (``gamma`` is returned in currency units; p and q
     do not depend on the unit). Same optimiser and return shape as
-    :func:`fit_bgnbd` (``params`` = {"p", "q", "v"}) plus ``mean_value``,
-    the population mean spend p*v/(q-1) (NaN when q <= 1).
+    :func:`fit_bgnbd` (``params`` = {"p", "q", "gamma"}) plus ``mean_value``,
+    the population mean spend p*gamma/(q-1) (NaN when q <= 1).
 
     The model assumes spend is independent of purchase frequency; check the
     correlation of x and m before relying on it.
@@ -630,7 +670,7 @@ def fit_gamma_gamma(x, m, weights=None):
         ll, grad = _gg_terms(values, x, ms, x_groups, weights=w)
         return -float(_wsum(w, ll)) / n_customers, -(grad * values) / n_customers
 
-    # method-of-moments flavoured starts: mean spend p*v/(q-1) is 1 after scaling
+    # method-of-moments flavoured starts: mean spend p*gamma/(q-1) is 1 after scaling
     starts = [
         np.log([1.0, 2.0, 1.0]),
         np.log([2.0, 3.0, 1.0]),
@@ -645,15 +685,15 @@ def fit_gamma_gamma(x, m, weights=None):
                        "message": outcome[2], "at_bound": [], "mean_value": float("nan")})
         return result
     res, ok, message, at_bound = outcome
-    p, q, v = np.exp(res.x)
-    params = {"p": float(p), "q": float(q), "v": float(v * scale)}
+    p, q, gamma = np.exp(res.x)
+    params = {"p": float(p), "q": float(q), "gamma": float(gamma * scale)}
     result.update({
         "params": params,
         "log_likelihood": gamma_gamma_log_likelihood(params, x, m, w),
         "converged": ok,
         "message": message,
         "at_bound": at_bound,
-        "mean_value": float(p * v * scale / (q - 1.0)) if q > 1.0 else float("nan"),
+        "mean_value": float(p * gamma * scale / (q - 1.0)) if q > 1.0 else float("nan"),
     })
     return result
 
@@ -661,18 +701,18 @@ def fit_gamma_gamma(x, m, weights=None):
 def gamma_gamma_expected_value(params, x, m):
     """Conditional expected average purchase value E[M | x, m].
 
-    For x > 0: p (v + x m) / (p x + q - 1), a weighted average of the
-    population mean p v / (q - 1) and the customer's own mean m (negative m,
+    For x > 0: p (gamma + x m) / (p x + q - 1), a weighted average of the
+    population mean p gamma / (q - 1) and the customer's own mean m (negative m,
     e.g. net refunds, counts as 0). For x == 0 the customer has no repeat
-    purchase to learn from: the population mean p v / (q - 1). Where the
+    purchase to learn from: the population mean p gamma / (q - 1). Where the
     mean does not exist (q <= 1, or p x + q <= 1) the result is NaN.
     """
-    p, q, v = _gg_params(params)
+    p, q, gamma = _gg_params(params)
     x, m = _gg_inputs(x, m)
     m = np.maximum(m, 0.0)
     denom = p * x + q - 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = p * (v + x * m) / denom
+        value = p * (gamma + x * m) / denom
     return np.where(denom > 0, value, np.nan)
 
 

@@ -37,7 +37,6 @@ MODULE = "customer_segmentation"
 SEED = 1812
 CUT_DAYS = 60          # the first segmentation run is "as of" this many days ago
 HISTORY_DAYS = 715     # the oldest order: inside the default 24-month window
-CUT_HOUR = 20          # UTC hour of the frozen first run: after every order of that day
 
 # Products (xml ids of data/customer_segmentation_demo.xml): list price and quantity range.
 PRODUCTS = {
@@ -262,13 +261,7 @@ class CustomerSegmentationDemo(models.AbstractModel):
 
         Run = self.env["customer.segmentation.run"]
         self._demo_execute(company, events, until=cut)
-        try:
-            from freezegun import freeze_time  # an Odoo dependency (tests)
-        except ImportError:
-            _logger.warning("freezegun is missing: the demo segmentation has no run as of %s", cut)
-        else:
-            with freeze_time(datetime.datetime.combine(cut, datetime.time(CUT_HOUR))):
-                Run._run_company(company)
+        Run._run_company(company, as_of=cut)
         self._demo_execute(company, events, until=today)
         self._demo_deliver(self.env["sale.order"].concat(*(e["order"] for e in events)), today)
         Run._run_company(company)

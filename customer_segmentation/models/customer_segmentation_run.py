@@ -2,8 +2,6 @@ import re
 import time
 
 import numpy as np
-import pytz
-from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -39,7 +37,8 @@ class CustomerSegmentationRun(models.Model):
     _check_company_auto = True
 
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
-    date = fields.Date(required=True, readonly=True, index=True)
+    date = fields.Date("As of", required=True, readonly=True, index=True,
+                       help="Nothing after this day (in the company's time zone) counts in the run.")
     customer_count = fields.Integer("Customers", readonly=True)
     changed_count = fields.Integer("Changed", readonly=True)
     downgrade_count = fields.Integer("Moved down", readonly=True)
@@ -59,44 +58,53 @@ class CustomerSegmentationRun(models.Model):
 
     # ------------------------------------------------------------------ entry points
     @api.model
-    def _cron_run(self):
+    def _cron_run(self, as_of=None):
+        """Run every company as of ``as_of`` (each company's today by default)."""
         companies = self.env["res.company"].search([])
         for done, company in enumerate(companies, 1):
-            self._run_company(company)
+            self._run_company(company, as_of=as_of)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
 
     @api.model
     def action_run_now(self):
+        """The *Run now* button: asks for the as-of date."""
+        self._check_can_run()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_segmentation.customer_segmentation_run_wizard_action")
+
+    @api.model
+    def _check_can_run(self):
         if not self.env.user.has_group("customer_segmentation.customer_segmentation_group_manager"):
             raise UserError(_("Only customer segmentation administrators run the segmentation."))
-        run = self._run_company(self.env.company)
+
+    def _action_open(self):
+        self.ensure_one()
         return {
             "type": "ir.actions.act_window",
             "res_model": "customer.segmentation.run",
-            "res_id": run.id,
+            "res_id": self.id,
             "view_mode": "form",
         }
 
     # ------------------------------------------------------------------ the run
     @api.model
-    def _run_company(self, company):
-        """Re-segment every customer of ``company`` with orders in the window; safe to repeat."""
+    def _run_company(self, company, as_of=None):
+        """Re-segment every customer of ``company`` with orders in the window ending on ``as_of`` (a
+        date, the company's today by default): nothing after that day counts. Safe to repeat."""
         started = time.perf_counter()
         self = self.with_company(company).sudo()
         self.env.flush_all()
-        today = fields.Date.context_today(self)
-        tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
-        window_start = today - relativedelta(months=company.customer_window_months)
-        start_utc = tz.localize(fields.Datetime.to_datetime(window_start)).astimezone(pytz.utc).replace(tzinfo=None)
+        period = company._customer_period(as_of)
+        today = period["as_of"]
         run = self.search([("company_id", "=", company.id), ("date", "=", today)]) or self.create(
             {"company_id": company.id, "date": today})
         # The company's first day of runs sets the baseline: with no earlier run to compare with,
         # it records no changes (a change is a move between two runs).
         baseline = not self.search_count([("company_id", "=", company.id), ("date", "<", today)], limit=1)
 
-        orders = self._fetch_orders(company, start_utc, tz.zone)
-        refunds = dict(self._fetch_refunds(company, window_start))
-        payments = self._fetch_payments(company, window_start, today)
+        orders = self._fetch_orders(company, period)
+        refunds = dict(self._fetch_refunds(company, period))
+        payments = self._fetch_payments(company, period)
         existing = self._fetch_profiles(company)
 
         partner_ids = np.unique(np.concatenate([
@@ -343,7 +351,7 @@ class CustomerSegmentationRun(models.Model):
         scheme = self.env["customer.segment.scheme"].search([("company_id", "=", company.id)], limit=1)
         return scheme or self.env["customer.segment.scheme"]._create_default(company)
 
-    def _fetch_orders(self, company, start_utc, tz_name):
+    def _fetch_orders(self, company, period):
         has_margin = "margin" in self.env["sale.order"]._fields
         self.env.cr.execute(SQL(
             """
@@ -353,11 +361,12 @@ class CustomerSegmentationRun(models.Model):
                    %(margin)s
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
-             WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.date_order >= %(start)s
+             WHERE o.company_id = %(company)s AND o.state = 'sale'
+               AND o.date_order >= %(start)s AND o.date_order < %(end)s
              GROUP BY p.commercial_partner_id
              ORDER BY p.commercial_partner_id
             """,
-            tz=tz_name, company=company.id, start=start_utc,
+            tz=period["tz"], company=company.id, start=period["start"], end=period["end"],
             margin=SQL("SUM(o.margin / COALESCE(NULLIF(o.currency_rate, 0), 1))") if has_margin else SQL("NULL"),
         ))
         rows = self.env.cr.fetchall()
@@ -369,41 +378,50 @@ class CustomerSegmentationRun(models.Model):
             "margin": np.array([np.nan if r[4] is None else r[4] for r in rows], dtype=float),
         }
 
-    def _fetch_refunds(self, company, window_start):
+    def _fetch_refunds(self, company, period):
         self.env.cr.execute(SQL(
             """
             SELECT p.commercial_partner_id, SUM(-m.amount_untaxed_signed)
               FROM account_move m
               JOIN res_partner p ON p.id = m.partner_id
              WHERE m.company_id = %s AND m.move_type = 'out_refund' AND m.state = 'posted'
-               AND m.invoice_date >= %s
+               AND m.invoice_date BETWEEN %s AND %s
              GROUP BY p.commercial_partner_id
             """,
-            company.id, window_start,
+            company.id, period["window_start"], period["as_of"],
         ))
         return [(pid, float(amount or 0.0)) for pid, amount in self.env.cr.fetchall()]
 
-    def _fetch_payments(self, company, window_start, today):
-        """Per customer, over the posted invoices of the window that are paid or past due: how many,
-        how many late, and the sum of days between due date and payment (or today when unpaid)."""
+    def _fetch_payments(self, company, period):
+        """Per customer, over the posted invoices of the window that were paid or past due on the
+        as-of day: how many, how many late, and the sum of days between due date and payment (or the
+        as-of day when unpaid then). An invoice is paid on the day its payments and credit notes
+        dated up to the as-of day cover it; what came later does not count."""
         self.env.cr.execute(SQL(
             """
             SELECT invoice.partner, COUNT(*), COUNT(*) FILTER (WHERE d.days > 0), SUM(d.days)
               FROM (SELECT p.commercial_partner_id AS partner, m.invoice_date_due AS due,
-                           CASE WHEN m.payment_state IN ('paid', 'in_payment') THEN MAX(payment.date) END AS paid_on
+                           CASE WHEN m.amount_total_signed - COALESCE(SUM(pr.amount), 0) < %(tolerance)s
+                                THEN MAX(payment.date) END AS paid_on
                       FROM account_move m
                       JOIN res_partner p ON p.id = m.partner_id
                       JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'payment_term'
-                      LEFT JOIN account_partial_reconcile pr ON pr.debit_move_id = aml.id
-                      LEFT JOIN account_move_line payment ON payment.id = pr.credit_move_id
+                      LEFT JOIN (account_partial_reconcile pr
+                                 JOIN account_move_line payment ON payment.id = pr.credit_move_id
+                                                                AND payment.date <= %(as_of)s)
+                             ON pr.debit_move_id = aml.id
                      WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice' AND m.state = 'posted'
-                       AND m.invoice_date >= %(start)s AND m.payment_state != 'reversed'
+                       AND m.invoice_date BETWEEN %(start)s AND %(as_of)s
+                       AND NOT (m.payment_state = 'reversed' AND EXISTS (
+                           SELECT 1 FROM account_move r WHERE r.reversed_entry_id = m.id AND r.state = 'posted'
+                                                          AND r.invoice_date <= %(as_of)s))
                      GROUP BY m.id, p.commercial_partner_id) invoice,
-                   LATERAL (SELECT COALESCE(invoice.paid_on, %(today)s) - invoice.due AS days) d
+                   LATERAL (SELECT COALESCE(invoice.paid_on, %(as_of)s) - invoice.due AS days) d
              WHERE d.days IS NOT NULL AND (invoice.paid_on IS NOT NULL OR d.days > 0)
              GROUP BY invoice.partner
             """,
-            company=company.id, start=window_start, today=today,
+            company=company.id, start=period["window_start"], as_of=period["as_of"],
+            tolerance=company.currency_id.rounding / 2,
         ))
         rows = self.env.cr.fetchall()
         return {

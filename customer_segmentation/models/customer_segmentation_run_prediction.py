@@ -1,3 +1,4 @@
+import datetime
 import time
 
 import numpy as np
@@ -5,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import _, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..lib import clusters, clv, crosssell
 from ..lib.sqlarrays import plain_array_literal
@@ -31,7 +32,15 @@ CLUSTER_FEATURES = [
 class CustomerSegmentationRun(models.Model):
     _inherit = "customer.segmentation.run"
 
-    clv_parameters = fields.Char("Fitted parameters", readonly=True)
+    clv_parameters = fields.Char(
+        "Fitted parameters", readonly=True,
+        help="Fitted on every customer's full history up to the as-of date. BG/NBD purchase model: r and "
+             "alpha, the shape and scale of the purchase rates (alpha in weeks), a and b, the dropout "
+             "probabilities. Gamma-Gamma spend model: p, q and gamma (gamma in the company currency).")
+    clv_calibration_parameters = fields.Char(
+        "Calibration fit", readonly=True,
+        help="BG/NBD parameters fitted on the history up to the day before the holdout months, for the "
+             "holdout check (alpha in weeks).")
     clv_note = fields.Char("Lifetime value", readonly=True,
                            help="Why no lifetime value was computed, when it was not.")
     holdout_report = fields.Html("Holdout check", readonly=True, sanitize=False)
@@ -41,23 +50,25 @@ class CustomerSegmentationRun(models.Model):
     crosssell_rule_count = fields.Integer("Cross-sell pairs", readonly=True)
     prediction_duration = fields.Float("Predictions (s)", readonly=True)
 
-    def _run_company(self, company):
-        run = super()._run_company(company)
+    def _run_company(self, company, as_of=None):
+        run = super()._run_company(company, as_of=as_of)
         started = time.perf_counter()
         run = run.sudo().with_company(company)
+        period = company._customer_period(run.date)
         today = run.date
-        days = run._fetch_order_days(company, today - relativedelta(months=company.customer_window_months))
+        days = run._fetch_order_days(company, period)
         lifetime = run._predict_lifetime_value(company, today, days)
         grouping = run._cluster_customers(company)
         run._write_predictions(company, lifetime, grouping)
-        run._compute_crosssell(company, today)
+        run._compute_crosssell(company, period)
         run.prediction_duration = time.perf_counter() - started
         return run
 
     # ------------------------------------------------------------------ lifetime value
-    def _fetch_order_days(self, company, window_start):
-        """Per customer and order day (company time zone): the untaxed amount in company currency."""
-        tz = company.partner_id.tz or self.env.user.tz or "UTC"
+    def _fetch_order_days(self, company, period):
+        """Per customer and order day (company time zone), over the customer's whole history up to
+        the as-of day: the untaxed amount in company currency. The RFM window does not cut it: the
+        purchase model needs each customer's first purchase ever."""
         self.env.cr.execute(SQL(
             """
             SELECT p.commercial_partner_id,
@@ -65,11 +76,11 @@ class CustomerSegmentationRun(models.Model):
                    SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
-             WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.date_order >= %(start)s
+             WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.date_order < %(end)s
              GROUP BY 1, 2
              ORDER BY 1, 2
             """,
-            tz=tz, company=company.id, start=fields.Datetime.to_datetime(window_start),
+            tz=period["tz"], company=company.id, end=period["end"],
         ))
         rows = self.env.cr.fetchall()
         return {
@@ -79,27 +90,28 @@ class CustomerSegmentationRun(models.Model):
         }
 
     @staticmethod
-    def _rfm_inputs(days, until_day, now_day):
-        """BG/NBD inputs per customer from order days before ``until_day``: x, t_x, T (weeks), m."""
-        keep = days["day"] < until_day
-        partner, day, value = days["partner"][keep], days["day"][keep], days["value"][keep]
-        customers, first_index, counts = np.unique(partner, return_index=True, return_counts=True)
-        first = day[first_index]
-        last = day[first_index + counts - 1]  # rows are sorted by partner, day
-        repeat_value = np.bincount(np.repeat(np.arange(len(customers)), counts), weights=value,
-                                   minlength=len(customers)) - value[first_index]
-        x = counts - 1
-        with np.errstate(invalid="ignore", divide="ignore"):
-            m = np.where(x > 0, repeat_value / np.maximum(x, 1), 0.0)
-        return customers, x.astype(float), (last - first) / WEEK, (now_day - first) / WEEK, m
+    def _rfm_inputs(days, until_day):
+        """BG/NBD and Gamma-Gamma inputs (x, t_x, T in weeks, m) from the order days up to
+        ``until_day`` included."""
+        return clv.purchase_day_summary(days["partner"], days["day"], days["value"], until_day, WEEK)
+
+    @staticmethod
+    def _fit_purchases(x, t_x, T):
+        patterns = clv.summarize_patterns(x, t_x, T)
+        return clv.fit_bgnbd(patterns["x"], patterns["t_x"], patterns["T"], patterns["weights"])
+
+    @staticmethod
+    def _format_parameters(params):
+        """``name = value`` of each parameter, alpha with its unit (the models count in weeks)."""
+        return ", ".join(f"{name} = {value:.5g}" + (" weeks" if name == "alpha" else "")
+                         for name, value in params.items())
 
     def _predict_lifetime_value(self, company, today, days):
-        today_day = (today - fields.Date.to_date("1970-01-01")).days
+        today_day = _day_number(today)
         horizon = company.customer_clv_horizon_months
-        customers, x, t_x, T, m = self._rfm_inputs(days, today_day + 1, today_day)
+        customers, x, t_x, T, m = self._rfm_inputs(days, today_day)
         try:
-            patterns = clv.summarize_patterns(x, t_x, T)
-            fit = clv.fit_bgnbd(patterns["x"], patterns["t_x"], patterns["T"], patterns["weights"])
+            fit = self._fit_purchases(x, t_x, T)
             if not fit["converged"]:
                 raise clv.NotEnoughData(_("the purchase model did not converge (%s)", fit["message"]))
             repeat = (x > 0) & (m > 0)
@@ -107,7 +119,7 @@ class CustomerSegmentationRun(models.Model):
             if not spend["converged"]:
                 raise clv.NotEnoughData(_("the spend model did not converge (%s)", spend["message"]))
         except clv.NotEnoughData as error:
-            self.write({"clv_parameters": False, "holdout_report": False,
+            self.write({"clv_parameters": False, "clv_calibration_parameters": False, "holdout_report": False,
                         "clv_note": _("No lifetime value: %s", error)})
             return None
         # Extreme fitted parameters can overflow the hypergeometric term for a few customers: those
@@ -119,11 +131,12 @@ class CustomerSegmentationRun(models.Model):
             lifetime = clv.discounted_clv(np.nan_to_num(per_month, nan=0.0), value, horizon,
                                           company.customer_clv_discount_rate, 12)
         lifetime = np.where(np.isfinite(per_month).all(axis=1), lifetime, np.nan)
-        params = {**fit["params"], **spend["params"]}
+        report, calibration = self._holdout_report(company, today, days)
         self.write({
-            "clv_parameters": ", ".join(f"{name} = {value:.4g}" for name, value in params.items()),
+            "clv_parameters": "; ".join(self._format_parameters(p) for p in (fit["params"], spend["params"])),
+            "clv_calibration_parameters": calibration and self._format_parameters(calibration),
             "clv_note": False,
-            "holdout_report": self._holdout_report(company, today, days),
+            "holdout_report": report,
         })
         return customers, {
             "probability_alive": alive * 100, "expected_purchases": per_month.sum(axis=1),
@@ -131,25 +144,27 @@ class CustomerSegmentationRun(models.Model):
         }
 
     def _holdout_report(self, company, today, days):
-        """Fit on all but the last months, then compare predicted and actual purchases in them."""
+        """Fit on the history up to the day before the last months (the holdout), then compare the
+        purchases predicted in the holdout with the actual ones. Returns the report and the
+        calibration fit's parameters (False when there is no check)."""
         holdout = company.customer_holdout_months
-        cut = today - relativedelta(months=holdout)
-        cut_day = (cut - fields.Date.to_date("1970-01-01")).days
-        customers, x, t_x, T, _m = self._rfm_inputs(days, cut_day, cut_day)
+        calibration_end = today - relativedelta(months=holdout)  # its last day, included
+        end_day, today_day = _day_number(calibration_end), _day_number(today)
+        customers, x, t_x, T, _m = self._rfm_inputs(days, end_day)
         try:
-            patterns = clv.summarize_patterns(x, t_x, T)
-            fit = clv.fit_bgnbd(patterns["x"], patterns["t_x"], patterns["T"], patterns["weights"])
+            fit = self._fit_purchases(x, t_x, T)
         except clv.NotEnoughData as error:
-            return Markup("<p>%s</p>") % _("No holdout check: %s", error)
-        weeks = ((today - cut).days + 1) / WEEK
+            return Markup("<p>%s</p>") % _("No holdout check: %s", error), False
+        weeks = (today_day - end_day) / WEEK
         with np.errstate(all="ignore"):
             predicted = clv.bgnbd_expected_purchases(fit["params"], x, t_x, T, weeks)
-        later = days["day"] >= cut_day
+        later = (days["day"] > end_day) & (days["day"] <= today_day)
         actual_counts = dict(zip(*np.unique(days["partner"][later], return_counts=True)))
         actual = np.array([actual_counts.get(pid, 0) for pid in customers.tolist()], dtype=float)
         finite = np.isfinite(predicted)
         if finite.sum() < 10:
-            return Markup("<p>%s</p>") % _("No holdout check: too few customers before %s.", cut)
+            return Markup("<p>%s</p>") % _("No holdout check: too few customers by %s.",
+                                           format_date(self.env, calibration_end)), False
         check = clv.holdout_check(predicted[finite], actual[finite])
         rows = Markup("").join(
             Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%.1f</td>"
@@ -161,10 +176,14 @@ class CustomerSegmentationRun(models.Model):
             "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th><th class='text-end'>%s</th>"
             "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
         ) % (
-            _("Fitted on orders before %(cut)s; purchases in the %(months)s months after: predicted %(pred).0f, "
-              "actual %(act).0f.", cut=cut, months=holdout, pred=check["predicted_total"], act=check["actual_total"]),
+            _("Fitted on orders up to %(end)s included; purchases from %(start)s to %(today)s (%(months)s "
+              "months): predicted %(pred).0f, actual %(act).0f.",
+              end=format_date(self.env, calibration_end),
+              start=format_date(self.env, calibration_end + datetime.timedelta(days=1)),
+              today=format_date(self.env, today), months=holdout,
+              pred=check["predicted_total"], act=check["actual_total"]),
             _("Decile of predicted purchases"), _("Customers"), _("Predicted"), _("Actual"), rows,
-        )
+        ), fit["params"]
 
     def _write_predictions(self, company, lifetime, grouping):
         """One bulk update of the profiles' lifetime value and cluster columns, rows that change
@@ -234,14 +253,15 @@ class CustomerSegmentationRun(models.Model):
             [self.env._(h) for _n, _log, h, _l in CLUSTER_FEATURES],
             [self.env._(low) for _n, _log, _h, low in CLUSTER_FEATURES])
         labels = result["labels"]
-        self.write({"cluster_count": k, "cluster_silhouette": float(silhouette or 0.0), "cluster_note": False})
+        # Customers that all look alike have no silhouette (NaN): it shows as 0.
+        silhouette = float(silhouette) if silhouette is not None and np.isfinite(silhouette) else 0.0
+        self.write({"cluster_count": k, "cluster_silhouette": silhouette, "cluster_note": False})
         return partners, {"cluster_index": labels + 1,
                           "cluster_description": np.array([words[c] for c in labels.tolist()], dtype=object)}
 
     # ------------------------------------------------------------------ cross-sell
-    def _compute_crosssell(self, company, today):
+    def _compute_crosssell(self, company, period):
         """Pairs per segment counted in SQL (top products only), then top suggestions per customer."""
-        window_start = today - relativedelta(months=company.customer_window_months)
         self.env.cr.execute(SQL(
             """
             DROP TABLE IF EXISTS customer_bought;
@@ -251,7 +271,8 @@ class CustomerSegmentationRun(models.Model):
                   FROM sale_order_line l
                   JOIN sale_order o ON o.id = l.order_id
                   JOIN res_partner p ON p.id = o.partner_id
-                 WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.date_order >= %(start)s
+                 WHERE o.company_id = %(company)s AND o.state = 'sale'
+                   AND o.date_order >= %(start)s AND o.date_order < %(end)s
                    AND l.product_id IS NOT NULL AND l.display_type IS NULL AND l.product_uom_qty > 0
             )
             SELECT bought.partner, bought.product_id, c.id AS profile_id, c.segment_id
@@ -262,7 +283,7 @@ class CustomerSegmentationRun(models.Model):
             -- the pair count below self-joins this table: it must be planned from its real size
             ANALYZE customer_bought;
             """,
-            company=company.id, start=fields.Datetime.to_datetime(window_start)))
+            company=company.id, start=period["start"], end=period["end"]))
         self.env.cr.execute(SQL(
             """
             WITH top AS (
@@ -371,3 +392,8 @@ class CustomerSegmentationRun(models.Model):
             SQL.identifier(table), SQL(", ").join(SQL.identifier(c) for c in names),
             company.id, SQL(", ").join(SQL("n.%s", SQL.identifier(c)) for c in names), uid, now, uid, now))
         self.env.cr.execute("DROP TABLE customer_sync_rows")
+
+
+def _day_number(day):
+    """Days since 1970-01-01: the day numbers of :meth:`_fetch_order_days`."""
+    return (day - datetime.date(1970, 1, 1)).days

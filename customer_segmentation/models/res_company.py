@@ -1,5 +1,10 @@
+import datetime
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ResCompany(models.Model):
@@ -92,3 +97,37 @@ class ResCompany(models.Model):
                 setting=label, value=self[field_name] or "",
             ))
         return values
+
+    # ------------------------------------------------------------------ the company's day
+    def _customer_tz(self):
+        """The time zone the company's days are counted in."""
+        self.ensure_one()
+        return pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
+
+    def _customer_today(self):
+        """Today in the company's time zone."""
+        return pytz.utc.localize(fields.Datetime.now()).astimezone(self._customer_tz()).date()
+
+    def _customer_day_start(self, day):
+        """The UTC (naive) datetime at which ``day`` begins, at midnight in the company's time zone."""
+        local = self._customer_tz().localize(datetime.datetime.combine(day, datetime.time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _customer_period(self, as_of=None):
+        """The bounds every step of a run counts in: the as-of day (the company's today by default),
+        the first day of the analysis window, and their local midnights in UTC (``end`` is the
+        midnight after the as-of day, excluded)."""
+        self.ensure_one()
+        today = self._customer_today()
+        as_of = fields.Date.to_date(as_of) if as_of else today
+        if as_of > today:
+            raise UserError(_("A segmentation runs as of today or a past date, not %(date)s (today is %(today)s).",
+                              date=as_of, today=today))
+        window_start = as_of - relativedelta(months=self.customer_window_months)
+        return {
+            "as_of": as_of,
+            "window_start": window_start,
+            "tz": self._customer_tz().zone,
+            "start": self._customer_day_start(window_start),
+            "end": self._customer_day_start(as_of + datetime.timedelta(days=1)),
+        }

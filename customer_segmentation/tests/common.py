@@ -67,6 +67,12 @@ class SegmentationCase(TransactionCase):
                 order.action_confirm()
         return order
 
+    @staticmethod
+    def _confirm(order, day):
+        """Confirm on ``day``: confirming dates the order (confirmed later, it would be after the run)."""
+        with freeze_time(day):
+            order.action_confirm()
+
     def _run(self, day=RUN_DAY, company=None):
         with freeze_time(day):
             return self.env["customer.segmentation.run"]._run_company(company or self.company)

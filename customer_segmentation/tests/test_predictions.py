@@ -72,12 +72,12 @@ class TestPredictions(SegmentationCase):
         for i in range(6):
             order = self._order(self._customer(f"Pair {i}"), 100, "2026-03-20 09:00:00", confirm=False)
             order.order_line = [(0, 0, {"product_id": self.widget_b.id, "product_uom_qty": 1, "price_unit": 50})]
-            order.action_confirm()
+            self._confirm(order, "2026-03-20 09:00:00")
         for i in range(5):
             order = self._order(self._customer(f"Other {i}"), 0, "2026-03-20 09:00:00", confirm=False)
             order.order_line = [(5, 0, 0), (0, 0, {"product_id": self.widget_c.id, "product_uom_qty": 1,
                                                    "price_unit": 100})]
-            order.action_confirm()
+            self._confirm(order, "2026-03-20 09:00:00")
         self._order(self.acme, 100, "2026-03-20 09:00:00")
 
     def test_suggestions_exclude_products_already_bought(self):
@@ -126,7 +126,7 @@ class TestPredictions(SegmentationCase):
         order = self._order(self.acme, 0, "2026-03-25 09:00:00", confirm=False)
         order.order_line = [(5, 0, 0), (0, 0, {"product_id": self.widget_b.id, "product_uom_qty": 1,
                                                "price_unit": 50})]
-        order.action_confirm()
+        self._confirm(order, "2026-03-25 09:00:00")
         self._run()
         acme_profile.invalidate_recordset()
         self.assertNotIn(self.widget_b, acme_profile.crosssell_ids.product_id)
