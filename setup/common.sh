@@ -85,8 +85,12 @@ odoo_python() {
 odoo_root() {
     local word script dir
     for word in "${ODOO_CMD[@]}"; do
-        script=$(command -v "$word" 2>/dev/null) || continue
-        [ -f "$script" ] || continue
+        if [ -f "$word" ]; then
+            script=$word
+        else
+            script=$(command -v "$word" 2>/dev/null) || continue
+            [ -f "$script" ] || continue
+        fi
         dir=$(dirname "$(readlink -f "$script")")
         if [ -f "$dir/odoo/release.py" ]; then
             echo "$dir"
