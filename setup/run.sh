@@ -23,9 +23,7 @@ done
 
 HTTP_PORT=${HTTP_PORT:-8069}
 DB_NAME=${DB_NAME:-segeval}
-DATA=${SEGEVAL_DATA:-$REPO_ROOT/.data}
-mkdir -p "$DATA"
-DATA=$(cd "$DATA" && pwd)
+DATA=$(realpath -m "${SEGEVAL_DATA:-$REPO_ROOT/.data}")
 BUILT="$DATA/$DB_NAME.built"       # written once the demo database is complete
 CODE_STAMP="$DATA/$DB_NAME.code"   # digest of the addons' files the database was last updated with
 
@@ -47,6 +45,7 @@ say "Data folder: $DATA (PostgreSQL cluster, database '$DB_NAME', Odoo's files; 
 install_cleanup
 install_requirements
 need_wkhtmltopdf
+mkdir -p "$DATA"
 
 if [ -n "$FRESH" ] && [ -e "$DATA/postgresql" -o -e "$DATA/odoo" -o -e "$BUILT" ]; then
     if [ -f "$DATA/postgresql/data/postmaster.pid" ] \
