@@ -23,6 +23,7 @@ repo_failed=0
 if ! test_venv; then
     shout "LEVEL 1 NOT RUN: its virtualenv could not be made (see above)."
     echo "repository: 0 passed, 1 failed"
+    echo "total: 0 passed, 1 failed"
     exit 1
 fi
 REPO_LOG=$(mktemp)
