@@ -135,6 +135,8 @@ apt_install() {
         return 1
     fi
     say "Installing Debian's $* with apt-get" >&2
+    # dpkg needs the sbin folders (ldconfig, start-stop-daemon) that a plain PATH leaves out.
+    local PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
     if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } >&2; then
         shout "apt-get could not install $*: see its messages above."
         return 1
@@ -175,10 +177,13 @@ pg_bindir() {
     echo "$dir"
 }
 
-# Run a PostgreSQL binary as the cluster's owner (postgres when we are root).
+# Run a PostgreSQL binary as the cluster's owner (postgres when we are root). runuser lives in
+# /usr/sbin, which a plain PATH=/usr/bin:/bin leaves out.
 as_pg() {
     if [ "$(id -u)" -eq 0 ]; then
-        runuser -u postgres -- "$@"
+        local runuser
+        runuser=$(PATH="$PATH:/usr/sbin:/sbin" command -v runuser) || { shout "runuser not found (util-linux)."; return 1; }
+        "$runuser" -u postgres -- "$@"
     else
         "$@"
     fi
@@ -223,7 +228,7 @@ pg_cluster_start() {
     PG_DIR=$dir
     if [ "$(id -u)" -eq 0 ]; then
         chown postgres: "$dir"
-        if ! runuser -u postgres -- test -w "$dir"; then
+        if ! as_pg test -w "$dir"; then
             shout "The postgres user cannot reach $dir (a parent folder is closed to it)." \
                 "Choose a data folder it can reach, for example SEGEVAL_DATA=/var/lib/segeval."
             return 1
