@@ -45,12 +45,17 @@ def fake_checkout(tmp_path):
     return root, python
 
 
-def test_source_checkout_root_and_addons_path(tmp_path):
+def in_checkout(tmp_path, script):
+    """Run ``script`` with ODOO_BIN='<python> <root>/odoo-bin' of a fake checkout."""
     root, python = fake_checkout(tmp_path)
-    status, out = bash(
+    return root, python, *bash(script, ODOO_BIN=f"{python} {root}/odoo-bin")
+
+
+def test_source_checkout_root_and_addons_path(tmp_path):
+    root, python, status, out = in_checkout(
+        tmp_path,
         'find_odoo || { echo "missing: $ODOO_MISSING"; exit 1; }\n'
         'echo "$ODOO_ROOT"; echo "$ODOO_PY"; echo "$ODOO_ADDONS_PATH"',
-        ODOO_BIN=f"{python} {root}/odoo-bin",
     )
     assert status == 0, out
     odoo_root, odoo_py, addons_path = out.splitlines()
@@ -64,11 +69,10 @@ def test_source_checkout_root_and_addons_path(tmp_path):
 
 
 def test_odoo_py_puts_the_checkout_on_pythonpath(tmp_path):
-    root, python = fake_checkout(tmp_path)
-    status, out = bash(
+    _root, _python, status, out = in_checkout(
+        tmp_path,
         "find_odoo || exit 1\n"
         'ODOO_PY=python3 odoo_py -c "import odoo.release; print(odoo.release.version)"',
-        ODOO_BIN=f"{python} {root}/odoo-bin",
     )
     assert (status, out.strip()) == (0, "18.0")
 
