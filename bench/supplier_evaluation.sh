@@ -34,8 +34,8 @@ if ! find_odoo; then
     shout "BENCHMARK NOT RUN: Odoo 18 is required."
     exit 1
 fi
-say "Odoo: ${ODOO_CMD[*]} (Python: $ODOO_PY)"
-"$ODOO_PY" -c 'import numpy' 2>/dev/null || {
+say "Odoo: ${ODOO_CMD[*]} (Python: $ODOO_PY, Odoo in $ODOO_ROOT)"
+odoo_py -c 'import numpy' 2>/dev/null || {
     shout "numpy is missing from $ODOO_PY: run 'bash setup/run.sh' once or '$ODOO_PY -m pip install -r requirements.txt'."
     exit 1
 }
@@ -60,7 +60,7 @@ if [ "$state" != "installed" ]; then
 fi
 
 bench() {
-    "$ODOO_PY" "$REPO_ROOT/bench/supplier_evaluation_bench.py" "$1" \
+    odoo_py "$REPO_ROOT/bench/supplier_evaluation_bench.py" "$1" \
         --db-host 127.0.0.1 --db-port "$PG_PORT" --db-user odoo --db-name "$DB_NAME" \
         --addons-path "$ODOO_ADDONS_PATH" --out "$BENCH_OUT"
 }

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Log into a running Odoo and save screenshots of pages, with headless Chromium.
 
-    python3 setup/screenshot.py --url http://localhost:8069 --login admin --password admin \
+    .venv-tests/bin/python setup/screenshot.py --url http://localhost:8069 \
+        --login admin --password admin \
         /odoo/action-base.open_module_tree=docs/apps.png
 
 Each PATH=FILE argument opens PATH (after logging in) and writes a PNG. Needs Debian's
-``chromium`` and the ``websocket-client`` package; it talks to Chromium over its DevTools
-protocol and only ever to the given Odoo URL on this machine.
+``chromium`` and the ``websocket-client`` package (in the test virtualenv, .venv-tests/,
+made by setup/test.sh); it talks to Chromium over its DevTools protocol and only ever to
+the given Odoo URL on this machine. It does not import Odoo.
 """
+
 import argparse
 import base64
 import itertools
@@ -21,9 +24,16 @@ import urllib.request
 import websocket
 
 CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--hide-scrollbars", "--window-size=1440,900",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--window-size=1440,900",
 ]
 
 
@@ -31,7 +41,8 @@ CLICK_BY_TEXT = """(() => {
     const text = %s;
     const items = text.startsWith("css:")
         ? [...document.querySelectorAll(text.slice(4))]
-        : [...document.querySelectorAll('button, a, span.o-dropdown-item, .dropdown-item, .o_menu_item')]
+        : [...document.querySelectorAll(
+            'button, a, span.o-dropdown-item, .dropdown-item, .o_menu_item')]
             .filter((el) => el.textContent.trim() === text);
     const item = items.find((el) => el.offsetParent !== null);
     if (item) { item.click(); }
@@ -46,13 +57,21 @@ class Browser:
         if not binary:
             raise SystemExit("chromium not found: apt-get install chromium")
         self.process = subprocess.Popen(
-            [binary, *CHROMIUM_FLAGS, f"--remote-debugging-port={port}",
-             f"--user-data-dir={self.profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                *CHROMIUM_FLAGS,
+                f"--remote-debugging-port={port}",
+                f"--user-data-dir={self.profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json") as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/json"
+                ) as response:
                     page = next(t for t in json.load(response) if t["type"] == "page")
                 break
             except (OSError, StopIteration):
@@ -73,10 +92,17 @@ class Browser:
                 return message.get("result", {})
 
     def evaluate(self, expression):
-        result = self.call("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
+        result = self.call(
+            "Runtime.evaluate",
+            expression=expression,
+            awaitPromise=True,
+            returnByValue=True,
+        )
         return result.get("result", {}).get("value")
 
-    def goto(self, url, ready="document.readyState === 'complete'", settle=2.0, timeout=60):
+    def goto(
+        self, url, ready="document.readyState === 'complete'", settle=2.0, timeout=60
+    ):
         self.call("Page.navigate", url=url)
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -98,14 +124,25 @@ class Browser:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
-    parser.add_argument("--wait-for", default=".o_action_manager .o_view_controller, .o_portal_wrap, main",
-                        help="CSS selector that shows the page is drawn")
-    parser.add_argument("--click", action="append", default=[], metavar="TEXT",
-                        help="after each page loads, click the button or menu item showing TEXT, or matching css:SELECTOR (repeatable)")
+    parser.add_argument(
+        "--wait-for",
+        default=".o_action_manager .o_view_controller, .o_portal_wrap, main",
+        help="CSS selector that shows the page is drawn",
+    )
+    parser.add_argument(
+        "--click",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="after each page loads, click the button or menu item showing TEXT, "
+        "or matching css:SELECTOR (repeatable)",
+    )
     parser.add_argument("shots", nargs="+", metavar="PATH=FILE")
     args = parser.parse_args()
 
@@ -121,11 +158,14 @@ def main():
         time.sleep(3)
         for shot in args.shots:
             path, _, target = shot.partition("=")
-            browser.goto(args.url + path, ready=f"document.querySelector({json.dumps(args.wait_for)})")
+            browser.goto(
+                args.url + path,
+                ready=f"document.querySelector({json.dumps(args.wait_for)})",
+            )
             for text in args.click:
                 browser.evaluate(CLICK_BY_TEXT % json.dumps(text))
                 time.sleep(1.5)
-            # Odoo's "page is out of date" toast appears in a headless profile: close it.
+            # Odoo's "page is out of date" toast shows in a headless profile: close it.
             browser.evaluate(CLICK_BY_TEXT % json.dumps("css:.o_notification_close"))
             time.sleep(0.5)
             browser.screenshot(target)

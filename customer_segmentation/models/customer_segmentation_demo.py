@@ -350,21 +350,28 @@ class CustomerSegmentationDemo(models.AbstractModel):
                 event["done"].add("order")
 
         _release(self.env)
-        # Invoices: one per order, dated a few days after it, posted day by day.
-        by_day = defaultdict(list)
-        for event in events:
-            if "order" in event["done"] and "invoice" not in event["done"] and event.get("invoice") \
-                    and event["invoice"] <= until:
-                by_day[event["invoice"]].append(event)
-        for count, day in enumerate(sorted(by_day), 1):
-            if count % 40 == 0:
-                _release(self.env)
-            orders = self.env["sale.order"].concat(*(e["order"] for e in by_day[day]))
-            moves = orders.with_context(default_invoice_date=day)._create_invoices(grouped=True)
-            moves.action_post()
-            for event in by_day[day]:
+        # Invoices: one per order, dated a few days after it. All of them in one batch (one
+        # _create_invoices, then each day's invoices get their date as a user sets it on the
+        # form, which brings the day's euro rate and due date), then posted at once (Odoo
+        # numbers them by date). One call per day took most of the demo's time.
+        to_invoice = sorted(
+            (e for e in events if "order" in e["done"] and "invoice" not in e["done"]
+             and e.get("invoice") and e["invoice"] <= until),
+            key=lambda event: event["invoice"],
+        )
+        if to_invoice:
+            orders = self.env["sale.order"].concat(*(e["order"] for e in to_invoice))
+            moves = orders._create_invoices(grouped=True)
+            by_day = defaultdict(list)
+            for event in to_invoice:
                 event["move"] = event["order"].invoice_ids.with_prefetch()
+                by_day[event["invoice"]].append(event["move"].id)
+            for day, move_ids in by_day.items():
+                moves.browse(move_ids).write({"invoice_date": day})
+            moves.action_post()
+            for event in to_invoice:
                 event["done"].add("invoice")
+            _release(self.env)
         # Credit notes: the whole invoice, reconciled with it.
         for event in events:
             if "invoice" in event["done"] and "refund" not in event["done"] and event.get("refund") \
@@ -374,23 +381,43 @@ class CustomerSegmentationDemo(models.AbstractModel):
                 }], cancel=True)
                 event["done"].add("refund")
 
-        # Payments: through the register wizard, one wizard per payment day.
-        by_day = defaultdict(list)
-        for event in events:
-            if "invoice" in event["done"] and "payment" not in event["done"] and event.get("payment") \
-                    and event["payment"] <= until:
-                by_day[event["payment"]].append(event)
+        # Payments: one register-payment wizard for every invoice paid in this step, each paid
+        # on its own day. The wizard makes them as its button does when payments are not
+        # grouped (one batch per invoice, see _create_payments), and each payment gets the
+        # day its customer paid: one create, one post and the reconciliations for all.
+        to_pay = sorted(
+            (e for e in events if "invoice" in e["done"] and "payment" not in e["done"]
+             and e.get("payment") and e["payment"] <= until),
+            key=lambda event: event["payment"],
+        )
+        if not to_pay:
+            return
         journal = self.env["account.journal"].search([
             ("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
-        for count, day in enumerate(sorted(by_day), 1):
-            if count % 40 == 0:
-                _release(self.env)
-            moves = self.env["account.move"].concat(*(e["move"] for e in by_day[day]))
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=moves.ids,
-            ).create({"payment_date": day, "journal_id": journal.id, "group_payment": False})._create_payments()
-            for event in by_day[day]:
-                event["done"].add("payment")
+        moves = self.env["account.move"].concat(*(e["move"] for e in to_pay))
+        paid_on = {e["move"].id: e["payment"] for e in to_pay}
+        wizard = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=moves.ids,
+        ).create({"payment_date": until, "journal_id": journal.id, "group_payment": False})
+        to_process = []
+        for batch in wizard.batches:
+            for line in batch["lines"]:
+                single = {
+                    **batch,
+                    "lines": line,
+                    "payment_values": {**batch["payment_values"],
+                                       "payment_type": "inbound" if line.balance > 0 else "outbound"},
+                }
+                values = wizard._create_payment_vals_from_batch(single)
+                values["date"] = paid_on[line.move_id.id]
+                to_process.append({"create_vals": values, "to_reconcile": line, "batch": single})
+        to_process.sort(key=lambda item: (item["create_vals"]["date"], item["to_reconcile"].move_id.id))
+        wizard._init_payments(to_process)
+        wizard._post_payments(to_process)
+        wizard._reconcile_payments(to_process)
+        for event in to_pay:
+            event["done"].add("payment")
+        _release(self.env)
 
     @api.model
     def _demo_deliver(self, orders, until):

@@ -264,8 +264,7 @@ class SupplierEvaluationDemo(models.AbstractModel):
         for xmlid, profile in PROFILES.items():
             plans += demo._demo_plan_orders(rng, partners[xmlid], profile, start, months, today)
         plans.sort(key=lambda plan: plan["date"])  # order references follow the order dates
-        for plan in plans:
-            demo._demo_run_order(plan, now)
+        demo._demo_run_orders(plans, now)
         demo._demo_create_ratings(rng, partners, start, months)
 
         demo._demo_evaluate(company, start, today, partners[QUIET_LAST_MONTH])
@@ -370,60 +369,78 @@ class SupplierEvaluationDemo(models.AbstractModel):
 
     # ------------------------------------------------------------------ execution
     @api.model
-    def _demo_run_order(self, plan, now):
-        """Create and confirm the order, receive and return through the pickings, then back-date all."""
-        partner = plan["partner"]
-        order = self.env["purchase.order"].create({
-            "partner_id": partner.id,
-            "user_id": partner.buyer_id.id or self.env.ref("base.user_admin").id,
+    def _demo_run_orders(self, plans, now):
+        """Create and confirm (or cancel) every order at once, receive in rounds, return, back-date.
+
+        Batches, not one order at a time: one ``create`` for all orders, one ``button_confirm``,
+        then round k validates the k-th receipt of every order in one ``_action_done`` (the
+        remainder goes to a backorder, the next round's receipt), and the returns are validated
+        together. Each transfer is then moved to its own date.
+        """
+        admin = self.env.ref("base.user_admin")
+        orders = self.env["purchase.order"].create([{
+            "partner_id": plan["partner"].id,
+            "user_id": plan["partner"].buyer_id.id or admin.id,
             "date_order": plan["date"],
             "order_line": [
                 Command.create({"product_id": product.id, "product_qty": qty, "price_unit": price,
                                 "date_planned": plan["promise"]})
                 for product, qty, price in plan["lines"]
             ],
-        })
-        lines = order.order_line
-        if plan.get("cancel"):
-            order.button_cancel()
-            order.write({"date_order": plan["date"]})
-            return order
-        order.button_confirm()
-        order.write({"date_order": plan["date"], "date_approve": plan["date"]})
-        received_in = {}
-        for received_at, quantities in plan["deliveries"]:
-            if received_at > now:
-                break
-            picking = order.picking_ids.filtered(
-                lambda p: p.picking_type_code == "incoming" and p.state not in ("done", "cancel")
-            )
-            by_line = {lines[i].id: qty for i, qty in quantities.items()}
-            for move in picking.move_ids:
-                move.quantity = by_line.get(move.purchase_line_id.id, 0)
-                move.picked = bool(move.quantity)
-            picking._action_done()
-            self._demo_backdate(picking, received_at, plan["date"])
-            for i in quantities:
-                received_in.setdefault(i, picking)
-        for returned_at, line_index, qty in plan["returns"]:
-            if returned_at <= now and line_index in received_in:
-                self._demo_return(received_in[line_index], lines[line_index], qty, returned_at)
-        return order
+        } for plan in plans])
+        cancelled = orders.browse([order.id for plan, order in zip(plans, orders) if plan.get("cancel")])
+        cancelled.button_cancel()
+        (orders - cancelled).button_confirm()
+        for plan, order in zip(plans, orders):
+            order.write({"date_order": plan["date"]} if plan.get("cancel") else
+                        {"date_order": plan["date"], "date_approve": plan["date"]})
+        active = [(plan, order) for plan, order in zip(plans, orders) if not plan.get("cancel")]
+
+        received_in = {}  # (order, line index) -> the receipt that first brought the line
+        for round_ in range(max((len(plan["deliveries"]) for plan, _order in active), default=0)):
+            receipts = []
+            for plan, order in active:
+                if round_ >= len(plan["deliveries"]) or plan["deliveries"][round_][0] > now:
+                    continue
+                received_at, quantities = plan["deliveries"][round_]
+                picking = order.picking_ids.filtered(
+                    lambda p: p.picking_type_code == "incoming" and p.state not in ("done", "cancel")
+                )
+                by_line = {order.order_line[i].id: qty for i, qty in quantities.items()}
+                for move in picking.move_ids:
+                    move.quantity = by_line.get(move.purchase_line_id.id, 0)
+                    move.picked = bool(move.quantity)
+                receipts.append((picking, received_at, plan["date"]))
+                for i in quantities:
+                    received_in.setdefault((order, i), picking)
+            self.env["stock.picking"].concat(*(picking for picking, _at, _created in receipts))._action_done()
+            for picking, received_at, created in receipts:
+                self._demo_backdate(picking, received_at, created)
+
+        returns = []
+        for plan, order in active:
+            for returned_at, line_index, qty in plan["returns"]:
+                if returned_at <= now and (order, line_index) in received_in:
+                    returned = self._demo_return(received_in[order, line_index], order.order_line[line_index], qty)
+                    returns.append((returned, returned_at))
+        returned = self.env["stock.picking"].concat(*(picking for picking, _at in returns))
+        for move in returned.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        returned._action_done()
+        for picking, returned_at in returns:
+            self._demo_backdate(picking, returned_at, returned_at)
+        return orders
 
     @api.model
-    def _demo_return(self, receipt, line, qty, returned_at):
+    def _demo_return(self, receipt, line, qty):
+        """The return transfer of ``qty`` of ``line`` from ``receipt``, through the return wizard (not validated)."""
         wizard = self.env["stock.return.picking"].with_context(
             active_id=receipt.id, active_ids=receipt.ids, active_model="stock.picking",
         ).create({})
         for return_line in wizard.product_return_moves:
             return_line.quantity = qty if return_line.move_id.purchase_line_id == line else 0
-        returned = wizard._create_return()
-        for move in returned.move_ids:
-            move.quantity = move.product_uom_qty
-            move.picked = True
-        returned._action_done()
-        self._demo_backdate(returned, returned_at, returned_at)
-        return returned
+        return wizard._create_return()
 
     @api.model
     def _demo_backdate(self, picking, when, created):
