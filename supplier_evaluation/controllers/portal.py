@@ -134,10 +134,10 @@ class SupplierPortal(CustomerPortal):
             # The charts are built from numbers and escaped labels only (lib/charts.py).
             "trend_total": Markup(charts.sparkline_svg(
                 [card.total_score if card.has_data else None for card in history], labels,
-                width=480, height=90, title=_("Total score"))),
+                width=480, height=90, title=_("Total score"), fluid=True)),
             "trend_on_time": Markup(charts.sparkline_svg(
                 [card.on_time_rate if card.has_data else None for card in history], labels,
-                width=480, height=90, color="#017E84", title=_("On-time delivery (%)"))),
+                width=480, height=90, color="#017E84", title=_("On-time delivery (%)"), fluid=True)),
         }, "my_scorecards_history", False, **kw)
         return request.render("supplier_evaluation.portal_my_scorecard", values)
 

@@ -120,10 +120,9 @@ class TestSupplierPortal(HttpCase):
         self.assertEqual(counters, {"supplier_scorecard_count": 2, "supplier_corrective_action_count": 1,
                                     "supplier_certificate_count": 1})
         _response, html = self._get("/my/scorecards")
-        self.assertIn(self.card_a.display_name, html)
-        self.assertIn(self.card_a_previous.display_name, html)
-        self.assertLess(html.index(self.card_a.display_name), html.index(self.card_a_previous.display_name),
-                        "newest first")
+        self.assertIn("03/01/2026", html)
+        self.assertIn("02/01/2026", html)
+        self.assertLess(html.index("03/01/2026"), html.index("02/01/2026"), "newest first")
         _response, html = self._get(f"/my/scorecards/{self.card_a.id}")
         self.assertIn("25.0", html)
         self.assertIn("On-time delivery", html)
@@ -136,6 +135,29 @@ class TestSupplierPortal(HttpCase):
         self.assertNotIn("B-9001", html)
         _response, html = self._get(f"/my/purchase/{self.order_a.id}")
         self.assertIn("Quality reports and progress photos", html)
+
+    def test_pages_fit_a_phone(self):
+        self.authenticate("supplier_a", "supplier_a")
+        _response, html = self._get("/my/home")
+        self.assertNotIn("static/description/icon.png", html, "the 256 px module icon is not a portal card icon")
+        # Each row starts with its own period, not the supplier's name repeated on every row.
+        _response, html = self._get("/my/scorecards")
+        rows = re.findall(r'<a [^>]*class="o_scorecard_period"[^>]*>([^<]*)</a>', html)
+        self.assertEqual([" ".join(row.split()) for row in rows],
+                         ["03/01/2026 – 03/28/2026", "02/01/2026 – 02/28/2026"])
+        self.assertNotIn("Alpha Supplies ·", html.split("<tbody>", 1)[1])
+        # The trend chart scales down to the screen instead of a fixed 480 px.
+        _response, html = self._get(f"/my/scorecards/{self.card_a.id}")
+        heads = re.findall(r"<svg[^>]*>", html)
+        self.assertTrue(heads)
+        for head in heads:
+            self.assertIn('viewBox="0 0 480 90"', head)
+            self.assertIn('width="100%"', head)
+            self.assertNotIn('width="480"', head)
+        # The upload form keeps its distance from the communication history below it.
+        _response, html = self._get(f"/my/purchase/{self.order_a.id}")
+        block = re.search(r'<div id="supplier_documents" class="([^"]*)"', html).group(1).split()
+        self.assertTrue({"mb-4", "mb-5"} & set(block))
 
     def test_draft_and_unpublished_scorecards_stay_hidden(self):
         self.authenticate("supplier_a", "supplier_a")
