@@ -5,3 +5,4 @@ from . import test_alerts_and_control
 from . import test_portal
 from . import test_supplier_reports
 from . import test_security
+from . import test_engine_records
