@@ -294,6 +294,61 @@ class TestSupplierPortal(HttpCase):
         self.assertEqual(str(self.certificate_a.expiry_date), "2029-11-01")
         self.assertEqual(self.certificate_a.number, "A-9001-2")
 
+    def test_supplier_adds_a_certificate_that_waits_for_the_buyer(self):
+        self.supplier_a.buyer_id = self.buyer
+        self.authenticate("supplier_a", "supplier_a")
+        iso = self.env["supplier.certificate.type"].search([], limit=1)
+        html = self.url_open("/my/certificates").text
+        self.assertIn('action="/my/certificates/new"', html)
+        self.assertIn(f'value="{iso.id}"', html)
+        Certificate = self.env["supplier.certificate"]
+        before = Certificate.search([])
+        # A disguised program and bad dates are refused, nothing is created.
+        response = self._post("/my/certificates/new", "/my/certificates",
+                              {"certificate_type_id": iso.id, "issue_date": "2026-11-01", "expiry_date": "2029-11-01"},
+                              files={"document": ("iso.pdf", EXE)})
+        self.assertIn("This kind of file is not accepted here.", response.text)
+        response = self._post("/my/certificates/new", "/my/certificates",
+                              {"certificate_type_id": iso.id, "issue_date": "2026-11-01", "expiry_date": "2026-10-01"},
+                              files={"document": ("iso.pdf", PDF)})
+        self.assertIn("Enter valid dates", response.text)
+        self.assertEqual(Certificate.search([]), before)
+        # A good one is kept on the supplier's own company, whatever partner the form claims.
+        response = self._post("/my/certificates/new", "/my/certificates",
+                              {"certificate_type_id": iso.id, "issue_date": "2026-11-01", "expiry_date": "2029-11-01",
+                               "number": "A-14001", "partner_id": self.supplier_b.id},
+                              files={"document": ("iso14001.pdf", PDF)})
+        self.assertIn("the buyer will review the new certificate", response.text)
+        self.assertIn("waiting for the buyer", response.text)
+        new = Certificate.search([]) - before
+        self.assertEqual(len(new), 1)
+        self.assertEqual(new.partner_id, self.supplier_a)
+        self.assertEqual((new.number, new.renewal_state, new.document_name), ("A-14001", "new", "iso14001.pdf"))
+        self.assertEqual(str(new.expiry_date), "2029-11-01")
+        self.assertEqual(new.activity_ids.user_id, self.buyer)
+        # It cannot be "renewed" into a valid one behind the buyer's back.
+        self._post(f"/my/certificates/{new.id}/renew", "/my/certificates",
+                   {"issue_date": "2026-11-01", "expiry_date": "2030-11-01"}, files={"document": ("r.pdf", PDF)})
+        new.invalidate_recordset()
+        self.assertEqual(new.renewal_state, "new")
+        # The buyer approves it.
+        new.with_user(self.buyer).action_approve_renewal()
+        self.assertFalse(new.renewal_state)
+        self.assertFalse(new.activity_ids)
+        self.assertEqual(new.state, "valid")
+
+    def test_refused_new_certificate_is_kept_but_never_counts(self):
+        self.authenticate("supplier_a", "supplier_a")
+        iso = self.env["supplier.certificate.type"].search([], limit=1)
+        self._post("/my/certificates/new", "/my/certificates",
+                   {"certificate_type_id": iso.id, "issue_date": "2026-01-01", "expiry_date": "2026-12-15"},
+                   files={"document": ("soon.pdf", PDF)})
+        new = self.env["supplier.certificate"].search([("document_name", "=", "soon.pdf")])
+        new.with_user(self.buyer).action_reject_renewal()
+        self.assertEqual(new.renewal_state, "refused")
+        self.assertTrue(new.document)
+        self.assertIn("not accepted", self.url_open("/my/certificates").text)
+
     def test_order_documents_reach_the_buyer_grouped_by_kind(self):
         self.authenticate("supplier_a", "supplier_a")
         page = f"/my/purchase/{self.order_a.id}"
@@ -570,3 +625,10 @@ class TestSupplierPortal(HttpCase):
         self.assertEqual(self.action_a.evidence_ids.name, "maintenance-report.pdf")
         self.order_a.invalidate_recordset()
         self.assertEqual(self.order_a.supplier_progress_photo_ids.name, "progress.png")
+
+    def test_rejected_file_keeps_the_typed_answer_tour(self):
+        self.start_tour("/my/corrective_actions", "supplier_evaluation_corrective_action_retry_tour",
+                        login="supplier_a")
+        self.action_a.invalidate_recordset()
+        self.assertEqual(self.action_a.state, "requested", "nothing saved with the refused file")
+        self.assertFalse(self.action_a.root_cause)
