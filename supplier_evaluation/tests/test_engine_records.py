@@ -5,10 +5,12 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.tests import tagged
 
 from .common import SupplierEvaluationCase
 
 
+@tagged("post_install", "-at_install")
 class TestEngineRecords(SupplierEvaluationCase):
     """Scorecards come from the evaluation only: no blank card from "New" or "Duplicate"."""
 
@@ -59,6 +61,7 @@ class TestEngineRecords(SupplierEvaluationCase):
             self.assertIn(words, " ".join((action.help or "").split()), xmlid)
 
 
+@tagged("post_install", "-at_install")
 class TestScorecardWithoutPdfEngine(SupplierEvaluationCase):
     """Without wkhtmltopdf a scorecard still goes out by e-mail, with its portal link."""
 
