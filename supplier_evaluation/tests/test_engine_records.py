@@ -2,7 +2,6 @@ import datetime
 from unittest.mock import patch
 
 from lxml import etree
-
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged

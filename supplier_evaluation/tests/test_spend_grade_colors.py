@@ -1,7 +1,6 @@
 import datetime
 
 from dateutil.relativedelta import relativedelta
-
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
