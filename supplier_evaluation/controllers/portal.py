@@ -226,6 +226,20 @@ class SupplierPortal(CustomerPortal):
                                  certificate_types=request.env["supplier.certificate.type"].search([]))
         return response
 
+    def _certificate_form(self, company, issue_date, expiry_date):
+        """(filename, data, issue date, expiry date) of a certificate form, or raise PortalFormError."""
+        upload = self._checked_upload(request.httprequest.files.get("document"), "documents", company)
+        if not upload:
+            raise PortalFormError("missing_file")
+        try:
+            issued, expires = fields.Date.to_date(issue_date or None), fields.Date.to_date(expiry_date or None)
+        except ValueError:
+            raise PortalFormError("dates") from None
+        if not issued or not expires or expires <= issued:
+            raise PortalFormError("dates")
+        name, data, _mimetype = upload
+        return name, data, issued, expires
+
     @http.route(["/my/certificates/<int:certificate_id>/renew"], type="http", auth="user", methods=["POST"],
                 website=True, max_content_length=_upload_request_limit)
     def portal_renew_certificate(self, certificate_id, issue_date="", expiry_date="", number="", **kw):
@@ -234,17 +248,7 @@ class SupplierPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         try:
-            upload = self._checked_upload(request.httprequest.files.get("document"), "documents",
-                                          certificate_sudo.company_id)
-            if not upload:
-                raise PortalFormError("missing_file")
-            try:
-                issued, expires = fields.Date.to_date(issue_date or None), fields.Date.to_date(expiry_date or None)
-            except ValueError:
-                raise PortalFormError("dates") from None
-            if not issued or not expires or expires <= issued:
-                raise PortalFormError("dates")
-            name, data, _mimetype = upload
+            name, data, issued, expires = self._certificate_form(certificate_sudo.company_id, issue_date, expiry_date)
             certificate_sudo.with_user(request.env.user)._submit_renewal(
                 base64.b64encode(data), name, issued, expires, number)
         except (PortalFormError, UserError, ValidationError) as error:
@@ -258,20 +262,11 @@ class SupplierPortal(CustomerPortal):
         if not request.env["supplier.certificate"].has_access("read"):
             return request.redirect("/my")
         try:
-            upload = self._checked_upload(request.httprequest.files.get("document"), "documents", request.env.company)
-            if not upload:
-                raise PortalFormError("missing_file")
-            try:
-                issued, expires = fields.Date.to_date(issue_date or None), fields.Date.to_date(expiry_date or None)
-            except ValueError:
-                raise PortalFormError("dates") from None
-            if not issued or not expires or expires <= issued:
-                raise PortalFormError("dates")
+            name, data, issued, expires = self._certificate_form(request.env.company, issue_date, expiry_date)
             certificate_type = request.env["supplier.certificate.type"].browse(
                 int(certificate_type_id) if str(certificate_type_id).isdigit() else 0).exists()
             if not certificate_type:
                 raise PortalFormError("certificate_type")
-            name, data, _mimetype = upload
             request.env["supplier.certificate"]._submit_new(
                 certificate_type, base64.b64encode(data), name, issued, expires, number.strip())
         except (PortalFormError, UserError, ValidationError) as error:

@@ -1,13 +1,5 @@
 import { registry } from "@web/core/registry";
-
-/** Put a generated file into a file input, as a person choosing it would. */
-function chooseFile(selector, name, type, bytes) {
-    const input = document.querySelector(selector);
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([new Uint8Array(bytes)], name, { type }));
-    input.files = transfer.files;
-    input.dispatchEvent(new Event("change", { bubbles: true }));
-}
+import { chooseFile } from "@supplier_evaluation/../tests/tours/tour_utils";
 
 // A Windows program ("MZ" header) renamed to .pdf: the upload policy refuses it.
 const EXE = [0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, ...new Array(56).fill(0)];
