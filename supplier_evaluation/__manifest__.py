@@ -35,6 +35,7 @@
     ],
     "demo": ["data/supplier_evaluation_demo.xml"],
     "assets": {
+        "web.assets_backend_lazy": ["supplier_evaluation/static/src/views/*.js"],
         "web.assets_tests": ["supplier_evaluation/static/tests/tours/*.js"],
     },
     "installable": True,

@@ -64,3 +64,12 @@ def test_sparkline():
     points = re.search(r'points="([^"]*)"', flat).group(1).split()
     assert len(points) == 3 and len({point.split(",")[1] for point in points}) == 1  # one height
     assert "nan" not in flat
+    assert 'width="100%"' not in flat and 'width="240"' in flat
+
+
+def test_fluid_sparkline_shrinks_to_its_container():
+    svg = charts.sparkline_svg([1, 3, 2], width=480, height=90, fluid=True)
+    head = svg[:svg.index(">")]
+    assert 'viewBox="0 0 480 90"' in head
+    assert 'width="100%"' in head and "max-width: 480px" in head
+    assert 'width="480"' not in head and 'height="90"' not in head

@@ -93,6 +93,7 @@ class SupplierPortal(CustomerPortal):
             "missing_file": _("Choose a file to upload."),
             "kind": _("Choose what the file is: a quality-control report or a progress photo."),
             "dates": _("Enter valid dates: the new expiry date must come after the new issue date."),
+            "certificate_type": _("Choose the type of the certificate."),
             "incomplete": _("Give both the root cause and the action plan."),
             "answered": _("This request has already been answered."),
             "too_many": _("Send at most %s files at once.", MAX_FILES_PER_FORM),
@@ -134,10 +135,10 @@ class SupplierPortal(CustomerPortal):
             # The charts are built from numbers and escaped labels only (lib/charts.py).
             "trend_total": Markup(charts.sparkline_svg(
                 [card.total_score if card.has_data else None for card in history], labels,
-                width=480, height=90, title=_("Total score"))),
+                width=480, height=90, title=_("Total score"), fluid=True)),
             "trend_on_time": Markup(charts.sparkline_svg(
                 [card.on_time_rate if card.has_data else None for card in history], labels,
-                width=480, height=90, color="#017E84", title=_("On-time delivery (%)"))),
+                width=480, height=90, color="#017E84", title=_("On-time delivery (%)"), fluid=True)),
         }, "my_scorecards_history", False, **kw)
         return request.render("supplier_evaluation.portal_my_scorecard", values)
 
@@ -204,7 +205,12 @@ class SupplierPortal(CustomerPortal):
             action_sudo.with_user(request.env.user)._submit_answer(root_cause, action_plan, committed, attachments)
         except (PortalFormError, UserError, ValidationError) as error:
             request.env.cr.rollback()
-            return request.redirect(f"{url}?error={self._form_error_code(error)}")
+            # Shown again with what the supplier typed (a browser never refills a file input, and
+            # a redirect would lose the text too).
+            response = self.portal_my_corrective_action(action_id, error=self._form_error_code(error))
+            response.qcontext["answer"] = {
+                "root_cause": root_cause, "action_plan": action_plan, "committed_date": committed_date}
+            return response
         action_sudo.message_post(
             body=_("Answer submitted: %(cause)s", cause=root_cause), attachment_ids=attachments.ids,
             author_id=request.env.user.partner_id.id, message_type="comment", subtype_xmlid="mail.mt_comment")
@@ -216,8 +222,23 @@ class SupplierPortal(CustomerPortal):
         response = self._list_page("supplier.certificate", "/my/certificates", page,
                                    "supplier_evaluation.portal_my_certificates", "certificates",
                                    "expiry_date, id", "supplier_certificate")
-        response.qcontext.update(error=self._form_error_message(error, request.env.company), success=success)
+        response.qcontext.update(error=self._form_error_message(error, request.env.company), success=success,
+                                 certificate_types=request.env["supplier.certificate.type"].search([]))
         return response
+
+    def _certificate_form(self, company, issue_date, expiry_date):
+        """(filename, data, issue date, expiry date) of a certificate form, or raise PortalFormError."""
+        upload = self._checked_upload(request.httprequest.files.get("document"), "documents", company)
+        if not upload:
+            raise PortalFormError("missing_file")
+        try:
+            issued, expires = fields.Date.to_date(issue_date or None), fields.Date.to_date(expiry_date or None)
+        except ValueError:
+            raise PortalFormError("dates") from None
+        if not issued or not expires or expires <= issued:
+            raise PortalFormError("dates")
+        name, data, _mimetype = upload
+        return name, data, issued, expires
 
     @http.route(["/my/certificates/<int:certificate_id>/renew"], type="http", auth="user", methods=["POST"],
                 website=True, max_content_length=_upload_request_limit)
@@ -227,23 +248,31 @@ class SupplierPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         try:
-            upload = self._checked_upload(request.httprequest.files.get("document"), "documents",
-                                          certificate_sudo.company_id)
-            if not upload:
-                raise PortalFormError("missing_file")
-            try:
-                issued, expires = fields.Date.to_date(issue_date or None), fields.Date.to_date(expiry_date or None)
-            except ValueError:
-                raise PortalFormError("dates") from None
-            if not issued or not expires or expires <= issued:
-                raise PortalFormError("dates")
-            name, data, _mimetype = upload
+            name, data, issued, expires = self._certificate_form(certificate_sudo.company_id, issue_date, expiry_date)
             certificate_sudo.with_user(request.env.user)._submit_renewal(
                 base64.b64encode(data), name, issued, expires, number)
         except (PortalFormError, UserError, ValidationError) as error:
             request.env.cr.rollback()
             return request.redirect(f"/my/certificates?error={self._form_error_code(error)}")
         return request.redirect("/my/certificates?success=1")
+
+    @http.route(["/my/certificates/new"], type="http", auth="user", methods=["POST"], website=True,
+                max_content_length=_upload_request_limit)
+    def portal_new_certificate(self, certificate_type_id="", issue_date="", expiry_date="", number="", **kw):
+        if not request.env["supplier.certificate"].has_access("read"):
+            return request.redirect("/my")
+        try:
+            name, data, issued, expires = self._certificate_form(request.env.company, issue_date, expiry_date)
+            certificate_type = request.env["supplier.certificate.type"].browse(
+                int(certificate_type_id) if str(certificate_type_id).isdigit() else 0).exists()
+            if not certificate_type:
+                raise PortalFormError("certificate_type")
+            request.env["supplier.certificate"]._submit_new(
+                certificate_type, base64.b64encode(data), name, issued, expires, number.strip())
+        except (PortalFormError, UserError, ValidationError) as error:
+            request.env.cr.rollback()
+            return request.redirect(f"/my/certificates?error={self._form_error_code(error)}")
+        return request.redirect("/my/certificates?success=new")
 
     # ------------------------------------------------------------------ purchase order documents
     @http.route(["/my/purchase/<int:order_id>/documents"], type="http", auth="user", methods=["POST"], website=True,

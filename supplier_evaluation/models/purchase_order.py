@@ -176,7 +176,8 @@ class PurchaseOrder(models.Model):
         return Markup("").join(parts)
 
     def _supplier_alternatives(self):
-        """Other vendors of the order's products (product.supplierinfo), with their current grade."""
+        """Other vendors of the order's products (product.supplierinfo), with their current grade,
+        leaving out those the purchase policy blocks."""
         self.ensure_one()
         supplier = self.partner_id.commercial_partner_id
         infos = self.env["product.supplierinfo"].sudo().search([
@@ -184,9 +185,11 @@ class PurchaseOrder(models.Model):
             ("company_id", "in", [False, self.company_id.id]),
         ])
         vendors = (infos.partner_id.commercial_partner_id - supplier).with_company(self.company_id)
+        verdicts = self.env["supplier.purchase.policy"].sudo()._verdicts(vendors, self.company_id)
+        vendors = vendors.filtered(lambda v: verdicts.get(v.id, ("none", []))[0] != "block")
         return [
-            self.env._("%(vendor)s (grade %(grade)s)", vendor=vendor.name,
-                       grade=vendor.supplier_grade or self.env._("none"))
+            self.env._("%(vendor)s (grade %(grade)s)", vendor=vendor.name, grade=vendor.supplier_grade)
+            if vendor.supplier_grade else self.env._("%(vendor)s (not graded)", vendor=vendor.name)
             for vendor in vendors.sorted(lambda v: (v.supplier_grade or "Z", v.name))
         ]
 

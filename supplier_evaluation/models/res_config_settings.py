@@ -16,3 +16,11 @@ class ResConfigSettings(models.TransientModel):
     supplier_certificate_reminder_days = fields.Integer(
         related="company_id.supplier_certificate_reminder_days", readonly=False
     )
+    supplier_pdf_engine_missing = fields.Boolean(
+        compute="_compute_supplier_pdf_engine_missing",
+        help="wkhtmltopdf cannot make PDFs here: scorecards are sent with their portal link instead.")
+
+    def _compute_supplier_pdf_engine_missing(self):
+        missing = not self.env["supplier.scorecard"]._pdf_engine_available()
+        for settings in self:
+            settings.supplier_pdf_engine_missing = missing

@@ -48,7 +48,10 @@ class SupplierCertificate(models.Model):
     document = fields.Binary(attachment=True, copy=False)
     document_name = fields.Char(copy=False)
     # A renewal uploaded by the supplier waits for a buyer's approval before it replaces the above.
-    renewal_state = fields.Selection([("pending", "Renewal to approve")], copy=False, tracking=True, index=True)
+    renewal_state = fields.Selection(
+        [("pending", "Renewal to approve"), ("new", "New, to approve"), ("refused", "New, refused")],
+        copy=False, tracking=True, index=True,
+        help="A certificate added from the portal counts only once a buyer approved it.")
     renewal_document = fields.Binary(attachment=True, copy=False)
     renewal_document_name = fields.Char(copy=False)
     renewal_number = fields.Char(copy=False)
@@ -148,7 +151,8 @@ class SupplierCertificate(models.Model):
         done = 0
         for company in self.env["res.company"].search([]):
             horizon = today + timedelta(days=company.supplier_certificate_reminder_days)
-            query = self._search([("company_id", "=", company.id), ("expiry_date", "<=", horizon)])
+            query = self._search([("company_id", "=", company.id), ("expiry_date", "<=", horizon),
+                                  ("renewal_state", "not in", ("new", "refused"))])
             query.add_where(SQL(
                 "%s IS DISTINCT FROM %s",
                 self._field_to_sql(self._table, "reminded_expiry_date", query),
@@ -224,6 +228,8 @@ class SupplierCertificate(models.Model):
     def _submit_renewal(self, document, filename, issue_date, expiry_date, number=False):
         """A renewal from the supplier's portal; the current certificate stays until a buyer approves."""
         self.ensure_one()
+        if self.renewal_state in ("new", "refused"):
+            raise ValidationError(_("This certificate is not approved yet: add it again instead of renewing it."))
         if not issue_date or not expiry_date or expiry_date <= issue_date:
             raise ValidationError(_("The new expiry date must come after the new issue date."))
         self.sudo().write({
@@ -242,9 +248,39 @@ class SupplierCertificate(models.Model):
             user_id=responsible.id,
         )
 
+    @api.model
+    def _submit_new(self, certificate_type, document, filename, issue_date, expiry_date, number=False):
+        """A certificate added from the supplier's portal, for the user's own company (commercial
+        partner) only; it waits for a buyer's approval like a renewal."""
+        partner = self.env.user.partner_id.commercial_partner_id
+        if not certificate_type or not certificate_type.exists():
+            raise ValidationError(_("Choose the type of the certificate."))
+        if not issue_date or not expiry_date or expiry_date <= issue_date:
+            raise ValidationError(_("The new expiry date must come after the new issue date."))
+        certificate_sudo = self.sudo().create({
+            "partner_id": partner.id, "company_id": self.env.company.id,
+            "certificate_type_id": certificate_type.id, "number": number or False,
+            "issue_date": issue_date, "expiry_date": expiry_date,
+            "document": document, "document_name": filename, "renewal_state": "new",
+        })
+        responsible = (certificate_sudo._reminder_responsible(certificate_sudo.company_id)
+                       or certificate_sudo._reminder_fallback_user(certificate_sudo.company_id))
+        certificate_sudo.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=_("Approve the new certificate of %s", partner.name),
+            user_id=responsible.id,
+        )
+        return certificate_sudo.with_env(self.env)
+
     def action_approve_renewal(self):
-        """A buyer accepts the renewal: it replaces the current document and dates."""
+        """A buyer accepts the renewal: it replaces the current document and dates. A new
+        certificate from the portal simply starts to count."""
         self.check_access("write")
+        for certificate in self.filtered(lambda c: c.renewal_state == "new"):
+            certificate.renewal_state = False
+            certificate.message_post(body=_("Certificate approved: valid until %s.", certificate.expiry_date),
+                                     message_type="comment", subtype_xmlid="mail.mt_comment",
+                                     partner_ids=certificate.partner_id.ids)
         for certificate in self.filtered(lambda c: c.renewal_state == "pending"):
             certificate.write({
                 "document": certificate.renewal_document, "document_name": certificate.renewal_document_name,
@@ -261,6 +297,11 @@ class SupplierCertificate(models.Model):
     def action_reject_renewal(self):
         """A buyer refuses the renewal: the current certificate stays, the supplier is told."""
         self.check_access("write")
+        for certificate in self.filtered(lambda c: c.renewal_state == "new"):
+            certificate.renewal_state = "refused"  # kept, with its document, but never counts
+            certificate.message_post(body=_("The new certificate was not accepted; please upload it again."),
+                                     message_type="comment", subtype_xmlid="mail.mt_comment",
+                                     partner_ids=certificate.partner_id.ids)
         for certificate in self.filtered(lambda c: c.renewal_state == "pending"):
             certificate.write({"renewal_state": False, "renewal_document": False, "renewal_document_name": False,
                                "renewal_issue_date": False, "renewal_expiry_date": False, "renewal_number": False})

@@ -2,6 +2,7 @@ import datetime
 
 import numpy as np
 import pytz
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -220,6 +221,20 @@ class SupplierScorecard(models.Model):
         if not self.is_published:  # drafts, and cards locked without publishing, stay internal
             raise UserError(_("Publish the scorecard before sending it to the supplier."))
         template = self.env.ref("supplier_evaluation.mail_template_supplier_scorecard", raise_if_not_found=False)
+        defaults = {"default_template_id": template.id if template else False}
+        if template and not self._pdf_engine_available():
+            # No PDF can be made here: the template's report would stop the composer with an
+            # error, so the message is written from the template without it, with the portal link.
+            template = template.with_context(supplier_scorecard_no_pdf=True)
+            body = template._render_field("body_html", self.ids, compute_lang=True)[self.id]
+            link = self.get_base_url() + self.get_portal_url()
+            defaults = {
+                "default_template_id": False,
+                "default_partner_ids": self.partner_id.ids,
+                "default_subject": template._render_field("subject", self.ids, compute_lang=True)[self.id],
+                "default_body": Markup("%s<p>%s <a href=\"%s\">%s</a></p>") % (
+                    body, self.env._("Read the scorecard on our portal:"), link, link),
+            }
         return {
             "name": self.env._("Send Scorecard"),
             "type": "ir.actions.act_window",
@@ -231,7 +246,7 @@ class SupplierScorecard(models.Model):
                 **self.env.context,
                 "default_model": self._name,
                 "default_res_ids": self.ids,
-                "default_template_id": template.id if template else False,
+                **defaults,
                 "default_composition_mode": "comment",
                 "default_email_layout_xmlid": "mail.mail_notification_light",
                 "email_notification_allow_footer": True,
@@ -239,6 +254,11 @@ class SupplierScorecard(models.Model):
                 "model_description": self.env._("Supplier Scorecard"),
             },
         }
+
+    @api.model
+    def _pdf_engine_available(self):
+        """Whether wkhtmltopdf can make the PDF of a scorecard on this server."""
+        return self.env["ir.actions.report"].get_wkhtmltopdf_state() not in ("install", "broken")
 
     def write(self, vals):
         # Publishing shows a scorecard to the supplier; going back to draft hides it; locking keeps it.

@@ -6,3 +6,5 @@ from . import test_portal
 from . import test_supplier_reports
 from . import test_security
 from . import test_real_flows
+from . import test_engine_records
+from . import test_spend_grade_colors

@@ -214,6 +214,23 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         })
         return order.with_user(user or self.buyer)
 
+    def test_alternatives_leave_out_blocked_vendors(self):
+        self.vendor.supplier_qualification_state = "blocked"
+        order = self._rfq(self.vendor)
+        product = order.order_line.product_id
+        banned = self.env["res.partner"].create({"name": "Banned Vendor", "is_company": True,
+                                                 "supplier_qualification_state": "blocked"})
+        graded = self.env["res.partner"].create({"name": "Graded Vendor", "is_company": True})
+        self.env["product.supplierinfo"].create([
+            {"partner_id": banned.id, "product_tmpl_id": product.product_tmpl_id.id, "price": 9},
+            {"partner_id": graded.id, "product_tmpl_id": product.product_tmpl_id.id, "price": 12},
+        ])
+        self._card(graded, 1, 99, total_score=90, grade="A")
+        self.assertEqual(graded.with_company(self.company).supplier_grade, "A")
+        alternatives = order._supplier_alternatives()
+        self.assertEqual(alternatives, ["Graded Vendor (grade A)", "Good Vendor (not graded)"])
+        self.assertFalse([alt for alt in alternatives if "Banned" in alt or "none" in alt])
+
     def test_blocked_supplier_is_blocked_through_the_orm(self):
         self.vendor.supplier_qualification_state = "blocked"
         order = self._rfq(self.vendor)
@@ -222,7 +239,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         self.assertEqual(order.state, "draft")
         wizard = self.env["supplier.purchase.control.wizard"].browse(result["res_id"])
         self.assertEqual(wizard.severity, "block")
-        self.assertIn("Good Vendor (grade none)", wizard.message)
+        self.assertIn("Good Vendor (not graded)", wizard.message)
         # A buyer cannot override, whatever the wizard says.
         with self.assertRaises(AccessError):
             wizard.with_user(self.buyer).write({"severity": "warn"})

@@ -120,10 +120,9 @@ class TestSupplierPortal(HttpCase):
         self.assertEqual(counters, {"supplier_scorecard_count": 2, "supplier_corrective_action_count": 1,
                                     "supplier_certificate_count": 1})
         _response, html = self._get("/my/scorecards")
-        self.assertIn(self.card_a.display_name, html)
-        self.assertIn(self.card_a_previous.display_name, html)
-        self.assertLess(html.index(self.card_a.display_name), html.index(self.card_a_previous.display_name),
-                        "newest first")
+        self.assertIn("03/01/2026", html)
+        self.assertIn("02/01/2026", html)
+        self.assertLess(html.index("03/01/2026"), html.index("02/01/2026"), "newest first")
         _response, html = self._get(f"/my/scorecards/{self.card_a.id}")
         self.assertIn("25.0", html)
         self.assertIn("On-time delivery", html)
@@ -136,6 +135,29 @@ class TestSupplierPortal(HttpCase):
         self.assertNotIn("B-9001", html)
         _response, html = self._get(f"/my/purchase/{self.order_a.id}")
         self.assertIn("Quality reports and progress photos", html)
+
+    def test_pages_fit_a_phone(self):
+        self.authenticate("supplier_a", "supplier_a")
+        _response, html = self._get("/my/home")
+        self.assertNotIn("static/description/icon.png", html, "the 256 px module icon is not a portal card icon")
+        # Each row starts with its own period, not the supplier's name repeated on every row.
+        _response, html = self._get("/my/scorecards")
+        rows = re.findall(r'<a [^>]*class="o_scorecard_period"[^>]*>([^<]*)</a>', html)
+        self.assertEqual([" ".join(row.split()) for row in rows],
+                         ["03/01/2026 – 03/28/2026", "02/01/2026 – 02/28/2026"])
+        self.assertNotIn("Alpha Supplies ·", html.split("<tbody>", 1)[1])
+        # The trend chart scales down to the screen instead of a fixed 480 px.
+        _response, html = self._get(f"/my/scorecards/{self.card_a.id}")
+        heads = re.findall(r"<svg[^>]*>", html)
+        self.assertTrue(heads)
+        for head in heads:
+            self.assertIn('viewBox="0 0 480 90"', head)
+            self.assertIn('width="100%"', head)
+            self.assertNotIn('width="480"', head)
+        # The upload form keeps its distance from the communication history below it.
+        _response, html = self._get(f"/my/purchase/{self.order_a.id}")
+        block = re.search(r'<div id="supplier_documents" class="([^"]*)"', html).group(1).split()
+        self.assertTrue({"mb-4", "mb-5"} & set(block))
 
     def test_draft_and_unpublished_scorecards_stay_hidden(self):
         self.authenticate("supplier_a", "supplier_a")
@@ -271,6 +293,61 @@ class TestSupplierPortal(HttpCase):
         self.certificate_a.action_approve_renewal()
         self.assertEqual(str(self.certificate_a.expiry_date), "2029-11-01")
         self.assertEqual(self.certificate_a.number, "A-9001-2")
+
+    def test_supplier_adds_a_certificate_that_waits_for_the_buyer(self):
+        self.supplier_a.buyer_id = self.buyer
+        self.authenticate("supplier_a", "supplier_a")
+        iso = self.env["supplier.certificate.type"].search([], limit=1)
+        html = self.url_open("/my/certificates").text
+        self.assertIn('action="/my/certificates/new"', html)
+        self.assertIn(f'value="{iso.id}"', html)
+        Certificate = self.env["supplier.certificate"]
+        before = Certificate.search([])
+        # A disguised program and bad dates are refused, nothing is created.
+        response = self._post("/my/certificates/new", "/my/certificates",
+                              {"certificate_type_id": iso.id, "issue_date": "2026-11-01", "expiry_date": "2029-11-01"},
+                              files={"document": ("iso.pdf", EXE)})
+        self.assertIn("This kind of file is not accepted here.", response.text)
+        response = self._post("/my/certificates/new", "/my/certificates",
+                              {"certificate_type_id": iso.id, "issue_date": "2026-11-01", "expiry_date": "2026-10-01"},
+                              files={"document": ("iso.pdf", PDF)})
+        self.assertIn("Enter valid dates", response.text)
+        self.assertEqual(Certificate.search([]), before)
+        # A good one is kept on the supplier's own company, whatever partner the form claims.
+        response = self._post("/my/certificates/new", "/my/certificates",
+                              {"certificate_type_id": iso.id, "issue_date": "2026-11-01", "expiry_date": "2029-11-01",
+                               "number": "A-14001", "partner_id": self.supplier_b.id},
+                              files={"document": ("iso14001.pdf", PDF)})
+        self.assertIn("the buyer will review the new certificate", response.text)
+        self.assertIn("waiting for the buyer", response.text)
+        new = Certificate.search([]) - before
+        self.assertEqual(len(new), 1)
+        self.assertEqual(new.partner_id, self.supplier_a)
+        self.assertEqual((new.number, new.renewal_state, new.document_name), ("A-14001", "new", "iso14001.pdf"))
+        self.assertEqual(str(new.expiry_date), "2029-11-01")
+        self.assertEqual(new.activity_ids.user_id, self.buyer)
+        # It cannot be "renewed" into a valid one behind the buyer's back.
+        self._post(f"/my/certificates/{new.id}/renew", "/my/certificates",
+                   {"issue_date": "2026-11-01", "expiry_date": "2030-11-01"}, files={"document": ("r.pdf", PDF)})
+        new.invalidate_recordset()
+        self.assertEqual(new.renewal_state, "new")
+        # The buyer approves it.
+        new.with_user(self.buyer).action_approve_renewal()
+        self.assertFalse(new.renewal_state)
+        self.assertFalse(new.activity_ids)
+        self.assertEqual(new.state, "valid")
+
+    def test_refused_new_certificate_is_kept_but_never_counts(self):
+        self.authenticate("supplier_a", "supplier_a")
+        iso = self.env["supplier.certificate.type"].search([], limit=1)
+        self._post("/my/certificates/new", "/my/certificates",
+                   {"certificate_type_id": iso.id, "issue_date": "2026-01-01", "expiry_date": "2026-12-15"},
+                   files={"document": ("soon.pdf", PDF)})
+        new = self.env["supplier.certificate"].search([("document_name", "=", "soon.pdf")])
+        new.with_user(self.buyer).action_reject_renewal()
+        self.assertEqual(new.renewal_state, "refused")
+        self.assertTrue(new.document)
+        self.assertIn("not accepted", self.url_open("/my/certificates").text)
 
     def test_order_documents_reach_the_buyer_grouped_by_kind(self):
         self.authenticate("supplier_a", "supplier_a")
@@ -548,3 +625,10 @@ class TestSupplierPortal(HttpCase):
         self.assertEqual(self.action_a.evidence_ids.name, "maintenance-report.pdf")
         self.order_a.invalidate_recordset()
         self.assertEqual(self.order_a.supplier_progress_photo_ids.name, "progress.png")
+
+    def test_rejected_file_keeps_the_typed_answer_tour(self):
+        self.start_tour("/my/corrective_actions", "supplier_evaluation_corrective_action_retry_tour",
+                        login="supplier_a")
+        self.action_a.invalidate_recordset()
+        self.assertEqual(self.action_a.state, "requested", "nothing saved with the refused file")
+        self.assertFalse(self.action_a.root_cause)

@@ -1,13 +1,5 @@
 import { registry } from "@web/core/registry";
-
-/** Put a small generated file into a file input, as a person choosing it would. */
-function chooseFile(selector, name, type, bytes) {
-    const input = document.querySelector(selector);
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([new Uint8Array(bytes)], name, { type }));
-    input.files = transfer.files;
-    input.dispatchEvent(new Event("change", { bubbles: true }));
-}
+import { chooseFile } from "@supplier_evaluation/../tests/tours/tour_utils";
 
 const PDF = [...new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")];
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(32).fill(0)];
