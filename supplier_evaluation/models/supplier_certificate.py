@@ -49,9 +49,16 @@ class SupplierCertificate(models.Model):
     document_name = fields.Char(copy=False)
     # A renewal uploaded by the supplier waits for a buyer's approval before it replaces the above.
     renewal_state = fields.Selection(
-        [("pending", "Renewal to approve"), ("new", "New, to approve"), ("refused", "New, refused")],
-        copy=False, tracking=True, index=True,
-        help="A certificate added from the portal counts only once a buyer approved it.")
+        [
+            ("pending", "Renewal to approve"),
+            ("new", "New, to approve"),
+            ("refused", "New, refused"),
+        ],
+        copy=False,
+        tracking=True,
+        index=True,
+        help="A certificate added from the portal counts only once a buyer approved it.",
+    )
     renewal_document = fields.Binary(attachment=True, copy=False)
     renewal_document_name = fields.Char(copy=False)
     renewal_number = fields.Char(copy=False)
@@ -76,10 +83,12 @@ class SupplierCertificate(models.Model):
     def _compute_display_name(self):
         for certificate in self:
             name = " - ".join(
-                part for part in (
+                part
+                for part in (
                     certificate.certificate_type_id.name,
                     certificate.partner_id.display_name,
-                ) if part
+                )
+                if part
             )
             if certificate.number:
                 name = f"{name} ({certificate.number})" if name else certificate.number
@@ -90,7 +99,9 @@ class SupplierCertificate(models.Model):
         today = fields.Date.context_today(self)
         for certificate in self:
             certificate.state = self._state_for(
-                certificate.expiry_date, today, certificate.company_id.supplier_certificate_reminder_days
+                certificate.expiry_date,
+                today,
+                certificate.company_id.supplier_certificate_reminder_days,
             )
 
     @api.model
@@ -108,13 +119,15 @@ class SupplierCertificate(models.Model):
         for certificate in self:
             issue, expiry = certificate.issue_date, certificate.expiry_date
             if issue and expiry and expiry <= issue:
-                raise ValidationError(self.env._(
-                    "The certificate %(certificate)s expires on %(expiry)s, which is not after its "
-                    "issue date %(issue)s.",
-                    certificate=certificate.display_name,
-                    expiry=format_date(self.env, expiry),
-                    issue=format_date(self.env, issue),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "The certificate %(certificate)s expires on %(expiry)s, which is not after its "
+                        "issue date %(issue)s.",
+                        certificate=certificate.display_name,
+                        expiry=format_date(self.env, expiry),
+                        issue=format_date(self.env, issue),
+                    )
+                )
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
@@ -151,13 +164,20 @@ class SupplierCertificate(models.Model):
         done = 0
         for company in self.env["res.company"].search([]):
             horizon = today + timedelta(days=company.supplier_certificate_reminder_days)
-            query = self._search([("company_id", "=", company.id), ("expiry_date", "<=", horizon),
-                                  ("renewal_state", "not in", ("new", "refused"))])
-            query.add_where(SQL(
-                "%s IS DISTINCT FROM %s",
-                self._field_to_sql(self._table, "reminded_expiry_date", query),
-                self._field_to_sql(self._table, "expiry_date", query),
-            ))
+            query = self._search(
+                [
+                    ("company_id", "=", company.id),
+                    ("expiry_date", "<=", horizon),
+                    ("renewal_state", "not in", ("new", "refused")),
+                ]
+            )
+            query.add_where(
+                SQL(
+                    "%s IS DISTINCT FROM %s",
+                    self._field_to_sql(self._table, "reminded_expiry_date", query),
+                    self._field_to_sql(self._table, "expiry_date", query),
+                )
+            )
             certificates = self.browse(query)
             if not certificates:
                 continue
@@ -180,7 +200,8 @@ class SupplierCertificate(models.Model):
             "mail.mail_activity_data_todo",
             date_deadline=self.expiry_date,
             summary=env._("Renew certificate (expires %s)", expiry),
-            note=Markup("<p>%s</p>") % env._(
+            note=Markup("<p>%s</p>")
+            % env._(
                 "The certificate %(certificate)s expires on %(date)s. Ask the supplier for the "
                 "renewed certificate and enter its new expiry date.",
                 certificate=self.with_env(env).display_name,
@@ -198,11 +219,16 @@ class SupplierCertificate(models.Model):
             horizon = today + timedelta(days=company.supplier_certificate_reminder_days)
             domains = {
                 "expired": [("expiry_date", "<", today)],
-                "expiring": [("expiry_date", ">=", today), ("expiry_date", "<=", horizon)],
+                "expiring": [
+                    ("expiry_date", ">=", today),
+                    ("expiry_date", "<=", horizon),
+                ],
                 "valid": [("expiry_date", ">", horizon)],
             }
             for state, domain in domains.items():
-                stale = self.search([("company_id", "=", company.id), ("state", "!=", state)] + domain)
+                stale = self.search(
+                    [("company_id", "=", company.id), ("state", "!=", state)] + domain
+                )
                 if stale:
                     stale.write({"state": state})
 
@@ -218,30 +244,50 @@ class SupplierCertificate(models.Model):
     @api.model
     def _reminder_fallback_user(self, company):
         """The first purchase administrator of the company, else the user running the job."""
-        group = self.env.ref("purchase.group_purchase_manager", raise_if_not_found=False)
-        managers = group.sudo().users.filtered(
-            lambda user: not user.share and company in user.company_ids
-        ) if group else self.env["res.users"]
+        group = self.env.ref(
+            "purchase.group_purchase_manager", raise_if_not_found=False
+        )
+        managers = (
+            group.sudo().users.filtered(
+                lambda user: not user.share and company in user.company_ids
+            )
+            if group
+            else self.env["res.users"]
+        )
         return managers.sorted("id")[:1].with_env(self.env) or self.env.user
 
     # ------------------------------------------------------------------ renewals
-    def _submit_renewal(self, document, filename, issue_date, expiry_date, number=False):
+    def _submit_renewal(
+        self, document, filename, issue_date, expiry_date, number=False
+    ):
         """A renewal from the supplier's portal; the current certificate stays until a buyer approves."""
         self.ensure_one()
         if self.renewal_state in ("new", "refused"):
-            raise ValidationError(_("This certificate is not approved yet: add it again instead of renewing it."))
+            raise ValidationError(
+                _(
+                    "This certificate is not approved yet: add it again instead of renewing it."
+                )
+            )
         if not issue_date or not expiry_date or expiry_date <= issue_date:
-            raise ValidationError(_("The new expiry date must come after the new issue date."))
-        self.sudo().write({
-            "renewal_state": "pending", "renewal_document": document, "renewal_document_name": filename,
-            "renewal_issue_date": issue_date, "renewal_expiry_date": expiry_date,
-            "renewal_number": number or self.number,
-        })
+            raise ValidationError(
+                _("The new expiry date must come after the new issue date.")
+            )
+        self.sudo().write(
+            {
+                "renewal_state": "pending",
+                "renewal_document": document,
+                "renewal_document_name": filename,
+                "renewal_issue_date": issue_date,
+                "renewal_expiry_date": expiry_date,
+                "renewal_number": number or self.number,
+            }
+        )
         # sudo: the supplier's portal user may not read res.users; the to-do goes to the buyer, else
         # to a purchase administrator (never to the portal user, the default assignee).
         certificate_sudo = self.sudo()
-        responsible = (certificate_sudo._reminder_responsible(self.company_id)
-                       or certificate_sudo._reminder_fallback_user(self.company_id))
+        responsible = certificate_sudo._reminder_responsible(
+            self.company_id
+        ) or certificate_sudo._reminder_fallback_user(self.company_id)
         certificate_sudo.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=_("Approve the renewed certificate of %s", self.partner_id.name),
@@ -249,22 +295,40 @@ class SupplierCertificate(models.Model):
         )
 
     @api.model
-    def _submit_new(self, certificate_type, document, filename, issue_date, expiry_date, number=False):
+    def _submit_new(
+        self,
+        certificate_type,
+        document,
+        filename,
+        issue_date,
+        expiry_date,
+        number=False,
+    ):
         """A certificate added from the supplier's portal, for the user's own company (commercial
         partner) only; it waits for a buyer's approval like a renewal."""
         partner = self.env.user.partner_id.commercial_partner_id
         if not certificate_type or not certificate_type.exists():
             raise ValidationError(_("Choose the type of the certificate."))
         if not issue_date or not expiry_date or expiry_date <= issue_date:
-            raise ValidationError(_("The new expiry date must come after the new issue date."))
-        certificate_sudo = self.sudo().create({
-            "partner_id": partner.id, "company_id": self.env.company.id,
-            "certificate_type_id": certificate_type.id, "number": number or False,
-            "issue_date": issue_date, "expiry_date": expiry_date,
-            "document": document, "document_name": filename, "renewal_state": "new",
-        })
-        responsible = (certificate_sudo._reminder_responsible(certificate_sudo.company_id)
-                       or certificate_sudo._reminder_fallback_user(certificate_sudo.company_id))
+            raise ValidationError(
+                _("The new expiry date must come after the new issue date.")
+            )
+        certificate_sudo = self.sudo().create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.env.company.id,
+                "certificate_type_id": certificate_type.id,
+                "number": number or False,
+                "issue_date": issue_date,
+                "expiry_date": expiry_date,
+                "document": document,
+                "document_name": filename,
+                "renewal_state": "new",
+            }
+        )
+        responsible = certificate_sudo._reminder_responsible(
+            certificate_sudo.company_id
+        ) or certificate_sudo._reminder_fallback_user(certificate_sudo.company_id)
         certificate_sudo.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=_("Approve the new certificate of %s", partner.name),
@@ -278,34 +342,66 @@ class SupplierCertificate(models.Model):
         self.check_access("write")
         for certificate in self.filtered(lambda c: c.renewal_state == "new"):
             certificate.renewal_state = False
-            certificate.message_post(body=_("Certificate approved: valid until %s.", certificate.expiry_date),
-                                     message_type="comment", subtype_xmlid="mail.mt_comment",
-                                     partner_ids=certificate.partner_id.ids)
+            certificate.message_post(
+                body=_(
+                    "Certificate approved: valid until %s.", certificate.expiry_date
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=certificate.partner_id.ids,
+            )
         for certificate in self.filtered(lambda c: c.renewal_state == "pending"):
-            certificate.write({
-                "document": certificate.renewal_document, "document_name": certificate.renewal_document_name,
-                "issue_date": certificate.renewal_issue_date, "expiry_date": certificate.renewal_expiry_date,
-                "number": certificate.renewal_number, "renewal_state": False, "renewal_document": False,
-                "renewal_document_name": False, "renewal_issue_date": False, "renewal_expiry_date": False,
-                "renewal_number": False,
-            })
-            certificate.message_post(body=_("Renewal approved: valid until %s.", certificate.expiry_date),
-                                     message_type="comment", subtype_xmlid="mail.mt_comment",
-                                     partner_ids=certificate.partner_id.ids)
+            certificate.write(
+                {
+                    "document": certificate.renewal_document,
+                    "document_name": certificate.renewal_document_name,
+                    "issue_date": certificate.renewal_issue_date,
+                    "expiry_date": certificate.renewal_expiry_date,
+                    "number": certificate.renewal_number,
+                    "renewal_state": False,
+                    "renewal_document": False,
+                    "renewal_document_name": False,
+                    "renewal_issue_date": False,
+                    "renewal_expiry_date": False,
+                    "renewal_number": False,
+                }
+            )
+            certificate.message_post(
+                body=_("Renewal approved: valid until %s.", certificate.expiry_date),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=certificate.partner_id.ids,
+            )
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
     def action_reject_renewal(self):
         """A buyer refuses the renewal: the current certificate stays, the supplier is told."""
         self.check_access("write")
         for certificate in self.filtered(lambda c: c.renewal_state == "new"):
-            certificate.renewal_state = "refused"  # kept, with its document, but never counts
-            certificate.message_post(body=_("The new certificate was not accepted; please upload it again."),
-                                     message_type="comment", subtype_xmlid="mail.mt_comment",
-                                     partner_ids=certificate.partner_id.ids)
+            certificate.renewal_state = (
+                "refused"  # kept, with its document, but never counts
+            )
+            certificate.message_post(
+                body=_("The new certificate was not accepted; please upload it again."),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=certificate.partner_id.ids,
+            )
         for certificate in self.filtered(lambda c: c.renewal_state == "pending"):
-            certificate.write({"renewal_state": False, "renewal_document": False, "renewal_document_name": False,
-                               "renewal_issue_date": False, "renewal_expiry_date": False, "renewal_number": False})
-            certificate.message_post(body=_("The renewal was not accepted; please upload it again."),
-                                     message_type="comment", subtype_xmlid="mail.mt_comment",
-                                     partner_ids=certificate.partner_id.ids)
+            certificate.write(
+                {
+                    "renewal_state": False,
+                    "renewal_document": False,
+                    "renewal_document_name": False,
+                    "renewal_issue_date": False,
+                    "renewal_expiry_date": False,
+                    "renewal_number": False,
+                }
+            )
+            certificate.message_post(
+                body=_("The renewal was not accepted; please upload it again."),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=certificate.partner_id.ids,
+            )
         self.activity_feedback(["mail.mail_activity_data_todo"])

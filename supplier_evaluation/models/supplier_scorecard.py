@@ -28,12 +28,20 @@ RAW_FIELDS = {
 }
 SCORE_FIELDS = {criterion: f"score_{criterion}" for criterion in RAW_FIELDS}
 SAMPLE_FIELDS = (
-    "line_count", "qty_due", "qty_received", "qty_returned", "receipt_count",
-    "price_product_count", "rating_count",
+    "line_count",
+    "qty_due",
+    "qty_received",
+    "qty_returned",
+    "receipt_count",
+    "price_product_count",
+    "rating_count",
 )
 EXCLUDED_FIELDS = (
-    "excluded_cancelled", "excluded_duplicate", "excluded_no_promise",
-    "excluded_lead_time", "excluded_service",
+    "excluded_cancelled",
+    "excluded_duplicate",
+    "excluded_no_promise",
+    "excluded_lead_time",
+    "excluded_service",
 )
 # Lead times beyond a year are data errors whatever their spread.
 LEAD_TIME_HARD_MAX_DAYS = 365.0
@@ -55,7 +63,9 @@ MOVE_QTY = SQL(
 )
 # A duplicate receipt is one receipt recorded twice: same picking, line, quantity and second.
 # Two pickings (a backorder validated in the same second) are two receipts.
-SAME_RECEIPT = SQL("m.picking_id, m.purchase_line_id, m.quantity, src.usage, date_trunc('second', m.date)")
+SAME_RECEIPT = SQL(
+    "m.picking_id, m.purchase_line_id, m.quantity, src.usage, date_trunc('second', m.date)"
+)
 # Refresh the planner statistics of supplier_scorecard after inserting at least this many rows.
 ANALYZE_AFTER_INSERTS = 1000
 
@@ -71,34 +81,64 @@ class SupplierScorecard(models.Model):
     # their sender to themselves: see message_post().
     _mail_post_access = "read"
 
-    partner_id = fields.Many2one("res.partner", "Supplier", required=True, index=True, readonly=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True,
-                                 default=lambda self: self.env.company)
+    partner_id = fields.Many2one(
+        "res.partner", "Supplier", required=True, index=True, readonly=True
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    period_type = fields.Selection([("month", "Month"), ("quarter", "Quarter")], required=True, readonly=True)
+    period_type = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter")], required=True, readonly=True
+    )
     date_from = fields.Date("From", required=True, index=True, readonly=True)
     date_to = fields.Date("To", required=True, readonly=True)
     state = fields.Selection(
         [("draft", "Draft"), ("published", "Published"), ("locked", "Locked")],
-        default="draft", required=True, tracking=True, index=True,
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
     )
-    is_published = fields.Boolean(readonly=True, copy=False, index=True,
-                                  help="Published to the supplier: visible in its portal, also once locked.")
+    is_published = fields.Boolean(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Published to the supplier: visible in its portal, also once locked.",
+    )
     kraljic_class = fields.Selection(KRALJIC_CLASSES, readonly=True)
     template_id = fields.Many2one("supplier.evaluation.template", readonly=True)
-    has_data = fields.Boolean(readonly=True, help="False when the supplier had no activity in the period.")
+    has_data = fields.Boolean(
+        readonly=True, help="False when the supplier had no activity in the period."
+    )
 
     # Raw figures (empty when there was no data for them)
     on_time_rate = fields.Float("On-time delivery (%)", readonly=True, aggregator="avg")
     in_full_rate = fields.Float("In full (%)", readonly=True, aggregator="avg")
-    quality_rate = fields.Float("Quality acceptance (%)", readonly=True, aggregator="avg")
-    price_index = fields.Float("Price index (%)", readonly=True, aggregator="avg",
-                               help="Average price paid against other vendors of the same products; 100 = their average.")
+    quality_rate = fields.Float(
+        "Quality acceptance (%)", readonly=True, aggregator="avg"
+    )
+    price_index = fields.Float(
+        "Price index (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Average price paid against other vendors of the same products; 100 = their average.",
+    )
     lead_time_avg = fields.Float("Lead time (days)", readonly=True, aggregator="avg")
-    lead_time_std = fields.Float("Lead time spread (days)", readonly=True, aggregator="avg")
+    lead_time_std = fields.Float(
+        "Lead time spread (days)", readonly=True, aggregator="avg"
+    )
     service_rating = fields.Float("Service rating", readonly=True, aggregator="avg")
-    communication_rating = fields.Float("Communication rating", readonly=True, aggregator="avg")
-    cooperation_rating = fields.Float("Cooperation rating", readonly=True, aggregator="avg")
+    communication_rating = fields.Float(
+        "Communication rating", readonly=True, aggregator="avg"
+    )
+    cooperation_rating = fields.Float(
+        "Cooperation rating", readonly=True, aggregator="avg"
+    )
 
     # Sample sizes
     line_count = fields.Integer("Lines due", readonly=True)
@@ -108,8 +148,11 @@ class SupplierScorecard(models.Model):
     receipt_count = fields.Integer("Receipts", readonly=True)
     price_product_count = fields.Integer("Products compared", readonly=True)
     rating_count = fields.Integer("Ratings", readonly=True)
-    spend = fields.Monetary(readonly=True, currency_field="currency_id",
-                            help="Untaxed amount confirmed in the period, in company currency.")
+    spend = fields.Monetary(
+        readonly=True,
+        currency_field="currency_id",
+        help="Untaxed amount confirmed in the period, in company currency.",
+    )
 
     # Scores 0-100
     score_on_time = fields.Float("On-time score", readonly=True, aggregator="avg")
@@ -117,15 +160,25 @@ class SupplierScorecard(models.Model):
     score_quality = fields.Float("Quality score", readonly=True, aggregator="avg")
     score_price = fields.Float("Price score", readonly=True, aggregator="avg")
     score_lead_time = fields.Float("Lead-time score", readonly=True, aggregator="avg")
-    score_lead_time_std = fields.Float("Stability score", readonly=True, aggregator="avg")
+    score_lead_time_std = fields.Float(
+        "Stability score", readonly=True, aggregator="avg"
+    )
     score_service = fields.Float("Service score", readonly=True, aggregator="avg")
-    score_communication = fields.Float("Communication score", readonly=True, aggregator="avg")
-    score_cooperation = fields.Float("Cooperation score", readonly=True, aggregator="avg")
+    score_communication = fields.Float(
+        "Communication score", readonly=True, aggregator="avg"
+    )
+    score_cooperation = fields.Float(
+        "Cooperation score", readonly=True, aggregator="avg"
+    )
     total_score = fields.Float("Total", readonly=True, aggregator="avg")
     grade = fields.Selection(GRADES, readonly=True, index=True)
     previous_total = fields.Float("Previous total", readonly=True, aggregator="avg")
-    total_change = fields.Float("Change", readonly=True, aggregator="avg",
-                                help="Total minus the total of the previous period.")
+    total_change = fields.Float(
+        "Change",
+        readonly=True,
+        aggregator="avg",
+        help="Total minus the total of the previous period.",
+    )
 
     # Data cleaning
     excluded_cancelled = fields.Integer("Cancelled lines", readonly=True)
@@ -134,8 +187,11 @@ class SupplierScorecard(models.Model):
     excluded_lead_time = fields.Integer("Impossible lead times", readonly=True)
     excluded_service = fields.Integer("Service lines", readonly=True)
     excluded_summary = fields.Char("Left out", compute="_compute_excluded_summary")
-    open_action_ids = fields.Many2many("supplier.corrective.action", compute="_compute_open_action_ids",
-                                       string="Open corrective actions")
+    open_action_ids = fields.Many2many(
+        "supplier.corrective.action",
+        compute="_compute_open_action_ids",
+        string="Open corrective actions",
+    )
 
     _sql_constraints = [
         (
@@ -156,19 +212,31 @@ class SupplierScorecard(models.Model):
 
     @api.depends(*EXCLUDED_FIELDS)
     def _compute_excluded_summary(self):
-        labels = {name: self._fields[name].get_description(self.env)["string"] for name in EXCLUDED_FIELDS}
+        labels = {
+            name: self._fields[name].get_description(self.env)["string"]
+            for name in EXCLUDED_FIELDS
+        }
         for card in self:
-            parts = [f"{labels[name]}: {card[name]}" for name in EXCLUDED_FIELDS if card[name]]
+            parts = [
+                f"{labels[name]}: {card[name]}"
+                for name in EXCLUDED_FIELDS
+                if card[name]
+            ]
             card.excluded_summary = ", ".join(parts) or _("Nothing")
 
     def _compute_open_action_ids(self):
-        actions = self.env["supplier.corrective.action"].search([
-            ("partner_id", "in", self.partner_id.ids), ("company_id", "in", self.company_id.ids),
-            ("state", "not in", ("accepted", "closed")),
-        ])
+        actions = self.env["supplier.corrective.action"].search(
+            [
+                ("partner_id", "in", self.partner_id.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("state", "not in", ("accepted", "closed")),
+            ]
+        )
         for card in self:
             card.open_action_ids = actions.filtered(
-                lambda a: a.partner_id == card.partner_id and a.company_id == card.company_id)
+                lambda a: a.partner_id == card.partner_id
+                and a.company_id == card.company_id
+            )
 
     # ------------------------------------------------------------------ actions
     def _portal_criteria(self):
@@ -178,21 +246,31 @@ class SupplierScorecard(models.Model):
         """
         self.ensure_one()
         lines = self.template_id.sudo().line_ids
-        self.env.cr.execute(SQL(
-            "SELECT %s FROM supplier_scorecard WHERE id = %s",
-            SQL(", ").join(SQL("%s IS NOT NULL", SQL.identifier(SCORE_FIELDS[line.criterion])) for line in lines)
-            if lines else SQL("1"), self.id,
-        ))
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM supplier_scorecard WHERE id = %s",
+                SQL(", ").join(
+                    SQL("%s IS NOT NULL", SQL.identifier(SCORE_FIELDS[line.criterion]))
+                    for line in lines
+                )
+                if lines
+                else SQL("1"),
+                self.id,
+            )
+        )
         present = self.env.cr.fetchone() or ()
         labels = dict(lines._fields["criterion"]._description_selection(self.env))
-        return [{
-            "label": labels.get(line.criterion, line.criterion),
-            "raw": self[RAW_FIELDS[line.criterion]],
-            "unit": line.unit,
-            "score": self[SCORE_FIELDS[line.criterion]],
-            "has_score": bool(present[i]) if i < len(present) else False,
-            "weight": line.weight,
-        } for i, line in enumerate(lines)]
+        return [
+            {
+                "label": labels.get(line.criterion, line.criterion),
+                "raw": self[RAW_FIELDS[line.criterion]],
+                "unit": line.unit,
+                "score": self[SCORE_FIELDS[line.criterion]],
+                "has_score": bool(present[i]) if i < len(present) else False,
+                "weight": line.weight,
+            }
+            for i, line in enumerate(lines)
+        ]
 
     def _compute_access_url(self):
         super()._compute_access_url()
@@ -203,7 +281,9 @@ class SupplierScorecard(models.Model):
         """Read access lets a portal user reach message_post by RPC, with any recipients and
         sender; they post through the portal routes only (those call it as superuser)."""
         if not self.env.su and not self.env.user._is_internal():
-            raise AccessError(self.env._("Post your message from the scorecard page of your portal."))
+            raise AccessError(
+                self.env._("Post your message from the scorecard page of your portal.")
+            )
 
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
@@ -218,22 +298,33 @@ class SupplierScorecard(models.Model):
     def action_send_scorecard(self):
         """Open the mail composer with the scorecard template and its PDF (like purchase's action_rfq_send)."""
         self.ensure_one()
-        if not self.is_published:  # drafts, and cards locked without publishing, stay internal
-            raise UserError(_("Publish the scorecard before sending it to the supplier."))
-        template = self.env.ref("supplier_evaluation.mail_template_supplier_scorecard", raise_if_not_found=False)
+        if (
+            not self.is_published
+        ):  # drafts, and cards locked without publishing, stay internal
+            raise UserError(
+                _("Publish the scorecard before sending it to the supplier.")
+            )
+        template = self.env.ref(
+            "supplier_evaluation.mail_template_supplier_scorecard",
+            raise_if_not_found=False,
+        )
         defaults = {"default_template_id": template.id if template else False}
         if template and not self._pdf_engine_available():
             # No PDF can be made here: the template's report would stop the composer with an
             # error, so the message is written from the template without it, with the portal link.
             template = template.with_context(supplier_scorecard_no_pdf=True)
-            body = template._render_field("body_html", self.ids, compute_lang=True)[self.id]
+            body = template._render_field("body_html", self.ids, compute_lang=True)[
+                self.id
+            ]
             link = self.get_base_url() + self.get_portal_url()
             defaults = {
                 "default_template_id": False,
                 "default_partner_ids": self.partner_id.ids,
-                "default_subject": template._render_field("subject", self.ids, compute_lang=True)[self.id],
-                "default_body": Markup("%s<p>%s <a href=\"%s\">%s</a></p>") % (
-                    body, self.env._("Read the scorecard on our portal:"), link, link),
+                "default_subject": template._render_field(
+                    "subject", self.ids, compute_lang=True
+                )[self.id],
+                "default_body": Markup('%s<p>%s <a href="%s">%s</a></p>')
+                % (body, self.env._("Read the scorecard on our portal:"), link, link),
             }
         return {
             "name": self.env._("Send Scorecard"),
@@ -258,7 +349,10 @@ class SupplierScorecard(models.Model):
     @api.model
     def _pdf_engine_available(self):
         """Whether wkhtmltopdf can make the PDF of a scorecard on this server."""
-        return self.env["ir.actions.report"].get_wkhtmltopdf_state() not in ("install", "broken")
+        return self.env["ir.actions.report"].get_wkhtmltopdf_state() not in (
+            "install",
+            "broken",
+        )
 
     def write(self, vals):
         # Publishing shows a scorecard to the supplier; going back to draft hides it; locking keeps it.
@@ -279,8 +373,12 @@ class SupplierScorecard(models.Model):
         self.filtered(lambda c: c.state == "published").write({"state": "draft"})
 
     def _check_manager(self):
-        if not self.env.user.has_group("supplier_evaluation.supplier_evaluation_group_manager"):
-            raise UserError(_("Only supplier evaluation administrators publish or lock scorecards."))
+        if not self.env.user.has_group(
+            "supplier_evaluation.supplier_evaluation_group_manager"
+        ):
+            raise UserError(
+                _("Only supplier evaluation administrators publish or lock scorecards.")
+            )
 
     # ------------------------------------------------------------------ evaluation
     @api.model
@@ -288,14 +386,28 @@ class SupplierScorecard(models.Model):
         """Score the previous period of every company, for suppliers with activity or an open scorecard."""
         companies = self.env["res.company"].search([])
         for done, company in enumerate(companies, 1):
-            self.env["res.partner"].with_company(company)._update_kraljic_suggestions(company)
+            self.env["res.partner"].with_company(company)._update_kraljic_suggestions(
+                company
+            )
             day = fields.Date.context_today(self.with_company(company))
-            date_from, date_to = periods.previous_period(day, company.supplier_period_type)
+            date_from, date_to = periods.previous_period(
+                day, company.supplier_period_type
+            )
             self._evaluate(company, date_from, date_to)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
+            self.env["ir.cron"]._notify_progress(
+                done=done, remaining=len(companies) - done
+            )
 
     @api.model
-    def _evaluate(self, company, date_from, date_to, partners=None, evaluate_rules=True, kraljic_suggestion=None):
+    def _evaluate(
+        self,
+        company,
+        date_from,
+        date_to,
+        partners=None,
+        evaluate_rules=True,
+        kraljic_suggestion=None,
+    ):
         """Score every supplier of ``company`` active in [date_from, date_to] (or ``partners``).
 
         Draft scorecards are replaced, published and locked ones kept. Alert rules run after
@@ -313,7 +425,9 @@ class SupplierScorecard(models.Model):
 
         due = self._fetch_due_lines(company, start, end, tz.zone, partner_filter)
         moves = self._fetch_moves(company, start, end)
-        prices = self._fetch_prices(company, start, end)  # all vendors: prices compare across them
+        prices = self._fetch_prices(
+            company, start, end
+        )  # all vendors: prices compare across them
         ratings = self._fetch_ratings(company, date_from, date_to, partner_filter)
         existing = self._fetch_existing(company, date_from, date_to, partner_filter)
 
@@ -321,37 +435,62 @@ class SupplierScorecard(models.Model):
             # Suppliers asked for by name get a scorecard even without activity ("no data").
             partner_ids = np.unique(np.array(partner_filter, dtype=np.int64))
         else:
-            partner_ids = np.unique(np.concatenate([
-                due["partner"], moves["partner"], prices["partner"], ratings["partner"], existing["partner"],
-            ])).astype(np.int64)
+            partner_ids = np.unique(
+                np.concatenate(
+                    [
+                        due["partner"],
+                        moves["partner"],
+                        prices["partner"],
+                        ratings["partner"],
+                        existing["partner"],
+                    ]
+                )
+            ).astype(np.int64)
         n = len(partner_ids)
         if not n:
             return self.browse()
         index = {pid: i for i, pid in enumerate(partner_ids.tolist())}
-        figures, counts = self._compute_figures(partner_ids, due, moves, prices, ratings)
+        figures, counts = self._compute_figures(
+            partner_ids, due, moves, prices, ratings
+        )
         raw = np.column_stack([figures[criterion] for criterion, _label in CRITERIA])
-        has_data = (counts["line_count"] + counts["receipt_count"] + counts["price_product_count"]
-                    + counts["rating_count"]) > 0
+        has_data = (
+            counts["line_count"]
+            + counts["receipt_count"]
+            + counts["price_product_count"]
+            + counts["rating_count"]
+        ) > 0
 
         classes, template_ids, templates = self._templates_for(
-            company, partner_ids, existing, index, suggestion=kraljic_suggestion)
+            company, partner_ids, existing, index, suggestion=kraljic_suggestion
+        )
         scores = np.full(raw.shape, np.nan)
         totals = np.full(n, np.nan)
         for template in templates:
             rows = np.flatnonzero(template_ids == template.id)
             if not len(rows):
                 continue
-            columns = [i for i, (criterion, _l) in enumerate(CRITERIA) if criterion in template.line_ids.mapped("criterion")]
+            columns = [
+                i
+                for i, (criterion, _l) in enumerate(CRITERIA)
+                if criterion in template.line_ids.mapped("criterion")
+            ]
             lines = {line.criterion: line for line in template.line_ids}
             poor = np.array([lines[CRITERIA[i][0]].poor_value for i in columns])
-            excellent = np.array([lines[CRITERIA[i][0]].excellent_value for i in columns])
+            excellent = np.array(
+                [lines[CRITERIA[i][0]].excellent_value for i in columns]
+            )
             weights = np.array([lines[CRITERIA[i][0]].weight for i in columns])
             block = scoring.linear_scores(raw[np.ix_(rows, columns)], poor, excellent)
             scores[np.ix_(rows, columns)] = block
             totals[rows] = scoring.weighted_total(block, weights)
         totals[~has_data] = np.nan
-        grades = scoring.grades(totals, company.supplier_grade_a_min, company.supplier_grade_b_min)
-        previous = self._fetch_previous_totals(company, date_from, period_type, partner_ids)
+        grades = scoring.grades(
+            totals, company.supplier_grade_a_min, company.supplier_grade_b_min
+        )
+        previous = self._fetch_previous_totals(
+            company, date_from, period_type, partner_ids
+        )
 
         values = {
             "partner_id": partner_ids,
@@ -366,11 +505,15 @@ class SupplierScorecard(models.Model):
             **{SCORE_FIELDS[c]: scores[:, i] for i, (c, _l) in enumerate(CRITERIA)},
             **counts,
         }
-        ids = self._write_scorecards(company, date_from, date_to, period_type, values, existing, index)
+        ids = self._write_scorecards(
+            company, date_from, date_to, period_type, values, existing, index
+        )
         cards = self.browse(ids)
         self._analyse_period(company, date_from, ids)
         if evaluate_rules:
-            self.env["supplier.alert.rule"]._evaluate_rules(company, date_from, partner_filter)
+            self.env["supplier.alert.rule"]._evaluate_rules(
+                company, date_from, partner_filter
+            )
         return cards
 
     def _compute_figures(self, partner_ids, due, moves, prices, ratings):
@@ -390,8 +533,12 @@ class SupplierScorecard(models.Model):
         counts["line_count"] = otif["line_count"]
         counts["qty_due"] = otif["qty_due"]
         due_group = group(due)
-        counts["excluded_cancelled"] = np.bincount(due_group[due["kind"] == 1], minlength=n)
-        counts["excluded_service"] = np.bincount(due_group[due["kind"] == 2], minlength=n)
+        counts["excluded_cancelled"] = np.bincount(
+            due_group[due["kind"] == 1], minlength=n
+        )
+        counts["excluded_service"] = np.bincount(
+            due_group[due["kind"] == 2], minlength=n
+        )
 
         # The outlier cut is computed over every receipt of the company in the period, then the
         # moves of suppliers not scored here are dropped: scope never changes a figure.
@@ -399,11 +546,17 @@ class SupplierScorecard(models.Model):
         receipt = moves["is_receipt"] & ~duplicate
         keep_all = np.ones(len(receipt), dtype=bool)
         keep_all[receipt] = metrics.robust_keep_mask(
-            moves["days"][receipt], k=LEAD_TIME_OUTLIER_K, hard_max=LEAD_TIME_HARD_MAX_DAYS
+            moves["days"][receipt],
+            k=LEAD_TIME_OUTLIER_K,
+            hard_max=LEAD_TIME_HARD_MAX_DAYS,
         )
         scored = np.isin(moves["partner"], partner_ids)
         moves = {name: column[scored] for name, column in moves.items()}
-        duplicate, receipt, keep_all = duplicate[scored], receipt[scored], keep_all[scored]
+        duplicate, receipt, keep_all = (
+            duplicate[scored],
+            receipt[scored],
+            keep_all[scored],
+        )
         move_group = group(moves)
         returned = ~moves["is_receipt"]
         counts["excluded_duplicate"] = np.bincount(move_group[duplicate], minlength=n)
@@ -414,8 +567,13 @@ class SupplierScorecard(models.Model):
         counts["qty_received"] = quality["qty_received"]
         counts["qty_returned"] = quality["qty_returned"]
 
-        lead = metrics.lead_time(move_group[receipt], moves["days"][receipt], moves["qty"][receipt], n,
-                                 keep=keep_all[receipt])
+        lead = metrics.lead_time(
+            move_group[receipt],
+            moves["days"][receipt],
+            moves["qty"][receipt],
+            n,
+            keep=keep_all[receipt],
+        )
         figures["lead_time"] = lead["lead_time"]
         figures["lead_time_std"] = lead["lead_time_std"]
         counts["excluded_lead_time"] = lead["excluded"]
@@ -425,13 +583,26 @@ class SupplierScorecard(models.Model):
         vendors, price_group = np.unique(prices["partner"], return_inverse=True)
         goods = prices["kind"] == 0
         price = metrics.price_index(
-            price_group[goods], prices["product"][goods], prices["unit_price"][goods], prices["spend"][goods],
+            price_group[goods],
+            prices["product"][goods],
+            prices["unit_price"][goods],
+            prices["spend"][goods],
             len(vendors),
         )
-        spend = np.bincount(price_group[goods], weights=prices["spend"][goods], minlength=len(vendors))
-        no_promise = np.bincount(price_group[prices["kind"] == 3], minlength=len(vendors))
-        position = np.minimum(np.searchsorted(vendors, partner_ids), max(len(vendors) - 1, 0))
-        found = vendors[position] == partner_ids if len(vendors) else np.zeros(n, dtype=bool)
+        spend = np.bincount(
+            price_group[goods], weights=prices["spend"][goods], minlength=len(vendors)
+        )
+        no_promise = np.bincount(
+            price_group[prices["kind"] == 3], minlength=len(vendors)
+        )
+        position = np.minimum(
+            np.searchsorted(vendors, partner_ids), max(len(vendors) - 1, 0)
+        )
+        found = (
+            vendors[position] == partner_ids
+            if len(vendors)
+            else np.zeros(n, dtype=bool)
+        )
         figures["price"] = np.full(n, np.nan)
         counts["price_product_count"] = np.zeros(n, dtype=np.int64)
         counts["spend"] = np.zeros(n)
@@ -449,7 +620,9 @@ class SupplierScorecard(models.Model):
             total = np.bincount(rating_group[rated], weights=values[rated], minlength=n)
             number = np.bincount(rating_group[rated], minlength=n)
             with np.errstate(invalid="ignore", divide="ignore"):
-                figures[criterion] = np.where(number > 0, total / np.maximum(number, 1), np.nan)
+                figures[criterion] = np.where(
+                    number > 0, total / np.maximum(number, 1), np.nan
+                )
         return figures, counts
 
     @api.model
@@ -465,8 +638,9 @@ class SupplierScorecard(models.Model):
     # ------------------------------------------------------------------ data access
     def _fetch_due_lines(self, company, start, end, tz_name, partner_ids):
         """Purchase lines promised in the period: kind 0 = usable, 1 = cancelled order, 2 = service."""
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             WITH due AS (
                 SELECT l.id, p.commercial_partner_id AS partner, l.product_uom_qty AS ordered,
                        (l.date_planned AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS promised,
@@ -498,19 +672,30 @@ class SupplierScorecard(models.Model):
               LEFT JOIN receipts r ON r.purchase_line_id = due.id
              GROUP BY due.id, due.partner, due.kind, due.ordered
             """,
-            tz=tz_name, company=company.id, start=start, end=end, qty=MOVE_QTY, qty_joins=MOVE_QTY_JOINS,
-            same_receipt=SAME_RECEIPT, partner_filter=_partner_filter("p.commercial_partner_id", partner_ids),
-        ))
-        return _columns(self.env.cr.fetchall(), ("partner", "kind", "ordered", "received"),
-                        (np.int64, np.int8, float, float))
+                tz=tz_name,
+                company=company.id,
+                start=start,
+                end=end,
+                qty=MOVE_QTY,
+                qty_joins=MOVE_QTY_JOINS,
+                same_receipt=SAME_RECEIPT,
+                partner_filter=_partner_filter("p.commercial_partner_id", partner_ids),
+            )
+        )
+        return _columns(
+            self.env.cr.fetchall(),
+            ("partner", "kind", "ordered", "received"),
+            (np.int64, np.int8, float, float),
+        )
 
     def _fetch_moves(self, company, start, end):
         """Receipts from and returns to suppliers done in the period, with their lead time.
 
         Every supplier of the company: the lead-time outlier cut is the company's, whoever is scored.
         """
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT p.commercial_partner_id, %(qty)s, src.usage = 'supplier',
                    EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0,
                    CASE WHEN src.usage = 'supplier' THEN ROW_NUMBER() OVER (
@@ -529,19 +714,28 @@ class SupplierScorecard(models.Model):
                AND (src.usage = 'supplier' OR dst.usage = 'supplier')
                AND o.state IN ('purchase', 'done')
             """,
-            company=company.id, start=start, end=end, qty=MOVE_QTY, qty_joins=MOVE_QTY_JOINS,
-            same_receipt=SAME_RECEIPT,
-        ))
-        return _columns(self.env.cr.fetchall(), ("partner", "qty", "is_receipt", "days", "copy_no"),
-                        (np.int64, float, bool, float, np.int64))
+                company=company.id,
+                start=start,
+                end=end,
+                qty=MOVE_QTY,
+                qty_joins=MOVE_QTY_JOINS,
+                same_receipt=SAME_RECEIPT,
+            )
+        )
+        return _columns(
+            self.env.cr.fetchall(),
+            ("partner", "qty", "is_receipt", "days", "copy_no"),
+            (np.int64, float, bool, float, np.int64),
+        )
 
     def _fetch_prices(self, company, start, end):
         """Lines confirmed in the period: spend in company currency and unit price per product unit.
 
         kind 0 = goods, 2 = service, 3 = no promised date.
         """
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT p.commercial_partner_id, l.product_id,
                    l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend,
                    l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) / NULLIF(l.product_uom_qty, 0),
@@ -556,53 +750,80 @@ class SupplierScorecard(models.Model):
                AND o.state IN ('purchase', 'done')
                AND l.display_type IS NULL
             """,
-            company=company.id, start=start, end=end,
-        ))
-        return _columns(self.env.cr.fetchall(), ("partner", "product", "spend", "unit_price", "kind"),
-                        (np.int64, np.int64, float, float, np.int8))
+                company=company.id,
+                start=start,
+                end=end,
+            )
+        )
+        return _columns(
+            self.env.cr.fetchall(),
+            ("partner", "product", "spend", "unit_price", "kind"),
+            (np.int64, np.int64, float, float, np.int8),
+        )
 
     def _fetch_ratings(self, company, date_from, date_to, partner_ids):
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT partner_id, service::float8, communication::float8, cooperation::float8
               FROM supplier_rating r
              WHERE company_id = %(company)s AND date BETWEEN %(date_from)s AND %(date_to)s
                    %(partner_filter)s
             """,
-            company=company.id, date_from=date_from, date_to=date_to,
-            partner_filter=_partner_filter("r.partner_id", partner_ids),
-        ))
-        return _columns(self.env.cr.fetchall(), ("partner", "service", "communication", "cooperation"),
-                        (np.int64, float, float, float))
+                company=company.id,
+                date_from=date_from,
+                date_to=date_to,
+                partner_filter=_partner_filter("r.partner_id", partner_ids),
+            )
+        )
+        return _columns(
+            self.env.cr.fetchall(),
+            ("partner", "service", "communication", "cooperation"),
+            (np.int64, float, float, float),
+        )
 
     def _fetch_existing(self, company, date_from, date_to, partner_ids):
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT partner_id, id, state = 'draft', kraljic_class, template_id
               FROM supplier_scorecard s
              WHERE company_id = %(company)s AND date_from = %(date_from)s AND date_to = %(date_to)s
                    %(partner_filter)s
             """,
-            company=company.id, date_from=date_from, date_to=date_to,
-            partner_filter=_partner_filter("s.partner_id", partner_ids),
-        ))
-        return _columns(self.env.cr.fetchall(), ("partner", "id", "is_draft", "kraljic_class", "template_id"),
-                        (np.int64, np.int64, bool, object, object))
+                company=company.id,
+                date_from=date_from,
+                date_to=date_to,
+                partner_filter=_partner_filter("s.partner_id", partner_ids),
+            )
+        )
+        return _columns(
+            self.env.cr.fetchall(),
+            ("partner", "id", "is_draft", "kraljic_class", "template_id"),
+            (np.int64, np.int64, bool, object, object),
+        )
 
     def _fetch_previous_totals(self, company, date_from, period_type, partner_ids):
         prev_from, prev_to = periods.previous_period(date_from, period_type)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT partner_id, total_score FROM supplier_scorecard
              WHERE company_id = %s AND date_from = %s AND date_to = %s AND partner_id = ANY(%s)
             """,
-            company.id, prev_from, prev_to, partner_ids.tolist(),
-        ))
+                company.id,
+                prev_from,
+                prev_to,
+                partner_ids.tolist(),
+            )
+        )
         previous = np.full(len(partner_ids), np.nan)
         rows = self.env.cr.fetchall()
         if rows:
             found = np.array([r[0] for r in rows])
-            previous[np.searchsorted(partner_ids, found)] = [np.nan if r[1] is None else r[1] for r in rows]
+            previous[np.searchsorted(partner_ids, found)] = [
+                np.nan if r[1] is None else r[1] for r in rows
+            ]
         return previous
 
     def _templates_for(self, company, partner_ids, existing, index, suggestion=None):
@@ -613,35 +834,51 @@ class SupplierScorecard(models.Model):
         Others take the supplier's class from ``suggestion`` ({partner id: class}) when given
         (with the manager's override first), today's otherwise; routine when unknown.
         """
-        partners = self.env["res.partner"].with_company(company).browse(partner_ids.tolist())
+        partners = (
+            self.env["res.partner"].with_company(company).browse(partner_ids.tolist())
+        )
         if suggestion is not None:
             classes = partners._supplier_kraljic_classes(company, suggestion)
         else:
-            classes = np.array([c or "routine" for c in partners.mapped("supplier_kraljic_class")], dtype=object)
+            classes = np.array(
+                [c or "routine" for c in partners.mapped("supplier_kraljic_class")],
+                dtype=object,
+            )
         template_ids = np.full(len(partner_ids), None, dtype=object)
         stored = np.array([bool(c) for c in existing["kraljic_class"]], dtype=bool)
         if stored.any():
             rows = np.array([index[p] for p in existing["partner"][stored].tolist()])
             classes[rows] = existing["kraljic_class"][stored]
             template_ids[rows] = existing["template_id"][stored]
-        Template = self.env["supplier.evaluation.template"].with_context(active_test=False)
+        Template = self.env["supplier.evaluation.template"].with_context(
+            active_test=False
+        )
         kept = Template.browse({t for t in template_ids.tolist() if t}).exists()
         kept_ids = set(kept.ids)
         # A template deleted since: the current template of the stored class.
-        template_ids = np.array([t if t in kept_ids else None for t in template_ids.tolist()], dtype=object)
-        templates = self.env["supplier.evaluation.template"].search([("company_id", "=", company.id)])
+        template_ids = np.array(
+            [t if t in kept_ids else None for t in template_ids.tolist()], dtype=object
+        )
+        templates = self.env["supplier.evaluation.template"].search(
+            [("company_id", "=", company.id)]
+        )
         by_class = {t.kraljic_class: t.id for t in templates}
         unset = np.array([t is None for t in template_ids.tolist()], dtype=bool)
         missing = set(classes[unset].tolist()) - set(by_class)
         if missing:
-            raise UserError(_(
-                "Company %(company)s has no evaluation template for: %(classes)s.",
-                company=company.name, classes=", ".join(sorted(missing)),
-            ))
+            raise UserError(
+                _(
+                    "Company %(company)s has no evaluation template for: %(classes)s.",
+                    company=company.name,
+                    classes=", ".join(sorted(missing)),
+                )
+            )
         template_ids[unset] = [by_class[c] for c in classes[unset].tolist()]
         return classes, template_ids, templates | kept
 
-    def _write_scorecards(self, company, date_from, date_to, period_type, values, existing, index):
+    def _write_scorecards(
+        self, company, date_from, date_to, period_type, values, existing, index
+    ):
         """Insert new scorecards and update drafts in two statements; never touch the others."""
         n = len(values["partner_id"])
         existing_id = np.zeros(n, dtype=np.int64)
@@ -657,34 +894,62 @@ class SupplierScorecard(models.Model):
 
         update = writable & (existing_id > 0)
         if update.any():
-            self.env.cr.execute(SQL(
-                "UPDATE supplier_scorecard s SET %s, write_uid = %s, write_date = %s "
-                "FROM unnest(%s::int[], %s) AS v(id, %s) WHERE s.id = v.id",
-                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
-                uid, now,
-                array_literal(existing_id[update].tolist()),
-                SQL(", ").join(SQL("%s::%s", array_literal([arrays[c][i] for i in np.flatnonzero(update)]),
-                                   SQL(types[c] + "[]"))
-                               for c in columns),
-                SQL(", ").join(SQL.identifier(c) for c in columns),
-            ))
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE supplier_scorecard s SET %s, write_uid = %s, write_date = %s "
+                    "FROM unnest(%s::int[], %s) AS v(id, %s) WHERE s.id = v.id",
+                    SQL(", ").join(
+                        SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
+                        for c in columns
+                    ),
+                    uid,
+                    now,
+                    array_literal(existing_id[update].tolist()),
+                    SQL(", ").join(
+                        SQL(
+                            "%s::%s",
+                            array_literal(
+                                [arrays[c][i] for i in np.flatnonzero(update)]
+                            ),
+                            SQL(types[c] + "[]"),
+                        )
+                        for c in columns
+                    ),
+                    SQL(", ").join(SQL.identifier(c) for c in columns),
+                )
+            )
         insert = existing_id == 0
         new_ids = []
         if insert.any():
             rows = np.flatnonzero(insert)
-            self.env.cr.execute(SQL(
-                "INSERT INTO supplier_scorecard (partner_id, company_id, period_type, date_from, date_to, "
-                "state, create_uid, create_date, write_uid, write_date, %s) "
-                "SELECT v.partner_id, %s, %s, %s, %s, 'draft', %s, %s, %s, %s, %s "
-                "FROM unnest(%s::int[], %s) AS v(partner_id, %s) RETURNING id",
-                SQL(", ").join(SQL.identifier(c) for c in columns),
-                company.id, period_type, date_from, date_to, uid, now, uid, now,
-                SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
-                array_literal(values["partner_id"][rows].tolist()),
-                SQL(", ").join(SQL("%s::%s", array_literal([arrays[c][i] for i in rows]), SQL(types[c] + "[]"))
-                               for c in columns),
-                SQL(", ").join(SQL.identifier(c) for c in columns),
-            ))
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO supplier_scorecard (partner_id, company_id, period_type, date_from, date_to, "
+                    "state, create_uid, create_date, write_uid, write_date, %s) "
+                    "SELECT v.partner_id, %s, %s, %s, %s, 'draft', %s, %s, %s, %s, %s "
+                    "FROM unnest(%s::int[], %s) AS v(partner_id, %s) RETURNING id",
+                    SQL(", ").join(SQL.identifier(c) for c in columns),
+                    company.id,
+                    period_type,
+                    date_from,
+                    date_to,
+                    uid,
+                    now,
+                    uid,
+                    now,
+                    SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
+                    array_literal(values["partner_id"][rows].tolist()),
+                    SQL(", ").join(
+                        SQL(
+                            "%s::%s",
+                            array_literal([arrays[c][i] for i in rows]),
+                            SQL(types[c] + "[]"),
+                        )
+                        for c in columns
+                    ),
+                    SQL(", ").join(SQL.identifier(c) for c in columns),
+                )
+            )
             new_ids = [r[0] for r in self.env.cr.fetchall()]
             if len(new_ids) >= ANALYZE_AFTER_INSERTS:
                 # The trend, cluster and alert statements that follow join this table on the rows
@@ -717,7 +982,9 @@ def _columns(rows, names, dtypes):
     result = {}
     for name, dtype, column in zip(names, dtypes, columns):
         if dtype is float:
-            result[name] = np.array([np.nan if v is None else v for v in column], dtype=float)
+            result[name] = np.array(
+                [np.nan if v is None else v for v in column], dtype=float
+            )
         else:
             result[name] = np.array(column, dtype=dtype)
     return result
@@ -736,6 +1003,10 @@ def _sql_list(array):
 
 def _sql_type(field):
     return {
-        "float": "float8", "monetary": "numeric", "integer": "int4", "boolean": "bool",
-        "many2one": "int4", "selection": "varchar",
+        "float": "float8",
+        "monetary": "numeric",
+        "integer": "int4",
+        "boolean": "bool",
+        "many2one": "int4",
+        "selection": "varchar",
     }[field.type]

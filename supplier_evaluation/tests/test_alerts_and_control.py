@@ -18,25 +18,37 @@ class TestAlertsAndControl(SupplierEvaluationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.vendor = cls.env["res.partner"].create({"name": "Late Vendor", "is_company": True,
-                                                    "buyer_id": cls.buyer.id})
+        cls.vendor = cls.env["res.partner"].create(
+            {"name": "Late Vendor", "is_company": True, "buyer_id": cls.buyer.id}
+        )
         cls.rule = cls.env.ref("supplier_evaluation.supplier_alert_rule_on_time")
 
     def _card(self, vendor, number, on_time=None, **values):
         date_from = month(number)
-        return self.env["supplier.scorecard"].create({
-            "partner_id": vendor.id, "company_id": self.company.id, "period_type": "month",
-            "date_from": date_from, "date_to": (date_from + datetime.timedelta(days=31)).replace(day=1)
-            - datetime.timedelta(days=1),
-            "has_data": on_time is not None or bool(values), "on_time_rate": on_time or 0.0,
-            "kraljic_class": "routine", **values,
-        })
+        return self.env["supplier.scorecard"].create(
+            {
+                "partner_id": vendor.id,
+                "company_id": self.company.id,
+                "period_type": "month",
+                "date_from": date_from,
+                "date_to": (date_from + datetime.timedelta(days=31)).replace(day=1)
+                - datetime.timedelta(days=1),
+                "has_data": on_time is not None or bool(values),
+                "on_time_rate": on_time or 0.0,
+                "kraljic_class": "routine",
+                **values,
+            }
+        )
 
     def _evaluate_rules(self, number):
-        return self.env["supplier.alert.rule"]._evaluate_rules(self.company, month(number), None)
+        return self.env["supplier.alert.rule"]._evaluate_rules(
+            self.company, month(number), None
+        )
 
     def _alerts(self, vendor=None):
-        return self.env["supplier.alert"].search([("partner_id", "=", (vendor or self.vendor).id)])
+        return self.env["supplier.alert"].search(
+            [("partner_id", "=", (vendor or self.vendor).id)]
+        )
 
     # ------------------------------------------------------------------ rules
     def test_default_rule_fires_on_the_third_bad_month(self):
@@ -47,11 +59,17 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         alerts = self._evaluate_rules(3)
         self.assertEqual(alerts.partner_id, self.vendor)
         self.assertEqual(len(alerts.scorecard_ids), 3)
-        self.assertEqual(alerts.activity_ids.user_id, self.buyer, "the supplier's buyer gets the activity")
+        self.assertEqual(
+            alerts.activity_ids.user_id,
+            self.buyer,
+            "the supplier's buyer gets the activity",
+        )
         action = alerts.corrective_action_ids
         self.assertEqual(action.state, "requested")
         self.assertEqual(action.partner_id, self.vendor)
-        self.assertIn(self.vendor, action.message_partner_ids, "the supplier follows its request")
+        self.assertIn(
+            self.vendor, action.message_partner_ids, "the supplier follows its request"
+        )
         self.assertTrue(action.name.startswith("CAR/"))
 
     def test_no_duplicate_alerts(self):
@@ -86,7 +104,10 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         other = self.env["res.partner"].create({"name": "Other", "is_company": True})
         for number in (1, 2, 3):
             self._card(other, number, 50)
-        self.assertFalse(self._evaluate_rules(3), "the rule does not apply to routine suppliers any more")
+        self.assertFalse(
+            self._evaluate_rules(3),
+            "the rule does not apply to routine suppliers any more",
+        )
 
     def test_backfill_checks_rules_once_at_its_last_period(self):
         calls = []
@@ -99,9 +120,15 @@ class TestAlertsAndControl(SupplierEvaluationCase):
 
         Rule._evaluate_rules = spy
         try:
-            self.env["supplier.evaluation.wizard"].with_user(self.purchase_manager).create({
-                "date_from": "2026-01-01", "date_to": "2026-03-31", "partner_ids": [(6, 0, self.vendor.ids)],
-            }).action_evaluate()
+            self.env["supplier.evaluation.wizard"].with_user(
+                self.purchase_manager
+            ).create(
+                {
+                    "date_from": "2026-01-01",
+                    "date_to": "2026-03-31",
+                    "partner_ids": [(6, 0, self.vendor.ids)],
+                }
+            ).action_evaluate()
         finally:
             Rule._evaluate_rules = original
         self.assertEqual(calls, [month(3)])
@@ -115,10 +142,14 @@ class TestAlertsAndControl(SupplierEvaluationCase):
     # ------------------------------------------------------------------ corrective actions
     def test_corrective_action_states_and_measures(self):
         with freeze_time("2026-04-01 08:00:00"):
-            action = self.env["supplier.corrective.action"].create({
-                "partner_id": self.vendor.id, "request": "<p>Deliveries late</p>", "date_due": "2026-04-15",
-                "user_id": self.buyer.id,
-            })
+            action = self.env["supplier.corrective.action"].create(
+                {
+                    "partner_id": self.vendor.id,
+                    "request": "<p>Deliveries late</p>",
+                    "date_due": "2026-04-15",
+                    "user_id": self.buyer.id,
+                }
+            )
         with freeze_time("2026-04-03 08:00:00"):
             with self.assertRaises(ValidationError):
                 action._submit_answer("", "plan")
@@ -131,7 +162,11 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         action.action_reject()
         self.assertEqual(action.state, "rejected")
         with freeze_time("2026-04-05 08:00:00"):
-            action._submit_answer("Machine breakdown", "Second shift from 04-10, spare parts stock", "2026-04-30")
+            action._submit_answer(
+                "Machine breakdown",
+                "Second shift from 04-10, spare parts stock",
+                "2026-04-30",
+            )
         action.action_accept()
         self.assertEqual(action.state, "accepted")
         with self.assertRaises(UserError):
@@ -143,10 +178,14 @@ class TestAlertsAndControl(SupplierEvaluationCase):
 
     def test_overdue_reminder_once(self):
         with freeze_time("2026-04-01 08:00:00"):
-            action = self.env["supplier.corrective.action"].create({
-                "partner_id": self.vendor.id, "request": "<p>Fix it</p>", "date_due": "2026-04-10",
-                "user_id": self.buyer.id,
-            })
+            action = self.env["supplier.corrective.action"].create(
+                {
+                    "partner_id": self.vendor.id,
+                    "request": "<p>Fix it</p>",
+                    "date_due": "2026-04-10",
+                    "user_id": self.buyer.id,
+                }
+            )
         Action = self.env["supplier.corrective.action"]
         with freeze_time("2026-04-09 08:00:00"):
             Action._cron_remind_overdue()
@@ -157,7 +196,9 @@ class TestAlertsAndControl(SupplierEvaluationCase):
             Action._cron_remind_overdue()
         self.assertEqual(len(action.activity_ids), 1)
         self.assertEqual(action.activity_ids.user_id, self.buyer)
-        self.assertEqual(len(action.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))), 1)
+        self.assertEqual(
+            len(action.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))), 1
+        )
 
     # ------------------------------------------------------------------ trends and clusters
     def test_growing_lead_time_raises_a_warning(self):
@@ -177,59 +218,122 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         self.assertAlmostEqual(card.on_time_forecast, 91.0)
         self.assertFalse(card.trend_warning, "91% forecast is still above the 90% rule")
         card5 = self._card(self.vendor, 5, 91, lead_time_avg=10)
-        self.env["supplier.scorecard"]._analyse_period(self.company, month(5), card5.ids)
+        self.env["supplier.scorecard"]._analyse_period(
+            self.company, month(5), card5.ids
+        )
         self.assertIn("Forecast breaches", card5.trend_warning)
 
     def test_clusters_need_enough_suppliers_and_label_from_centres(self):
-        vendors = self.env["res.partner"].create([{"name": f"V{i}", "is_company": True} for i in range(9)])
+        vendors = self.env["res.partner"].create(
+            [{"name": f"V{i}", "is_company": True} for i in range(9)]
+        )
         cards = self.env["supplier.scorecard"]
         for i, vendor in enumerate(vendors[:5]):
-            cards |= self._card(vendor, 6, 95, total_score=90, quality_rate=99, lead_time_avg=5)
+            cards |= self._card(
+                vendor, 6, 95, total_score=90, quality_rate=99, lead_time_avg=5
+            )
         self.env["supplier.scorecard"]._analyse_period(self.company, month(6), [])
         self.assertFalse(any(cards.mapped("cluster_label")))
         self.assertIn("at least 9 needed", cards[0].cluster_explanation)
         # Three clear groups: excellent, average, poor.
-        profiles = [(99, 95, 4), (98, 94, 5), (99, 96, 4), (90, 75, 10), (91, 74, 11), (89, 76, 10),
-                    (60, 40, 30), (62, 38, 28), (58, 41, 32)]
+        profiles = [
+            (99, 95, 4),
+            (98, 94, 5),
+            (99, 96, 4),
+            (90, 75, 10),
+            (91, 74, 11),
+            (89, 76, 10),
+            (60, 40, 30),
+            (62, 38, 28),
+            (58, 41, 32),
+        ]
         cards = self.env["supplier.scorecard"].browse()
         for vendor, (on_time, total, lead) in zip(vendors, profiles):
-            cards |= self._card(vendor, 7, on_time, total_score=total, quality_rate=on_time, lead_time_avg=lead)
+            cards |= self._card(
+                vendor,
+                7,
+                on_time,
+                total_score=total,
+                quality_rate=on_time,
+                lead_time_avg=lead,
+            )
         self.env["supplier.scorecard"]._analyse_period(self.company, month(7), [])
         self.assertEqual(set(cards[:3].mapped("cluster_label")), {"high_potential"})
         self.assertEqual(set(cards[3:6].mapped("cluster_label")), {"stable"})
         self.assertEqual(set(cards[6:].mapped("cluster_label")), {"high_risk"})
-        self.assertIn("on-time delivery well below average", cards[6].cluster_explanation)
+        self.assertIn(
+            "on-time delivery well below average", cards[6].cluster_explanation
+        )
 
     # ------------------------------------------------------------------ purchase control
     def _rfq(self, vendor, user=None):
         product = self.env["product.product"].create({"name": "Part", "type": "consu"})
-        alternative = self.env["res.partner"].create({"name": "Good Vendor", "is_company": True})
-        self.env["product.supplierinfo"].create([
-            {"partner_id": vendor.id, "product_tmpl_id": product.product_tmpl_id.id, "price": 10},
-            {"partner_id": alternative.id, "product_tmpl_id": product.product_tmpl_id.id, "price": 11},
-        ])
-        order = self.env["purchase.order"].create({
-            "partner_id": vendor.id,
-            "order_line": [Command.create({"product_id": product.id, "product_qty": 1, "price_unit": 10})],
-        })
+        alternative = self.env["res.partner"].create(
+            {"name": "Good Vendor", "is_company": True}
+        )
+        self.env["product.supplierinfo"].create(
+            [
+                {
+                    "partner_id": vendor.id,
+                    "product_tmpl_id": product.product_tmpl_id.id,
+                    "price": 10,
+                },
+                {
+                    "partner_id": alternative.id,
+                    "product_tmpl_id": product.product_tmpl_id.id,
+                    "price": 11,
+                },
+            ]
+        )
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": vendor.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": product.id, "product_qty": 1, "price_unit": 10}
+                    )
+                ],
+            }
+        )
         return order.with_user(user or self.buyer)
 
     def test_alternatives_leave_out_blocked_vendors(self):
         self.vendor.supplier_qualification_state = "blocked"
         order = self._rfq(self.vendor)
         product = order.order_line.product_id
-        banned = self.env["res.partner"].create({"name": "Banned Vendor", "is_company": True,
-                                                 "supplier_qualification_state": "blocked"})
-        graded = self.env["res.partner"].create({"name": "Graded Vendor", "is_company": True})
-        self.env["product.supplierinfo"].create([
-            {"partner_id": banned.id, "product_tmpl_id": product.product_tmpl_id.id, "price": 9},
-            {"partner_id": graded.id, "product_tmpl_id": product.product_tmpl_id.id, "price": 12},
-        ])
+        banned = self.env["res.partner"].create(
+            {
+                "name": "Banned Vendor",
+                "is_company": True,
+                "supplier_qualification_state": "blocked",
+            }
+        )
+        graded = self.env["res.partner"].create(
+            {"name": "Graded Vendor", "is_company": True}
+        )
+        self.env["product.supplierinfo"].create(
+            [
+                {
+                    "partner_id": banned.id,
+                    "product_tmpl_id": product.product_tmpl_id.id,
+                    "price": 9,
+                },
+                {
+                    "partner_id": graded.id,
+                    "product_tmpl_id": product.product_tmpl_id.id,
+                    "price": 12,
+                },
+            ]
+        )
         self._card(graded, 1, 99, total_score=90, grade="A")
         self.assertEqual(graded.with_company(self.company).supplier_grade, "A")
         alternatives = order._supplier_alternatives()
-        self.assertEqual(alternatives, ["Graded Vendor (grade A)", "Good Vendor (not graded)"])
-        self.assertFalse([alt for alt in alternatives if "Banned" in alt or "none" in alt])
+        self.assertEqual(
+            alternatives, ["Graded Vendor (grade A)", "Good Vendor (not graded)"]
+        )
+        self.assertFalse(
+            [alt for alt in alternatives if "Banned" in alt or "none" in alt]
+        )
 
     def test_blocked_supplier_is_blocked_through_the_orm(self):
         self.vendor.supplier_qualification_state = "blocked"
@@ -253,11 +357,17 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         as_manager = order.with_user(self.purchase_manager)
         with self.assertRaises(UserError):
             as_manager._confirm_despite_supplier_control("")
-        as_manager._confirm_despite_supplier_control("Only source for the urgent repair")
+        as_manager._confirm_despite_supplier_control(
+            "Only source for the urgent repair"
+        )
         self.assertEqual(order.state, "purchase")
-        self.assertEqual(order.supplier_control_override, "Only source for the urgent repair")
+        self.assertEqual(
+            order.supplier_control_override, "Only source for the urgent repair"
+        )
         self.assertIn("Only source for the urgent repair", order.message_ids[0].body)
-        self.assertIn("Only source for the urgent repair", self.vendor.message_ids[0].body)
+        self.assertIn(
+            "Only source for the urgent repair", self.vendor.message_ids[0].body
+        )
 
     def test_grade_c_supplier_warns_then_confirms(self):
         self._card(self.vendor, 3, 50, total_score=40, grade="C")
@@ -283,8 +393,13 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         return vendor
 
     def _confirmed_for_approved_vendor(self):
-        approved = self.env["res.partner"].create({"name": "Approved Vendor", "is_company": True,
-                                                   "supplier_qualification_state": "approved"})
+        approved = self.env["res.partner"].create(
+            {
+                "name": "Approved Vendor",
+                "is_company": True,
+                "supplier_qualification_state": "approved",
+            }
+        )
         order = self._rfq(approved)
         order.button_confirm()
         self.assertEqual(order.state, "purchase")
@@ -293,7 +408,11 @@ class TestAlertsAndControl(SupplierEvaluationCase):
     def test_control_ignores_the_client_context_key(self):
         order = self._rfq(self._blocked_vendor())
         result = order.with_context(supplier_control_checked=True).button_confirm()
-        self.assertEqual(order.state, "draft", "a context key sent by the client does not skip the control")
+        self.assertEqual(
+            order.state,
+            "draft",
+            "a context key sent by the client does not skip the control",
+        )
         self.assertEqual(result["res_model"], "supplier.purchase.control.wizard")
         with self.assertRaises(UserError):
             order.with_context(supplier_control_checked=True).button_approve()
@@ -320,24 +439,49 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         product = self.env["product.product"].create({"name": "Part", "type": "consu"})
         for state in ("to approve", "purchase", "done"):
             with self.assertRaises(UserError):
-                self.env["purchase.order"].with_user(self.buyer).create({
-                    "partner_id": vendor.id, "state": state,
-                    "order_line": [Command.create({"product_id": product.id, "product_qty": 1, "price_unit": 10})],
-                })
-        self.assertFalse(self.env["purchase.order"].search([("partner_id", "=", vendor.id)]))
+                self.env["purchase.order"].with_user(self.buyer).create(
+                    {
+                        "partner_id": vendor.id,
+                        "state": state,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "product_qty": 1,
+                                    "price_unit": 10,
+                                }
+                            )
+                        ],
+                    }
+                )
+        self.assertFalse(
+            self.env["purchase.order"].search([("partner_id", "=", vendor.id)])
+        )
 
     def test_order_waiting_for_approval_is_checked_on_approval(self):
-        self.company.write({"po_double_validation": "two_step", "po_double_validation_amount": 5})
-        vendor = self.env["res.partner"].create({"name": "Fine Vendor", "is_company": True})
+        self.company.write(
+            {"po_double_validation": "two_step", "po_double_validation_amount": 5}
+        )
+        vendor = self.env["res.partner"].create(
+            {"name": "Fine Vendor", "is_company": True}
+        )
         order = self._rfq(vendor)
         order.button_confirm()
-        self.assertEqual(order.state, "to approve", "over the threshold, a buyer's order waits for approval")
+        self.assertEqual(
+            order.state,
+            "to approve",
+            "over the threshold, a buyer's order waits for approval",
+        )
         vendor.supplier_qualification_state = "blocked"
         as_manager = order.with_user(self.purchase_manager)
         result = as_manager.button_approve()
         self.assertEqual(order.state, "to approve", "approving runs the control again")
         self.assertEqual(result["res_model"], "supplier.purchase.control.wizard")
-        wizard = self.env["supplier.purchase.control.wizard"].with_user(self.purchase_manager).browse(result["res_id"])
+        wizard = (
+            self.env["supplier.purchase.control.wizard"]
+            .with_user(self.purchase_manager)
+            .browse(result["res_id"])
+        )
         self.assertEqual(wizard.severity, "block")
         wizard.write({"reason": "Approved by the board"})
         wizard.action_confirm()
@@ -346,14 +490,21 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         self.assertIn("Approved by the board", vendor.message_ids[0].body)
 
     def test_order_waiting_for_approval_of_an_unflagged_vendor_is_approved(self):
-        self.company.write({"po_double_validation": "two_step", "po_double_validation_amount": 5})
-        vendor = self.env["res.partner"].create({"name": "Fine Vendor", "is_company": True})
+        self.company.write(
+            {"po_double_validation": "two_step", "po_double_validation_amount": 5}
+        )
+        vendor = self.env["res.partner"].create(
+            {"name": "Fine Vendor", "is_company": True}
+        )
         order = self._rfq(vendor)
         order.button_confirm()
         self.assertEqual(order.state, "to approve")
         order.with_user(self.purchase_manager).button_approve()
         self.assertEqual(order.state, "purchase")
-        self.assertTrue(order.picking_ids, "Odoo's own approval flow runs to the end (receipt created)")
+        self.assertTrue(
+            order.picking_ids,
+            "Odoo's own approval flow runs to the end (receipt created)",
+        )
 
     def test_vendor_cannot_be_changed_to_a_flagged_one_after_confirmation(self):
         order = self._confirmed_for_approved_vendor()
@@ -362,16 +513,24 @@ class TestAlertsAndControl(SupplierEvaluationCase):
             order.write({"partner_id": blocked.id})
         self.assertEqual(order.partner_id.name, "Approved Vendor")
         # Another contact of the same supplier, or an unflagged vendor, is fine.
-        contact = self.env["res.partner"].create({"name": "Sales desk", "parent_id": order.partner_id.id})
+        contact = self.env["res.partner"].create(
+            {"name": "Sales desk", "parent_id": order.partner_id.id}
+        )
         order.write({"partner_id": contact.id})
         self.assertEqual(order.partner_id, contact)
-        fine = self.env["res.partner"].create({"name": "Fine Vendor", "is_company": True})
+        fine = self.env["res.partner"].create(
+            {"name": "Fine Vendor", "is_company": True}
+        )
         order.write({"partner_id": fine.id})
         self.assertEqual(order.partner_id, fine)
 
     def test_vendor_cannot_be_changed_while_waiting_for_approval(self):
-        self.company.write({"po_double_validation": "two_step", "po_double_validation_amount": 5})
-        order = self._rfq(self.env["res.partner"].create({"name": "Fine Vendor", "is_company": True}))
+        self.company.write(
+            {"po_double_validation": "two_step", "po_double_validation_amount": 5}
+        )
+        order = self._rfq(
+            self.env["res.partner"].create({"name": "Fine Vendor", "is_company": True})
+        )
         order.button_confirm()
         self.assertEqual(order.state, "to approve")
         with self.assertRaises(UserError):
@@ -391,7 +550,11 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         self.assertEqual(order.state, "draft")
         result = order.button_confirm()
         self.assertEqual(result["res_model"], "supplier.purchase.control.wizard")
-        self.assertEqual(order.state, "draft", "reconfirming a cancelled order goes through the control")
+        self.assertEqual(
+            order.state,
+            "draft",
+            "reconfirming a cancelled order goes through the control",
+        )
 
     def test_wizard_and_override_cannot_be_forged(self):
         order = self._rfq(self._blocked_vendor())
@@ -406,10 +569,15 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         with self.assertRaises(AccessError):
             wizard.write({"order_ids": [Command.set(other.ids)]})
         # Another buyer does not see this buyer's wizard.
-        other_buyer = self.env["res.users"].create({
-            "name": "Second buyer", "login": "se_buyer_2",
-            "groups_id": [Command.set([self.env.ref("purchase.group_purchase_user").id])],
-        })
+        other_buyer = self.env["res.users"].create(
+            {
+                "name": "Second buyer",
+                "login": "se_buyer_2",
+                "groups_id": [
+                    Command.set([self.env.ref("purchase.group_purchase_user").id])
+                ],
+            }
+        )
         with self.assertRaises(AccessError):
             wizard.with_user(other_buyer).read(["reason"])
         self.assertEqual(order.state, "draft")
@@ -418,8 +586,11 @@ class TestAlertsAndControl(SupplierEvaluationCase):
     def test_warning_accepted_in_the_wizard_is_logged(self):
         self._card(self.vendor, 3, 50, total_score=40, grade="C")
         order = self._rfq(self.vendor)
-        wizard = self.env["supplier.purchase.control.wizard"].with_user(self.buyer).browse(
-            order.button_confirm()["res_id"])
+        wizard = (
+            self.env["supplier.purchase.control.wizard"]
+            .with_user(self.buyer)
+            .browse(order.button_confirm()["res_id"])
+        )
         wizard.action_confirm()
         self.assertEqual(order.state, "purchase")
         self.assertIn("warning accepted", order.message_ids[0].body)
