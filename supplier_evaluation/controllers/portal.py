@@ -7,13 +7,15 @@ from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import content_disposition, request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..lib import charts, uploads
 
 PAGE_SIZE = 20
 TREND_PERIODS = 12
-# Evidence files one answer may carry: the request size limit below allows that many full-size files.
+# Evidence files one answer may carry: the request size limit below allows that many
+# full-size files.
 MAX_FILES_PER_FORM = 10
 # The kinds a refused-type message lists, by the code the redirect carries.
 ALLOWED_KINDS = {
@@ -197,7 +199,8 @@ class SupplierPortal(CustomerPortal):
                 "page_name": "supplier_scorecard",
                 "history": history,
                 "criteria": card_sudo._portal_criteria(),
-                # The charts are built from numbers and escaped labels only (lib/charts.py).
+                # The charts are built from numbers and escaped labels only
+                # (lib/charts.py).
                 "trend_total": Markup(
                     charts.sparkline_svg(
                         [
@@ -235,7 +238,8 @@ class SupplierPortal(CustomerPortal):
     def _get_http_headers(self, model, report_type, report, download):
         if model._name != "supplier.scorecard":
             return super()._get_http_headers(model, report_type, report, download)
-        # Odoo's version names the file with _get_report_base_filename(), which scorecards lack.
+        # Odoo's version names the file with _get_report_base_filename(), which
+        # scorecards lack.
         headers = {
             "Content-Type": "application/pdf" if report_type == "pdf" else "text/html",
             "Content-Length": len(report),
@@ -247,7 +251,7 @@ class SupplierPortal(CustomerPortal):
             headers["Content-Disposition"] = content_disposition(f"{name}.pdf")
         return headers
 
-    # ------------------------------------------------------------------ corrective actions
+    # -------------------------------------------------------------- corrective actions
     @http.route(
         ["/my/corrective_actions", "/my/corrective_actions/page/<int:page>"],
         type="http",
@@ -354,8 +358,8 @@ class SupplierPortal(CustomerPortal):
             )
         except (PortalFormError, UserError, ValidationError) as error:
             request.env.cr.rollback()
-            # Shown again with what the supplier typed (a browser never refills a file input, and
-            # a redirect would lose the text too).
+            # Shown again with what the supplier typed (a browser never refills a file
+            # input, and a redirect would lose the text too).
             response = self.portal_my_corrective_action(
                 action_id, error=self._form_error_code(error)
             )
@@ -491,7 +495,7 @@ class SupplierPortal(CustomerPortal):
             )
         return request.redirect("/my/certificates?success=new")
 
-    # ------------------------------------------------------------------ purchase order documents
+    # -------------------------------------------------------- purchase order documents
     @http.route(
         ["/my/purchase/<int:order_id>/documents"],
         type="http",
@@ -535,8 +539,9 @@ class SupplierPortal(CustomerPortal):
         values = super()._purchase_order_get_page_view_values(
             order, access_token, **kwargs
         )
-        # The documents as the user may read them (the order itself may be sudo): a follower of
-        # another supplier's order sees the order, never that supplier's documents.
+        # The documents as the user may read them (the order itself may be sudo): a
+        # follower of another supplier's order sees the order, never that supplier's
+        # documents.
         documents = request.env["supplier.order.document"].search(
             [("order_id", "=", order.id)]
         )

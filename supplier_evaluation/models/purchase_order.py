@@ -61,8 +61,9 @@ class PurchaseOrder(models.Model):
                 }
             )
         )
-        # The document's record rule decides who may file one: a portal follower of another
-        # supplier's order reaches the order, not its documents (the caller rolls back).
+        # The document's record rule decides who may file one: a portal follower of
+        # another supplier's order reaches the order, not its documents (the caller
+        # rolls back).
         document.sudo(False).check_access("read")
         label = dict(
             self.env["supplier.order.document"]
@@ -144,8 +145,8 @@ class PurchaseOrder(models.Model):
             return super().button_confirm()
 
     def button_approve(self, force=False):
-        # Approving is confirming: an order waiting for approval, or one that never went through
-        # button_confirm, passes the control first.
+        # Approving is confirming: an order waiting for approval, or one that never went
+        # through button_confirm, passes the control first.
         if flagged := self._supplier_control_pending():
             if all(order.state == "to approve" for order in flagged):
                 return self._supplier_control_wizard_action(flagged)
@@ -158,8 +159,9 @@ class PurchaseOrder(models.Model):
             return super().button_approve(force=force)
 
     def _supplier_control_wizard_action(self, flagged):
-        # Created by the server only (buyers have no create access): the wizard is the record that the
-        # warning was shown; its decision is checked again when it confirms.
+        # Created by the server only (buyers have no create access): the wizard is the
+        # record that the warning was shown; its decision is checked again when it
+        # confirms.
         wizard = (
             self.env["supplier.purchase.control.wizard"]
             .sudo()
@@ -203,7 +205,7 @@ class PurchaseOrder(models.Model):
             ),
         )
 
-    # ------------------------------------------------------------------ control bookkeeping
+    # ------------------------------------------------------------- control bookkeeping
     def _supplier_control_passed_set(self):
         """(order id, supplier id) pairs the control let through in the running call. Kept on the
         cursor, which a client cannot reach (unlike the context)."""

@@ -47,7 +47,8 @@ class SupplierCertificate(models.Model):
     expiry_date = fields.Date(required=True, index=True, tracking=True)
     document = fields.Binary(attachment=True, copy=False)
     document_name = fields.Char(copy=False)
-    # A renewal uploaded by the supplier waits for a buyer's approval before it replaces the above.
+    # A renewal uploaded by the supplier waits for a buyer's approval before it replaces
+    # the above.
     renewal_state = fields.Selection(
         [
             ("pending", "Renewal to approve"),
@@ -282,8 +283,9 @@ class SupplierCertificate(models.Model):
                 "renewal_number": number or self.number,
             }
         )
-        # sudo: the supplier's portal user may not read res.users; the to-do goes to the buyer, else
-        # to a purchase administrator (never to the portal user, the default assignee).
+        # sudo: the supplier's portal user may not read res.users; the to-do goes to the
+        # buyer, else to a purchase administrator (never to the portal user, the default
+        # assignee).
         certificate_sudo = self.sudo()
         responsible = certificate_sudo._reminder_responsible(
             self.company_id

@@ -45,11 +45,13 @@ EXCLUDED_FIELDS = (
 )
 # Lead times beyond a year are data errors whatever their spread.
 LEAD_TIME_HARD_MAX_DAYS = 365.0
-# Robust rule: a lead time beyond median + 10 scaled MADs (of the company, in the period) is absurd.
+# Robust rule: a lead time beyond median + 10 scaled MADs (of the company, in the
+# period) is absurd.
 LEAD_TIME_OUTLIER_K = 10.0
-# The done quantity of move ``m`` in its product's unit. stock_move.product_qty is the demand
-# (what was ordered), quantity what was done, in the move's unit: converted as
-# uom.uom._compute_quantity does (qty / from factor * to factor, HALF-UP to the unit's rounding).
+# The done quantity of move ``m`` in its product's unit. stock_move.product_qty is the
+# demand (what was ordered), quantity what was done, in the move's unit: converted as
+# uom.uom._compute_quantity does (qty / from factor * to factor, HALF-UP to the unit's
+# rounding).
 MOVE_QTY_JOINS = SQL(
     "JOIN uom_uom move_uom ON move_uom.id = m.product_uom "
     "JOIN product_product move_pp ON move_pp.id = m.product_id "
@@ -61,12 +63,13 @@ MOVE_QTY = SQL(
     "ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor / product_uom.rounding) "
     "* product_uom.rounding END)::float8"
 )
-# A duplicate receipt is one receipt recorded twice: same picking, line, quantity and second.
-# Two pickings (a backorder validated in the same second) are two receipts.
+# A duplicate receipt is one receipt recorded twice: same picking, line, quantity and
+# second. Two pickings (a backorder validated in the same second) are two receipts.
 SAME_RECEIPT = SQL(
     "m.picking_id, m.purchase_line_id, m.quantity, src.usage, date_trunc('second', m.date)"
 )
-# Refresh the planner statistics of supplier_scorecard after inserting at least this many rows.
+# Refresh the planner statistics of supplier_scorecard after inserting at least this
+# many rows.
 ANALYZE_AFTER_INSERTS = 1000
 
 
@@ -76,9 +79,9 @@ class SupplierScorecard(models.Model):
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_from desc, total_score desc, id"
     _check_company_auto = True
-    # Buyers (read-only) send scorecards and post on them. Portal users read scorecards too, but
-    # post only through the portal chatter, which keeps their recipients to the followers and
-    # their sender to themselves: see message_post().
+    # Buyers (read-only) send scorecards and post on them. Portal users read scorecards
+    # too, but post only through the portal chatter, which keeps their recipients to the
+    # followers and their sender to themselves: see message_post().
     _mail_post_access = "read"
 
     partner_id = fields.Many2one(
@@ -310,8 +313,9 @@ class SupplierScorecard(models.Model):
         )
         defaults = {"default_template_id": template.id if template else False}
         if template and not self._pdf_engine_available():
-            # No PDF can be made here: the template's report would stop the composer with an
-            # error, so the message is written from the template without it, with the portal link.
+            # No PDF can be made here: the template's report would stop the composer
+            # with an error, so the message is written from the template without it,
+            # with the portal link.
             template = template.with_context(supplier_scorecard_no_pdf=True)
             body = template._render_field("body_html", self.ids, compute_lang=True)[
                 self.id
@@ -355,7 +359,8 @@ class SupplierScorecard(models.Model):
         )
 
     def write(self, vals):
-        # Publishing shows a scorecard to the supplier; going back to draft hides it; locking keeps it.
+        # Publishing shows a scorecard to the supplier; going back to draft hides it;
+        # locking keeps it.
         if vals.get("state") in ("published", "draft"):
             vals = dict(vals, is_published=vals["state"] == "published")
         return super().write(vals)
@@ -432,7 +437,8 @@ class SupplierScorecard(models.Model):
         existing = self._fetch_existing(company, date_from, date_to, partner_filter)
 
         if partner_filter is not None:
-            # Suppliers asked for by name get a scorecard even without activity ("no data").
+            # Suppliers asked for by name get a scorecard even without activity ("no
+            # data").
             partner_ids = np.unique(np.array(partner_filter, dtype=np.int64))
         else:
             partner_ids = np.unique(
@@ -540,8 +546,9 @@ class SupplierScorecard(models.Model):
             due_group[due["kind"] == 2], minlength=n
         )
 
-        # The outlier cut is computed over every receipt of the company in the period, then the
-        # moves of suppliers not scored here are dropped: scope never changes a figure.
+        # The outlier cut is computed over every receipt of the company in the period,
+        # then the moves of suppliers not scored here are dropped: scope never changes a
+        # figure.
         duplicate = moves["copy_no"] > 1
         receipt = moves["is_receipt"] & ~duplicate
         keep_all = np.ones(len(receipt), dtype=bool)
@@ -579,7 +586,8 @@ class SupplierScorecard(models.Model):
         counts["excluded_lead_time"] = lead["excluded"]
         counts["receipt_count"] = np.bincount(move_group[receipt], minlength=n)
 
-        # Prices cover every vendor of the company; scatter the result to the scored suppliers.
+        # Prices cover every vendor of the company; scatter the result to the scored
+        # suppliers.
         vendors, price_group = np.unique(prices["partner"], return_inverse=True)
         goods = prices["kind"] == 0
         price = metrics.price_index(
@@ -952,11 +960,12 @@ class SupplierScorecard(models.Model):
             )
             new_ids = [r[0] for r in self.env.cr.fetchall()]
             if len(new_ids) >= ANALYZE_AFTER_INSERTS:
-                # The trend, cluster and alert statements that follow join this table on the rows
-                # just written. Autovacuum cannot see them before the commit, so the statistics are
-                # those of the last autovacuum (e.g. "0 rows" over the pages of deleted drafts):
-                # each join is then planned for one row and runs as a nested loop over the table,
-                # O(n^2), minutes per month in a back-fill. ANALYZE here samples our own rows.
+                # The trend, cluster and alert statements that follow join this table on
+                # the rows just written. Autovacuum cannot see them before the commit,
+                # so the statistics are those of the last autovacuum (e.g. "0 rows" over
+                # the pages of deleted drafts): each join is then planned for one row
+                # and runs as a nested loop over the table, O(n^2), minutes per month in
+                # a back-fill. ANALYZE here samples our own rows.
                 self.env.cr.execute("ANALYZE supplier_scorecard")
         self.invalidate_model()
         return existing_id[update].tolist() + new_ids
@@ -977,10 +986,13 @@ def _partner_filter(column, partner_ids):
 def _columns(rows, names, dtypes):
     """Turn fetched rows into a dict of numpy columns (NULL -> NaN for floats)."""
     if not rows:
-        return {name: np.array([], dtype=dtype) for name, dtype in zip(names, dtypes)}
-    columns = list(zip(*rows))
+        return {
+            name: np.array([], dtype=dtype)
+            for name, dtype in zip(names, dtypes, strict=False)
+        }
+    columns = list(zip(*rows, strict=False))
     result = {}
-    for name, dtype, column in zip(names, dtypes, columns):
+    for name, dtype, column in zip(names, dtypes, columns, strict=False):
         if dtype is float:
             result[name] = np.array(
                 [np.nan if v is None else v for v in column], dtype=float

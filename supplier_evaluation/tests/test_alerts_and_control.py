@@ -139,7 +139,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         with self.assertRaises(AccessError):
             self.rule.with_user(self.buyer).threshold = 50
 
-    # ------------------------------------------------------------------ corrective actions
+    # -------------------------------------------------------------- corrective actions
     def test_corrective_action_states_and_measures(self):
         with freeze_time("2026-04-01 08:00:00"):
             action = self.env["supplier.corrective.action"].create(
@@ -200,19 +200,20 @@ class TestAlertsAndControl(SupplierEvaluationCase):
             len(action.message_ids.filtered(lambda m: "Reminder" in (m.body or ""))), 1
         )
 
-    # ------------------------------------------------------------------ trends and clusters
+    # ------------------------------------------------------------- trends and clusters
     def test_growing_lead_time_raises_a_warning(self):
-        for number, days in zip(range(1, 7), (7, 8, 10, 12, 13, 15)):
+        for number, days in zip(range(1, 7), (7, 8, 10, 12, 13, 15), strict=False):
             card = self._card(self.vendor, number, 95, lead_time_avg=days)
         self.env["supplier.scorecard"]._analyse_period(self.company, month(6), card.ids)
-        # Least squares on x = 0..5: slope = 28.5 / 17.5, through the means (2.5, 65 / 6).
+        # Least squares on x = 0..5: slope = 28.5 / 17.5, through the means (2.5, 65 /
+        # 6).
         self.assertAlmostEqual(card.lead_time_slope, 28.5 / 17.5)
         self.assertGreater(card.lead_time_r2, 0.98)
         self.assertAlmostEqual(card.lead_time_forecast, 65 / 6 + 3.5 * 28.5 / 17.5)
         self.assertIn("Lead time grows", card.trend_warning)
 
     def test_forecast_below_the_rule_threshold_warns(self):
-        for number, rate in zip(range(1, 5), (99, 97, 95, 93)):
+        for number, rate in zip(range(1, 5), (99, 97, 95, 93), strict=False):
             card = self._card(self.vendor, number, rate, lead_time_avg=10)
         self.env["supplier.scorecard"]._analyse_period(self.company, month(4), card.ids)
         self.assertAlmostEqual(card.on_time_forecast, 91.0)
@@ -248,7 +249,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
             (58, 41, 32),
         ]
         cards = self.env["supplier.scorecard"].browse()
-        for vendor, (on_time, total, lead) in zip(vendors, profiles):
+        for vendor, (on_time, total, lead) in zip(vendors, profiles, strict=False):
             cards |= self._card(
                 vendor,
                 7,
@@ -265,7 +266,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
             "on-time delivery well below average", cards[6].cluster_explanation
         )
 
-    # ------------------------------------------------------------------ purchase control
+    # ---------------------------------------------------------------- purchase control
     def _rfq(self, vendor, user=None):
         product = self.env["product.product"].create({"name": "Part", "type": "consu"})
         alternative = self.env["res.partner"].create(
@@ -386,7 +387,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         order.button_confirm()
         self.assertEqual(order.state, "purchase")
 
-    # ------------------------------------------------------------------ purchase control: bypasses
+    # ------------------------------------------------------ purchase control: bypasses
     def _blocked_vendor(self, name="Blocked Vendor"):
         vendor = self.env["res.partner"].create({"name": name, "is_company": True})
         vendor.supplier_qualification_state = "blocked"

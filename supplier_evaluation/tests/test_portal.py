@@ -251,7 +251,8 @@ class TestSupplierPortal(HttpCase):
             html,
             "the 256 px module icon is not a portal card icon",
         )
-        # Each row starts with its own period, not the supplier's name repeated on every row.
+        # Each row starts with its own period, not the supplier's name repeated on every
+        # row.
         _response, html = self._get("/my/scorecards")
         rows = re.findall(r'<a [^>]*class="o_scorecard_period"[^>]*>([^<]*)</a>', html)
         self.assertEqual(
@@ -288,7 +289,7 @@ class TestSupplierPortal(HttpCase):
             {row["id"] for row in result}, {self.card_a.id, self.card_a_previous.id}
         )
 
-    # ------------------------------------------------------------------ the other supplier
+    # -------------------------------------------------------------- the other supplier
     def test_other_supplier_unreachable_by_url(self):
         self.authenticate("supplier_a", "supplier_a")
         for url in (
@@ -349,7 +350,8 @@ class TestSupplierPortal(HttpCase):
             self.assertFalse(
                 self._rpc(model, "search", [("id", "=", record.id)])["result"]
             )
-        # Nothing is written outside the controllers, not even on the supplier's own records.
+        # Nothing is written outside the controllers, not even on the supplier's own
+        # records.
         for model, record, values in (
             ("supplier.scorecard", self.card_a, {"total_score": 100}),
             ("supplier.corrective.action", self.action_a, {"state": "accepted"}),
@@ -379,9 +381,10 @@ class TestSupplierPortal(HttpCase):
         response = self.url_open(f"/web/content/{self.evidence_b.id}?download=true")
         self.assertNotEqual(response.status_code, 200)
         self.assertNotIn(b"%PDF", response.content)
-        # Tests render reports as HTML, not PDF: what proves a refusal is the status and that
-        # nothing of B's card is in the answer. Odoo's /report route is closed to portal users
-        # (they cannot read ir.actions.report), for their own cards too; they use the portal's.
+        # Tests render reports as HTML, not PDF: what proves a refusal is the status and
+        # that nothing of B's card is in the answer. Odoo's /report route is closed to
+        # portal users (they cannot read ir.actions.report), for their own cards too;
+        # they use the portal's.
         report = "/report/pdf/supplier_evaluation.report_supplier_scorecard"
         for ids in (
             f"{self.card_b.id}",
@@ -530,7 +533,8 @@ class TestSupplierPortal(HttpCase):
         )
         self.assertIn("Enter valid dates", response.text)
         self.assertEqual(Certificate.search([]), before)
-        # A good one is kept on the supplier's own company, whatever partner the form claims.
+        # A good one is kept on the supplier's own company, whatever partner the form
+        # claims.
         response = self._post(
             "/my/certificates/new",
             "/my/certificates",
@@ -868,7 +872,7 @@ class TestSupplierPortal(HttpCase):
         self.order_a.invalidate_recordset()
         self.assertFalse(self.order_a.supplier_qc_report_ids)
 
-    # ------------------------------------------------------------------ purchase order documents
+    # -------------------------------------------------------- purchase order documents
     def test_follower_of_another_suppliers_order_sees_no_documents(self):
         self.order_b.with_user(self.user_b)._add_supplier_document(
             "qc_report", "beta-qc.pdf", PDF, "application/pdf"
@@ -904,7 +908,7 @@ class TestSupplierPortal(HttpCase):
         # The buyer still sees and downloads it.
         self.assertEqual(beta_document.with_user(self.buyer).attachment_id.raw, PDF)
 
-    # ------------------------------------------------------------------ messages of the pages
+    # ----------------------------------------------------------- messages of the pages
     def test_error_parameters_show_only_server_messages(self):
         self.authenticate("supplier_a", "supplier_a")
         forged = "Your account is suspended: call +1 555 0100"
@@ -930,7 +934,7 @@ class TestSupplierPortal(HttpCase):
             self.url_open("/my/certificates?error=type-documents").text,
         )
 
-    # ------------------------------------------------------------------ certificate renewals
+    # ------------------------------------------------------------ certificate renewals
     def _renew(self, certificate, **values):
         values = {
             "issue_date": "2026-11-01",
