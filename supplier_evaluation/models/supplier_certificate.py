@@ -146,7 +146,8 @@ class SupplierCertificate(models.Model):
 
     @api.model
     def _commercial_partner_vals(self, vals):
-        """Certificates belong to the supplier's company, never to one of its contacts."""
+        """Certificates belong to the supplier's company, never to one of its
+        contacts."""
         if vals.get("partner_id"):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["partner_id"] = partner.commercial_partner_id.id
@@ -158,8 +159,9 @@ class SupplierCertificate(models.Model):
 
     @api.model
     def _cron_send_expiry_reminders(self):
-        """Refresh every certificate's state, then schedule one renewal activity for each
-        certificate that expires within its company's reminder period, once per expiry date."""
+        """Refresh every certificate's state, then schedule one renewal activity for
+        each certificate that expires within its company's reminder period, once per
+        expiry date."""
         today = fields.Date.context_today(self)
         self._update_states(today)
         done = 0
@@ -193,7 +195,8 @@ class SupplierCertificate(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
     def _schedule_expiry_activity(self, responsible):
-        """A to-do for ``responsible``, due on the expiry date, written in their language."""
+        """A to-do for ``responsible``, due on the expiry date, written in their
+        language."""
         self.ensure_one()
         env = self.with_context(lang=responsible.lang or self.env.lang).env
         expiry = format_date(env, self.expiry_date)
@@ -213,8 +216,9 @@ class SupplierCertificate(models.Model):
 
     @api.model
     def _update_states(self, today=None):
-        """Write the state of every certificate whose state changed since the last run, one write per
-        (company, state): the state depends on today's date, which no field dependency catches."""
+        """Write the state of every certificate whose state changed since the last run,
+        one write per (company, state): the state depends on today's date, which no
+        field dependency catches."""
         today = today or fields.Date.context_today(self)
         for company in self.env["res.company"].search([]):
             horizon = today + timedelta(days=company.supplier_certificate_reminder_days)
@@ -234,7 +238,8 @@ class SupplierCertificate(models.Model):
                     stale.write({"state": state})
 
     def _reminder_responsible(self, company):
-        """The supplier's buyer, else its responsible user, if they work in the company."""
+        """The supplier's buyer, else its responsible user, if they work in the
+        company."""
         self.ensure_one()
         partner = self.partner_id
         for user in (partner.buyer_id, partner.user_id):
@@ -244,7 +249,8 @@ class SupplierCertificate(models.Model):
 
     @api.model
     def _reminder_fallback_user(self, company):
-        """The first purchase administrator of the company, else the user running the job."""
+        """The first purchase administrator of the company, else the user running the
+        job."""
         group = self.env.ref(
             "purchase.group_purchase_manager", raise_if_not_found=False
         )
@@ -261,7 +267,8 @@ class SupplierCertificate(models.Model):
     def _submit_renewal(
         self, document, filename, issue_date, expiry_date, number=False
     ):
-        """A renewal from the supplier's portal; the current certificate stays until a buyer approves."""
+        """A renewal from the supplier's portal; the current certificate stays until a
+        buyer approves."""
         self.ensure_one()
         if self.renewal_state in ("new", "refused"):
             raise ValidationError(
@@ -306,8 +313,8 @@ class SupplierCertificate(models.Model):
         expiry_date,
         number=False,
     ):
-        """A certificate added from the supplier's portal, for the user's own company (commercial
-        partner) only; it waits for a buyer's approval like a renewal."""
+        """A certificate added from the supplier's portal, for the user's own company
+        (commercial partner) only; it waits for a buyer's approval like a renewal."""
         partner = self.env.user.partner_id.commercial_partner_id
         if not certificate_type or not certificate_type.exists():
             raise ValidationError(_("Choose the type of the certificate."))
@@ -339,8 +346,8 @@ class SupplierCertificate(models.Model):
         return certificate_sudo.with_env(self.env)
 
     def action_approve_renewal(self):
-        """A buyer accepts the renewal: it replaces the current document and dates. A new
-        certificate from the portal simply starts to count."""
+        """A buyer accepts the renewal: it replaces the current document and dates. A
+        new certificate from the portal simply starts to count."""
         self.check_access("write")
         for certificate in self.filtered(lambda c: c.renewal_state == "new"):
             certificate.renewal_state = False
@@ -377,7 +384,8 @@ class SupplierCertificate(models.Model):
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
     def action_reject_renewal(self):
-        """A buyer refuses the renewal: the current certificate stays, the supplier is told."""
+        """A buyer refuses the renewal: the current certificate stays, the supplier is
+        told."""
         self.check_access("write")
         for certificate in self.filtered(lambda c: c.renewal_state == "new"):
             certificate.renewal_state = (

@@ -237,15 +237,17 @@ class SupplierScorecard(models.Model):
         )
         for card in self:
             card.open_action_ids = actions.filtered(
-                lambda a: a.partner_id == card.partner_id
+                lambda a, card=card: a.partner_id == card.partner_id
                 and a.company_id == card.company_id
             )
 
     # ------------------------------------------------------------------ actions
     def _portal_criteria(self):
-        """The template's criteria as shown to the supplier: label, raw figure, unit, score, weight.
+        """The template's criteria as shown to the supplier: label, raw figure, unit,
+        score, weight.
 
-        ``has_score`` is False where the period had no data for the criterion (NULL, not 0).
+        ``has_score`` is False where the period had no data for the criterion
+        (NULL, not 0).
         """
         self.ensure_one()
         lines = self.template_id.sudo().line_ids
@@ -276,13 +278,15 @@ class SupplierScorecard(models.Model):
         ]
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for card in self:
             card.access_url = f"/my/scorecards/{card.id}"
+        return res
 
     def _check_portal_post(self):
-        """Read access lets a portal user reach message_post by RPC, with any recipients and
-        sender; they post through the portal routes only (those call it as superuser)."""
+        """Read access lets a portal user reach message_post by RPC, with any recipients
+        and sender; they post through the portal routes only (those call it as
+        superuser)."""
         if not self.env.su and not self.env.user._is_internal():
             raise AccessError(
                 self.env._("Post your message from the scorecard page of your portal.")
@@ -299,7 +303,8 @@ class SupplierScorecard(models.Model):
         return super().message_notify(**kwargs)
 
     def action_send_scorecard(self):
-        """Open the mail composer with the scorecard template and its PDF (like purchase's action_rfq_send)."""
+        """Open the mail composer with the scorecard template and its PDF (like
+        purchase's action_rfq_send)."""
         self.ensure_one()
         if (
             not self.is_published
@@ -388,7 +393,8 @@ class SupplierScorecard(models.Model):
     # ------------------------------------------------------------------ evaluation
     @api.model
     def _cron_evaluate(self):
-        """Score the previous period of every company, for suppliers with activity or an open scorecard."""
+        """Score the previous period of every company, for suppliers with activity or an
+        open scorecard."""
         companies = self.env["res.company"].search([])
         for done, company in enumerate(companies, 1):
             self.env["res.partner"].with_company(company)._update_kraljic_suggestions(
@@ -413,14 +419,15 @@ class SupplierScorecard(models.Model):
         evaluate_rules=True,
         kraljic_suggestion=None,
     ):
-        """Score every supplier of ``company`` active in [date_from, date_to] (or ``partners``).
+        """Score every supplier of ``company`` active in [date_from, date_to] (or
+        ``partners``).
 
-        Draft scorecards are replaced, published and locked ones kept. Alert rules run after
-        scoring unless ``evaluate_rules`` is False (a back-fill checks them once, at its last
-        period, rather than raising alerts for every past breach). A draft keeps the Kraljic
-        class and template it was scored with; a new card takes today's class, or the one of
-        ``kraljic_suggestion`` ({partner id: class} as of the period's end, for a back-fill).
-        Returns the scorecards written.
+        Draft scorecards are replaced, published and locked ones kept. Alert rules run
+        after scoring unless ``evaluate_rules`` is False (a back-fill checks them once,
+        at its last period, rather than raising alerts for every past breach). A draft
+        keeps the Kraljic class and template it was scored with; a new card takes
+        today's class, or the one of ``kraljic_suggestion`` ({partner id: class} as of
+        the period's end, for a back-fill). Returns the scorecards written.
         """
         self.env.flush_all()
         period_type = company.supplier_period_type
@@ -645,7 +652,8 @@ class SupplierScorecard(models.Model):
 
     # ------------------------------------------------------------------ data access
     def _fetch_due_lines(self, company, start, end, tz_name, partner_ids):
-        """Purchase lines promised in the period: kind 0 = usable, 1 = cancelled order, 2 = service."""
+        """Purchase lines promised in the period: kind 0 = usable, 1 = cancelled order,
+        2 = service."""
         self.env.cr.execute(
             SQL(
                 """
@@ -697,9 +705,11 @@ class SupplierScorecard(models.Model):
         )
 
     def _fetch_moves(self, company, start, end):
-        """Receipts from and returns to suppliers done in the period, with their lead time.
+        """Receipts from and returns to suppliers done in the period, with their lead
+        time.
 
-        Every supplier of the company: the lead-time outlier cut is the company's, whoever is scored.
+        Every supplier of the company: the lead-time outlier cut is the company's,
+        whoever is scored.
         """
         self.env.cr.execute(
             SQL(
@@ -737,7 +747,8 @@ class SupplierScorecard(models.Model):
         )
 
     def _fetch_prices(self, company, start, end):
-        """Lines confirmed in the period: spend in company currency and unit price per product unit.
+        """Lines confirmed in the period: spend in company currency and unit price per
+        product unit.
 
         kind 0 = goods, 2 = service, 3 = no promised date.
         """
@@ -835,12 +846,14 @@ class SupplierScorecard(models.Model):
         return previous
 
     def _templates_for(self, company, partner_ids, existing, index, suggestion=None):
-        """The Kraljic class and template id of each supplier, and the templates they name.
+        """The Kraljic class and template id of each supplier, and the templates they
+        name.
 
-        A scorecard already written for the period keeps the class and template it was scored
-        with (a rerun of unchanged data gives the same total, whatever the class became since).
-        Others take the supplier's class from ``suggestion`` ({partner id: class}) when given
-        (with the manager's override first), today's otherwise; routine when unknown.
+        A scorecard already written for the period keeps the class and template it was
+        scored with (a rerun of unchanged data gives the same total, whatever the class
+        became since). Others take the supplier's class from ``suggestion`` ({partner
+        id: class}) when given (with the manager's override first), today's otherwise;
+        routine when unknown.
         """
         partners = (
             self.env["res.partner"].with_company(company).browse(partner_ids.tolist())
@@ -887,7 +900,8 @@ class SupplierScorecard(models.Model):
     def _write_scorecards(
         self, company, date_from, date_to, period_type, values, existing, index
     ):
-        """Insert new scorecards and update drafts in two statements; never touch the others."""
+        """Insert new scorecards and update drafts in two statements; never touch the
+        others."""
         n = len(values["partner_id"])
         existing_id = np.zeros(n, dtype=np.int64)
         writable = np.ones(n, dtype=bool)
@@ -1003,7 +1017,8 @@ def _columns(rows, names, dtypes):
 
 
 def _sql_list(array):
-    """Python list for an SQL array: NaN and empty strings become NULL, numpy scalars plain values."""
+    """Python list for an SQL array: NaN and empty strings become NULL, numpy scalars
+    plain values."""
     if array.dtype.kind == "f":
         return [None if np.isnan(v) else float(v) for v in array.tolist()]
     if array.dtype.kind in "iu":
