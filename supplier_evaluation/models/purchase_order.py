@@ -155,7 +155,7 @@ class PurchaseOrder(models.Model):
                 return self._supplier_control_wizard_action(flagged)
             raise UserError(
                 _(
-                    "This supplier is flagged by the purchase policy: confirm the order with “Confirm Order”."
+                    "This supplier is flagged by the purchase policy: confirm the order with “Confirm Order”."  # noqa: E501
                 )
             )
         with self._supplier_control_passed():
@@ -190,14 +190,15 @@ class PurchaseOrder(models.Model):
     def _supplier_control_override_refused(self):
         return AccessError(
             _(
-                "Only a purchase administrator overriding a block writes the supplier policy override."
+                "Only a purchase administrator overriding a block writes the supplier policy override."  # noqa: E501
             )
         )
 
     def _supplier_control_refusal(self, flagged):
         return _(
-            "The purchase policy warns about or blocks %(suppliers)s: confirm the order with “Confirm Order”, "
-            "which shows the warning (a block needs a purchase administrator's override).",
+            "The purchase policy warns about or blocks %(suppliers)s: confirm the "
+            "order with “Confirm Order”, which shows the warning (a block needs a "
+            "purchase administrator's override).",
             suppliers=", ".join(
                 sorted(
                     {
@@ -247,7 +248,7 @@ class PurchaseOrder(models.Model):
         about or blocks."""
         flagged = {}
         for company in self.company_id:
-            orders = self.filtered(lambda o: o.company_id == company)
+            orders = self.filtered(lambda o, company=company: o.company_id == company)
             suppliers = (partner or orders.partner_id).commercial_partner_id.sudo()
             verdicts = (
                 self.env["supplier.purchase.policy"]
@@ -336,7 +337,7 @@ class PurchaseOrder(models.Model):
             if not self.env.user.has_group("purchase.group_purchase_manager"):
                 raise AccessError(
                     _(
-                        "Only a purchase administrator can confirm an order to a blocked supplier."
+                        "Only a purchase administrator can confirm an order to a blocked supplier."  # noqa: E501
                     )
                 )
             if not (reason or "").strip():

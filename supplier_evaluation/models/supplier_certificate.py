@@ -28,8 +28,8 @@ class SupplierCertificate(models.Model):
         index=True,
         check_company=True,
         tracking=True,
-        help="The certificate is kept on the supplier's company (commercial partner), even when a "
-        "contact of it is chosen.",
+        help="The certificate is kept on the supplier's company (commercial partner), "
+        "even when a contact of it is chosen.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -58,7 +58,8 @@ class SupplierCertificate(models.Model):
         copy=False,
         tracking=True,
         index=True,
-        help="A certificate added from the portal counts only once a buyer approved it.",
+        help="A certificate added from the portal counts only once a buyer approved "
+        "it.",
     )
     renewal_document = fields.Binary(attachment=True, copy=False)
     renewal_document_name = fields.Char(copy=False)
@@ -76,8 +77,8 @@ class SupplierCertificate(models.Model):
     reminded_expiry_date = fields.Date(
         copy=False,
         readonly=True,
-        help="The expiry date a renewal reminder was already scheduled for. A new expiry date "
-        "(a renewed certificate) gets a reminder of its own.",
+        help="The expiry date a renewal reminder was already scheduled for. A new "
+        "expiry date (a renewed certificate) gets a reminder of its own.",
     )
 
     @api.depends("certificate_type_id", "partner_id", "number")
@@ -122,8 +123,8 @@ class SupplierCertificate(models.Model):
             if issue and expiry and expiry <= issue:
                 raise ValidationError(
                     self.env._(
-                        "The certificate %(certificate)s expires on %(expiry)s, which is not after its "
-                        "issue date %(issue)s.",
+                        "The certificate %(certificate)s expires on %(expiry)s, "
+                        "which is not after its issue date %(issue)s.",
                         certificate=certificate.display_name,
                         expiry=format_date(self.env, expiry),
                         issue=format_date(self.env, issue),
@@ -206,8 +207,8 @@ class SupplierCertificate(models.Model):
             summary=env._("Renew certificate (expires %s)", expiry),
             note=Markup("<p>%s</p>")
             % env._(
-                "The certificate %(certificate)s expires on %(date)s. Ask the supplier for the "
-                "renewed certificate and enter its new expiry date.",
+                "The certificate %(certificate)s expires on %(date)s. Ask the "
+                "supplier for the renewed certificate and enter its new expiry date.",
                 certificate=self.with_env(env).display_name,
                 date=expiry,
             ),
@@ -273,7 +274,7 @@ class SupplierCertificate(models.Model):
         if self.renewal_state in ("new", "refused"):
             raise ValidationError(
                 _(
-                    "This certificate is not approved yet: add it again instead of renewing it."
+                    "This certificate is not approved yet: add it again instead of renewing it."  # noqa: E501
                 )
             )
         if not issue_date or not expiry_date or expiry_date <= issue_date:
