@@ -60,13 +60,15 @@ MOVE_QTY_JOINS = SQL(
 )
 MOVE_QTY = SQL(
     "(CASE WHEN move_uom.id = product_uom.id THEN m.quantity "
-    "ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor / product_uom.rounding) "
+    "ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor "
+    "/ product_uom.rounding) "
     "* product_uom.rounding END)::float8"
 )
 # A duplicate receipt is one receipt recorded twice: same picking, line, quantity and
 # second. Two pickings (a backorder validated in the same second) are two receipts.
 SAME_RECEIPT = SQL(
-    "m.picking_id, m.purchase_line_id, m.quantity, src.usage, date_trunc('second', m.date)"
+    "m.picking_id, m.purchase_line_id, m.quantity, src.usage, "
+    "date_trunc('second', m.date)"
 )
 # Refresh the planner statistics of supplier_scorecard after inserting at least this
 # many rows.
@@ -129,7 +131,8 @@ class SupplierScorecard(models.Model):
         "Price index (%)",
         readonly=True,
         aggregator="avg",
-        help="Average price paid against other vendors of the same products; 100 = their average.",
+        help="Average price paid against other vendors of the same products; "
+        "100 = their average.",
     )
     lead_time_avg = fields.Float("Lead time (days)", readonly=True, aggregator="avg")
     lead_time_std = fields.Float(
@@ -658,9 +661,13 @@ class SupplierScorecard(models.Model):
             SQL(
                 """
             WITH due AS (
-                SELECT l.id, p.commercial_partner_id AS partner, l.product_uom_qty AS ordered,
-                       (l.date_planned AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS promised,
-                       CASE WHEN o.state = 'cancel' THEN 1 WHEN t.type = 'service' THEN 2 ELSE 0 END AS kind
+                SELECT l.id, p.commercial_partner_id AS partner,
+                       l.product_uom_qty AS ordered,
+                       (l.date_planned AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                           AS promised,
+                       CASE WHEN o.state = 'cancel' THEN 1
+                            WHEN t.type = 'service' THEN 2
+                            ELSE 0 END AS kind
                   FROM purchase_order_line l
                   JOIN purchase_order o ON o.id = l.order_id
                   JOIN res_partner p ON p.id = o.partner_id
@@ -673,7 +680,8 @@ class SupplierScorecard(models.Model):
                    %(partner_filter)s
             ), receipts AS (
                 SELECT m.purchase_line_id, %(qty)s AS qty, m.date,
-                       ROW_NUMBER() OVER (PARTITION BY %(same_receipt)s ORDER BY m.id) AS copy_no
+                       ROW_NUMBER() OVER (PARTITION BY %(same_receipt)s ORDER BY m.id)
+                           AS copy_no
                   FROM stock_move m
                   %(qty_joins)s
                   JOIN stock_location src ON src.id = m.location_id
@@ -683,7 +691,8 @@ class SupplierScorecard(models.Model):
             SELECT due.partner, due.kind, due.ordered,
                    COALESCE(SUM(r.qty) FILTER (
                        WHERE r.copy_no = 1
-                         AND (r.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date <= due.promised), 0)
+                         AND (r.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                             <= due.promised), 0)
               FROM due
               LEFT JOIN receipts r ON r.purchase_line_id = due.id
              GROUP BY due.id, due.partner, due.kind, due.ordered
@@ -723,7 +732,8 @@ class SupplierScorecard(models.Model):
               JOIN stock_location src ON src.id = m.location_id
               JOIN stock_location dst ON dst.id = m.location_dest_id
               LEFT JOIN stock_move origin ON origin.id = m.origin_returned_move_id
-              JOIN purchase_order_line l ON l.id = COALESCE(m.purchase_line_id, origin.purchase_line_id)
+              JOIN purchase_order_line l
+                ON l.id = COALESCE(m.purchase_line_id, origin.purchase_line_id)
               JOIN purchase_order o ON o.id = l.order_id
               JOIN res_partner p ON p.id = o.partner_id
              WHERE m.company_id = %(company)s
@@ -757,8 +767,11 @@ class SupplierScorecard(models.Model):
                 """
             SELECT p.commercial_partner_id, l.product_id,
                    l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend,
-                   l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) / NULLIF(l.product_uom_qty, 0),
-                   CASE WHEN l.date_planned IS NULL THEN 3 WHEN t.type = 'service' THEN 2 ELSE 0 END
+                   l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1)
+                       / NULLIF(l.product_uom_qty, 0),
+                   CASE WHEN l.date_planned IS NULL THEN 3
+                        WHEN t.type = 'service' THEN 2
+                        ELSE 0 END
               FROM purchase_order_line l
               JOIN purchase_order o ON o.id = l.order_id
               JOIN res_partner p ON p.id = o.partner_id
@@ -784,9 +797,11 @@ class SupplierScorecard(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            SELECT partner_id, service::float8, communication::float8, cooperation::float8
+            SELECT partner_id, service::float8, communication::float8,
+                   cooperation::float8
               FROM supplier_rating r
-             WHERE company_id = %(company)s AND date BETWEEN %(date_from)s AND %(date_to)s
+             WHERE company_id = %(company)s
+               AND date BETWEEN %(date_from)s AND %(date_to)s
                    %(partner_filter)s
             """,
                 company=company.id,
@@ -807,7 +822,8 @@ class SupplierScorecard(models.Model):
                 """
             SELECT partner_id, id, state = 'draft', kraljic_class, template_id
               FROM supplier_scorecard s
-             WHERE company_id = %(company)s AND date_from = %(date_from)s AND date_to = %(date_to)s
+             WHERE company_id = %(company)s
+               AND date_from = %(date_from)s AND date_to = %(date_to)s
                    %(partner_filter)s
             """,
                 company=company.id,
@@ -828,7 +844,8 @@ class SupplierScorecard(models.Model):
             SQL(
                 """
             SELECT partner_id, total_score FROM supplier_scorecard
-             WHERE company_id = %s AND date_from = %s AND date_to = %s AND partner_id = ANY(%s)
+             WHERE company_id = %s AND date_from = %s AND date_to = %s
+               AND partner_id = ANY(%s)
             """,
                 company.id,
                 prev_from,
@@ -918,7 +935,8 @@ class SupplierScorecard(models.Model):
         if update.any():
             self.env.cr.execute(
                 SQL(
-                    "UPDATE supplier_scorecard s SET %s, write_uid = %s, write_date = %s "
+                    "UPDATE supplier_scorecard s "
+                    "SET %s, write_uid = %s, write_date = %s "
                     "FROM unnest(%s::int[], %s) AS v(id, %s) WHERE s.id = v.id",
                     SQL(", ").join(
                         SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
@@ -946,7 +964,8 @@ class SupplierScorecard(models.Model):
             rows = np.flatnonzero(insert)
             self.env.cr.execute(
                 SQL(
-                    "INSERT INTO supplier_scorecard (partner_id, company_id, period_type, date_from, date_to, "
+                    "INSERT INTO supplier_scorecard (partner_id, company_id, "
+                    "period_type, date_from, date_to, "
                     "state, create_uid, create_date, write_uid, write_date, %s) "
                     "SELECT v.partner_id, %s, %s, %s, %s, 'draft', %s, %s, %s, %s, %s "
                     "FROM unnest(%s::int[], %s) AS v(partner_id, %s) RETURNING id",
