@@ -1,7 +1,10 @@
 {
     "name": "Supplier Evaluation",
     "version": "18.0.1.0.0",
-    "summary": "Supplier scorecards, grades, Kraljic classes and alerts from your purchasing data",
+    "summary": (
+        "Supplier scorecards, grades, Kraljic classes and alerts "
+        "from your purchasing data"
+    ),
     "category": "Inventory/Purchase",
     "website": "https://github.com/segeval/odoo-supplier-customer-analytics",
     "author": "Segeval",

@@ -26,8 +26,8 @@ ALLOWED_KINDS = {
 
 
 class PortalFormError(Exception):
-    """A refused portal form. Only its code travels in the redirect URL; the page shows the
-    server's message for that code, never text taken from the URL."""
+    """A refused portal form. Only its code travels in the redirect URL; the page shows
+    the server's message for that code, never text taken from the URL."""
 
     def __init__(self, code):
         super().__init__(code)
@@ -35,8 +35,9 @@ class PortalFormError(Exception):
 
 
 def _upload_request_limit(_portal):
-    """Odoo caps every request at http.DEFAULT_MAX_CONTENT_LENGTH (128 MiB): the upload routes
-    accept what the company's per-file limit allows for a full form, whichever is larger."""
+    """Odoo caps every request at http.DEFAULT_MAX_CONTENT_LENGTH (128 MiB): the upload
+    routes accept what the company's per-file limit allows for a full form, whichever is
+    larger."""
     per_file = uploads.megabytes(
         request.env.company.sudo().supplier_portal_max_upload_mb
     )
@@ -46,10 +47,11 @@ def _upload_request_limit(_portal):
 
 
 class SupplierPortal(CustomerPortal):
-    """Scorecards, corrective actions, certificates and order documents for suppliers' portal users.
+    """Scorecards, corrective actions, certificates and order documents for suppliers'
+    portal users.
 
-    Reads go through record rules (``check_access``); writes use sudo() on whitelisted fields
-    only, after the access check.
+    Reads go through record rules (``check_access``); writes use sudo() on whitelisted
+    fields only, after the access check.
     """
 
     def _prepare_home_portal_values(self, counters):
@@ -87,8 +89,8 @@ class SupplierPortal(CustomerPortal):
         return request.render(template, values)
 
     def _checked_upload(self, upload, allowed_code, company):
-        """(filename, data, mimetype) of an acceptable upload, None when there is none, or raise
-        PortalFormError with the problem's code."""
+        """(filename, data, mimetype) of an acceptable upload, None when there is none,
+        or raise PortalFormError with the problem's code."""
         if not upload or not getattr(upload, "filename", None):
             return None
         data = upload.read()
@@ -105,7 +107,8 @@ class SupplierPortal(CustomerPortal):
         return uploads.safe_filename(upload.filename), data, uploads.MIMETYPES[kind]
 
     def _form_error_message(self, code, company):
-        """The server's message for an error code of the portal forms; None for an unknown code."""
+        """The server's message for an error code of the portal forms; None for an
+        unknown code."""
         if not code or not isinstance(code, str):
             return None
         problem, _sep, allowed_code = code.partition("-")
@@ -126,14 +129,14 @@ class SupplierPortal(CustomerPortal):
                 "Choose what the file is: a quality-control report or a progress photo."
             ),
             "dates": _(
-                "Enter valid dates: the new expiry date must come after the new issue date."
+                "Enter valid dates: the new expiry date must come after the new issue date."  # noqa: E501
             ),
             "certificate_type": _("Choose the type of the certificate."),
             "incomplete": _("Give both the root cause and the action plan."),
             "answered": _("This request has already been answered."),
             "too_many": _("Send at most %s files at once.", MAX_FILES_PER_FORM),
             "refused": _(
-                "Your form could not be saved: check the fields and the file, then try again."
+                "Your form could not be saved: check the fields and the file, then try again."  # noqa: E501
             ),
         }.get(code)
 
@@ -403,7 +406,8 @@ class SupplierPortal(CustomerPortal):
         return response
 
     def _certificate_form(self, company, issue_date, expiry_date):
-        """(filename, data, issue date, expiry date) of a certificate form, or raise PortalFormError."""
+        """(filename, data, issue date, expiry date) of a certificate form, or raise
+        PortalFormError."""
         upload = self._checked_upload(
             request.httprequest.files.get("document"), "documents", company
         )

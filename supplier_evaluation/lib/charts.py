@@ -1,4 +1,5 @@
-"""Tiny inline SVG charts, for the supplier form and the portal (no JavaScript needed)."""
+"""Tiny inline SVG charts, for the supplier form and the portal (no JavaScript
+needed)."""
 
 import math
 from xml.sax.saxutils import escape
@@ -7,10 +8,11 @@ from xml.sax.saxutils import escape
 def sparkline_svg(
     values, labels=None, width=240, height=60, color="#714B67", title="", fluid=False
 ):
-    """An SVG polyline of ``values`` (None or NaN are gaps); empty string when fewer than 2 points.
+    """An SVG polyline of ``values`` (None or NaN are gaps); empty string when fewer
+    than 2 points.
 
-    ``fluid`` draws in a ``width`` x ``height`` box but lets the chart shrink to its container
-    (a phone) instead of a fixed pixel size; it never grows beyond ``width``.
+    ``fluid`` draws in a ``width`` x ``height`` box but lets the chart shrink to its
+    container (a phone) instead of a fixed pixel size; it never grows beyond ``width``.
     """
     points = [
         (i, v) for i, v in enumerate(values) if v is not None and not math.isnan(v)
@@ -27,16 +29,20 @@ def sparkline_svg(
 
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in points))
     dots = "".join(
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{color}"><title>{escape(str(labels[i]) if labels else str(i))}: {v:.1f}</title></circle>'
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{color}"><title>'
+        f"{escape(str(labels[i]) if labels else str(i))}: {v:.1f}</title></circle>"
         for (i, v), (x, y) in ((p, xy(*p)) for p in points)
     )
     size = (
-        f'width="100%" style="max-width: {width}px; height: auto;" preserveAspectRatio="xMinYMid meet"'
+        f'width="100%" style="max-width: {width}px; height: auto;" '
+        'preserveAspectRatio="xMinYMid meet"'
         if fluid
         else f'width="{width}" height="{height}"'
     )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" {size} viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" {size} '
+        f'viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
-        f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{line}"/>{dots}</svg>'
+        f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{line}"/>'
+        f"{dots}</svg>"
     )

@@ -33,7 +33,8 @@ class PurchaseOrder(models.Model):
     )
 
     def _add_supplier_document(self, kind, filename, data, mimetype, note=False):
-        """File a document the supplier uploaded (already checked by the portal) and tell the buyer."""
+        """File a document the supplier uploaded (already checked by the portal) and
+        tell the buyer."""
         self.ensure_one()
         attachment = (
             self.env["ir.attachment"]
@@ -111,8 +112,9 @@ class PurchaseOrder(models.Model):
         return super().write(vals)
 
     def _check_supplier_control_write(self, vals):
-        """Confirming by writing the state, or changing the vendor of a confirmed order, goes through the
-        same control as the button; Odoo's own writes inside a checked confirmation pass."""
+        """Confirming by writing the state, or changing the vendor of a confirmed order,
+        goes through the same control as the button; Odoo's own writes inside a checked
+        confirmation pass."""
         new_partner = (
             self.env["res.partner"].browse(vals["partner_id"])
             if vals.get("partner_id")
@@ -137,7 +139,8 @@ class PurchaseOrder(models.Model):
             raise UserError(self._supplier_control_refusal(flagged))
 
     def button_confirm(self):
-        """Warn or block confirmation for suppliers the company's policy flags; enforced server-side."""
+        """Warn or block confirmation for suppliers the company's policy flags; enforced
+        server-side."""
         to_confirm = self.filtered(lambda o: o.state in ("draft", "sent"))
         if flagged := to_confirm._supplier_control_pending():
             return self._supplier_control_wizard_action(flagged)
@@ -152,7 +155,7 @@ class PurchaseOrder(models.Model):
                 return self._supplier_control_wizard_action(flagged)
             raise UserError(
                 _(
-                    "This supplier is flagged by the purchase policy: confirm the order with “Confirm Order”."
+                    "This supplier is flagged by the purchase policy: confirm the order with “Confirm Order”."  # noqa: E501
                 )
             )
         with self._supplier_control_passed():
@@ -187,14 +190,15 @@ class PurchaseOrder(models.Model):
     def _supplier_control_override_refused(self):
         return AccessError(
             _(
-                "Only a purchase administrator overriding a block writes the supplier policy override."
+                "Only a purchase administrator overriding a block writes the supplier policy override."  # noqa: E501
             )
         )
 
     def _supplier_control_refusal(self, flagged):
         return _(
-            "The purchase policy warns about or blocks %(suppliers)s: confirm the order with “Confirm Order”, "
-            "which shows the warning (a block needs a purchase administrator's override).",
+            "The purchase policy warns about or blocks %(suppliers)s: confirm the "
+            "order with “Confirm Order”, which shows the warning (a block needs a "
+            "purchase administrator's override).",
             suppliers=", ".join(
                 sorted(
                     {
@@ -207,13 +211,14 @@ class PurchaseOrder(models.Model):
 
     # ------------------------------------------------------------- control bookkeeping
     def _supplier_control_passed_set(self):
-        """(order id, supplier id) pairs the control let through in the running call. Kept on the
-        cursor, which a client cannot reach (unlike the context)."""
+        """(order id, supplier id) pairs the control let through in the running call.
+        Kept on the cursor, which a client cannot reach (unlike the context)."""
         return self.env.cr.cache.setdefault(CONTROL_PASSED_KEY, set())
 
     @contextmanager
     def _supplier_control_passed(self):
-        """Let these orders, with their current supplier, through the write guard while the block runs."""
+        """Let these orders, with their current supplier, through the write guard while
+        the block runs."""
         passed = self._supplier_control_passed_set()
         pairs = {
             (order.id, order.partner_id.commercial_partner_id.id) for order in self
@@ -232,16 +237,18 @@ class PurchaseOrder(models.Model):
         )
 
     def _supplier_control_pending(self, partner=None):
-        """The verdicts of the orders (for ``partner`` if given, else their vendor) not yet let through."""
+        """The verdicts of the orders (for ``partner`` if given, else their vendor) not
+        yet let through."""
         return self.filtered(
             lambda o: not o._supplier_control_is_passed(partner)
         )._supplier_control_verdicts(partner)
 
     def _supplier_control_verdicts(self, partner=None):
-        """{order: (action, reasons)} for the orders whose supplier the policy warns about or blocks."""
+        """{order: (action, reasons)} for the orders whose supplier the policy warns
+        about or blocks."""
         flagged = {}
         for company in self.company_id:
-            orders = self.filtered(lambda o: o.company_id == company)
+            orders = self.filtered(lambda o, company=company: o.company_id == company)
             suppliers = (partner or orders.partner_id).commercial_partner_id.sudo()
             verdicts = (
                 self.env["supplier.purchase.policy"]
@@ -278,8 +285,8 @@ class PurchaseOrder(models.Model):
         return Markup("").join(parts)
 
     def _supplier_alternatives(self):
-        """Other vendors of the order's products (product.supplierinfo), with their current grade,
-        leaving out those the purchase policy blocks."""
+        """Other vendors of the order's products (product.supplierinfo), with their
+        current grade, leaving out those the purchase policy blocks."""
         self.ensure_one()
         supplier = self.partner_id.commercial_partner_id
         infos = (
@@ -319,8 +326,9 @@ class PurchaseOrder(models.Model):
         ]
 
     def _confirm_despite_supplier_control(self, reason):
-        """Confirm (or approve) after the warning was shown; a block also needs a purchase administrator
-        and a reason. Logged on the order, and for an override on the supplier too."""
+        """Confirm (or approve) after the warning was shown; a block also needs a
+        purchase administrator and a reason. Logged on the order, and for an override on
+        the supplier too."""
         flagged = (
             self._supplier_control_verdicts()
         )  # recomputed: never trust the client's severity
@@ -329,7 +337,7 @@ class PurchaseOrder(models.Model):
             if not self.env.user.has_group("purchase.group_purchase_manager"):
                 raise AccessError(
                     _(
-                        "Only a purchase administrator can confirm an order to a blocked supplier."
+                        "Only a purchase administrator can confirm an order to a blocked supplier."  # noqa: E501
                     )
                 )
             if not (reason or "").strip():

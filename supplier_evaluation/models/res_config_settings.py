@@ -36,7 +36,10 @@ class ResConfigSettings(models.TransientModel):
     )
     supplier_pdf_engine_missing = fields.Boolean(
         compute="_compute_supplier_pdf_engine_missing",
-        help="wkhtmltopdf cannot make PDFs here: scorecards are sent with their portal link instead.",
+        help=(
+            "wkhtmltopdf cannot make PDFs here: scorecards are sent with their "
+            "portal link instead."
+        ),
     )
 
     def _compute_supplier_pdf_engine_missing(self):

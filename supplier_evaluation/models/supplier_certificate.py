@@ -28,8 +28,8 @@ class SupplierCertificate(models.Model):
         index=True,
         check_company=True,
         tracking=True,
-        help="The certificate is kept on the supplier's company (commercial partner), even when a "
-        "contact of it is chosen.",
+        help="The certificate is kept on the supplier's company (commercial partner), "
+        "even when a contact of it is chosen.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -58,7 +58,8 @@ class SupplierCertificate(models.Model):
         copy=False,
         tracking=True,
         index=True,
-        help="A certificate added from the portal counts only once a buyer approved it.",
+        help="A certificate added from the portal counts only once a buyer approved "
+        "it.",
     )
     renewal_document = fields.Binary(attachment=True, copy=False)
     renewal_document_name = fields.Char(copy=False)
@@ -76,8 +77,8 @@ class SupplierCertificate(models.Model):
     reminded_expiry_date = fields.Date(
         copy=False,
         readonly=True,
-        help="The expiry date a renewal reminder was already scheduled for. A new expiry date "
-        "(a renewed certificate) gets a reminder of its own.",
+        help="The expiry date a renewal reminder was already scheduled for. A new "
+        "expiry date (a renewed certificate) gets a reminder of its own.",
     )
 
     @api.depends("certificate_type_id", "partner_id", "number")
@@ -122,8 +123,8 @@ class SupplierCertificate(models.Model):
             if issue and expiry and expiry <= issue:
                 raise ValidationError(
                     self.env._(
-                        "The certificate %(certificate)s expires on %(expiry)s, which is not after its "
-                        "issue date %(issue)s.",
+                        "The certificate %(certificate)s expires on %(expiry)s, "
+                        "which is not after its issue date %(issue)s.",
                         certificate=certificate.display_name,
                         expiry=format_date(self.env, expiry),
                         issue=format_date(self.env, issue),
@@ -146,7 +147,8 @@ class SupplierCertificate(models.Model):
 
     @api.model
     def _commercial_partner_vals(self, vals):
-        """Certificates belong to the supplier's company, never to one of its contacts."""
+        """Certificates belong to the supplier's company, never to one of its
+        contacts."""
         if vals.get("partner_id"):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["partner_id"] = partner.commercial_partner_id.id
@@ -158,8 +160,9 @@ class SupplierCertificate(models.Model):
 
     @api.model
     def _cron_send_expiry_reminders(self):
-        """Refresh every certificate's state, then schedule one renewal activity for each
-        certificate that expires within its company's reminder period, once per expiry date."""
+        """Refresh every certificate's state, then schedule one renewal activity for
+        each certificate that expires within its company's reminder period, once per
+        expiry date."""
         today = fields.Date.context_today(self)
         self._update_states(today)
         done = 0
@@ -193,7 +196,8 @@ class SupplierCertificate(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
     def _schedule_expiry_activity(self, responsible):
-        """A to-do for ``responsible``, due on the expiry date, written in their language."""
+        """A to-do for ``responsible``, due on the expiry date, written in their
+        language."""
         self.ensure_one()
         env = self.with_context(lang=responsible.lang or self.env.lang).env
         expiry = format_date(env, self.expiry_date)
@@ -203,8 +207,8 @@ class SupplierCertificate(models.Model):
             summary=env._("Renew certificate (expires %s)", expiry),
             note=Markup("<p>%s</p>")
             % env._(
-                "The certificate %(certificate)s expires on %(date)s. Ask the supplier for the "
-                "renewed certificate and enter its new expiry date.",
+                "The certificate %(certificate)s expires on %(date)s. Ask the "
+                "supplier for the renewed certificate and enter its new expiry date.",
                 certificate=self.with_env(env).display_name,
                 date=expiry,
             ),
@@ -213,8 +217,9 @@ class SupplierCertificate(models.Model):
 
     @api.model
     def _update_states(self, today=None):
-        """Write the state of every certificate whose state changed since the last run, one write per
-        (company, state): the state depends on today's date, which no field dependency catches."""
+        """Write the state of every certificate whose state changed since the last run,
+        one write per (company, state): the state depends on today's date, which no
+        field dependency catches."""
         today = today or fields.Date.context_today(self)
         for company in self.env["res.company"].search([]):
             horizon = today + timedelta(days=company.supplier_certificate_reminder_days)
@@ -234,7 +239,8 @@ class SupplierCertificate(models.Model):
                     stale.write({"state": state})
 
     def _reminder_responsible(self, company):
-        """The supplier's buyer, else its responsible user, if they work in the company."""
+        """The supplier's buyer, else its responsible user, if they work in the
+        company."""
         self.ensure_one()
         partner = self.partner_id
         for user in (partner.buyer_id, partner.user_id):
@@ -244,7 +250,8 @@ class SupplierCertificate(models.Model):
 
     @api.model
     def _reminder_fallback_user(self, company):
-        """The first purchase administrator of the company, else the user running the job."""
+        """The first purchase administrator of the company, else the user running the
+        job."""
         group = self.env.ref(
             "purchase.group_purchase_manager", raise_if_not_found=False
         )
@@ -261,12 +268,13 @@ class SupplierCertificate(models.Model):
     def _submit_renewal(
         self, document, filename, issue_date, expiry_date, number=False
     ):
-        """A renewal from the supplier's portal; the current certificate stays until a buyer approves."""
+        """A renewal from the supplier's portal; the current certificate stays until a
+        buyer approves."""
         self.ensure_one()
         if self.renewal_state in ("new", "refused"):
             raise ValidationError(
                 _(
-                    "This certificate is not approved yet: add it again instead of renewing it."
+                    "This certificate is not approved yet: add it again instead of renewing it."  # noqa: E501
                 )
             )
         if not issue_date or not expiry_date or expiry_date <= issue_date:
@@ -306,8 +314,8 @@ class SupplierCertificate(models.Model):
         expiry_date,
         number=False,
     ):
-        """A certificate added from the supplier's portal, for the user's own company (commercial
-        partner) only; it waits for a buyer's approval like a renewal."""
+        """A certificate added from the supplier's portal, for the user's own company
+        (commercial partner) only; it waits for a buyer's approval like a renewal."""
         partner = self.env.user.partner_id.commercial_partner_id
         if not certificate_type or not certificate_type.exists():
             raise ValidationError(_("Choose the type of the certificate."))
@@ -339,8 +347,8 @@ class SupplierCertificate(models.Model):
         return certificate_sudo.with_env(self.env)
 
     def action_approve_renewal(self):
-        """A buyer accepts the renewal: it replaces the current document and dates. A new
-        certificate from the portal simply starts to count."""
+        """A buyer accepts the renewal: it replaces the current document and dates. A
+        new certificate from the portal simply starts to count."""
         self.check_access("write")
         for certificate in self.filtered(lambda c: c.renewal_state == "new"):
             certificate.renewal_state = False
@@ -377,7 +385,8 @@ class SupplierCertificate(models.Model):
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
     def action_reject_renewal(self):
-        """A buyer refuses the renewal: the current certificate stays, the supplier is told."""
+        """A buyer refuses the renewal: the current certificate stays, the supplier is
+        told."""
         self.check_access("write")
         for certificate in self.filtered(lambda c: c.renewal_state == "new"):
             certificate.renewal_state = (

@@ -60,13 +60,15 @@ MOVE_QTY_JOINS = SQL(
 )
 MOVE_QTY = SQL(
     "(CASE WHEN move_uom.id = product_uom.id THEN m.quantity "
-    "ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor / product_uom.rounding) "
+    "ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor "
+    "/ product_uom.rounding) "
     "* product_uom.rounding END)::float8"
 )
 # A duplicate receipt is one receipt recorded twice: same picking, line, quantity and
 # second. Two pickings (a backorder validated in the same second) are two receipts.
 SAME_RECEIPT = SQL(
-    "m.picking_id, m.purchase_line_id, m.quantity, src.usage, date_trunc('second', m.date)"
+    "m.picking_id, m.purchase_line_id, m.quantity, src.usage, "
+    "date_trunc('second', m.date)"
 )
 # Refresh the planner statistics of supplier_scorecard after inserting at least this
 # many rows.
@@ -129,7 +131,8 @@ class SupplierScorecard(models.Model):
         "Price index (%)",
         readonly=True,
         aggregator="avg",
-        help="Average price paid against other vendors of the same products; 100 = their average.",
+        help="Average price paid against other vendors of the same products; "
+        "100 = their average.",
     )
     lead_time_avg = fields.Float("Lead time (days)", readonly=True, aggregator="avg")
     lead_time_std = fields.Float(
@@ -237,15 +240,17 @@ class SupplierScorecard(models.Model):
         )
         for card in self:
             card.open_action_ids = actions.filtered(
-                lambda a: a.partner_id == card.partner_id
+                lambda a, card=card: a.partner_id == card.partner_id
                 and a.company_id == card.company_id
             )
 
     # ------------------------------------------------------------------ actions
     def _portal_criteria(self):
-        """The template's criteria as shown to the supplier: label, raw figure, unit, score, weight.
+        """The template's criteria as shown to the supplier: label, raw figure, unit,
+        score, weight.
 
-        ``has_score`` is False where the period had no data for the criterion (NULL, not 0).
+        ``has_score`` is False where the period had no data for the criterion
+        (NULL, not 0).
         """
         self.ensure_one()
         lines = self.template_id.sudo().line_ids
@@ -276,13 +281,15 @@ class SupplierScorecard(models.Model):
         ]
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for card in self:
             card.access_url = f"/my/scorecards/{card.id}"
+        return res
 
     def _check_portal_post(self):
-        """Read access lets a portal user reach message_post by RPC, with any recipients and
-        sender; they post through the portal routes only (those call it as superuser)."""
+        """Read access lets a portal user reach message_post by RPC, with any recipients
+        and sender; they post through the portal routes only (those call it as
+        superuser)."""
         if not self.env.su and not self.env.user._is_internal():
             raise AccessError(
                 self.env._("Post your message from the scorecard page of your portal.")
@@ -299,7 +306,8 @@ class SupplierScorecard(models.Model):
         return super().message_notify(**kwargs)
 
     def action_send_scorecard(self):
-        """Open the mail composer with the scorecard template and its PDF (like purchase's action_rfq_send)."""
+        """Open the mail composer with the scorecard template and its PDF (like
+        purchase's action_rfq_send)."""
         self.ensure_one()
         if (
             not self.is_published
@@ -388,7 +396,8 @@ class SupplierScorecard(models.Model):
     # ------------------------------------------------------------------ evaluation
     @api.model
     def _cron_evaluate(self):
-        """Score the previous period of every company, for suppliers with activity or an open scorecard."""
+        """Score the previous period of every company, for suppliers with activity or an
+        open scorecard."""
         companies = self.env["res.company"].search([])
         for done, company in enumerate(companies, 1):
             self.env["res.partner"].with_company(company)._update_kraljic_suggestions(
@@ -413,14 +422,15 @@ class SupplierScorecard(models.Model):
         evaluate_rules=True,
         kraljic_suggestion=None,
     ):
-        """Score every supplier of ``company`` active in [date_from, date_to] (or ``partners``).
+        """Score every supplier of ``company`` active in [date_from, date_to] (or
+        ``partners``).
 
-        Draft scorecards are replaced, published and locked ones kept. Alert rules run after
-        scoring unless ``evaluate_rules`` is False (a back-fill checks them once, at its last
-        period, rather than raising alerts for every past breach). A draft keeps the Kraljic
-        class and template it was scored with; a new card takes today's class, or the one of
-        ``kraljic_suggestion`` ({partner id: class} as of the period's end, for a back-fill).
-        Returns the scorecards written.
+        Draft scorecards are replaced, published and locked ones kept. Alert rules run
+        after scoring unless ``evaluate_rules`` is False (a back-fill checks them once,
+        at its last period, rather than raising alerts for every past breach). A draft
+        keeps the Kraljic class and template it was scored with; a new card takes
+        today's class, or the one of ``kraljic_suggestion`` ({partner id: class} as of
+        the period's end, for a back-fill). Returns the scorecards written.
         """
         self.env.flush_all()
         period_type = company.supplier_period_type
@@ -645,14 +655,19 @@ class SupplierScorecard(models.Model):
 
     # ------------------------------------------------------------------ data access
     def _fetch_due_lines(self, company, start, end, tz_name, partner_ids):
-        """Purchase lines promised in the period: kind 0 = usable, 1 = cancelled order, 2 = service."""
+        """Purchase lines promised in the period: kind 0 = usable, 1 = cancelled order,
+        2 = service."""
         self.env.cr.execute(
             SQL(
                 """
             WITH due AS (
-                SELECT l.id, p.commercial_partner_id AS partner, l.product_uom_qty AS ordered,
-                       (l.date_planned AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS promised,
-                       CASE WHEN o.state = 'cancel' THEN 1 WHEN t.type = 'service' THEN 2 ELSE 0 END AS kind
+                SELECT l.id, p.commercial_partner_id AS partner,
+                       l.product_uom_qty AS ordered,
+                       (l.date_planned AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                           AS promised,
+                       CASE WHEN o.state = 'cancel' THEN 1
+                            WHEN t.type = 'service' THEN 2
+                            ELSE 0 END AS kind
                   FROM purchase_order_line l
                   JOIN purchase_order o ON o.id = l.order_id
                   JOIN res_partner p ON p.id = o.partner_id
@@ -665,7 +680,8 @@ class SupplierScorecard(models.Model):
                    %(partner_filter)s
             ), receipts AS (
                 SELECT m.purchase_line_id, %(qty)s AS qty, m.date,
-                       ROW_NUMBER() OVER (PARTITION BY %(same_receipt)s ORDER BY m.id) AS copy_no
+                       ROW_NUMBER() OVER (PARTITION BY %(same_receipt)s ORDER BY m.id)
+                           AS copy_no
                   FROM stock_move m
                   %(qty_joins)s
                   JOIN stock_location src ON src.id = m.location_id
@@ -675,7 +691,8 @@ class SupplierScorecard(models.Model):
             SELECT due.partner, due.kind, due.ordered,
                    COALESCE(SUM(r.qty) FILTER (
                        WHERE r.copy_no = 1
-                         AND (r.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date <= due.promised), 0)
+                         AND (r.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                             <= due.promised), 0)
               FROM due
               LEFT JOIN receipts r ON r.purchase_line_id = due.id
              GROUP BY due.id, due.partner, due.kind, due.ordered
@@ -697,9 +714,11 @@ class SupplierScorecard(models.Model):
         )
 
     def _fetch_moves(self, company, start, end):
-        """Receipts from and returns to suppliers done in the period, with their lead time.
+        """Receipts from and returns to suppliers done in the period, with their lead
+        time.
 
-        Every supplier of the company: the lead-time outlier cut is the company's, whoever is scored.
+        Every supplier of the company: the lead-time outlier cut is the company's,
+        whoever is scored.
         """
         self.env.cr.execute(
             SQL(
@@ -713,7 +732,8 @@ class SupplierScorecard(models.Model):
               JOIN stock_location src ON src.id = m.location_id
               JOIN stock_location dst ON dst.id = m.location_dest_id
               LEFT JOIN stock_move origin ON origin.id = m.origin_returned_move_id
-              JOIN purchase_order_line l ON l.id = COALESCE(m.purchase_line_id, origin.purchase_line_id)
+              JOIN purchase_order_line l
+                ON l.id = COALESCE(m.purchase_line_id, origin.purchase_line_id)
               JOIN purchase_order o ON o.id = l.order_id
               JOIN res_partner p ON p.id = o.partner_id
              WHERE m.company_id = %(company)s
@@ -737,7 +757,8 @@ class SupplierScorecard(models.Model):
         )
 
     def _fetch_prices(self, company, start, end):
-        """Lines confirmed in the period: spend in company currency and unit price per product unit.
+        """Lines confirmed in the period: spend in company currency and unit price per
+        product unit.
 
         kind 0 = goods, 2 = service, 3 = no promised date.
         """
@@ -746,8 +767,11 @@ class SupplierScorecard(models.Model):
                 """
             SELECT p.commercial_partner_id, l.product_id,
                    l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend,
-                   l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) / NULLIF(l.product_uom_qty, 0),
-                   CASE WHEN l.date_planned IS NULL THEN 3 WHEN t.type = 'service' THEN 2 ELSE 0 END
+                   l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1)
+                       / NULLIF(l.product_uom_qty, 0),
+                   CASE WHEN l.date_planned IS NULL THEN 3
+                        WHEN t.type = 'service' THEN 2
+                        ELSE 0 END
               FROM purchase_order_line l
               JOIN purchase_order o ON o.id = l.order_id
               JOIN res_partner p ON p.id = o.partner_id
@@ -773,9 +797,11 @@ class SupplierScorecard(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            SELECT partner_id, service::float8, communication::float8, cooperation::float8
+            SELECT partner_id, service::float8, communication::float8,
+                   cooperation::float8
               FROM supplier_rating r
-             WHERE company_id = %(company)s AND date BETWEEN %(date_from)s AND %(date_to)s
+             WHERE company_id = %(company)s
+               AND date BETWEEN %(date_from)s AND %(date_to)s
                    %(partner_filter)s
             """,
                 company=company.id,
@@ -796,7 +822,8 @@ class SupplierScorecard(models.Model):
                 """
             SELECT partner_id, id, state = 'draft', kraljic_class, template_id
               FROM supplier_scorecard s
-             WHERE company_id = %(company)s AND date_from = %(date_from)s AND date_to = %(date_to)s
+             WHERE company_id = %(company)s
+               AND date_from = %(date_from)s AND date_to = %(date_to)s
                    %(partner_filter)s
             """,
                 company=company.id,
@@ -817,7 +844,8 @@ class SupplierScorecard(models.Model):
             SQL(
                 """
             SELECT partner_id, total_score FROM supplier_scorecard
-             WHERE company_id = %s AND date_from = %s AND date_to = %s AND partner_id = ANY(%s)
+             WHERE company_id = %s AND date_from = %s AND date_to = %s
+               AND partner_id = ANY(%s)
             """,
                 company.id,
                 prev_from,
@@ -835,12 +863,14 @@ class SupplierScorecard(models.Model):
         return previous
 
     def _templates_for(self, company, partner_ids, existing, index, suggestion=None):
-        """The Kraljic class and template id of each supplier, and the templates they name.
+        """The Kraljic class and template id of each supplier, and the templates they
+        name.
 
-        A scorecard already written for the period keeps the class and template it was scored
-        with (a rerun of unchanged data gives the same total, whatever the class became since).
-        Others take the supplier's class from ``suggestion`` ({partner id: class}) when given
-        (with the manager's override first), today's otherwise; routine when unknown.
+        A scorecard already written for the period keeps the class and template it was
+        scored with (a rerun of unchanged data gives the same total, whatever the class
+        became since). Others take the supplier's class from ``suggestion`` ({partner
+        id: class}) when given (with the manager's override first), today's otherwise;
+        routine when unknown.
         """
         partners = (
             self.env["res.partner"].with_company(company).browse(partner_ids.tolist())
@@ -887,7 +917,8 @@ class SupplierScorecard(models.Model):
     def _write_scorecards(
         self, company, date_from, date_to, period_type, values, existing, index
     ):
-        """Insert new scorecards and update drafts in two statements; never touch the others."""
+        """Insert new scorecards and update drafts in two statements; never touch the
+        others."""
         n = len(values["partner_id"])
         existing_id = np.zeros(n, dtype=np.int64)
         writable = np.ones(n, dtype=bool)
@@ -904,7 +935,8 @@ class SupplierScorecard(models.Model):
         if update.any():
             self.env.cr.execute(
                 SQL(
-                    "UPDATE supplier_scorecard s SET %s, write_uid = %s, write_date = %s "
+                    "UPDATE supplier_scorecard s "
+                    "SET %s, write_uid = %s, write_date = %s "
                     "FROM unnest(%s::int[], %s) AS v(id, %s) WHERE s.id = v.id",
                     SQL(", ").join(
                         SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
@@ -932,7 +964,8 @@ class SupplierScorecard(models.Model):
             rows = np.flatnonzero(insert)
             self.env.cr.execute(
                 SQL(
-                    "INSERT INTO supplier_scorecard (partner_id, company_id, period_type, date_from, date_to, "
+                    "INSERT INTO supplier_scorecard (partner_id, company_id, "
+                    "period_type, date_from, date_to, "
                     "state, create_uid, create_date, write_uid, write_date, %s) "
                     "SELECT v.partner_id, %s, %s, %s, %s, 'draft', %s, %s, %s, %s, %s "
                     "FROM unnest(%s::int[], %s) AS v(partner_id, %s) RETURNING id",
@@ -1003,7 +1036,8 @@ def _columns(rows, names, dtypes):
 
 
 def _sql_list(array):
-    """Python list for an SQL array: NaN and empty strings become NULL, numpy scalars plain values."""
+    """Python list for an SQL array: NaN and empty strings become NULL, numpy scalars
+    plain values."""
     if array.dtype.kind == "f":
         return [None if np.isnan(v) else float(v) for v in array.tolist()]
     if array.dtype.kind in "iu":

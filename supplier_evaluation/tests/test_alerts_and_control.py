@@ -229,7 +229,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
             [{"name": f"V{i}", "is_company": True} for i in range(9)]
         )
         cards = self.env["supplier.scorecard"]
-        for i, vendor in enumerate(vendors[:5]):
+        for _i, vendor in enumerate(vendors[:5]):
             cards |= self._card(
                 vendor, 6, 95, total_score=90, quality_rate=99, lead_time_avg=5
             )

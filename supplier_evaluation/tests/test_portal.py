@@ -14,7 +14,8 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
 
 
 def odt_bomb(inflated_size):
-    """An .odt of a few KiB whose ``mimetype`` member inflates to ``inflated_size`` bytes."""
+    """An .odt of a few KiB whose ``mimetype`` member inflates to ``inflated_size``
+    bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -27,7 +28,8 @@ def odt_bomb(inflated_size):
 
 @tagged("post_install", "-at_install")
 class TestSupplierPortal(HttpCase):
-    """Two suppliers, each with a portal user: every page, and every way to reach the other's data."""
+    """Two suppliers, each with a portal user: every page, and every way to reach the
+    other's data."""
 
     @classmethod
     def setUpClass(cls):
@@ -456,7 +458,8 @@ class TestSupplierPortal(HttpCase):
             files={"document": ("photo.png", PDF)},
         )
         self.assertIn(
-            "This kind of file is not accepted here. Accepted: GIF image, JPEG image, PNG image, WebP image.",
+            "This kind of file is not accepted here. Accepted: GIF image, JPEG image, "
+            "PNG image, WebP image.",
             response.text,
         )
         # Nothing was half-saved.
@@ -1020,8 +1023,9 @@ class TestSupplierPortal(HttpCase):
 
     # ------------------------------------------------------------------ request size
     def test_upload_just_under_the_configured_limit_passes_odoos_request_limit(self):
-        # Odoo refuses any request above http.DEFAULT_MAX_CONTENT_LENGTH (128 MiB). Scaled down:
-        # Odoo's limit 512 KiB, the company's 1 MB, a file of 1,000,000 bytes.
+        # Odoo refuses any request above http.DEFAULT_MAX_CONTENT_LENGTH (128 MiB).
+        # Scaled down: Odoo's limit 512 KiB, the company's 1 MB, a file of 1,000,000
+        # bytes.
         self.company.supplier_portal_max_upload_mb = 1
         big_pdf = PDF + b"%" * (1_000_000 - len(PDF))
         self.authenticate("supplier_a", "supplier_a")
