@@ -8,10 +8,17 @@ MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 class SupplierEvaluationCase(TransactionCase):
     """Two companies, a buyer, a purchase administrator, and the default templates."""
 
+    # A class whose figures depend on every purchase of the company (outlier cut, Kraljic
+    # shares, clusters) sets this: it then runs in a company of its own, with copies of the
+    # main company's templates, alert rules and policies, whatever demo data is installed.
+    OWN_COMPANY = False
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
+        if cls.OWN_COMPANY:
+            cls.company = cls._company_like_main(f"{cls.__name__} Co")
         cls.other_company = cls.env["res.company"].create({"name": "Other Company"})
         cls.buyer = new_test_user(
             cls.env, login="se_buyer", groups="purchase.group_purchase_user",
@@ -25,6 +32,24 @@ class SupplierEvaluationCase(TransactionCase):
             cls.env, login="se_other_manager", groups="purchase.group_purchase_manager",
             company_id=cls.other_company.id, company_ids=[cls.other_company.id],
         )
+
+    @classmethod
+    def _company_like_main(cls, name):
+        """A new company with the main company's evaluation set-up; the env works in it."""
+        main = cls.env.ref("base.main_company")
+        company = cls.env["res.company"].create({"name": name})
+        for model in (
+            "supplier.evaluation.template",
+            "supplier.alert.rule",
+            "supplier.purchase.policy",
+        ):
+            for record in cls.env[model].search([("company_id", "=", main.id)]):
+                record.copy({"company_id": company.id})
+        cls.env.user.company_ids |= company
+        cls.env = cls.env(
+            context=dict(cls.env.context, allowed_company_ids=company.ids)
+        )
+        return company
 
     @classmethod
     def _return(cls, picking, quantities):

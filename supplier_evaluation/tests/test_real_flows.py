@@ -37,6 +37,8 @@ class TestRealFlows(SupplierEvaluationCase):
       days), and a March order of 6 P1 received 03-04 12:00 (3.0 days).
     """
 
+    OWN_COMPANY = True
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
