@@ -28,6 +28,7 @@ BENCH_EXPLAIN=1 the EXPLAIN ANALYZE of the bare scan; BENCH_STATEMENT_TIMEOUT (9
 a statement of the run that takes longer and reports the run as not finished.
 Only the database given on the command line (a local throwaway cluster) is ever contacted.
 """
+
 import argparse
 import cProfile
 import datetime
@@ -42,38 +43,60 @@ import time
 
 import psycopg2
 
-TARGET_RATIO = 3.0               # full run at most 3x the bare scan ...
-TARGET_RUN_S = 120.0             # ... and under 2 minutes
-TARGET_PEAK_KIB = 1536 * 1024    # peak RSS under 1.5 GiB
+TARGET_RATIO = 3.0  # full run at most 3x the bare scan ...
+TARGET_RUN_S = 120.0  # ... and under 2 minutes
+TARGET_PEAK_KIB = 1536 * 1024  # peak RSS under 1.5 GiB
 # A statement running longer than this is cancelled and the run reported as not finished (a
 # pathological plan must not hang the benchmark): BENCH_STATEMENT_TIMEOUT, seconds.
 STATEMENT_TIMEOUT_S = int(os.environ.get("BENCH_STATEMENT_TIMEOUT", "900"))
-TARGET_PREDICTION_ADDED_S = 60.0  # lifetime value + clusters + cross-sell add under 60 s to a run
-TARGET_RERUN_WRITE_SHARE = 0.001  # a rerun with no new orders writes (all tables, run record aside)
-                                  # at most 0.1% as many rows as there are profiles
+TARGET_PREDICTION_ADDED_S = (
+    60.0  # lifetime value + clusters + cross-sell add under 60 s to a run
+)
+TARGET_RERUN_WRITE_SHARE = (
+    0.001  # a rerun with no new orders writes (all tables, run record aside)
+)
+# at most 0.1% as many rows as there are profiles
 
 # The run's steps, timed by wrapping the model's methods in this process only.
 # Steps called by _run_company itself; the prediction steps exist only when the addon's
 # prediction extension (lifetime value, clusters, cross-sell) is there. Missing ones are skipped.
-RUN_STEPS = ("_fetch_orders", "_fetch_refunds", "_fetch_payments", "_fetch_profiles",
-             "_compute_values", "_write_profiles", "_record_changes",
-             "_fetch_order_days", "_predict_lifetime_value", "_cluster_customers", "_write_predictions",
-             "_compute_crosssell")
-NESTED_STEPS = {"_payment_figures": "_compute_values", "_scheme": "_compute_values",
-                "_schedule_downgrade_activities": "_record_changes",
-                "_holdout_report": "_predict_lifetime_value",
-                "_write_suggestions": "_compute_crosssell"}
+RUN_STEPS = (
+    "_fetch_orders",
+    "_fetch_refunds",
+    "_fetch_payments",
+    "_fetch_profiles",
+    "_compute_values",
+    "_write_profiles",
+    "_record_changes",
+    "_fetch_order_days",
+    "_predict_lifetime_value",
+    "_cluster_customers",
+    "_write_predictions",
+    "_compute_crosssell",
+)
+NESTED_STEPS = {
+    "_payment_figures": "_compute_values",
+    "_scheme": "_compute_values",
+    "_schedule_downgrade_activities": "_record_changes",
+    "_holdout_report": "_predict_lifetime_value",
+    "_write_suggestions": "_compute_crosssell",
+}
 # The prediction extension's steps of one run, by what they add (issue: lifetime value,
 # clusters, cross-sell). The run without them is "segmentation alone".
-PREDICTION_STEPS = {"lifetime value": ("_fetch_order_days", "_predict_lifetime_value"),
-                    "clusters": ("_cluster_customers",),
-                    "writing both to the profiles": ("_write_predictions",),
-                    "cross-sell": ("_compute_crosssell",)}
+PREDICTION_STEPS = {
+    "lifetime value": ("_fetch_order_days", "_predict_lifetime_value"),
+    "clusters": ("_cluster_customers",),
+    "writing both to the profiles": ("_write_predictions",),
+    "cross-sell": ("_compute_crosssell",),
+}
 
 
 def prediction_seconds(steps):
     """Seconds of a run's steps (StepTimer.take()) by what the prediction extension adds."""
-    return {label: round(sum(steps.get(step, 0.0) for step in names), 3) for label, names in PREDICTION_STEPS.items()}
+    return {
+        label: round(sum(steps.get(step, 0.0) for step in names), 3)
+        for label, names in PREDICTION_STEPS.items()
+    }
 
 
 def env_int(name, default):
@@ -120,7 +143,9 @@ def peak_kib():
 # so the run's window starts at midnight UTC, BENCH_MONTHS months ago; dates are spread
 # over the BENCH_MONTHS months that end now.
 GENERATE = [
-    ("settings", """
+    (
+        "settings",
+        """
         SELECT setseed(%(seed)s);
         SET LOCAL work_mem = '256MB';
         -- bulk load: no per-row foreign-key triggers (the ids are consistent by construction;
@@ -180,8 +205,11 @@ GENERATE = [
                 RAISE EXCEPTION 'the scratch database has no chart of accounts / journals / payment terms';
             END IF;
         END $$;
-    """),
-    ("customers", """
+    """,
+    ),
+    (
+        "customers",
+        """
         -- behaviour per customer: order weight (truncated Pareto: most customers order once or
         -- twice, a long tail orders often), active part of the window (some churned, some new),
         -- basket size, payment term, paying habit (mostly on time, a few very late)
@@ -216,8 +244,11 @@ GENERATE = [
                1, 1, x.t0, x.t0
           FROM bench_customer c, bench_ctx x
          ORDER BY c.k;
-    """),
-    ("products", """
+    """,
+    ),
+    (
+        "products",
+        """
         CREATE TEMP TABLE bench_product ON COMMIT DROP AS
         SELECT g AS k, x.tmpl_base + g AS tmpl_id, x.product_base + g AS id,
                round((2 + 400 * power(random(), 2))::numeric, 2) AS price
@@ -238,8 +269,11 @@ GENERATE = [
         SELECT p.id, p.tmpl_id, 'BCP' || lpad(p.k::text, 5, '0'), '', true,
                jsonb_build_object(x.company::text, round(p.price * 0.6, 2)), 1, 1, x.t1, x.t1
           FROM bench_product p, bench_ctx x;
-    """),
-    ("orders", """
+    """,
+    ),
+    (
+        "orders",
+        """
         CREATE TEMP TABLE bench_order0 ON COMMIT DROP AS
         SELECT c.k AS customer_k,
                date_trunc('second', x.t0 + (c.start_f + (c.end_f - c.start_f) * random()) * (x.t1 - x.t0))
@@ -260,8 +294,11 @@ GENERATE = [
         DROP TABLE bench_order0;
         ALTER TABLE bench_order ADD PRIMARY KEY (o);
         ANALYZE bench_order;
-    """),
-    ("order lines", """
+    """,
+    ),
+    (
+        "order lines",
+        """
         CREATE TEMP TABLE bench_line0 ON COMMIT DROP AS
         SELECT o.first_line + g AS n, o.o, 1 + floor(%(products)s * power(random(), 2))::int AS pick,
                greatest(1, round(exp(random() * c.qty_scale)))::numeric AS qty, random() AS r_price
@@ -277,8 +314,11 @@ GENERATE = [
         UPDATE bench_order b SET untaxed = a.untaxed FROM bench_order_amount a WHERE a.o = b.o;
         ANALYZE bench_order;
         ANALYZE bench_line;
-    """),
-    ("invoices (draw)", """
+    """,
+    ),
+    (
+        "invoices (draw)",
+        """
         -- a posted invoice for most confirmed orders (fewer for the last ten days), dated a few
         -- days after the order; due after the customer's term; paid after the customer's habit
         CREATE TEMP TABLE bench_invoice0 ON COMMIT DROP AS
@@ -340,8 +380,11 @@ GENERATE = [
         ANALYZE bench_invoice;
         ANALYZE bench_payment;
         ANALYZE bench_refund;
-    """),
-    ("sale orders", """
+    """,
+    ),
+    (
+        "sale orders",
+        """
         INSERT INTO sale_order (id, name, partner_id, partner_invoice_id, partner_shipping_id, company_id,
                                 currency_id, currency_rate, pricelist_id, payment_term_id, user_id, team_id,
                                 state, date_order, validity_date, invoice_status, amount_untaxed, amount_tax,
@@ -358,8 +401,11 @@ GENERATE = [
           JOIN bench_customer c ON c.k = o.customer_k
           LEFT JOIN bench_invoice i ON i.o = o.o, bench_ctx x
          ORDER BY o.o;
-    """),
-    ("sale order lines", """
+    """,
+    ),
+    (
+        "sale order lines",
+        """
         INSERT INTO sale_order_line (id, order_id, sequence, company_id, currency_id, order_partner_id, salesman_id,
                                      product_id, product_uom, state, name, product_uom_qty, price_unit, discount,
                                      price_subtotal, price_tax, price_total, price_reduce_taxexcl,
@@ -384,8 +430,11 @@ GENERATE = [
           JOIN bench_customer c ON c.k = o.customer_k
           LEFT JOIN bench_invoice i ON i.o = l.o, bench_ctx x
          ORDER BY l.n;
-    """),
-    ("invoice moves", """
+    """,
+    ),
+    (
+        "invoice moves",
+        """
         -- ids: invoices, then credit notes, then payments
         INSERT INTO account_move (id, name, sequence_prefix, sequence_number, journal_id, company_id, currency_id,
                                   state, move_type, auto_post, date, invoice_date, invoice_date_due, partner_id,
@@ -429,8 +478,11 @@ GENERATE = [
                true, true, false, false, false, false, false, x.salesman, x.salesman, f.date, f.date
           FROM bench_refund f JOIN bench_invoice b ON b.i = f.i, bench_ctx x, bench_count n
          ORDER BY f.r;
-    """),
-    ("invoice lines", """
+    """,
+    ),
+    (
+        "invoice lines",
+        """
         -- per invoice and credit note: a product line, a tax line and the receivable (payment term) line
         INSERT INTO account_move_line (id, move_id, move_name, sequence, journal_id, company_id, company_currency_id,
                                        currency_id, account_id, partner_id, product_id, product_uom_id, tax_line_id,
@@ -496,8 +548,11 @@ GENERATE = [
                                CASE WHEN kind = 3 THEN f.total ELSE 0 END AS credit) a,
                bench_ctx x, bench_count n
          ORDER BY f.r, kind;
-    """),
-    ("payments", """
+    """,
+    ),
+    (
+        "payments",
+        """
         -- one bank entry per payment: bank debit, receivable credit (reconciled to the invoice)
         INSERT INTO account_move (id, name, sequence_prefix, sequence_number, journal_id, company_id, currency_id,
                                   state, move_type, auto_post, date, partner_id, commercial_partner_id,
@@ -529,8 +584,11 @@ GENERATE = [
           FROM bench_payment p JOIN bench_invoice b ON b.i = p.i,
                generate_series(1, 2) kind, bench_ctx x, bench_count n
          ORDER BY p.j, kind;
-    """),
-    ("reconciliation", """
+    """,
+    ),
+    (
+        "reconciliation",
+        """
         INSERT INTO account_partial_reconcile (id, debit_move_id, credit_move_id, company_id, debit_currency_id,
                                                credit_currency_id, amount, debit_amount_currency,
                                                credit_amount_currency, max_date,
@@ -550,8 +608,11 @@ GENERATE = [
                f.date, x.salesman, x.salesman, f.date, f.date
           FROM bench_refund f, bench_ctx x, bench_count n
          WHERE f.reversal;
-    """),
-    ("sequences", """
+    """,
+    ),
+    (
+        "sequences",
+        """
         SELECT setval('res_partner_id_seq', (SELECT MAX(id) FROM res_partner));
         SELECT setval('product_template_id_seq', (SELECT MAX(id) FROM product_template));
         SELECT setval('product_product_id_seq', (SELECT MAX(id) FROM product_product));
@@ -561,7 +622,8 @@ GENERATE = [
         SELECT setval('account_move_line_id_seq', (SELECT MAX(id) FROM account_move_line));
         SELECT setval('account_partial_reconcile_id_seq', GREATEST(1, (SELECT MAX(id) FROM account_partial_reconcile)));
         CREATE TABLE IF NOT EXISTS bench_meta (key varchar PRIMARY KEY, value jsonb);
-    """),
+    """,
+    ),
 ]
 
 SUMMARY = """
@@ -597,13 +659,20 @@ SUMMARY = """
 
 
 def connect(args):
-    return psycopg2.connect(host=args.db_host, port=args.db_port, user=args.db_user,
-                            password=args.db_password, dbname=args.db_name)
+    return psycopg2.connect(
+        host=args.db_host,
+        port=args.db_port,
+        user=args.db_user,
+        password=args.db_password,
+        dbname=args.db_name,
+    )
 
 
 def generate(args):
     params = generation_params()
-    params["replication_role"] = "origin" if os.environ.get("BENCH_CHECK_FK") else "replica"
+    params["replication_role"] = (
+        "origin" if os.environ.get("BENCH_CHECK_FK") else "replica"
+    )
     print(f"sizes: {params}", flush=True)
     conn = connect(args)
     steps = {}
@@ -625,10 +694,17 @@ def generate(args):
         cr.execute(SUMMARY)
         summary = cr.fetchone()[0]
         meta = {"sizes": params, "steps_s": steps, "total_s": total, "data": summary}
-        cr.execute("INSERT INTO bench_meta (key, value) VALUES ('generate', %s) "
-                   "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [json.dumps(meta)])
+        cr.execute(
+            "INSERT INTO bench_meta (key, value) VALUES ('generate', %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            [json.dumps(meta)],
+        )
     conn.close()
-    print(f"generated in {total:.1f} s: " + ", ".join(f"{k}={v}" for k, v in summary.items()), flush=True)
+    print(
+        f"generated in {total:.1f} s: "
+        + ", ".join(f"{k}={v}" for k, v in summary.items()),
+        flush=True,
+    )
 
 
 # ================================================================================ measure
@@ -681,7 +757,9 @@ SCAN_QUERY_LINES = {
 def write_counts(cr):
     """PostgreSQL's count of rows inserted / updated / deleted per table by this session and not yet
     flushed to the statistics (the current transaction, plus recent earlier ones: take a baseline)."""
-    cr.execute("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables")
+    cr.execute(
+        "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
+    )
     return {name: (ins, upd, dele) for name, ins, upd, dele in cr.fetchall()}
 
 
@@ -714,6 +792,7 @@ class StepTimer:
             finally:
                 self.totals[name] = self.totals.get(name, 0.0) + time.perf_counter() - t
                 self.calls[name] = self.calls.get(name, 0) + 1
+
         return timed
 
     def take(self):
@@ -743,14 +822,20 @@ class QueryLog:
         return sum(delay for delay, _query in self.queries)
 
     def slowest(self, count=8):
-        return [{"s": round(delay, 3), "query": " ".join(str(query).split())[:150]}
-                for delay, query in sorted(self.queries, key=lambda q: -q[0])[:count]]
+        return [
+            {"s": round(delay, 3), "query": " ".join(str(query).split())[:150]}
+            for delay, query in sorted(self.queries, key=lambda q: -q[0])[:count]
+        ]
 
 
 # What a run writes, children first; tables of optional parts are skipped when absent. The
 # snapshots go with their runs (ON DELETE CASCADE).
-RESET_TABLES = ("customer_crosssell_suggestion", "customer_crosssell_rule", "customer_profile",
-                "customer_segmentation_run")
+RESET_TABLES = (
+    "customer_crosssell_suggestion",
+    "customer_crosssell_rule",
+    "customer_profile",
+    "customer_segmentation_run",
+)
 
 
 def reset_segmentation(cr, company_id):
@@ -761,11 +846,13 @@ def reset_segmentation(cr, company_id):
 
 
 def count_state(cr, company_id):
-    cr.execute("""SELECT (SELECT COUNT(*) FROM customer_profile WHERE company_id = %(c)s),
+    cr.execute(
+        """SELECT (SELECT COUNT(*) FROM customer_profile WHERE company_id = %(c)s),
                          (SELECT COUNT(*) FROM customer_segment_snapshot s
                             JOIN customer_segmentation_run r ON r.id = s.run_id WHERE r.company_id = %(c)s),
                          (SELECT COUNT(*) FROM customer_segmentation_run WHERE company_id = %(c)s)""",
-               {"c": company_id})
+        {"c": company_id},
+    )
     profiles, snapshots, runs = cr.fetchone()
     return {"profiles": profiles, "snapshots": snapshots, "runs": runs}
 
@@ -775,33 +862,58 @@ def measure(args):
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
-    config.parse_config([
-        "--db_host", args.db_host, "--db_port", str(args.db_port), "--db_user", args.db_user,
-        "--db_password", args.db_password, "-d", args.db_name, "--addons-path", args.addons_path,
-        "--log-level", "warn", "--no-http", "--max-cron-threads", "0",
-    ])
+    config.parse_config(
+        [
+            "--db_host",
+            args.db_host,
+            "--db_port",
+            str(args.db_port),
+            "--db_user",
+            args.db_user,
+            "--db_password",
+            args.db_password,
+            "-d",
+            args.db_name,
+            "--addons-path",
+            args.addons_path,
+            "--log-level",
+            "warn",
+            "--no-http",
+            "--max-cron-threads",
+            "0",
+        ]
+    )
     rss_start = rss_kib()
     t = time.perf_counter()
     registry = Registry(args.db_name)
     load_s = time.perf_counter() - t
-    result = {"started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-              "cpus": os.cpu_count(), "load_average_start": [round(v, 2) for v in os.getloadavg()]}
+    result = {
+        "started": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"
+        ),
+        "cpus": os.cpu_count(),
+        "load_average_start": [round(v, 2) for v in os.getloadavg()],
+    }
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         cr.execute("SELECT value FROM bench_meta WHERE key = 'generate'")
         row = cr.fetchone()
         result["generate"] = row[0] if row else None
-        cr.execute("SELECT name, setting || COALESCE(unit, '') FROM pg_settings WHERE name IN "
-                   "('server_version', 'shared_buffers', 'work_mem', 'effective_cache_size', "
-                   "'max_parallel_workers_per_gather', 'jit')")
+        cr.execute(
+            "SELECT name, setting || COALESCE(unit, '') FROM pg_settings WHERE name IN "
+            "('server_version', 'shared_buffers', 'work_mem', 'effective_cache_size', "
+            "'max_parallel_workers_per_gather', 'jit')"
+        )
         result["postgres"] = dict(cr.fetchall())
         cr.execute("SET statement_timeout = %s", [f"{STATEMENT_TIMEOUT_S}s"])
         company = env.ref("base.main_company")
         Run = env["customer.segmentation.run"]
         run_class = type(Run)
         timer = StepTimer(run_class, RUN_STEPS + tuple(NESTED_STEPS))
-        steps_present = [name for name in RUN_STEPS + tuple(NESTED_STEPS) if hasattr(run_class, name)]
+        steps_present = [
+            name for name in RUN_STEPS + tuple(NESTED_STEPS) if hasattr(run_class, name)
+        ]
         result["steps_present"] = steps_present
         scan_queries = dict(SCAN_QUERIES)
         if hasattr(run_class, "_compute_crosssell"):
@@ -809,14 +921,29 @@ def measure(args):
 
         # the window exactly as _run_company computes it
         period = company.with_company(company).sudo()._customer_period()
-        today, window_start, start_utc = period["as_of"], period["window_start"], period["start"]
-        scan_params = {"company": company.id, "start_utc": start_utc, "window_start": window_start}
-        result["window"] = {"months": company.customer_window_months, "start": window_start.isoformat(),
-                            "today": today.isoformat(), "tz": period["tz"]}
+        today, window_start, start_utc = (
+            period["as_of"],
+            period["window_start"],
+            period["start"],
+        )
+        scan_params = {
+            "company": company.id,
+            "start_utc": start_utc,
+            "window_start": window_start,
+        }
+        result["window"] = {
+            "months": company.customer_window_months,
+            "start": window_start.isoformat(),
+            "today": today.isoformat(),
+            "tz": period["tz"],
+        }
         rss_orm = rss_kib()
         peak_orm = peak_kib()
-        print(f"ORM loaded in {load_s:.1f} s, RSS {rss_orm / 1024:.0f} MiB; window {window_start} .. {today} "
-              f"({period['tz']}); PostgreSQL {result['postgres']}", flush=True)
+        print(
+            f"ORM loaded in {load_s:.1f} s, RSS {rss_orm / 1024:.0f} MiB; window {window_start} .. {today} "
+            f"({period['tz']}); PostgreSQL {result['postgres']}",
+            flush=True,
+        )
 
         # start from no segmentation at all (the measure phase may be repeated on one database)
         reset_segmentation(cr, company.id)
@@ -830,11 +957,23 @@ def measure(args):
                 t = time.perf_counter()
                 cr.execute(query, scan_params)
                 rows = cr.fetchall()
-                scan[name] = {"s": time.perf_counter() - t, "rows": rows[0][0], "result": rows[0]}
+                scan[name] = {
+                    "s": time.perf_counter() - t,
+                    "rows": rows[0][0],
+                    "result": rows[0],
+                }
         scan_s = sum(item["s"] for item in scan.values())
-        scan_core_s = sum(item["s"] for name, item in scan.items() if name in SCAN_QUERIES)
-        print(f"(a) bare scan (warm): {scan_s:.3f} s  " + ", ".join(
-            f"{name} {item['s']:.3f} s / {item['rows']} rows" for name, item in scan.items()), flush=True)
+        scan_core_s = sum(
+            item["s"] for name, item in scan.items() if name in SCAN_QUERIES
+        )
+        print(
+            f"(a) bare scan (warm): {scan_s:.3f} s  "
+            + ", ".join(
+                f"{name} {item['s']:.3f} s / {item['rows']} rows"
+                for name, item in scan.items()
+            ),
+            flush=True,
+        )
         explain = {}
         if os.environ.get("BENCH_EXPLAIN"):
             for name, query in scan_queries.items():
@@ -851,8 +990,18 @@ def measure(args):
                 run = Run._run_company(company)
                 first_s = time.perf_counter() - t
         except psycopg2.errors.QueryCanceled as error:
-            return run_not_finished(args, result, cr, timer, log_b, time.perf_counter() - t, error, scan, scan_s,
-                                    rss_orm)
+            return run_not_finished(
+                args,
+                result,
+                cr,
+                timer,
+                log_b,
+                time.perf_counter() - t,
+                error,
+                scan,
+                scan_s,
+                rss_orm,
+            )
         first_steps = timer.take()
         first_written = rows_written(counts_before, write_counts(cr))
         t = time.perf_counter()
@@ -861,32 +1010,60 @@ def measure(args):
         rss_after_first = rss_kib()
         peak_first = peak_kib()
         after_b = count_state(cr, company.id)
-        first_run = {"customer_count": run.customer_count, "changed_count": run.changed_count,
-                     "downgrade_count": run.downgrade_count, "activity_count": run.activity_count,
-                     "duration_recorded_s": round(run.duration, 3)}
-        print(f"(b) first run: {first_s:.3f} s (+ commit {first_commit_s:.3f} s), {after_b['profiles']} profiles, "
-              f"{after_b['snapshots'] - before_b['snapshots']} snapshots; SQL {log_b.total():.3f} s in "
-              f"{len(log_b.queries)} queries; steps {first_steps}", flush=True)
+        first_run = {
+            "customer_count": run.customer_count,
+            "changed_count": run.changed_count,
+            "downgrade_count": run.downgrade_count,
+            "activity_count": run.activity_count,
+            "duration_recorded_s": round(run.duration, 3),
+        }
+        print(
+            f"(b) first run: {first_s:.3f} s (+ commit {first_commit_s:.3f} s), {after_b['profiles']} profiles, "
+            f"{after_b['snapshots'] - before_b['snapshots']} snapshots; SQL {log_b.total():.3f} s in "
+            f"{len(log_b.queries)} queries; steps {first_steps}",
+            flush=True,
+        )
 
-        cr.execute("""SELECT COUNT(*) FILTER (WHERE tier = 'strategic'), COUNT(*) FILTER (WHERE tier = 'key'),
+        cr.execute(
+            """SELECT COUNT(*) FILTER (WHERE tier = 'strategic'), COUNT(*) FILTER (WHERE tier = 'key'),
                              COUNT(*) FILTER (WHERE tier = 'ordinary'), COUNT(*) FILTER (WHERE segment_id IS NULL),
                              COUNT(*) FILTER (WHERE frequency = 0), COUNT(payment_days),
                              round(AVG(payment_days)::numeric, 2), round(AVG(late_share)::numeric, 2),
                              SUM(invoice_count), round(SUM(monetary)::numeric, 2), MAX(frequency)
-                        FROM customer_profile WHERE company_id = %s""", [company.id])
-        keys = ("strategic", "key", "ordinary", "no_segment", "no_orders", "with_payment_days",
-                "avg_payment_days", "avg_late_share", "invoices_counted", "revenue", "max_frequency")
-        profile_check = {k: (float(v) if v is not None and not isinstance(v, int) else v)
-                         for k, v in zip(keys, cr.fetchone())}
-        cr.execute("""SELECT s.code, COUNT(*) FROM customer_profile p JOIN customer_segment s ON s.id = p.segment_id
-                       WHERE p.company_id = %s GROUP BY s.code ORDER BY 2 DESC""", [company.id])
+                        FROM customer_profile WHERE company_id = %s""",
+            [company.id],
+        )
+        keys = (
+            "strategic",
+            "key",
+            "ordinary",
+            "no_segment",
+            "no_orders",
+            "with_payment_days",
+            "avg_payment_days",
+            "avg_late_share",
+            "invoices_counted",
+            "revenue",
+            "max_frequency",
+        )
+        profile_check = {
+            k: (float(v) if v is not None and not isinstance(v, int) else v)
+            for k, v in zip(keys, cr.fetchone())
+        }
+        cr.execute(
+            """SELECT s.code, COUNT(*) FROM customer_profile p JOIN customer_segment s ON s.id = p.segment_id
+                       WHERE p.company_id = %s GROUP BY s.code ORDER BY 2 DESC""",
+            [company.id],
+        )
         profile_check["segments"] = dict(cr.fetchall())
         print(f"    profiles: {profile_check}", flush=True)
 
         # (c) second run the same day, no new orders: what does it write?
-        cr.execute("CREATE TEMP TABLE bench_before ON COMMIT PRESERVE ROWS AS "
-                   "SELECT id, xmin::text AS row_xmin FROM customer_profile WHERE company_id = %s",
-                   [company.id])
+        cr.execute(
+            "CREATE TEMP TABLE bench_before ON COMMIT PRESERVE ROWS AS "
+            "SELECT id, xmin::text AS row_xmin FROM customer_profile WHERE company_id = %s",
+            [company.id],
+        )
         cr.execute("ALTER TABLE bench_before ADD PRIMARY KEY (id)")
         cr.commit()
         env.invalidate_all()
@@ -907,36 +1084,53 @@ def measure(args):
         after_c = count_state(cr, company.id)
         cr.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [wal_before])
         wal_bytes = int(cr.fetchone()[0])
-        cr.execute("""SELECT COUNT(*) FILTER (WHERE b.id IS NULL),
+        cr.execute(
+            """SELECT COUNT(*) FILTER (WHERE b.id IS NULL),
                              COUNT(*) FILTER (WHERE b.id IS NOT NULL AND p.xmin::text <> b.row_xmin)
                         FROM customer_profile p LEFT JOIN bench_before b ON b.id = p.id
-                       WHERE p.company_id = %s""", [company.id])
+                       WHERE p.company_id = %s""",
+            [company.id],
+        )
         inserted_c, rewritten_c = cr.fetchone()
-        cr.execute("SELECT COUNT(*) FROM bench_before b WHERE NOT EXISTS "
-                   "(SELECT 1 FROM customer_profile p WHERE p.id = b.id)")
+        cr.execute(
+            "SELECT COUNT(*) FROM bench_before b WHERE NOT EXISTS "
+            "(SELECT 1 FROM customer_profile p WHERE p.id = b.id)"
+        )
         deleted_c = cr.fetchone()[0]
         cr.execute("DROP TABLE bench_before")
         cr.commit()
-        writes_c = [" ".join(str(q).split())[:80] for _d, q in log_c.queries
-                    if str(q).lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+        writes_c = [
+            " ".join(str(q).split())[:80]
+            for _d, q in log_c.queries
+            if str(q).lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        ]
         second_run = {
             "same_run_record": run2.id == run.id,
-            "profiles_inserted": inserted_c, "profiles_rewritten": rewritten_c,
+            "profiles_inserted": inserted_c,
+            "profiles_rewritten": rewritten_c,
             "profiles_deleted": deleted_c,
             "snapshots_added": after_c["snapshots"] - before_c["snapshots"],
-            "changed_count": run2.changed_count, "activity_count": run2.activity_count,
-            "wal_bytes": wal_bytes, "write_statements": writes_c,
+            "changed_count": run2.changed_count,
+            "activity_count": run2.activity_count,
+            "wal_bytes": wal_bytes,
+            "write_statements": writes_c,
             "rows_written_by_table": second_written,
             "rows_written": sum(sum(v.values()) for v in second_written.values()),
         }
-        print(f"(c) second run: {second_s:.3f} s (+ commit {second_commit_s:.3f} s); {second_run}; "
-              f"steps {second_steps}", flush=True)
+        print(
+            f"(c) second run: {second_s:.3f} s (+ commit {second_commit_s:.3f} s); {second_run}; "
+            f"steps {second_steps}",
+            flush=True,
+        )
 
         # (g) the same first run after an earlier run that had no customers: every customer is then
         # new since that run, a change, and gets a change row (the write-heavy worst case). Rolled back.
         reset_segmentation(cr, company.id)
-        cr.execute("INSERT INTO customer_segmentation_run (company_id, date, create_uid, create_date, write_uid, "
-                   "write_date) VALUES (%s, %s, 1, now(), 1, now())", [company.id, today - datetime.timedelta(days=1)])
+        cr.execute(
+            "INSERT INTO customer_segmentation_run (company_id, date, create_uid, create_date, write_uid, "
+            "write_date) VALUES (%s, %s, 1, now(), 1, now())",
+            [company.id, today - datetime.timedelta(days=1)],
+        )
         env.invalidate_all()
         timer.take()
         t = time.perf_counter()
@@ -946,10 +1140,14 @@ def measure(args):
         all_new_changes = run_g.changed_count
         cr.rollback()
         env.invalidate_all()
-        all_new_segmentation_s = all_new_s - sum(prediction_seconds(all_new_steps).values())
-        print(f"(g) first run with every customer new since an earlier run: {all_new_s:.3f} s, "
-              f"{all_new_changes} change rows; segmentation {all_new_segmentation_s:.3f} s; steps {all_new_steps}",
-              flush=True)
+        all_new_segmentation_s = all_new_s - sum(
+            prediction_seconds(all_new_steps).values()
+        )
+        print(
+            f"(g) first run with every customer new since an earlier run: {all_new_s:.3f} s, "
+            f"{all_new_changes} change rows; segmentation {all_new_segmentation_s:.3f} s; steps {all_new_steps}",
+            flush=True,
+        )
 
         profile_path = None
         if os.environ.get("BENCH_PROFILE"):
@@ -976,75 +1174,101 @@ def measure(args):
     peak = peak_kib()
     result["load_average_end"] = [round(v, 2) for v in os.getloadavg()]
     top = {name: value for name, value in first_steps.items() if name in RUN_STEPS}
-    first_steps_ordered = {name: first_steps[name] for name in RUN_STEPS if name in first_steps}
-    first_steps_ordered["other (run record, np.unique, run.write, ...)"] = round(first_s - sum(top.values()), 3)
+    first_steps_ordered = {
+        name: first_steps[name] for name in RUN_STEPS if name in first_steps
+    }
+    first_steps_ordered["other (run record, np.unique, run.write, ...)"] = round(
+        first_s - sum(top.values()), 3
+    )
     for name, parent in NESTED_STEPS.items():
         if name in first_steps:
             first_steps_ordered[f"  {name} (in {parent})"] = first_steps[name]
     added = prediction_seconds(first_steps)
     predictions_s = sum(added.values())
     segmentation_s = first_s - predictions_s
-    result.update({
-        "first_run_segmentation_alone_s": round(segmentation_s, 3),
-        "first_run_prediction_added_s": added,
-        "first_run_prediction_added_total_s": round(predictions_s, 3),
-        "ratio_segmentation_to_core_scan": round(segmentation_s / scan_core_s, 2) if scan_core_s else None,
-        "all_new_run_s": round(all_new_s, 3),
-        "all_new_run_changes": all_new_changes,
-        "all_new_run_segmentation_s": round(all_new_segmentation_s, 3),
-        "all_new_run_steps_s": all_new_steps,
-        "ratio_all_new_segmentation_to_core_scan": round(all_new_segmentation_s / scan_core_s, 2)
-        if scan_core_s else None,
-        "orm_load_s": round(load_s, 2),
-        "bare_scan_s": round(scan_s, 4),
-        "bare_scan_core_s": round(scan_core_s, 4),
-        "bare_scan_queries": {name: {"s": round(item["s"], 4), "rows": item["rows"],
-                                     "result": [str(v) for v in item["result"]]} for name, item in scan.items()},
-        "bare_scan_explain": explain or None,
-        "first_run_s": round(first_s, 3),
-        "first_run_commit_s": round(first_commit_s, 3),
-        "first_run_steps_s": first_steps_ordered,
-        "first_run_sql_s": round(log_b.total(), 3),
-        "first_run_queries": len(log_b.queries),
-        "first_run_slowest_queries": log_b.slowest(),
-        "first_run": first_run,
-        "first_run_profiles_written": after_b["profiles"] - before_b["profiles"],
-        "first_run_snapshots_written": after_b["snapshots"] - before_b["snapshots"],
-        "first_run_rows_written_by_table": first_written,
-        "profiles": profile_check,
-        "second_run_s": round(second_s, 3),
-        "second_run_commit_s": round(second_commit_s, 3),
-        "second_run_steps_s": {name: second_steps[name] for name in RUN_STEPS + tuple(NESTED_STEPS)
-                               if name in second_steps},
-        "second_run_sql_s": round(log_c.total(), 3),
-        "second_run_slowest_queries": log_c.slowest(),
-        "second_run": second_run,
-        "ratio_first_run_to_scan": round(first_s / scan_s, 2) if scan_s else None,
-        "ratio_second_run_to_scan": round(second_s / scan_s, 2) if scan_s else None,
-        "ratio_first_run_to_core_scan": round(first_s / scan_core_s, 2) if scan_core_s else None,
-        "rss_start_kib": rss_start,
-        "rss_after_orm_kib": rss_orm,
-        "peak_after_orm_kib": peak_orm,
-        "peak_after_scan_kib": peak_scan,
-        "rss_after_first_run_kib": rss_after_first,
-        "peak_after_first_run_kib": peak_first,
-        "peak_after_second_run_kib": peak_second,
-        "peak_rss_kib": peak,
-        "peak_added_by_runs_kib": peak - rss_orm,
-        "profile": profile_path,
-    })
+    result.update(
+        {
+            "first_run_segmentation_alone_s": round(segmentation_s, 3),
+            "first_run_prediction_added_s": added,
+            "first_run_prediction_added_total_s": round(predictions_s, 3),
+            "ratio_segmentation_to_core_scan": round(segmentation_s / scan_core_s, 2)
+            if scan_core_s
+            else None,
+            "all_new_run_s": round(all_new_s, 3),
+            "all_new_run_changes": all_new_changes,
+            "all_new_run_segmentation_s": round(all_new_segmentation_s, 3),
+            "all_new_run_steps_s": all_new_steps,
+            "ratio_all_new_segmentation_to_core_scan": round(
+                all_new_segmentation_s / scan_core_s, 2
+            )
+            if scan_core_s
+            else None,
+            "orm_load_s": round(load_s, 2),
+            "bare_scan_s": round(scan_s, 4),
+            "bare_scan_core_s": round(scan_core_s, 4),
+            "bare_scan_queries": {
+                name: {
+                    "s": round(item["s"], 4),
+                    "rows": item["rows"],
+                    "result": [str(v) for v in item["result"]],
+                }
+                for name, item in scan.items()
+            },
+            "bare_scan_explain": explain or None,
+            "first_run_s": round(first_s, 3),
+            "first_run_commit_s": round(first_commit_s, 3),
+            "first_run_steps_s": first_steps_ordered,
+            "first_run_sql_s": round(log_b.total(), 3),
+            "first_run_queries": len(log_b.queries),
+            "first_run_slowest_queries": log_b.slowest(),
+            "first_run": first_run,
+            "first_run_profiles_written": after_b["profiles"] - before_b["profiles"],
+            "first_run_snapshots_written": after_b["snapshots"] - before_b["snapshots"],
+            "first_run_rows_written_by_table": first_written,
+            "profiles": profile_check,
+            "second_run_s": round(second_s, 3),
+            "second_run_commit_s": round(second_commit_s, 3),
+            "second_run_steps_s": {
+                name: second_steps[name]
+                for name in RUN_STEPS + tuple(NESTED_STEPS)
+                if name in second_steps
+            },
+            "second_run_sql_s": round(log_c.total(), 3),
+            "second_run_slowest_queries": log_c.slowest(),
+            "second_run": second_run,
+            "ratio_first_run_to_scan": round(first_s / scan_s, 2) if scan_s else None,
+            "ratio_second_run_to_scan": round(second_s / scan_s, 2) if scan_s else None,
+            "ratio_first_run_to_core_scan": round(first_s / scan_core_s, 2)
+            if scan_core_s
+            else None,
+            "rss_start_kib": rss_start,
+            "rss_after_orm_kib": rss_orm,
+            "peak_after_orm_kib": peak_orm,
+            "peak_after_scan_kib": peak_scan,
+            "rss_after_first_run_kib": rss_after_first,
+            "peak_after_first_run_kib": peak_first,
+            "peak_after_second_run_kib": peak_second,
+            "peak_rss_kib": peak,
+            "peak_added_by_runs_kib": peak - rss_orm,
+            "profile": profile_path,
+        }
+    )
     # Issue #6's run (figures, scores, segments, tiers, snapshots, writes) against the rows it reads;
     # the prediction steps have their own target below.
     ratio = result["ratio_segmentation_to_core_scan"]
     profiles = max(after_b["profiles"], 1)
     # the run record itself is updated (counts, duration): one row
-    rerun_written = second_run["rows_written"] - second_run["rows_written_by_table"].get(
-        "customer_segmentation_run", {}).get("updated", 0)
+    rerun_written = second_run["rows_written"] - second_run[
+        "rows_written_by_table"
+    ].get("customer_segmentation_run", {}).get("updated", 0)
     result["targets"] = {
-        "segmentation_run_at_most_3x_scan": bool(ratio is not None and ratio <= TARGET_RATIO),
+        "segmentation_run_at_most_3x_scan": bool(
+            ratio is not None and ratio <= TARGET_RATIO
+        ),
         "first_run_under_2min": first_s < TARGET_RUN_S,
         "peak_under_1.5GiB": peak < TARGET_PEAK_KIB,
-        "second_run_writes_almost_nothing": rerun_written <= TARGET_RERUN_WRITE_SHARE * profiles,
+        "second_run_writes_almost_nothing": rerun_written
+        <= TARGET_RERUN_WRITE_SHARE * profiles,
         "predictions_add_under_60s": predictions_s < TARGET_PREDICTION_ADDED_S,
     }
     report(result)
@@ -1055,32 +1279,50 @@ def measure(args):
     return 0 if all(result["targets"].values()) else 3
 
 
-def run_not_finished(args, result, cr, timer, log, elapsed, error, scan, scan_s, rss_orm):
+def run_not_finished(
+    args, result, cr, timer, log, elapsed, error, scan, scan_s, rss_orm
+):
     """(b) hit the statement timeout: report what is known (steps so far, the statement) and fail."""
-    statement = " ".join((getattr(cr._obj, "query", None) or b"").decode(errors="replace").split())[:300]
+    statement = " ".join(
+        (getattr(cr._obj, "query", None) or b"").decode(errors="replace").split()
+    )[:300]
     steps = timer.take()
     cr.rollback()
-    result.update({
-        "bare_scan_s": round(scan_s, 4),
-        "bare_scan_queries": {name: {"s": round(item["s"], 4), "rows": item["rows"]} for name, item in scan.items()},
-        "first_run_error": f"not finished: {str(error).strip().splitlines()[0]} ({STATEMENT_TIMEOUT_S} s) "
-                           f"after {elapsed:.0f} s",
-        "first_run_cancelled_statement": statement,
-        "first_run_steps_s": steps,
-        "first_run_slowest_finished_queries": log.slowest(),
-        "rss_after_orm_kib": rss_orm,
-        "peak_rss_kib": peak_kib(),
-        "load_average_end": [round(v, 2) for v in os.getloadavg()],
-        "targets": {"segmentation_run_at_most_3x_scan": False, "first_run_under_2min": False,
-                    "peak_under_1.5GiB": peak_kib() < TARGET_PEAK_KIB, "second_run_writes_almost_nothing": False},
-    })
+    result.update(
+        {
+            "bare_scan_s": round(scan_s, 4),
+            "bare_scan_queries": {
+                name: {"s": round(item["s"], 4), "rows": item["rows"]}
+                for name, item in scan.items()
+            },
+            "first_run_error": f"not finished: {str(error).strip().splitlines()[0]} ({STATEMENT_TIMEOUT_S} s) "
+            f"after {elapsed:.0f} s",
+            "first_run_cancelled_statement": statement,
+            "first_run_steps_s": steps,
+            "first_run_slowest_finished_queries": log.slowest(),
+            "rss_after_orm_kib": rss_orm,
+            "peak_rss_kib": peak_kib(),
+            "load_average_end": [round(v, 2) for v in os.getloadavg()],
+            "targets": {
+                "segmentation_run_at_most_3x_scan": False,
+                "first_run_under_2min": False,
+                "peak_under_1.5GiB": peak_kib() < TARGET_PEAK_KIB,
+                "second_run_writes_almost_nothing": False,
+            },
+        }
+    )
     print(f"\n(a) bare scan, warm: {scan_s:.3f} s")
     print(f"(b) first run NOT FINISHED: {result['first_run_error']}")
     print(f"    cancelled statement: {statement}")
     print(f"    steps entered, s: {steps}")
     for q in log.slowest(5):
         print(f"    finished before it: {q['s']:8.3f} s  {q['query'][:110]}")
-    print("targets: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in result["targets"].items()))
+    print(
+        "targets: "
+        + ", ".join(
+            f"{k} {'PASS' if v else 'FAIL'}" for k, v in result["targets"].items()
+        )
+    )
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as out:
         json.dump(result, out, indent=2, default=str)
@@ -1094,44 +1336,91 @@ def report(r):
     opc = data.get("orders_per_customer") or {}
     c = r["second_run"]
     rows = [
-        ("data", f"{data.get('customers')} customers ({data.get('customers_with_orders')} with confirmed orders), "
-                 f"orders {data.get('orders')}, {data.get('order_lines')} lines, {size.get('months')} months"),
-        ("", f"orders per customer p50 {opc.get('p50')} / p90 {opc.get('p90')} / p99 {opc.get('p99')} / "
-             f"max {opc.get('max')}; {opc.get('share_1_or_2')} of customers have 1-2"),
-        ("", f"invoices {data.get('invoices')}, {data.get('credit_notes')} credit notes, "
-             f"{data.get('payment_moves')} payments, {data.get('move_lines')} move lines"),
+        (
+            "data",
+            f"{data.get('customers')} customers ({data.get('customers_with_orders')} with confirmed orders), "
+            f"orders {data.get('orders')}, {data.get('order_lines')} lines, {size.get('months')} months",
+        ),
+        (
+            "",
+            f"orders per customer p50 {opc.get('p50')} / p90 {opc.get('p90')} / p99 {opc.get('p99')} / "
+            f"max {opc.get('max')}; {opc.get('share_1_or_2')} of customers have 1-2",
+        ),
+        (
+            "",
+            f"invoices {data.get('invoices')}, {data.get('credit_notes')} credit notes, "
+            f"{data.get('payment_moves')} payments, {data.get('move_lines')} move lines",
+        ),
         ("generation", f"{g.get('total_s')} s (database {data.get('database_size')})"),
         ("PostgreSQL", ", ".join(f"{k} {v}" for k, v in r["postgres"].items())),
-        ("machine", f"{r['cpus']} CPUs, load average {r['load_average_start']} at start, "
-                    f"{r['load_average_end']} at end"),
-        ("window", f"{r['window']['start']} .. {r['window']['today']} ({r['window']['months']} months, "
-                   f"{r['window']['tz']})"),
-        ("(a) bare scan, warm", f"{r['bare_scan_s']:.3f} s  (" + ", ".join(
-            f"{k} {v['s']:.3f} s" for k, v in r["bare_scan_queries"].items()) + ")"),
-        ("(b) first run", f"{r['first_run_s']:.3f} s (+ commit {r['first_run_commit_s']:.3f} s): "
-                          f"{r['first_run_profiles_written']} profiles, {r['first_run_snapshots_written']} "
-                          f"snapshots; SQL {r['first_run_sql_s']:.3f} s in {r['first_run_queries']} queries"),
-        ("(c) second run, same day", f"{r['second_run_s']:.3f} s: {c['profiles_inserted']} profiles inserted, "
-                                     f"{c['profiles_rewritten']} rewritten (xmin changed), "
-                                     f"{c['snapshots_added']} snapshots, "
-                                     f"{c['rows_written']} rows written in all, WAL {c['wal_bytes'] / 1024:.0f} KiB"),
-        ("(d) ratio (b)/(a)", f"{r['ratio_first_run_to_scan']}x"
-                              + (f"  (against orders + invoices only, {r['bare_scan_core_s']:.3f} s: "
-                                 f"{r['ratio_first_run_to_core_scan']}x)"
-                                 if r["bare_scan_core_s"] != r["bare_scan_s"] else "")),
+        (
+            "machine",
+            f"{r['cpus']} CPUs, load average {r['load_average_start']} at start, "
+            f"{r['load_average_end']} at end",
+        ),
+        (
+            "window",
+            f"{r['window']['start']} .. {r['window']['today']} ({r['window']['months']} months, "
+            f"{r['window']['tz']})",
+        ),
+        (
+            "(a) bare scan, warm",
+            f"{r['bare_scan_s']:.3f} s  ("
+            + ", ".join(
+                f"{k} {v['s']:.3f} s" for k, v in r["bare_scan_queries"].items()
+            )
+            + ")",
+        ),
+        (
+            "(b) first run",
+            f"{r['first_run_s']:.3f} s (+ commit {r['first_run_commit_s']:.3f} s): "
+            f"{r['first_run_profiles_written']} profiles, {r['first_run_snapshots_written']} "
+            f"snapshots; SQL {r['first_run_sql_s']:.3f} s in {r['first_run_queries']} queries",
+        ),
+        (
+            "(c) second run, same day",
+            f"{r['second_run_s']:.3f} s: {c['profiles_inserted']} profiles inserted, "
+            f"{c['profiles_rewritten']} rewritten (xmin changed), "
+            f"{c['snapshots_added']} snapshots, "
+            f"{c['rows_written']} rows written in all, WAL {c['wal_bytes'] / 1024:.0f} KiB",
+        ),
+        (
+            "(d) ratio (b)/(a)",
+            f"{r['ratio_first_run_to_scan']}x"
+            + (
+                f"  (against orders + invoices only, {r['bare_scan_core_s']:.3f} s: "
+                f"{r['ratio_first_run_to_core_scan']}x)"
+                if r["bare_scan_core_s"] != r["bare_scan_s"]
+                else ""
+            ),
+        ),
         ("    ratio (c)/(a)", f"{r['ratio_second_run_to_scan']}x"),
-        ("    segmentation alone", f"{r['first_run_segmentation_alone_s']:.3f} s = (b) minus the prediction steps; "
-                                  f"{r['ratio_segmentation_to_core_scan']}x the orders + invoices scan"),
-        ("(g) every customer new", f"segmentation {r['all_new_run_segmentation_s']:.3f} s = "
-                                   f"{r['ratio_all_new_segmentation_to_core_scan']}x the orders + invoices scan, "
-                                   f"{r['all_new_run_changes']} change rows (a first run after an earlier run "
-                                   f"with no customers; rolled back)"),
-        ("    predictions added", f"{r['first_run_prediction_added_total_s']:.3f} s: " + ", ".join(
-            f"{k} {v:.3f} s" for k, v in r["first_run_prediction_added_s"].items())),
+        (
+            "    segmentation alone",
+            f"{r['first_run_segmentation_alone_s']:.3f} s = (b) minus the prediction steps; "
+            f"{r['ratio_segmentation_to_core_scan']}x the orders + invoices scan",
+        ),
+        (
+            "(g) every customer new",
+            f"segmentation {r['all_new_run_segmentation_s']:.3f} s = "
+            f"{r['ratio_all_new_segmentation_to_core_scan']}x the orders + invoices scan, "
+            f"{r['all_new_run_changes']} change rows (a first run after an earlier run "
+            f"with no customers; rolled back)",
+        ),
+        (
+            "    predictions added",
+            f"{r['first_run_prediction_added_total_s']:.3f} s: "
+            + ", ".join(
+                f"{k} {v:.3f} s" for k, v in r["first_run_prediction_added_s"].items()
+            ),
+        ),
         ("(f) RSS after ORM load", f"{r['rss_after_orm_kib'] / 1024:.0f} MiB"),
-        ("    peak RSS (ru_maxrss)", f"{r['peak_rss_kib'] / 1024:.0f} MiB "
-                                    f"(+{r['peak_added_by_runs_kib'] / 1024:.0f} MiB over the loaded ORM; after (b) "
-                                    f"{r['peak_after_first_run_kib'] / 1024:.0f} MiB)"),
+        (
+            "    peak RSS (ru_maxrss)",
+            f"{r['peak_rss_kib'] / 1024:.0f} MiB "
+            f"(+{r['peak_added_by_runs_kib'] / 1024:.0f} MiB over the loaded ORM; after (b) "
+            f"{r['peak_after_first_run_kib'] / 1024:.0f} MiB)",
+        ),
     ]
     width = max(len(name) for name, _v in rows)
     print("\ncustomer_segmentation benchmark")
@@ -1142,18 +1431,37 @@ def report(r):
     print("(e) steps of (b), s:")
     for name, value in r["first_run_steps_s"].items():
         print(f"      {name:<48} {value:8.3f}")
-    print("    steps of (c), s: " + ", ".join(f"{k} {v}" for k, v in r["second_run_steps_s"].items()))
-    for label, written in (("(b)", r["first_run_rows_written_by_table"]), ("(c)", c["rows_written_by_table"])):
-        print(f"    rows written by {label} (inserted/updated/deleted): " + (", ".join(
-            f"{t} {v['inserted']}/{v['updated']}/{v['deleted']}" for t, v in written.items()) or "none"))
+    print(
+        "    steps of (c), s: "
+        + ", ".join(f"{k} {v}" for k, v in r["second_run_steps_s"].items())
+    )
+    for label, written in (
+        ("(b)", r["first_run_rows_written_by_table"]),
+        ("(c)", c["rows_written_by_table"]),
+    ):
+        print(
+            f"    rows written by {label} (inserted/updated/deleted): "
+            + (
+                ", ".join(
+                    f"{t} {v['inserted']}/{v['updated']}/{v['deleted']}"
+                    for t, v in written.items()
+                )
+                or "none"
+            )
+        )
     print("    slowest SQL of (b): ")
     for q in r["first_run_slowest_queries"][:5]:
         print(f"      {q['s']:8.3f} s  {q['query'][:110]}")
-    print("targets: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in r["targets"].items()))
+    print(
+        "targets: "
+        + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in r["targets"].items())
+    )
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("phase", choices=("generate", "measure"))
     parser.add_argument("--db-host", default="127.0.0.1")
     parser.add_argument("--db-port", type=int, required=True)
@@ -1161,10 +1469,20 @@ def main(argv=None):
     parser.add_argument("--db-password", default="odoo")
     parser.add_argument("--db-name", required=True)
     parser.add_argument("--addons-path", default="")
-    parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                      "out", "customer_segmentation.json"))
+    parser.add_argument(
+        "--out",
+        default=os.path.join(
+            os.path.dirname(os.path.abspath(__file__)),
+            "out",
+            "customer_segmentation.json",
+        ),
+    )
     args = parser.parse_args(argv)
-    if args.db_host not in ("127.0.0.1", "localhost", "::1") and not args.db_host.startswith("/"):
+    if args.db_host not in (
+        "127.0.0.1",
+        "localhost",
+        "::1",
+    ) and not args.db_host.startswith("/"):
         parser.error("the benchmark only talks to a local throwaway cluster")
     if args.phase == "generate":
         generate(args)

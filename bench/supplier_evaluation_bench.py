@@ -14,6 +14,7 @@ Two phases, each in its own process so the peak memory of ``measure`` is the eva
 Sizes come from BENCH_SUPPLIERS, BENCH_PRODUCTS, BENCH_LINES, BENCH_MONTHS (and BENCH_SEED).
 Only the database given on the command line (a local throwaway cluster) is ever contacted.
 """
+
 import argparse
 import cProfile
 import datetime
@@ -29,9 +30,9 @@ import time
 
 import psycopg2
 
-TARGET_RATIO = 3.0          # one month at most 3x the bare scan ...
-TARGET_MONTH_S = 30.0       # ... and under 30 s
-TARGET_BACKFILL_S = 180.0   # every month in under 3 minutes
+TARGET_RATIO = 3.0  # one month at most 3x the bare scan ...
+TARGET_MONTH_S = 30.0  # ... and under 30 s
+TARGET_BACKFILL_S = 180.0  # every month in under 3 minutes
 TARGET_PEAK_KIB = 1024 * 1024  # peak RSS under 1 GiB
 
 
@@ -67,7 +68,9 @@ def peak_kib():
 # each one is made once; real tables are filled from them with explicit ids (sequences are
 # moved past them at the end). Datetimes are naive UTC, like Odoo's.
 GENERATE = [
-    ("settings", """
+    (
+        "settings",
+        """
         SELECT setseed(%(seed)s);
         SET LOCAL work_mem = '256MB';
         SET LOCAL maintenance_work_mem = '512MB';
@@ -109,8 +112,11 @@ GENERATE = [
         UPDATE bench_ctx x SET currency = c.currency_id FROM res_company c WHERE c.id = x.company;
         UPDATE bench_ctx x SET warehouse = w.id, stock_loc = w.lot_stock_id, picking_type = w.in_type_id
           FROM (SELECT * FROM stock_warehouse ORDER BY id LIMIT 1) w WHERE w.company_id = x.company;
-    """),
-    ("suppliers", """
+    """,
+    ),
+    (
+        "suppliers",
+        """
         -- vendor behaviour: promised lead time, lateness, spread, price level, returns, partials
         CREATE TEMP TABLE bench_vendor ON COMMIT DROP AS
         SELECT g AS k, x.partner_base + g AS id,
@@ -131,8 +137,11 @@ GENERATE = [
                'ask', 'supplier' || v.k || '@bench.example.com', 'BS' || v.k, 'no-message', 'no-message', 'no-message',
                1, 1, x.now_utc, x.now_utc
           FROM bench_vendor v, bench_ctx x;
-    """),
-    ("products", """
+    """,
+    ),
+    (
+        "products",
+        """
         CREATE TEMP TABLE bench_product ON COMMIT DROP AS
         SELECT g AS k, x.tmpl_base + g AS tmpl_id, x.product_base + g AS id,
                round((1 + 500 * power(random(), 2))::numeric, 2) AS base_price,
@@ -153,8 +162,11 @@ GENERATE = [
         SELECT p.id, p.tmpl_id, 'BP' || lpad(p.k::text, 6, '0'), '', true,
                jsonb_build_object(x.company::text, p.base_price), 1, 1, x.now_utc, x.now_utc
           FROM bench_product p, bench_ctx x;
-    """),
-    ("vendor prices", """
+    """,
+    ),
+    (
+        "vendor prices",
+        """
         -- slot 1 goes round robin so every supplier sells something; the others favour big vendors
         CREATE TEMP TABLE bench_supplierinfo ON COMMIT DROP AS
         SELECT DISTINCT ON (product_k, vendor_k) product_k, vendor_k
@@ -188,8 +200,11 @@ GENERATE = [
         CREATE TEMP TABLE bench_seller ON COMMIT DROP AS
         SELECT ROW_NUMBER() OVER (ORDER BY vendor_k) AS rank, vendor_k, COUNT(*) AS n_products
           FROM bench_supplierinfo GROUP BY vendor_k;
-    """),
-    ("orders", """
+    """,
+    ),
+    (
+        "orders",
+        """
         -- orders are drawn, cut at exactly %(lines)s lines, then numbered by approval date so that
         -- ids follow time as in a real database (a month's lines sit together on disk)
         CREATE TEMP TABLE bench_order ON COMMIT DROP AS
@@ -214,8 +229,11 @@ GENERATE = [
           FROM kept;
         ALTER TABLE bench_order ADD PRIMARY KEY (o);
         ANALYZE bench_order;
-    """),
-    ("order lines", """
+    """,
+    ),
+    (
+        "order lines",
+        """
         -- one row per line with every random draw it needs (lead time, lateness, partial, return, copy)
         CREATE TEMP TABLE bench_line ON COMMIT DROP AS
         SELECT o.first_line + g AS n, o.o, o.vendor_k, o.cancelled, o.date_approve,
@@ -264,8 +282,11 @@ GENERATE = [
           FROM bench_ctx x;
         UPDATE bench_line2 SET return_qty = greatest(1, ceil(received * return_share));
         ANALYZE bench_line2;
-    """),
-    ("purchase orders", """
+    """,
+    ),
+    (
+        "purchase orders",
+        """
         INSERT INTO purchase_order (id, name, partner_id, company_id, currency_id, currency_rate, state,
                                     date_order, date_approve, date_planned, picking_type_id, user_id,
                                     priority, invoice_status, receipt_status, amount_untaxed, amount_tax,
@@ -283,8 +304,11 @@ GENERATE = [
           LEFT JOIN (SELECT order_id, SUM(qty * price_unit) AS amount FROM bench_line2 GROUP BY order_id) t
                  ON t.order_id = (SELECT order_base FROM bench_ctx) + o.o,
                bench_ctx x;
-    """),
-    ("purchase order lines", """
+    """,
+    ),
+    (
+        "purchase order lines",
+        """
         INSERT INTO purchase_order_line (id, order_id, sequence, name, product_id, product_uom, product_qty,
                                          product_uom_qty, price_unit, discount, price_subtotal, price_tax,
                                          price_total, qty_received, qty_received_method, qty_invoiced,
@@ -303,8 +327,11 @@ GENERATE = [
                CASE WHEN l.cancelled THEN 'cancel' ELSE 'purchase' END, NULL, false,
                x.buyer, x.buyer, l.date_approve, l.date_approve
           FROM bench_line2 l, bench_ctx x;
-    """),
-    ("stock moves", """
+    """,
+    ),
+    (
+        "stock moves",
+        """
         -- kind: 1 receipt (every line), 2 backorder of a partial receipt, 3 return, 4 duplicate receipt
         CREATE TEMP TABLE bench_move ON COMMIT DROP AS
         SELECT x.move_base + l.n AS id, 1 AS kind, l.id AS line_id, NULL::int AS origin_id,
@@ -346,8 +373,11 @@ GENERATE = [
           JOIN purchase_order_line pl ON pl.id = m.line_id
           JOIN purchase_order po ON po.id = pl.order_id, bench_ctx x
          ORDER BY m.id;
-    """),
-    ("buyer ratings", """
+    """,
+    ),
+    (
+        "buyer ratings",
+        """
         -- about one supplier in ten rated each month, better vendors rated higher
         INSERT INTO supplier_rating (id, partner_id, company_id, user_id, date, service, communication,
                                      cooperation, create_uid, write_uid, create_date, write_date)
@@ -360,15 +390,21 @@ GENERATE = [
                x.buyer, x.buyer, x.now_utc, x.now_utc
           FROM bench_vendor v, bench_ctx x, generate_series(1, %(months)s) m
          WHERE random() < 0.1;
-    """),
-    ("indexes", """
+    """,
+    ),
+    (
+        "indexes",
+        """
         DO $$ DECLARE r record; BEGIN
             FOR r IN SELECT definition FROM bench_index LOOP
                 EXECUTE r.definition;
             END LOOP;
         END $$;
-    """),
-    ("sequences", """
+    """,
+    ),
+    (
+        "sequences",
+        """
         SELECT setval('res_partner_id_seq', (SELECT MAX(id) FROM res_partner));
         SELECT setval('product_template_id_seq', (SELECT MAX(id) FROM product_template));
         SELECT setval('product_product_id_seq', (SELECT MAX(id) FROM product_product));
@@ -378,7 +414,8 @@ GENERATE = [
         SELECT setval('stock_move_id_seq', (SELECT MAX(id) FROM stock_move));
         SELECT setval('supplier_rating_id_seq', GREATEST(1, (SELECT MAX(id) FROM supplier_rating)));
         CREATE TABLE IF NOT EXISTS bench_meta (key varchar PRIMARY KEY, value jsonb);
-    """),
+    """,
+    ),
 ]
 
 # Foreign keys were not checked during the load: check the ones the engine relies on.
@@ -427,8 +464,13 @@ SUMMARY = """
 
 
 def connect(args):
-    return psycopg2.connect(host=args.db_host, port=args.db_port, user=args.db_user,
-                            password=args.db_password, dbname=args.db_name)
+    return psycopg2.connect(
+        host=args.db_host,
+        port=args.db_port,
+        user=args.db_user,
+        password=args.db_password,
+        dbname=args.db_name,
+    )
 
 
 def generate(args):
@@ -451,19 +493,30 @@ def generate(args):
         steps["vacuum analyze"] = round(time.perf_counter() - t, 2)
         print(f"  {'vacuum analyze':<22} {steps['vacuum analyze']:8.2f} s", flush=True)
         total = round(time.perf_counter() - started, 2)
-        cr.execute("SELECT res_id FROM ir_model_data WHERE module = 'stock' AND name = 'stock_location_suppliers'")
+        cr.execute(
+            "SELECT res_id FROM ir_model_data WHERE module = 'stock' AND name = 'stock_location_suppliers'"
+        )
         supplier_loc = cr.fetchone()[0]
         cr.execute(ORPHANS)
         orphans = cr.fetchone()[0]
         if orphans:
-            raise SystemExit(f"generated data is inconsistent: {orphans} rows point to missing records")
+            raise SystemExit(
+                f"generated data is inconsistent: {orphans} rows point to missing records"
+            )
         cr.execute(SUMMARY, {"supplier_loc": supplier_loc})
         summary = cr.fetchone()[0]
         meta = {"sizes": params, "steps_s": steps, "total_s": total, "data": summary}
-        cr.execute("INSERT INTO bench_meta (key, value) VALUES ('generate', %s) "
-                   "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [json.dumps(meta)])
+        cr.execute(
+            "INSERT INTO bench_meta (key, value) VALUES ('generate', %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            [json.dumps(meta)],
+        )
     conn.close()
-    print(f"generated in {total:.1f} s: " + ", ".join(f"{k}={v}" for k, v in summary.items()), flush=True)
+    print(
+        f"generated in {total:.1f} s: "
+        + ", ".join(f"{k}={v}" for k, v in summary.items()),
+        flush=True,
+    )
 
 
 # ================================================================================ measure
@@ -527,9 +580,18 @@ SCAN_QUERIES = {
 # steps missing from the addon version under test are skipped). Nested steps overlap.
 ENGINE_STEPS = {
     "supplier.scorecard": (
-        "_fetch_due_lines", "_fetch_moves", "_fetch_prices", "_fetch_ratings", "_fetch_existing",
-        "_compute_figures", "_templates_for", "_fetch_previous_totals", "_write_scorecards",
-        "_analyse_period", "_update_trends", "_update_clusters",
+        "_fetch_due_lines",
+        "_fetch_moves",
+        "_fetch_prices",
+        "_fetch_ratings",
+        "_fetch_existing",
+        "_compute_figures",
+        "_templates_for",
+        "_fetch_previous_totals",
+        "_write_scorecards",
+        "_analyse_period",
+        "_update_trends",
+        "_update_clusters",
     ),
     "supplier.alert.rule": ("_evaluate_rules",),
     "supplier.alert": ("_raise_alerts",),
@@ -555,6 +617,7 @@ class StepTimer:
                 return original(model, *args, **kwargs)
             finally:
                 self.totals[name] = self.totals.get(name, 0.0) + time.perf_counter() - t
+
         return timed
 
     def take(self):
@@ -567,7 +630,7 @@ class QueryLog:
 
     def __init__(self, keep=8):
         self.keep = keep
-        self.slowest = []   # (seconds, text), slowest first
+        self.slowest = []  # (seconds, text), slowest first
         self.count = 0
         self.total = 0.0
 
@@ -581,17 +644,26 @@ class QueryLog:
         self.count += 1
         self.total += delay
         if len(self.slowest) < self.keep or delay > self.slowest[-1][0]:
-            text = query.decode(errors="replace") if isinstance(query, bytes) else str(query)
+            text = (
+                query.decode(errors="replace")
+                if isinstance(query, bytes)
+                else str(query)
+            )
             self.slowest.append((delay, " ".join(text.split())[:200]))
             self.slowest.sort(key=lambda item: -item[0])
-            del self.slowest[self.keep:]
+            del self.slowest[self.keep :]
 
     def __exit__(self, *exc):
         threading.current_thread().query_hooks = self._previous
 
     def report(self):
-        return {"queries": self.count, "sql_s": round(self.total, 3),
-                "slowest": [{"s": round(delay, 3), "query": text} for delay, text in self.slowest]}
+        return {
+            "queries": self.count,
+            "sql_s": round(self.total, 3),
+            "slowest": [
+                {"s": round(delay, 3), "query": text} for delay, text in self.slowest
+            ],
+        }
 
 
 class BackfillLimit(Exception):
@@ -613,10 +685,19 @@ class MonthLog:
         def _evaluate(model, company, date_from, date_to, *args, **kwargs):
             t = time.perf_counter()
             cards = original(model, company, date_from, date_to, *args, **kwargs)
-            log.months.append({"month": date_from.isoformat()[:7], "s": round(time.perf_counter() - t, 3),
-                               "scorecards": len(cards), "steps_s": log.timer.take()})
-            print(f"  back-fill {log.months[-1]['month']}: {log.months[-1]['s']:7.2f} s, {len(cards)} scorecards; "
-                  f"steps {log.months[-1]['steps_s']}", flush=True)
+            log.months.append(
+                {
+                    "month": date_from.isoformat()[:7],
+                    "s": round(time.perf_counter() - t, 3),
+                    "scorecards": len(cards),
+                    "steps_s": log.timer.take(),
+                }
+            )
+            print(
+                f"  back-fill {log.months[-1]['month']}: {log.months[-1]['s']:7.2f} s, {len(cards)} scorecards; "
+                f"steps {log.months[-1]['steps_s']}",
+                flush=True,
+            )
             if time.perf_counter() - log.started > log.limit:
                 raise BackfillLimit()
             return cards
@@ -638,8 +719,11 @@ def reset_results(cr, company_id):
         cr.execute("SELECT to_regclass(%s)", [table])
         if cr.fetchone()[0] is None:
             continue
-        for mail_table, column in (("mail_activity", "res_model"), ("mail_followers", "res_model"),
-                                   ("mail_message", "model")):
+        for mail_table, column in (
+            ("mail_activity", "res_model"),
+            ("mail_followers", "res_model"),
+            ("mail_message", "model"),
+        ):
             cr.execute(f"DELETE FROM {mail_table} WHERE {column} = %s", [model])
         cr.execute(f"DELETE FROM {table} WHERE company_id = %s", [company_id])
 
@@ -650,9 +734,13 @@ def count_results(cr, company_id):
         table = model.replace(".", "_")
         cr.execute("SELECT to_regclass(%s)", [table])
         if cr.fetchone()[0] is not None:
-            cr.execute(f"SELECT COUNT(*) FROM {table} WHERE company_id = %s", [company_id])
+            cr.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE company_id = %s", [company_id]
+            )
             counts[table] = cr.fetchone()[0]
-    cr.execute("SELECT COUNT(*) FROM mail_message WHERE model = ANY(%s)", [list(RESULT_MODELS)])
+    cr.execute(
+        "SELECT COUNT(*) FROM mail_message WHERE model = ANY(%s)", [list(RESULT_MODELS)]
+    )
     counts["mail_message"] = cr.fetchone()[0]
     return counts
 
@@ -668,7 +756,9 @@ def month_range(first_day, months):
     result = []
     day = first_day
     for _ in range(months):
-        last = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+        last = (day.replace(day=28) + datetime.timedelta(days=4)).replace(
+            day=1
+        ) - datetime.timedelta(days=1)
         result.append((day, last))
         day = (day - datetime.timedelta(days=1)).replace(day=1)
     return result[::-1]
@@ -679,18 +769,39 @@ def measure(args):
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
-    config.parse_config([
-        "--db_host", args.db_host, "--db_port", str(args.db_port), "--db_user", args.db_user,
-        "--db_password", args.db_password, "-d", args.db_name, "--addons-path", args.addons_path,
-        "--log-level", "warn", "--no-http", "--max-cron-threads", "0",
-    ])
+    config.parse_config(
+        [
+            "--db_host",
+            args.db_host,
+            "--db_port",
+            str(args.db_port),
+            "--db_user",
+            args.db_user,
+            "--db_password",
+            args.db_password,
+            "-d",
+            args.db_name,
+            "--addons-path",
+            args.addons_path,
+            "--log-level",
+            "warn",
+            "--no-http",
+            "--max-cron-threads",
+            "0",
+        ]
+    )
     rss_start = rss_kib()
     t = time.perf_counter()
     registry = Registry(args.db_name)
     load_s = time.perf_counter() - t
-    result = {"started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-              "addon_source": os.environ.get("BENCH_ADDON_SOURCE", "?"),
-              "cpus": os.cpu_count(), "load_average_start": [round(x, 2) for x in os.getloadavg()]}
+    result = {
+        "started": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"
+        ),
+        "addon_source": os.environ.get("BENCH_ADDON_SOURCE", "?"),
+        "cpus": os.cpu_count(),
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
+    }
     timer = None
     backfill_stats = os.environ.get("BENCH_BACKFILL_STATS", "month")
     if backfill_stats not in ("month", "stale"):
@@ -705,16 +816,22 @@ def measure(args):
         company = env.ref("base.main_company")
         Scorecard = env["supplier.scorecard"]
         timer = StepTimer(env)
-        months = (result["generate"] or {}).get("sizes", {}).get("months") or sizes()["months"]
+        months = (result["generate"] or {}).get("sizes", {}).get("months") or sizes()[
+            "months"
+        ]
         first_day, last_day = previous_month(datetime.date.today())
         result["month"] = [first_day.isoformat(), last_day.isoformat()]
         # the engine turns local days into UTC bounds; the company/user have no tz here -> UTC
         start = datetime.datetime.combine(first_day, datetime.time.min)
-        end = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min)
+        end = datetime.datetime.combine(
+            last_day + datetime.timedelta(days=1), datetime.time.min
+        )
         rss_orm = rss_kib()
         peak_orm = peak_kib()
-        print(f"ORM loaded in {load_s:.1f} s, RSS {rss_orm / 1024:.0f} MiB; month {first_day} .. {last_day}",
-              flush=True)
+        print(
+            f"ORM loaded in {load_s:.1f} s, RSS {rss_orm / 1024:.0f} MiB; month {first_day} .. {last_day}",
+            flush=True,
+        )
 
         reset_results(cr, company.id)
         # Planner statistics of the result table are set explicitly (ANALYZE after the month's
@@ -732,8 +849,14 @@ def measure(args):
                 rows = cr.fetchall()
                 scan[name] = {"s": time.perf_counter() - t, "rows": rows[0][0]}
         scan_s = sum(item["s"] for item in scan.values())
-        print(f"bare scan (warm): {scan_s:.3f} s  " + ", ".join(
-            f"{name} {item['s']:.3f} s / {item['rows']} rows" for name, item in scan.items()), flush=True)
+        print(
+            f"bare scan (warm): {scan_s:.3f} s  "
+            + ", ".join(
+                f"{name} {item['s']:.3f} s / {item['rows']} rows"
+                for name, item in scan.items()
+            ),
+            flush=True,
+        )
 
         # warm-up evaluation of the month, rolled back
         t = time.perf_counter()
@@ -742,7 +865,10 @@ def measure(args):
         timer.take()
         cr.rollback()
         env.invalidate_all()
-        cr.execute("SELECT COUNT(*) FROM supplier_scorecard WHERE company_id = %s", [company.id])
+        cr.execute(
+            "SELECT COUNT(*) FROM supplier_scorecard WHERE company_id = %s",
+            [company.id],
+        )
         assert cr.fetchone()[0] == 0, "scorecards left before the measured run"
 
         # (b) one month, first run (inserts)
@@ -753,7 +879,10 @@ def measure(args):
         cr.commit()
         n_cards = len(cards)
         month_records = count_results(cr, company.id)
-        print(f"month, first run: {month_insert_s:.3f} s, {n_cards} scorecards; steps {insert_steps}", flush=True)
+        print(
+            f"month, first run: {month_insert_s:.3f} s, {n_cards} scorecards; steps {insert_steps}",
+            flush=True,
+        )
 
         # (c) the same month again (drafts updated in place)
         t = time.perf_counter()
@@ -761,13 +890,19 @@ def measure(args):
         month_update_s = time.perf_counter() - t
         update_steps = timer.take()
         cr.commit()
-        assert set(cards_again.ids) == set(cards.ids), "second run did not update the same scorecards"
+        assert set(cards_again.ids) == set(cards.ids), (
+            "second run did not update the same scorecards"
+        )
         # what autovacuum leaves once the monthly run is committed: statistics of one evaluated month
         cr.execute("ANALYZE supplier_scorecard")
         cr.commit()
-        print(f"month, update run: {month_update_s:.3f} s; steps {update_steps}", flush=True)
+        print(
+            f"month, update run: {month_update_s:.3f} s; steps {update_steps}",
+            flush=True,
+        )
 
-        cr.execute("""SELECT COUNT(*), COUNT(*) FILTER (WHERE has_data), COUNT(total_score),
+        cr.execute(
+            """SELECT COUNT(*), COUNT(*) FILTER (WHERE has_data), COUNT(total_score),
                              COUNT(*) FILTER (WHERE grade = 'A'), COUNT(*) FILTER (WHERE grade = 'B'),
                              COUNT(*) FILTER (WHERE grade = 'C'), round(AVG(total_score)::numeric, 1),
                              round(AVG(on_time_rate)::numeric, 1), round(AVG(in_full_rate)::numeric, 1),
@@ -775,12 +910,31 @@ def measure(args):
                              round(AVG(lead_time_avg)::numeric, 1), SUM(line_count), SUM(receipt_count),
                              SUM(excluded_duplicate), SUM(excluded_lead_time), SUM(excluded_cancelled)
                         FROM supplier_scorecard WHERE company_id = %s AND date_from = %s""",
-                   [company.id, first_day])
-        keys = ("scorecards", "with_data", "scored", "grade_a", "grade_b", "grade_c", "avg_total",
-                "avg_on_time", "avg_in_full", "avg_quality", "avg_price_index", "avg_lead_time",
-                "lines_due", "receipts", "excluded_duplicate", "excluded_lead_time", "excluded_cancelled")
-        month_check = {k: (float(v) if v is not None and not isinstance(v, int) else v)
-                       for k, v in zip(keys, cr.fetchone())}
+            [company.id, first_day],
+        )
+        keys = (
+            "scorecards",
+            "with_data",
+            "scored",
+            "grade_a",
+            "grade_b",
+            "grade_c",
+            "avg_total",
+            "avg_on_time",
+            "avg_in_full",
+            "avg_quality",
+            "avg_price_index",
+            "avg_lead_time",
+            "lines_due",
+            "receipts",
+            "excluded_duplicate",
+            "excluded_lead_time",
+            "excluded_cancelled",
+        )
+        month_check = {
+            k: (float(v) if v is not None and not isinstance(v, int) else v)
+            for k, v in zip(keys, cr.fetchone())
+        }
         print(f"month result: {month_check}", flush=True)
 
         # per-query durations of one more (update) run, for the report
@@ -817,28 +971,42 @@ def measure(args):
             # over the pages still there (truncation waits for an exclusive lock it rarely gets)
             cr.execute("ANALYZE supplier_scorecard")
             cr.commit()
-        cr.execute("SELECT reltuples, relpages FROM pg_class WHERE oid = 'supplier_scorecard'::regclass")
-        result["backfill_start_statistics"] = dict(zip(("reltuples", "relpages"), cr.fetchone()))
+        cr.execute(
+            "SELECT reltuples, relpages FROM pg_class WHERE oid = 'supplier_scorecard'::regclass"
+        )
+        result["backfill_start_statistics"] = dict(
+            zip(("reltuples", "relpages"), cr.fetchone())
+        )
         env.invalidate_all()
         limit = float(os.environ.get("BENCH_BACKFILL_LIMIT", 900))
         month_list = month_range(first_day, months)
         monthly = MonthLog(type(Scorecard), timer, limit)
         admin = env.ref("base.user_admin")
-        via_wizard = ("supplier.evaluation.wizard" in env
-                      and admin.has_group("supplier_evaluation.supplier_evaluation_group_manager"))
+        via_wizard = "supplier.evaluation.wizard" in env and admin.has_group(
+            "supplier_evaluation.supplier_evaluation_group_manager"
+        )
         t = time.perf_counter()
         with QueryLog() as backfill_log, monthly:
             try:
                 if via_wizard:
-                    env["supplier.evaluation.wizard"].with_user(admin).with_company(company).create({
-                        "company_id": company.id, "date_from": month_list[0][0], "date_to": month_list[-1][1],
-                    }).action_evaluate()
+                    env["supplier.evaluation.wizard"].with_user(admin).with_company(
+                        company
+                    ).create(
+                        {
+                            "company_id": company.id,
+                            "date_from": month_list[0][0],
+                            "date_to": month_list[-1][1],
+                        }
+                    ).action_evaluate()
                 else:
                     for date_from, date_to in month_list:
                         Scorecard._evaluate(company, date_from, date_to)
             except BackfillLimit:
-                print(f"  back-fill stopped after {len(monthly.months)} of {len(month_list)} months: over "
-                      f"BENCH_BACKFILL_LIMIT={limit:.0f} s", flush=True)
+                print(
+                    f"  back-fill stopped after {len(monthly.months)} of {len(month_list)} months: over "
+                    f"BENCH_BACKFILL_LIMIT={limit:.0f} s",
+                    flush=True,
+                )
         per_month = monthly.months
         backfill_cards = sum(month["scorecards"] for month in per_month)
         backfill_s = time.perf_counter() - t
@@ -848,9 +1016,12 @@ def measure(args):
                 backfill_steps[name] = round(backfill_steps.get(name, 0.0) + value, 3)
         cr.commit()
         backfill_records = count_results(cr, company.id)
-        print(f"back-fill of {len(per_month)}/{months} months ({'wizard' if via_wizard else 'loop'}): "
-              f"{backfill_s:.2f} s, {backfill_cards} scorecards; "
-              f"steps {backfill_steps}", flush=True)
+        print(
+            f"back-fill of {len(per_month)}/{months} months ({'wizard' if via_wizard else 'loop'}): "
+            f"{backfill_s:.2f} s, {backfill_cards} scorecards; "
+            f"steps {backfill_steps}",
+            flush=True,
+        )
 
         # (e) Kraljic suggestions
         t = time.perf_counter()
@@ -858,9 +1029,11 @@ def measure(args):
         env.flush_all()
         kraljic_s = time.perf_counter() - t
         cr.commit()
-        cr.execute("""SELECT supplier_kraljic_suggested->>%s AS class, COUNT(*) FROM res_partner
+        cr.execute(
+            """SELECT supplier_kraljic_suggested->>%s AS class, COUNT(*) FROM res_partner
                        WHERE supplier_kraljic_suggested IS NOT NULL GROUP BY 1 ORDER BY 1""",
-                   [str(company.id)])
+            [str(company.id)],
+        )
         kraljic_classes = dict(cr.fetchall())
         print(f"Kraljic suggestions: {kraljic_s:.2f} s {kraljic_classes}", flush=True)
 
@@ -869,47 +1042,62 @@ def measure(args):
 
     peak = peak_kib()
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    result.update({
-        "orm_load_s": round(load_s, 2),
-        "bare_scan_s": round(scan_s, 4),
-        "bare_scan_queries": {name: {"s": round(item["s"], 4), "rows": item["rows"]} for name, item in scan.items()},
-        "month_warmup_s": round(warmup_s, 3),
-        "month_insert_s": round(month_insert_s, 3),
-        "month_insert_steps_s": insert_steps,
-        "month_update_s": round(month_update_s, 3),
-        "month_update_steps_s": update_steps,
-        "month_scorecards": n_cards,
-        "month_result": month_check,
-        "month_records": month_records,
-        "month_slowest_queries": slow_queries,
-        "ratio_insert_to_scan": round(month_insert_s / scan_s, 2) if scan_s else None,
-        "ratio_update_to_scan": round(month_update_s / scan_s, 2) if scan_s else None,
-        "backfill_months": months,
-        "backfill_months_done": len(per_month),
-        "backfill_via": "supplier.evaluation.wizard as admin" if via_wizard else "loop over _evaluate",
-        "backfill_s": round(backfill_s, 2),
-        "backfill_month_s": {"min": min(m["s"] for m in per_month),
-                             "median": round(statistics.median(m["s"] for m in per_month), 3),
-                             "max": max(m["s"] for m in per_month)},
-        "backfill_per_month": per_month,
-        "backfill_queries": backfill_log.report(),
-        "backfill_steps_s": backfill_steps,
-        "backfill_scorecards": backfill_cards,
-        "backfill_records": backfill_records,
-        "kraljic_s": round(kraljic_s, 3),
-        "kraljic_classes": kraljic_classes,
-        "rss_start_kib": rss_start,
-        "rss_after_orm_kib": rss_orm,
-        "peak_after_orm_kib": peak_orm,
-        "peak_rss_kib": peak,
-        "peak_added_by_evaluation_kib": peak - rss_orm,
-        "profile": profile_path,
-    })
+    result.update(
+        {
+            "orm_load_s": round(load_s, 2),
+            "bare_scan_s": round(scan_s, 4),
+            "bare_scan_queries": {
+                name: {"s": round(item["s"], 4), "rows": item["rows"]}
+                for name, item in scan.items()
+            },
+            "month_warmup_s": round(warmup_s, 3),
+            "month_insert_s": round(month_insert_s, 3),
+            "month_insert_steps_s": insert_steps,
+            "month_update_s": round(month_update_s, 3),
+            "month_update_steps_s": update_steps,
+            "month_scorecards": n_cards,
+            "month_result": month_check,
+            "month_records": month_records,
+            "month_slowest_queries": slow_queries,
+            "ratio_insert_to_scan": round(month_insert_s / scan_s, 2)
+            if scan_s
+            else None,
+            "ratio_update_to_scan": round(month_update_s / scan_s, 2)
+            if scan_s
+            else None,
+            "backfill_months": months,
+            "backfill_months_done": len(per_month),
+            "backfill_via": "supplier.evaluation.wizard as admin"
+            if via_wizard
+            else "loop over _evaluate",
+            "backfill_s": round(backfill_s, 2),
+            "backfill_month_s": {
+                "min": min(m["s"] for m in per_month),
+                "median": round(statistics.median(m["s"] for m in per_month), 3),
+                "max": max(m["s"] for m in per_month),
+            },
+            "backfill_per_month": per_month,
+            "backfill_queries": backfill_log.report(),
+            "backfill_steps_s": backfill_steps,
+            "backfill_scorecards": backfill_cards,
+            "backfill_records": backfill_records,
+            "kraljic_s": round(kraljic_s, 3),
+            "kraljic_classes": kraljic_classes,
+            "rss_start_kib": rss_start,
+            "rss_after_orm_kib": rss_orm,
+            "peak_after_orm_kib": peak_orm,
+            "peak_rss_kib": peak,
+            "peak_added_by_evaluation_kib": peak - rss_orm,
+            "profile": profile_path,
+        }
+    )
     ratio = result["ratio_insert_to_scan"]
     result["targets"] = {
         "month_at_most_3x_scan": bool(ratio is not None and ratio <= TARGET_RATIO),
-        "month_under_30s": month_insert_s < TARGET_MONTH_S and month_update_s < TARGET_MONTH_S,
-        "backfill_under_3min": backfill_s < TARGET_BACKFILL_S and len(per_month) == months,
+        "month_under_30s": month_insert_s < TARGET_MONTH_S
+        and month_update_s < TARGET_MONTH_S,
+        "backfill_under_3min": backfill_s < TARGET_BACKFILL_S
+        and len(per_month) == months,
         "peak_under_1GiB": peak < TARGET_PEAK_KIB,
     }
     report(result)
@@ -925,29 +1113,50 @@ def report(r):
     data, size = g.get("data", {}), g.get("sizes", {})
     rows = [
         ("addon", r.get("addon_source", "?")),
-        ("machine", f"{r['cpus']} CPUs, load average {r['load_average_start'][0]} at start, "
-                    f"{r['load_average_end'][0]} at end (other work on the machine skews timings)"),
-        ("data", f"{data.get('suppliers')} suppliers, {data.get('products')} products, "
-                 f"{data.get('purchase_lines')} lines, {data.get('purchase_orders')} orders, "
-                 f"{data.get('stock_moves')} moves, {size.get('months')} months"),
+        (
+            "machine",
+            f"{r['cpus']} CPUs, load average {r['load_average_start'][0]} at start, "
+            f"{r['load_average_end'][0]} at end (other work on the machine skews timings)",
+        ),
+        (
+            "data",
+            f"{data.get('suppliers')} suppliers, {data.get('products')} products, "
+            f"{data.get('purchase_lines')} lines, {data.get('purchase_orders')} orders, "
+            f"{data.get('stock_moves')} moves, {size.get('months')} months",
+        ),
         ("generation", f"{g.get('total_s')} s (database {data.get('database_size')})"),
-        ("month evaluated", f"{r['month'][0]} .. {r['month'][1]}, {r['month_scorecards']} scorecards"),
+        (
+            "month evaluated",
+            f"{r['month'][0]} .. {r['month'][1]}, {r['month_scorecards']} scorecards",
+        ),
         ("(a) bare scan, warm", f"{r['bare_scan_s']:.3f} s"),
         ("    warm-up evaluation", f"{r['month_warmup_s']:.3f} s (rolled back)"),
         ("(b) one month, insert", f"{r['month_insert_s']:.3f} s"),
-        ("    records written", ", ".join(f"{k} {v}" for k, v in r["month_records"].items())),
+        (
+            "    records written",
+            ", ".join(f"{k} {v}" for k, v in r["month_records"].items()),
+        ),
         ("(c) one month, update", f"{r['month_update_s']:.3f} s"),
-        ("(d) back-fill", f"{r['backfill_s']:.2f} s for {r['backfill_months_done']} of {r['backfill_months']} months, "
-                          f"{r['backfill_statistics']} statistics "
-                          f"(per month min {r['backfill_month_s']['min']:.2f} / median "
-                          f"{r['backfill_month_s']['median']:.2f} / max {r['backfill_month_s']['max']:.2f} s)"),
-        ("    records written", ", ".join(f"{k} {v}" for k, v in r["backfill_records"].items())),
+        (
+            "(d) back-fill",
+            f"{r['backfill_s']:.2f} s for {r['backfill_months_done']} of {r['backfill_months']} months, "
+            f"{r['backfill_statistics']} statistics "
+            f"(per month min {r['backfill_month_s']['min']:.2f} / median "
+            f"{r['backfill_month_s']['median']:.2f} / max {r['backfill_month_s']['max']:.2f} s)",
+        ),
+        (
+            "    records written",
+            ", ".join(f"{k} {v}" for k, v in r["backfill_records"].items()),
+        ),
         ("(e) Kraljic suggestions", f"{r['kraljic_s']:.3f} s"),
         ("(f) ratio (b)/(a)", f"{r['ratio_insert_to_scan']}x"),
         ("    ratio (c)/(a)", f"{r['ratio_update_to_scan']}x"),
         ("(g) RSS after ORM load", f"{r['rss_after_orm_kib'] / 1024:.0f} MiB"),
-        ("    peak RSS (ru_maxrss)", f"{r['peak_rss_kib'] / 1024:.0f} MiB "
-                                    f"(+{r['peak_added_by_evaluation_kib'] / 1024:.0f} MiB over the loaded ORM)"),
+        (
+            "    peak RSS (ru_maxrss)",
+            f"{r['peak_rss_kib'] / 1024:.0f} MiB "
+            f"(+{r['peak_added_by_evaluation_kib'] / 1024:.0f} MiB over the loaded ORM)",
+        ),
     ]
     width = max(len(name) for name, _v in rows)
     print("\nsupplier_evaluation benchmark")
@@ -955,17 +1164,38 @@ def report(r):
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
     print("-" * (width + 60))
-    print("steps of (b), s: " + ", ".join(f"{k} {v}" for k, v in r["month_insert_steps_s"].items()))
-    print("steps of (d), s: " + ", ".join(f"{k} {v}" for k, v in r["backfill_steps_s"].items()))
-    print("slowest queries of (c)-like run: " + "; ".join(
-        f"{q['s']} s {q['query'][:90]}" for q in r["month_slowest_queries"]["slowest"][:3]))
-    print("slowest queries of (d): " + "; ".join(
-        f"{q['s']} s {q['query'][:90]}" for q in r["backfill_queries"]["slowest"][:3]))
-    print("targets: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in r["targets"].items()))
+    print(
+        "steps of (b), s: "
+        + ", ".join(f"{k} {v}" for k, v in r["month_insert_steps_s"].items())
+    )
+    print(
+        "steps of (d), s: "
+        + ", ".join(f"{k} {v}" for k, v in r["backfill_steps_s"].items())
+    )
+    print(
+        "slowest queries of (c)-like run: "
+        + "; ".join(
+            f"{q['s']} s {q['query'][:90]}"
+            for q in r["month_slowest_queries"]["slowest"][:3]
+        )
+    )
+    print(
+        "slowest queries of (d): "
+        + "; ".join(
+            f"{q['s']} s {q['query'][:90]}"
+            for q in r["backfill_queries"]["slowest"][:3]
+        )
+    )
+    print(
+        "targets: "
+        + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in r["targets"].items())
+    )
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("phase", choices=("generate", "measure"))
     parser.add_argument("--db-host", default="127.0.0.1")
     parser.add_argument("--db-port", type=int, required=True)
@@ -973,10 +1203,20 @@ def main(argv=None):
     parser.add_argument("--db-password", default="odoo")
     parser.add_argument("--db-name", required=True)
     parser.add_argument("--addons-path", default="")
-    parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                      "out", "supplier_evaluation.json"))
+    parser.add_argument(
+        "--out",
+        default=os.path.join(
+            os.path.dirname(os.path.abspath(__file__)),
+            "out",
+            "supplier_evaluation.json",
+        ),
+    )
     args = parser.parse_args(argv)
-    if args.db_host not in ("127.0.0.1", "localhost", "::1") and not args.db_host.startswith("/"):
+    if args.db_host not in (
+        "127.0.0.1",
+        "localhost",
+        "::1",
+    ) and not args.db_host.startswith("/"):
         parser.error("the benchmark only talks to a local throwaway cluster")
     if args.phase == "generate":
         generate(args)

@@ -4,6 +4,7 @@ Looked for in this order: $ODOO_ROOT (the folder holding odoo-bin), the folder o
 odoo-bin named in $ODOO_BIN (e.g. "python3 /path/odoo-bin"), odoo-bin on PATH, and an
 importable ``odoo`` package (found, not imported). Nothing here imports Odoo.
 """
+
 import ast
 import functools
 import importlib.util
@@ -38,7 +39,10 @@ def find_odoo_root():
     except (ImportError, ValueError):
         spec = None
     if spec is not None and spec.submodule_search_locations:
-        candidates += [Path(location).resolve().parent for location in spec.submodule_search_locations]
+        candidates += [
+            Path(location).resolve().parent
+            for location in spec.submodule_search_locations
+        ]
     return next((path for path in candidates if _is_odoo_root(path)), None)
 
 
@@ -73,16 +77,23 @@ def _module_groups(root, module):
     groups = set()
     for name in manifest.get("data", []):
         file = path / name
-        if file.suffix != ".xml" or "res.groups" not in file.read_text(encoding="utf-8"):
+        if file.suffix != ".xml" or "res.groups" not in file.read_text(
+            encoding="utf-8"
+        ):
             continue
         for record in etree.parse(str(file)).iter("record"):
             xmlid = record.get("id", "")
             qualified = xmlid if "." in xmlid else f"{module}.{xmlid}"
-            if record.get("model") == "res.groups" and qualified.split(".")[0] == module:
+            if (
+                record.get("model") == "res.groups"
+                and qualified.split(".")[0] == module
+            ):
                 groups.add(qualified)
     return frozenset(groups)
 
 
 def odoo_groups(root, depends):
     """Qualified ids of the groups defined by ``depends`` and everything they depend on."""
-    return set().union(*(_module_groups(root, module) for module in _closure(root, tuple(depends))))
+    return set().union(
+        *(_module_groups(root, module) for module in _closure(root, tuple(depends)))
+    )

@@ -1,5 +1,6 @@
 """Lifetime-value inputs from dated purchases (customer_segmentation/lib/clv.py), with
 Fader, Hardie & Lee's CDNOW conventions, and a fit of a synthetic CDNOW-like cohort."""
+
 import numpy as np
 import pytest
 from conftest import load_lib_module
@@ -31,9 +32,15 @@ def test_summary_of_a_cdnow_customer():
     # CDNOW_sample customer 1: 1997-01-01 (29.33), 01-18 (29.73), 08-02 (14.96), 12-12 (after
     # 09-30). In days since 1997-01-01: 0, 17, 213; 30 Sep is day 272. Hardie's summary:
     # x = 2, t_x = 213 / 7 = 30.43, T = 272 / 7 = 38.86, zbar = (29.73 + 14.96) / 2 = 22.345.
-    _c, x, t_x, T, m = clv.purchase_day_summary([1, 1, 1, 1], [0, 17, 213, 345],
-                                                [29.33, 29.73, 14.96, 26.48], until=272)
-    assert (x[0], round(t_x[0], 2), round(T[0], 2), round(m[0], 3)) == (2, 30.43, 38.86, 22.345)
+    _c, x, t_x, T, m = clv.purchase_day_summary(
+        [1, 1, 1, 1], [0, 17, 213, 345], [29.33, 29.73, 14.96, 26.48], until=272
+    )
+    assert (x[0], round(t_x[0], 2), round(T[0], 2), round(m[0], 3)) == (
+        2,
+        30.43,
+        38.86,
+        22.345,
+    )
 
 
 def test_summary_without_purchases():
@@ -69,7 +76,9 @@ def test_fit_of_a_synthetic_cdnow_cohort_finds_its_parameters(seed):
     customer, day, value = simulate_cohort(20000, seed)
     _c, x, t_x, T, m = clv.purchase_day_summary(customer, day, value, until=272)
     patterns = clv.summarize_patterns(x, t_x, T)
-    fit = clv.fit_bgnbd(patterns["x"], patterns["t_x"], patterns["T"], patterns["weights"])
+    fit = clv.fit_bgnbd(
+        patterns["x"], patterns["t_x"], patterns["T"], patterns["weights"]
+    )
     assert fit["converged"], fit["message"]
     for name, value in CDNOW_BGNBD.items():
         assert fit["params"][name] == pytest.approx(value, rel=0.10), name

@@ -1,5 +1,6 @@
 """Array literals of both addons' lib/sqlarrays.py, read back by a decoder written from
 PostgreSQL's array input syntax (no database: https://www.postgresql.org/docs/current/arrays.html#ARRAYS-IO)."""
+
 import datetime
 
 import pytest
@@ -55,7 +56,9 @@ def parse_array(text):
         i += 1
 
 
-@pytest.mark.parametrize("text", ['{"a}', '{a"b}', "{a,,b}", '{"a"b}', "{a\\", "{a,{b}}", "a,b"])
+@pytest.mark.parametrize(
+    "text", ['{"a}', '{a"b}', "{a,,b}", '{"a"b}', "{a\\", "{a,{b}}", "a,b"]
+)
 def test_decoder_refuses_what_postgres_refuses(text):
     with pytest.raises(ValueError):
         parse_array(text)
@@ -66,10 +69,30 @@ def test_array_literal_quotes_escapes_and_reads_back(addon):
     sqlarrays = load_lib_module(addon, "sqlarrays")
     assert sqlarrays.array_literal([]) == "{}"
     assert sqlarrays.array_literal([1, None, 2.5, True]) == '{"1",NULL,"2.5","True"}'
-    assert sqlarrays.array_literal(['say "hi"', "back\\slash", "a,b"]) == '{"say \\"hi\\"","back\\\\slash","a,b"}'
-    values = [1, None, 2.5, True, 'say "hi"', "back\\slash", "a,b", "{x}", "NULL", "", " padded ",
-              "tab\tand\nnewline", '\\"', "é€", datetime.date(2026, 2, 28)]
-    assert parse_array(sqlarrays.array_literal(values)) == [None if v is None else str(v) for v in values]
+    assert (
+        sqlarrays.array_literal(['say "hi"', "back\\slash", "a,b"])
+        == '{"say \\"hi\\"","back\\\\slash","a,b"}'
+    )
+    values = [
+        1,
+        None,
+        2.5,
+        True,
+        'say "hi"',
+        "back\\slash",
+        "a,b",
+        "{x}",
+        "NULL",
+        "",
+        " padded ",
+        "tab\tand\nnewline",
+        '\\"',
+        "é€",
+        datetime.date(2026, 2, 28),
+    ]
+    assert parse_array(sqlarrays.array_literal(values)) == [
+        None if v is None else str(v) for v in values
+    ]
 
 
 def test_plain_array_literal_marks_nulls_without_quoting():

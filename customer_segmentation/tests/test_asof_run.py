@@ -20,7 +20,9 @@ CALIBRATION_END = D(2025, 12, 31)  # 31 March minus 3 holdout months, inclusive
 def _clv():
     """The lib's model code, for fits of the summaries this test computes by itself."""
     path = Path(__file__).resolve().parents[1] / "lib" / "clv.py"
-    spec = importlib.util.spec_from_file_location("customer_segmentation_test_clv", path)
+    spec = importlib.util.spec_from_file_location(
+        "customer_segmentation_test_clv", path
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -67,14 +69,19 @@ def summarize(histories, until):
 
 
 def stored_parameters(text):
-    return {name: float(value) for name, value in re.findall(r"(\w+) = ([-+\d.e]+)", text or "")}
+    return {
+        name: float(value)
+        for name, value in re.findall(r"(\w+) = ([-+\d.e]+)", text or "")
+    }
 
 
 class AucklandCase(SegmentationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.partner_id.tz = "Pacific/Auckland"  # UTC+13 in summer, +12 in winter
+        cls.company.partner_id.tz = (
+            "Pacific/Auckland"  # UTC+13 in summer, +12 in winter
+        )
         cls.company.write({"customer_window_months": 12, "customer_holdout_months": 3})
 
     @classmethod
@@ -86,7 +93,9 @@ class AucklandCase(SegmentationCase):
         return order
 
     def _run_as_of(self, as_of):
-        return self.env["customer.segmentation.run"]._run_company(self.company, as_of=as_of)
+        return self.env["customer.segmentation.run"]._run_company(
+            self.company, as_of=as_of
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -101,43 +110,93 @@ class TestAsOfRun(AucklandCase):
         for i, orders in enumerate(cls.plans):
             partner = cls._customer(f"Planned {i}")
             for day, amount in orders:
-                cls._order(partner, amount, f"{day} 00:00:00")  # 12:00 or 13:00 that day in Auckland
+                cls._order(
+                    partner, amount, f"{day} 00:00:00"
+                )  # 12:00 or 13:00 that day in Auckland
         # Acme, at the edges of Auckland's days (UTC -> local):
         for utc, amount in (
-            ("2024-11-30 23:30:00", 200),  # 1 Dec 2024 12:30: first purchase, before the window
-            ("2025-06-10 13:00:00", 40),   # 11 Jun 2025 01:00 \ one purchase day:
-            ("2025-06-11 09:00:00", 60),   # 11 Jun 2025 21:00 / 100
-            ("2025-12-31 10:00:00", 80),   # 31 Dec 2025 23:00: last calibration day
+            (
+                "2024-11-30 23:30:00",
+                200,
+            ),  # 1 Dec 2024 12:30: first purchase, before the window
+            ("2025-06-10 13:00:00", 40),  # 11 Jun 2025 01:00 \ one purchase day:
+            ("2025-06-11 09:00:00", 60),  # 11 Jun 2025 21:00 / 100
+            ("2025-12-31 10:00:00", 80),  # 31 Dec 2025 23:00: last calibration day
             ("2026-03-31 10:30:00", 300),  # 31 Mar 2026 23:30: the as-of day
             ("2026-03-31 11:30:00", 1000),  # 1 Apr 2026 00:30: after the as-of date
         ):
             cls._order(cls.acme, amount, utc)
-        cls.acme_history = [(D(2024, 12, 1), 200), (D(2025, 6, 11), 100), (D(2025, 12, 31), 80),
-                            (D(2026, 3, 31), 300), (D(2026, 4, 1), 1000)]
+        cls.acme_history = [
+            (D(2024, 12, 1), 200),
+            (D(2025, 6, 11), 100),
+            (D(2025, 12, 31), 80),
+            (D(2026, 3, 31), 300),
+            (D(2026, 4, 1), 1000),
+        ]
         journal = cls.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1)
-        invoices = cls.env["account.move"].create([{
-            "move_type": "out_invoice", "partner_id": cls.acme.id, "invoice_date": day, "invoice_date_due": due,
-            "invoice_line_ids": [Command.create({"product_id": cls.product.id, "quantity": 1, "price_unit": 100,
-                                                 "tax_ids": [Command.clear()]})],
-        } for day, due in (("2026-01-10", "2026-01-10"), ("2026-02-01", "2026-02-15"),
-                           ("2026-04-05", "2026-04-05"))])
+            [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        invoices = cls.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": cls.acme.id,
+                    "invoice_date": day,
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": cls.product.id,
+                                "quantity": 1,
+                                "price_unit": 100,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+                for day, due in (
+                    ("2026-01-10", "2026-01-10"),
+                    ("2026-02-01", "2026-02-15"),
+                    ("2026-04-05", "2026-04-05"),
+                )
+            ]
+        )
         invoices.action_post()
-        for invoice, paid_on, amount in ((invoices[0], "2026-01-20", 40), (invoices[0], "2026-04-10", 60),
-                                         (invoices[1], "2026-02-05", 100)):
+        for invoice, paid_on, amount in (
+            (invoices[0], "2026-01-20", 40),
+            (invoices[0], "2026-04-10", 60),
+            (invoices[1], "2026-02-05", 100),
+        ):
             cls.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids,
-            ).create({"payment_date": paid_on, "journal_id": journal.id, "amount": amount})._create_payments()
+                active_model="account.move",
+                active_ids=invoice.ids,
+            ).create(
+                {"payment_date": paid_on, "journal_id": journal.id, "amount": amount}
+            )._create_payments()
         cls.invoices = invoices
         for day, amount in (("2026-03-15", 50), ("2026-04-02", 70)):
-            cls.env["account.move"].create({
-                "move_type": "out_refund", "partner_id": cls.acme.id, "invoice_date": day,
-                "invoice_line_ids": [Command.create({"product_id": cls.product.id, "quantity": 1,
-                                                     "price_unit": amount, "tax_ids": [Command.clear()]})],
-            }).action_post()
+            cls.env["account.move"].create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": cls.acme.id,
+                    "invoice_date": day,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": cls.product.id,
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            ).action_post()
 
     def test_nothing_after_the_as_of_date_counts(self):
-        self.assertEqual(self.invoices[0].payment_state, "paid", "paid today, in two payments")
+        self.assertEqual(
+            self.invoices[0].payment_state, "paid", "paid today, in two payments"
+        )
         run = self._run_as_of(AS_OF)
         self.assertEqual(run.date, AS_OF)
         acme = self._profile(self.acme)
@@ -157,8 +216,11 @@ class TestAsOfRun(AucklandCase):
         self.assertAlmostEqual(acme.late_share, 50.0)
 
     def test_as_of_run_from_the_run_now_wizard(self):
-        wizard = Form(self.env["customer.segmentation.run.wizard"].with_user(self.sales_manager)
-                      .with_company(self.company))
+        wizard = Form(
+            self.env["customer.segmentation.run.wizard"]
+            .with_user(self.sales_manager)
+            .with_company(self.company)
+        )
         self.assertTrue(wizard.as_of, "the company's today by default")
         wizard.as_of = AS_OF
         action = wizard.save().action_run()
@@ -167,13 +229,19 @@ class TestAsOfRun(AucklandCase):
         self.assertEqual(self._profile(self.acme).frequency, 4)
         # A salesperson can neither open the wizard nor run it.
         with self.assertRaises(UserError):
-            self.env["customer.segmentation.run"].with_user(self.salesperson).action_run_now()
+            self.env["customer.segmentation.run"].with_user(
+                self.salesperson
+            ).action_run_now()
         with self.assertRaises(AccessError):
-            self.env["customer.segmentation.run.wizard"].with_user(self.salesperson).create({"as_of": AS_OF})
+            self.env["customer.segmentation.run.wizard"].with_user(
+                self.salesperson
+            ).create({"as_of": AS_OF})
 
     def test_cron_runs_as_of_a_date(self):
         self.env["customer.segmentation.run"]._cron_run(as_of=AS_OF)
-        run = self.env["customer.segmentation.run"].search([("company_id", "=", self.company.id)])
+        run = self.env["customer.segmentation.run"].search(
+            [("company_id", "=", self.company.id)]
+        )
         self.assertEqual(run.date, AS_OF)
         self.assertEqual(self._profile(self.acme).frequency, 4)
 
@@ -189,20 +257,32 @@ class TestAsOfRun(AucklandCase):
         # 31 Mar 2026 (300): x = 3, t_x = T = 485 days / 7 = 69.29 weeks, m = 480 / 3 = 160.
         x, t_x, T, m = summarize(self.plans + [self.acme_history], AS_OF)
         self.assertEqual((x[-1], t_x[-1], T[-1], m[-1]), (3, 485 / 7, 485 / 7, 160))
-        self.assertEqual(len(x), 51, "every customer, first purchases before the 12-month window too")
-        expected = {**clv.fit_bgnbd(x, t_x, T)["params"],
-                    **clv.fit_gamma_gamma(x[x > 0], m[x > 0])["params"]}
+        self.assertEqual(
+            len(x), 51, "every customer, first purchases before the 12-month window too"
+        )
+        expected = {
+            **clv.fit_bgnbd(x, t_x, T)["params"],
+            **clv.fit_gamma_gamma(x[x > 0], m[x > 0])["params"],
+        }
         stored = stored_parameters(run.clv_parameters)
         self.assertEqual(set(stored), {"r", "alpha", "a", "b", "p", "q", "gamma"})
         for name, value in expected.items():
             self.assertAlmostEqual(stored[name] / value, 1, delta=1e-3, msg=name)
-        self.assertIn("alpha = %s weeks" % stored_parameters(run.clv_parameters)["alpha"], run.clv_parameters)
+        self.assertIn(
+            "alpha = %s weeks" % stored_parameters(run.clv_parameters)["alpha"],
+            run.clv_parameters,
+        )
         # With t_x = T, P(alive) = 1 / (1 + a / (b + x - 1)); E[M] = p (gamma + x m) / (p x + q - 1).
         profile = self._profile(self.acme)
         s = stored
-        self.assertAlmostEqual(profile.probability_alive, 100 / (1 + s["a"] / (s["b"] + 2)), delta=0.01)
-        self.assertAlmostEqual(profile.expected_order_value,
-                               s["p"] * (s["gamma"] + 3 * 160) / (3 * s["p"] + s["q"] - 1), delta=0.05)
+        self.assertAlmostEqual(
+            profile.probability_alive, 100 / (1 + s["a"] / (s["b"] + 2)), delta=0.01
+        )
+        self.assertAlmostEqual(
+            profile.expected_order_value,
+            s["p"] * (s["gamma"] + 3 * 160) / (3 * s["p"] + s["q"] - 1),
+            delta=0.05,
+        )
 
     def test_holdout_calibrates_through_the_day_before_it(self):
         clv = _clv()
@@ -218,10 +298,17 @@ class TestAsOfRun(AucklandCase):
         # Actual purchases: purchase days in 1 Jan - 31 Mar 2026 of customers who bought by 31 Dec
         # (Acme: 31 Mar only; 1 Apr is after the run).
         histories = self.plans + [self.acme_history]
-        actual = sum(len({d for d, _a in orders if CALIBRATION_END < d <= AS_OF})
-                     for orders in histories if min(d for d, _a in orders) <= CALIBRATION_END)
-        predicted = clv.bgnbd_expected_purchases(expected, x, t_x, T, 90 / 7).sum()  # 90 days
-        self.assertIn(f"predicted {predicted:.0f}, actual {actual:.0f}.", run.holdout_report)
+        actual = sum(
+            len({d for d, _a in orders if CALIBRATION_END < d <= AS_OF})
+            for orders in histories
+            if min(d for d, _a in orders) <= CALIBRATION_END
+        )
+        predicted = clv.bgnbd_expected_purchases(
+            expected, x, t_x, T, 90 / 7
+        ).sum()  # 90 days
+        self.assertIn(
+            f"predicted {predicted:.0f}, actual {actual:.0f}.", run.holdout_report
+        )
         self.assertIn("12/31/2025", run.holdout_report)
 
 
@@ -230,27 +317,39 @@ class TestAsOfCrossSell(AucklandCase):
     """Cross-sell counts the window from local midnight and stops at the as-of date."""
 
     def test_crosssell_window_is_the_company_day(self):
-        widget_b, widget_c = self.env["product.product"].create([
-            {"name": "Widget B", "type": "consu", "taxes_id": [Command.clear()]},
-            {"name": "Widget C", "type": "consu", "taxes_id": [Command.clear()]},
-        ])
+        widget_b, widget_c = self.env["product.product"].create(
+            [
+                {"name": "Widget B", "type": "consu", "taxes_id": [Command.clear()]},
+                {"name": "Widget C", "type": "consu", "taxes_id": [Command.clear()]},
+            ]
+        )
         # As of 30 March 2026 the 12-month window starts on 30 March 2025 00:00 Auckland
         # (29 March 11:00 UTC); every order below is of 29 March 12:00 UTC = 30 March 01:00 there.
         edge = "2025-03-29 12:00:00"
         for i in range(6):
             order = self._order(self._customer(f"Pair {i}"), 100, edge, confirm=False)
-            order.order_line = [Command.create({"product_id": widget_b.id, "product_uom_qty": 1, "price_unit": 50})]
+            order.order_line = [
+                Command.create(
+                    {"product_id": widget_b.id, "product_uom_qty": 1, "price_unit": 50}
+                )
+            ]
             self._confirm(order, edge)
         for i in range(5):
             self._order_at(self._customer(f"Other {i}"), 100, edge, product=widget_c)
         self._order(self.acme, 100, edge)
-        self._order_at(self.acme, 50, "2026-03-30 11:30:00", product=widget_b)  # 31 March 00:30: later
+        self._order_at(
+            self.acme, 50, "2026-03-30 11:30:00", product=widget_b
+        )  # 31 March 00:30: later
         run = self._run_as_of(D(2026, 3, 30))
         profile = self._profile(self.acme)
         self.assertEqual(profile.frequency, 1)
-        self.assertEqual(run.crosssell_rule_count, 2)  # Widget -> B and B -> Widget (n_ab = 6 >= 3)
+        self.assertEqual(
+            run.crosssell_rule_count, 2
+        )  # Widget -> B and B -> Widget (n_ab = 6 >= 3)
         # 6 of the 7 customers of the segment who buy Widget also buy B; B is bought by 6 of 12:
         # confidence 6/7 = 86%, lift (6/7) / (6/12) = 1.7.
         self.assertEqual(profile.crosssell_ids.product_id, widget_b)
-        self.assertEqual(profile.crosssell_ids.reason,
-                         f"bought by 86% of {profile.segment_id.name} who buy Widget (lift 1.7)")
+        self.assertEqual(
+            profile.crosssell_ids.reason,
+            f"bought by 86% of {profile.segment_id.name} who buy Widget (lift 1.7)",
+        )

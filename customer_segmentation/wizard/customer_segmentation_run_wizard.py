@@ -6,9 +6,12 @@ class CustomerSegmentationRunWizard(models.TransientModel):
     _description = "Run the Customer Segmentation as of a Date"
 
     as_of = fields.Date(
-        "As of", required=True, default=lambda self: self.env.company._customer_today(),
+        "As of",
+        required=True,
+        default=lambda self: self.env.company._customer_today(),
         help="Orders, credit notes, invoices and payments after this day (in the company's time zone) "
-             "do not count: the run shows the customers as they stood that day.")
+        "do not count: the run shows the customers as they stood that day.",
+    )
 
     @api.model
     def default_get(self, fields_list):

@@ -7,7 +7,13 @@ element by element; for bulk writes of 10^5 rows the text form is several times 
 
 def array_literal(values):
     """'{"a","b",NULL}' for ``values``; None becomes NULL, everything else is quoted."""
-    return "{" + ",".join(
-        "NULL" if value is None else '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        for value in values
-    ) + "}"
+    return (
+        "{"
+        + ",".join(
+            "NULL"
+            if value is None
+            else '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            for value in values
+        )
+        + "}"
+    )

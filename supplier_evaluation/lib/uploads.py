@@ -1,4 +1,5 @@
 """Upload checks for the supplier portal: the type comes from the content, not the name."""
+
 import io
 import re
 import unicodedata
@@ -23,8 +24,12 @@ IMAGES = frozenset({"png", "jpeg", "gif", "webp"})
 # check here can rule out. Macro-enabled OOXML/ODF files are not recognised at all (see _sniff_zip).
 REPORTS = DOCUMENTS | {"docx", "xlsx", "odt", "ods"}
 MIMETYPES = {
-    "pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif",
-    "webp": "image/webp", "ole": "application/octet-stream",
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "ole": "application/octet-stream",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "odt": "application/vnd.oasis.opendocument.text",
@@ -82,9 +87,15 @@ def archive_is_safe(archive, archive_size):
     total = 0
     for member in members:
         total += member.file_size
-        if member.file_size > MAX_MEMBER_RATIO * max(member.compress_size, 1) and member.file_size > 1024 * 1024:
+        if (
+            member.file_size > MAX_MEMBER_RATIO * max(member.compress_size, 1)
+            and member.file_size > 1024 * 1024
+        ):
             return False
-    return total <= MAX_ARCHIVE_UNCOMPRESSED and total <= MAX_ARCHIVE_RATIO * max(archive_size, 1) + 1024 * 1024
+    return (
+        total <= MAX_ARCHIVE_UNCOMPRESSED
+        and total <= MAX_ARCHIVE_RATIO * max(archive_size, 1) + 1024 * 1024
+    )
 
 
 def read_member(archive, name, limit):
@@ -106,15 +117,23 @@ def _sniff_zip(data):
                 mimetype = read_member(archive, "mimetype", MAX_MIMETYPE_BYTES)
                 if mimetype is None:
                     return None
-                return {"application/vnd.oasis.opendocument.text": "odt",
-                        "application/vnd.oasis.opendocument.spreadsheet": "ods"}.get(
-                    mimetype.decode("ascii", "replace").strip())
+                return {
+                    "application/vnd.oasis.opendocument.text": "odt",
+                    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+                }.get(mimetype.decode("ascii", "replace").strip())
             if "[Content_Types].xml" in names:
                 if any(name.startswith("word/") for name in names):
                     return "docx"
                 if any(name.startswith("xl/") for name in names):
                     return "xlsx"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ):
         return None
     return None
 
@@ -128,14 +147,21 @@ def safe_filename(filename, default="file"):
     the extension is kept."""
     name = unicodedata.normalize("NFC", str(filename or ""))
     name = re.split(r"[\\/]", name)[-1]
-    name = "".join(" " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char for char in name)
+    name = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
+        for char in name
+    )
     name = re.sub(r'[<>:"|?*]', "_", name)
     name = re.sub(r"\s+", " ", name).strip(" .")
     if not name:
         return default
     stem, dot, extension = name.rpartition(".")
     if dot and stem and len(extension) <= 10:
-        return stem[:MAX_FILENAME_LENGTH - len(extension) - 1].rstrip(" .") + "." + extension
+        return (
+            stem[: MAX_FILENAME_LENGTH - len(extension) - 1].rstrip(" .")
+            + "."
+            + extension
+        )
     return name[:MAX_FILENAME_LENGTH]
 
 
@@ -163,7 +189,9 @@ def check_upload(filename, data, allowed, max_bytes):
     kind = sniff(data)
     if kind not in allowed:
         return None, "type"
-    extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    extension = (
+        "." + filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    )
     if extension and extension not in KINDS[kind][0]:
         return None, "mismatch"
     return kind, None

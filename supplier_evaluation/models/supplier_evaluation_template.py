@@ -55,9 +55,13 @@ class SupplierEvaluationTemplate(models.Model):
     def _check_weights(self):
         for template in self:
             if not template.line_ids:
-                raise ValidationError(_(
-                    "Template “%s” has no criteria: add the criteria its suppliers are scored on, "
-                    "with weights adding up to 100.", template.display_name))
+                raise ValidationError(
+                    _(
+                        "Template “%s” has no criteria: add the criteria its suppliers are scored on, "
+                        "with weights adding up to 100.",
+                        template.display_name,
+                    )
+                )
             weights = template.line_ids.mapped("weight")
             if not scoring.check_weights(weights):
                 raise ValidationError(
@@ -76,11 +80,17 @@ class SupplierEvaluationTemplate(models.Model):
     # Lines written through the template are checked together, once, by _check_weights.
     @api.model_create_multi
     def create(self, vals_list):
-        return super(
-            SupplierEvaluationTemplate, self.with_context(supplier_evaluation_batch=True)
-        ).create(vals_list).with_env(self.env)
+        return (
+            super(
+                SupplierEvaluationTemplate,
+                self.with_context(supplier_evaluation_batch=True),
+            )
+            .create(vals_list)
+            .with_env(self.env)
+        )
 
     def write(self, vals):
         return super(
-            SupplierEvaluationTemplate, self.with_context(supplier_evaluation_batch=True)
+            SupplierEvaluationTemplate,
+            self.with_context(supplier_evaluation_batch=True),
         ).write(vals)

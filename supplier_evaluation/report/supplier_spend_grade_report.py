@@ -20,15 +20,36 @@ class SupplierSpendGradeReport(models.Model):
     _order = "date desc, id desc"
     _rec_name = "order_id"
     _depends = {
-        "purchase.order.line": ["order_id", "product_id", "price_subtotal", "display_type"],
-        "purchase.order": ["partner_id", "company_id", "state", "date_approve", "currency_rate"],
+        "purchase.order.line": [
+            "order_id",
+            "product_id",
+            "price_subtotal",
+            "display_type",
+        ],
+        "purchase.order": [
+            "partner_id",
+            "company_id",
+            "state",
+            "date_approve",
+            "currency_rate",
+        ],
         "res.partner": ["commercial_partner_id", "tz"],
         "res.company": ["partner_id", "currency_id"],
-        "supplier.scorecard": ["partner_id", "company_id", "date_from", "date_to", "grade", "kraljic_class"],
+        "supplier.scorecard": [
+            "partner_id",
+            "company_id",
+            "date_from",
+            "date_to",
+            "grade",
+            "kraljic_class",
+        ],
     }
 
-    date = fields.Date("Confirmation Date", readonly=True,
-                       help="Day the order was confirmed, in the company's time zone.")
+    date = fields.Date(
+        "Confirmation Date",
+        readonly=True,
+        help="Day the order was confirmed, in the company's time zone.",
+    )
     partner_id = fields.Many2one("res.partner", "Supplier", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
@@ -37,12 +58,21 @@ class SupplierSpendGradeReport(models.Model):
     scorecard_id = fields.Many2one("supplier.scorecard", "Scorecard", readonly=True)
     kraljic_class = fields.Selection(KRALJIC_CLASSES, readonly=True)
     grade = fields.Selection([*GRADES, ("none", "Not graded")], readonly=True)
-    spend = fields.Monetary(readonly=True, currency_field="currency_id",
-                            help="Untaxed amount of the line, in company currency at the order's rate.")
+    spend = fields.Monetary(
+        readonly=True,
+        currency_field="currency_id",
+        help="Untaxed amount of the line, in company currency at the order's rate.",
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )
 
     def _query(self):
         return SQL(

@@ -41,16 +41,28 @@ class TestRealFlows(SupplierEvaluationCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.partner_id.tz = "Pacific/Auckland"
-        cls.company.supplier_cluster_count = 2  # seven suppliers with data: enough for two clusters
+        cls.company.supplier_cluster_count = (
+            2  # seven suppliers with data: enough for two clusters
+        )
         cls.unit = cls.env.ref("uom.product_uom_unit")
         cls.dozen = cls.env.ref("uom.product_uom_dozen")
-        cls.p1, cls.p2 = cls.env["product.product"].create([
-            {"name": "Flow bolt", "type": "consu", "is_storable": True, "uom_id": cls.unit.id, "uom_po_id": cls.unit.id},
-            {"name": "Flow nut", "type": "consu", "is_storable": True},
-        ])
-        cls.v1, cls.v2, cls.v3, cls.v4, cls.v5, cls.v6, cls.v7 = cls.vendors = cls.env["res.partner"].create([
-            {"name": f"Flow vendor {i}", "is_company": True} for i in range(1, 8)
-        ])
+        cls.p1, cls.p2 = cls.env["product.product"].create(
+            [
+                {
+                    "name": "Flow bolt",
+                    "type": "consu",
+                    "is_storable": True,
+                    "uom_id": cls.unit.id,
+                    "uom_po_id": cls.unit.id,
+                },
+                {"name": "Flow nut", "type": "consu", "is_storable": True},
+            ]
+        )
+        cls.v1, cls.v2, cls.v3, cls.v4, cls.v5, cls.v6, cls.v7 = cls.vendors = cls.env[
+            "res.partner"
+        ].create(
+            [{"name": f"Flow vendor {i}", "is_company": True} for i in range(1, 8)]
+        )
         with freeze_time("2025-10-01 12:00:00"):
             old_v6 = cls._order(cls.v6, [(cls.p1, 4, 10.0, "2025-10-10 00:00:00")])
         with freeze_time(CONFIRMED):
@@ -58,18 +70,28 @@ class TestRealFlows(SupplierEvaluationCase):
             po2 = cls._order(cls.v2, [(cls.p1, 10, 12.0, PROMISED)])
             po3 = cls._order(cls.v3, [(cls.p1, 2, 120.0, PROMISED, cls.dozen)])
             po4 = cls._order(cls.v4, [(cls.p1, 10, 10.0, PROMISED)])
-            po5 = cls._order(cls.v5, [(cls.p1, 10, 10.0, "2026-03-09 12:00:00"),
-                                      (cls.p2, 5, 4.0, "2026-03-31 10:00:00")])
+            po5 = cls._order(
+                cls.v5,
+                [
+                    (cls.p1, 10, 10.0, "2026-03-09 12:00:00"),
+                    (cls.p2, 5, 4.0, "2026-03-31 10:00:00"),
+                ],
+            )
             po6 = cls._order(cls.v6, [(cls.p1, 6, 10.0, PROMISED)])
             cls.env["ir.config_parameter"].set_param("stock.propagate_uom", "1")
             po7 = cls._order(cls.v7, [(cls.p1, 2, 120.0, PROMISED, cls.dozen)])
             cls.env["ir.config_parameter"].set_param("stock.propagate_uom", False)
-        assert po3.picking_ids.move_ids.product_uom == cls.unit and po7.picking_ids.move_ids.product_uom == cls.dozen
+        assert (
+            po3.picking_ids.move_ids.product_uom == cls.unit
+            and po7.picking_ids.move_ids.product_uom == cls.dozen
+        )
         with freeze_time("2026-03-04 12:00:00"):
             cls._validate(po6, {cls.p1: 6})
         with freeze_time("2026-03-05 00:00:00"):
             picking = cls._picking(po3)
-            picking.move_ids.move_line_ids.write({"product_uom_id": cls.unit.id, "quantity": 18})
+            picking.move_ids.move_line_ids.write(
+                {"product_uom_id": cls.unit.id, "quantity": 18}
+            )
             picking.move_ids.picked = True
             cls._button_validate(picking, backorder=False)
             cls._validate(po7, {cls.p1: 1.5}, backorder=False)
@@ -93,20 +115,32 @@ class TestRealFlows(SupplierEvaluationCase):
     # ------------------------------------------------------------------ flows
     @classmethod
     def _order(cls, partner, lines):
-        order = cls.env["purchase.order"].create({
-            "partner_id": partner.id,
-            "order_line": [
-                Command.create({"product_id": line[0].id, "product_qty": line[1], "price_unit": line[2],
-                                "date_planned": line[3], **({"product_uom": line[4].id} if len(line) > 4 else {})})
-                for line in lines
-            ],
-        })
+        order = cls.env["purchase.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": line[0].id,
+                            "product_qty": line[1],
+                            "price_unit": line[2],
+                            "date_planned": line[3],
+                            **({"product_uom": line[4].id} if len(line) > 4 else {}),
+                        }
+                    )
+                    for line in lines
+                ],
+            }
+        )
         order.button_confirm()
         return order
 
     @classmethod
     def _picking(cls, order):
-        return order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel") and p.picking_type_code == "incoming")
+        return order.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+            and p.picking_type_code == "incoming"
+        )
 
     @classmethod
     def _validate(cls, order, quantities, backorder=None):
@@ -121,9 +155,14 @@ class TestRealFlows(SupplierEvaluationCase):
     @classmethod
     def _button_validate(cls, picking, backorder):
         result = picking.button_validate()
-        if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
+        if (
+            isinstance(result, dict)
+            and result.get("res_model") == "stock.backorder.confirmation"
+        ):
             assert backorder is not None, "the backorder wizard opened unexpectedly"
-            wizard = Form(cls.env["stock.backorder.confirmation"].with_context(result["context"])).save()
+            wizard = Form(
+                cls.env["stock.backorder.confirmation"].with_context(result["context"])
+            ).save()
             wizard.process() if backorder else wizard.process_cancel_backorder()
         assert picking.state == "done", picking.state
 
@@ -133,16 +172,26 @@ class TestRealFlows(SupplierEvaluationCase):
         for move in moves:
             copy = move.copy({"picking_id": False})
             cls.env.flush_all()
-            cls.env.cr.execute(SQL(
-                "UPDATE stock_move c SET state = 'done', quantity = m.quantity, date = m.date, "
-                "picking_id = m.picking_id, purchase_line_id = m.purchase_line_id "
-                "FROM stock_move m WHERE m.id = %s AND c.id = %s", move.id, copy.id))
+            cls.env.cr.execute(
+                SQL(
+                    "UPDATE stock_move c SET state = 'done', quantity = m.quantity, date = m.date, "
+                    "picking_id = m.picking_id, purchase_line_id = m.purchase_line_id "
+                    "FROM stock_move m WHERE m.id = %s AND c.id = %s",
+                    move.id,
+                    copy.id,
+                )
+            )
         cls.env.invalidate_all()
 
     # ------------------------------------------------------------------ item 1: quantities received
     def test_received_quantity_is_the_done_quantity_in_product_unit(self):
         self._evaluate()
-        v1, v2, v3, v7 = self._card(self.v1), self._card(self.v2), self._card(self.v3), self._card(self.v7)
+        v1, v2, v3, v7 = (
+            self._card(self.v1),
+            self._card(self.v2),
+            self._card(self.v3),
+            self._card(self.v7),
+        )
         # Short, "No backorder": 6 of 10 on time, not in full, quality 6 received 0 returned.
         self.assertAlmostEqual(v1.on_time_rate, 60.0)
         self.assertAlmostEqual(v1.in_full_rate, 0.0)
@@ -189,8 +238,18 @@ class TestRealFlows(SupplierEvaluationCase):
         # March receipts' lead days: 3.0, 3.5, 3.5, 4.0, 5.0, 6.0, 6.0, 8.917, 158.0. Median 5.0,
         # MAD 1.5: cut 5.0 + 10 * 1.4826 * 1.5 = 27.24, so V6's 158 days are left out whoever is
         # evaluated (alone, V6's two receipts 158 and 3.0 would keep both: (4*158 + 6*3)/10 = 65).
-        fields = ["on_time_rate", "in_full_rate", "quality_rate", "price_index", "lead_time_avg",
-                  "lead_time_std", "excluded_lead_time", "total_score", "cluster_label", "cluster_explanation"]
+        fields = [
+            "on_time_rate",
+            "in_full_rate",
+            "quality_rate",
+            "price_index",
+            "lead_time_avg",
+            "lead_time_std",
+            "excluded_lead_time",
+            "total_score",
+            "cluster_label",
+            "cluster_explanation",
+        ]
         self._evaluate()
         v6 = self._card(self.v6)
         self.assertEqual(v6.excluded_lead_time, 1)
@@ -202,26 +261,42 @@ class TestRealFlows(SupplierEvaluationCase):
         self.assertTrue(v6.cluster_label)
         # Published cards stay in the period's population (they are only not rewritten).
         self._card(self.v2).action_publish()
-        expected = {vendor: self._card(vendor).read(fields)[0] for vendor in (self.v1, self.v6)}
+        expected = {
+            vendor: self._card(vendor).read(fields)[0] for vendor in (self.v1, self.v6)
+        }
         for vendor in (self.v6, self.v1):
             self._evaluate(partners=vendor)
-            self.assertEqual(self._card(vendor).read(fields)[0], expected[vendor], vendor.name)
+            self.assertEqual(
+                self._card(vendor).read(fields)[0], expected[vendor], vendor.name
+            )
 
     # ------------------------------------------------------------------ item 4: class as of the period
     def test_rerun_of_a_past_draft_keeps_its_class_and_template(self):
         self._evaluate()
         card = self._card(self.v1)
         routine = card.template_id
-        self.assertEqual((card.kraljic_class, routine.kraljic_class), ("routine", "routine"))
+        self.assertEqual(
+            (card.kraljic_class, routine.kraljic_class), ("routine", "routine")
+        )
         before = card.total_score
-        self.v1.write({"supplier_kraljic_override": "strategic", "supplier_kraljic_reason": "Sole source now"})
+        self.v1.write(
+            {
+                "supplier_kraljic_override": "strategic",
+                "supplier_kraljic_reason": "Sole source now",
+            }
+        )
         self._evaluate()
         self.assertEqual((card.kraljic_class, card.template_id), ("routine", routine))
         self.assertAlmostEqual(card.total_score, before)
         # A new period takes today's class (a rating is enough activity for a card).
-        self.env["supplier.rating"].create({"partner_id": self.v1.id, "date": "2026-04-20", "service": "3"})
+        self.env["supplier.rating"].create(
+            {"partner_id": self.v1.id, "date": "2026-04-20", "service": "3"}
+        )
         self._evaluate((datetime.date(2026, 4, 1), datetime.date(2026, 4, 30)))
-        self.assertEqual(self._card(self.v1, (datetime.date(2026, 4, 1), None)).kraljic_class, "strategic")
+        self.assertEqual(
+            self._card(self.v1, (datetime.date(2026, 4, 1), None)).kraljic_class,
+            "strategic",
+        )
 
     def test_backfill_scores_each_period_with_its_own_class(self):
         # Window of one month. As of 03-01 (local) V1 holds all February's spend (share 1 >= 0.05):
@@ -235,14 +310,23 @@ class TestRealFlows(SupplierEvaluationCase):
         with freeze_time("2026-02-05 12:00:00"):
             self._validate(february, {self.p1: 5})
         self.assertFalse(self.v1.supplier_kraljic_class, "nothing suggested today")
-        wizard = self.env["supplier.evaluation.wizard"].with_user(self.purchase_manager).create({
-            "date_from": FEBRUARY[0], "date_to": MARCH[1],
-            "partner_ids": [Command.set((self.v1 | self.v2).ids)],
-        })
+        wizard = (
+            self.env["supplier.evaluation.wizard"]
+            .with_user(self.purchase_manager)
+            .create(
+                {
+                    "date_from": FEBRUARY[0],
+                    "date_to": MARCH[1],
+                    "partner_ids": [Command.set((self.v1 | self.v2).ids)],
+                }
+            )
+        )
         wizard.action_evaluate()
         feb, mar = self._card(self.v1, FEBRUARY), self._card(self.v1)
         self.assertTrue(feb and mar)
-        self.assertEqual((feb.kraljic_class, mar.kraljic_class), ("leverage", "leverage"))
+        self.assertEqual(
+            (feb.kraljic_class, mar.kraljic_class), ("leverage", "leverage")
+        )
         self.assertEqual(feb.template_id.kraljic_class, "leverage")
         self.assertEqual(self._card(self.v2, FEBRUARY).kraljic_class, "routine")
         self.assertEqual(self._card(self.v2).kraljic_class, "leverage")
@@ -252,20 +336,37 @@ class TestRealFlows(SupplierEvaluationCase):
 
     # ------------------------------------------------------------------ item 5: alerts never abort
     def _alert_rule(self):
-        self.env["supplier.alert.rule"].search([("company_id", "=", self.company.id)]).active = False
-        return self.env["supplier.alert.rule"].create({
-            "name": "On time below 90% once", "company_id": self.company.id, "figure": "on_time_rate",
-            "comparison": "<", "threshold": 90.0, "consecutive_periods": 1, "action": "request",
-        })
+        self.env["supplier.alert.rule"].search(
+            [("company_id", "=", self.company.id)]
+        ).active = False
+        return self.env["supplier.alert.rule"].create(
+            {
+                "name": "On time below 90% once",
+                "company_id": self.company.id,
+                "figure": "on_time_rate",
+                "comparison": "<",
+                "threshold": 90.0,
+                "consecutive_periods": 1,
+                "action": "request",
+            }
+        )
 
     def test_alert_by_a_manager_without_email_keeps_the_evaluation(self):
         rule = self._alert_rule()
-        manager = new_test_user(self.env, login="se_manager_noemail", groups="purchase.group_purchase_manager",
-                                company_id=self.company.id, company_ids=[self.company.id])
+        manager = new_test_user(
+            self.env,
+            login="se_manager_noemail",
+            groups="purchase.group_purchase_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         manager.partner_id.email = False
         self.company.partner_id.email = False
-        wizard = self.env["supplier.evaluation.wizard"].with_user(manager).create({
-            "date_from": MARCH[0], "date_to": MARCH[1]})
+        wizard = (
+            self.env["supplier.evaluation.wizard"]
+            .with_user(manager)
+            .create({"date_from": MARCH[0], "date_to": MARCH[1]})
+        )
         wizard.action_evaluate()
         self.assertTrue(self._card(self.v1).has_data)
         alerts = self.env["supplier.alert"].search([("rule_id", "=", rule.id)])
@@ -279,7 +380,12 @@ class TestRealFlows(SupplierEvaluationCase):
             self.assertEqual(len(alert.activity_ids), 1)
             request = alert.corrective_action_ids
             self.assertEqual(len(request), 1)
-            self.assertEqual(request.message_ids.filtered(lambda m: m.message_type == "comment").author_id, odoobot)
+            self.assertEqual(
+                request.message_ids.filtered(
+                    lambda m: m.message_type == "comment"
+                ).author_id,
+                odoobot,
+            )
 
     def test_failure_to_notify_is_logged_on_the_alert(self):
         rule = self._alert_rule()
@@ -299,12 +405,19 @@ class TestRealFlows(SupplierEvaluationCase):
     # ------------------------------------------------------------------ item 6: empty template
     def test_template_without_criteria_refused(self):
         with self.assertRaisesRegex(ValidationError, "no criteria"):
-            self.env["supplier.evaluation.template"].create({
-                "name": "Empty", "kraljic_class": "routine", "company_id": self.other_company.id})
+            self.env["supplier.evaluation.template"].create(
+                {
+                    "name": "Empty",
+                    "kraljic_class": "routine",
+                    "company_id": self.other_company.id,
+                }
+            )
 
     # ------------------------------------------------------------------ item 7: help text
     def test_on_time_help_names_the_differences_with_odoo_s_rate(self):
-        line = self.env["supplier.evaluation.template.line"].new({"criterion": "on_time"})
+        line = self.env["supplier.evaluation.template.line"].new(
+            {"criterion": "on_time"}
+        )
         text = line.description
         self.assertNotIn("counts lines", text)
         for fact in ("UTC", "order date", "over-deliver", "returns", "contact"):
@@ -324,8 +437,9 @@ class TestRealFlows(SupplierEvaluationCase):
         self._evaluate()
         self.env.flush_all()
         tz = "Pacific/Auckland"
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             WITH moves AS (
                 SELECT DISTINCT ON (m.picking_id, m.purchase_line_id, m.quantity, date_trunc('second', m.date))
                        m.id, m.purchase_line_id, m.origin_returned_move_id, m.date, m.location_id,
@@ -366,12 +480,22 @@ class TestRealFlows(SupplierEvaluationCase):
                    (SELECT 100 * (1 - COALESCE(returned, 0) / received) FROM done WHERE done.vendor = lines.vendor)
               FROM lines GROUP BY lines.vendor
             """,
-            tz=tz, vendors=self.vendors.ids, d0=MARCH[0], d1=MARCH[1],
-        ))
+                tz=tz,
+                vendors=self.vendors.ids,
+                d0=MARCH[0],
+                d1=MARCH[1],
+            )
+        )
         rows = self.env.cr.fetchall()
         self.assertEqual(len(rows), 7)
         for vendor_id, on_time, in_full, quality in rows:
             card = self._card(self.env["res.partner"].browse(vendor_id))
-            self.assertAlmostEqual(card.on_time_rate, float(on_time), delta=0.01, msg=card.display_name)
-            self.assertAlmostEqual(card.in_full_rate, float(in_full), delta=0.01, msg=card.display_name)
-            self.assertAlmostEqual(card.quality_rate, float(quality), delta=0.01, msg=card.display_name)
+            self.assertAlmostEqual(
+                card.on_time_rate, float(on_time), delta=0.01, msg=card.display_name
+            )
+            self.assertAlmostEqual(
+                card.in_full_rate, float(in_full), delta=0.01, msg=card.display_name
+            )
+            self.assertAlmostEqual(
+                card.quality_rate, float(quality), delta=0.01, msg=card.display_name
+            )

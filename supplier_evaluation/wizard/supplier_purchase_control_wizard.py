@@ -13,7 +13,9 @@ class SupplierPurchaseControlWizard(models.TransientModel):
     _description = "Supplier Control on Order Confirmation"
 
     order_ids = fields.Many2many("purchase.order", required=True)
-    severity = fields.Selection([("warn", "Warning"), ("block", "Blocked")], required=True)
+    severity = fields.Selection(
+        [("warn", "Warning"), ("block", "Blocked")], required=True
+    )
     message = fields.Html(readonly=True, sanitize=False)
     reason = fields.Text(help="Logged on the order and on the supplier.")
     can_override = fields.Boolean(compute="_compute_can_override")
@@ -24,8 +26,11 @@ class SupplierPurchaseControlWizard(models.TransientModel):
 
     def write(self, vals):
         if not self.env.su and set(vals) - {"reason"}:
-            raise AccessError(_(
-                "The supplier control only takes your reason; the rest comes from the purchase policy."))
+            raise AccessError(
+                _(
+                    "The supplier control only takes your reason; the rest comes from the purchase policy."
+                )
+            )
         return super().write(vals)
 
     def action_confirm(self):

@@ -17,6 +17,8 @@ def migrate(cr, version):
     for index in OBSOLETE_INDEXES:
         cr.execute(f'DROP INDEX IF EXISTS "{index}"')  # noqa: SQL001 (constant names)
     for table in ("customer_profile", "customer_segment_snapshot"):
-        cr.execute(f'ALTER TABLE "{table}" '  # noqa: SQL001
-                   + ", ".join(f'DROP COLUMN IF EXISTS "{column}"' for column in LOG_COLUMNS))
-    cr.execute('ALTER TABLE customer_segment_snapshot DROP COLUMN IF EXISTS company_id')
+        cr.execute(
+            f'ALTER TABLE "{table}" '  # noqa: SQL001
+            + ", ".join(f'DROP COLUMN IF EXISTS "{column}"' for column in LOG_COLUMNS)
+        )
+    cr.execute("ALTER TABLE customer_segment_snapshot DROP COLUMN IF EXISTS company_id")
