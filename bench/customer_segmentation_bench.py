@@ -767,7 +767,9 @@ def rows_written(before, after):
     """Rows written between two write_counts() of one transaction, per table."""
     result = {}
     for name, counts in sorted(after.items()):
-        ins, upd, dele = (a - b for a, b in zip(counts, before.get(name, (0, 0, 0))))
+        ins, upd, dele = (
+            a - b for a, b in zip(counts, before.get(name, (0, 0, 0)), strict=False)
+        )
         if ins or upd or dele:
             result[name] = {"inserted": ins, "updated": upd, "deleted": dele}
     return result
@@ -1048,7 +1050,7 @@ def measure(args):
         )
         profile_check = {
             k: (float(v) if v is not None and not isinstance(v, int) else v)
-            for k, v in zip(keys, cr.fetchone())
+            for k, v in zip(keys, cr.fetchone(), strict=False)
         }
         cr.execute(
             """SELECT s.code, COUNT(*) FROM customer_profile p JOIN customer_segment s ON s.id = p.segment_id

@@ -933,7 +933,7 @@ def measure(args):
         )
         month_check = {
             k: (float(v) if v is not None and not isinstance(v, int) else v)
-            for k, v in zip(keys, cr.fetchone())
+            for k, v in zip(keys, cr.fetchone(), strict=False)
         }
         print(f"month result: {month_check}", flush=True)
 
@@ -975,7 +975,7 @@ def measure(args):
             "SELECT reltuples, relpages FROM pg_class WHERE oid = 'supplier_scorecard'::regclass"
         )
         result["backfill_start_statistics"] = dict(
-            zip(("reltuples", "relpages"), cr.fetchone())
+            zip(("reltuples", "relpages"), cr.fetchone(), strict=False)
         )
         env.invalidate_all()
         limit = float(os.environ.get("BENCH_BACKFILL_LIMIT", 900))

@@ -19,7 +19,7 @@ def _is_odoo_root(path):
     return (path / "odoo" / "addons" / "base" / "__manifest__.py").is_file()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def find_odoo_root():
     """The folder that holds ``odoo/addons/base`` (and ``addons/`` in a source checkout), or None."""
     if os.environ.get("ODOO_ROOT"):
@@ -59,7 +59,7 @@ def _manifest(root, module):
     return path, ast.literal_eval((path / "__manifest__.py").read_text())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _closure(root, depends):
     seen, todo = set(), list(depends) + ["base"]
     while todo:
@@ -70,7 +70,7 @@ def _closure(root, depends):
     return frozenset(seen)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _module_groups(root, module):
     """Qualified ids of the res.groups records that ``module``'s data files define."""
     path, manifest = _manifest(root, module)

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from conftest import load_lib_module
 
 clusters = load_lib_module("customer_segmentation", "clusters")
@@ -23,7 +22,7 @@ FOUR = [[0, 0, 0], [6, 0, 0], [0, 6, 0], [0, 0, 6]]
 
 def same_partition(a, b):
     """True when labels a and b define the same partition (up to renaming)."""
-    pairs = set(zip(np.asarray(a).tolist(), np.asarray(b).tolist()))
+    pairs = set(zip(np.asarray(a).tolist(), np.asarray(b).tolist(), strict=False))
     return len(pairs) == len(set(a.tolist())) == len(set(b.tolist()))
 
 
@@ -151,7 +150,7 @@ def test_stratified_sample_proportions():
     idx = clusters.stratified_sample(strata, 1000, seed=0)
     assert np.all(np.diff(idx) > 0)  # sorted, no duplicates
     labels, counts = np.unique(strata[idx], return_counts=True)
-    got = dict(zip(labels.tolist(), counts.tolist()))
+    got = dict(zip(labels.tolist(), counts.tolist(), strict=False))
     # 600 / 300 / 99.7 / 0.3 -> largest remainders: 600, 300, 100, 0 -> tiny gets 1
     assert got == {"champions": 600, "loyal": 300, "at_risk": 100, "tiny": 1}
     np.testing.assert_array_equal(idx, clusters.stratified_sample(strata, 1000, seed=0))

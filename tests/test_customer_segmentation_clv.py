@@ -67,13 +67,13 @@ SMALL = [  # (x, t_x, T)
 
 @pytest.mark.parametrize("params", [(0.243, 4.414, 0.793, 2.426), (2.0, 0.5, 3.0, 0.7)])
 def test_bgnbd_log_likelihood_matches_scalar_paper_formula(params):
-    x, t_x, T = (np.array(col, dtype=float) for col in zip(*SMALL))
+    x, t_x, T = (np.array(col, dtype=float) for col in zip(*SMALL, strict=False))
     expected = sum(math.log(scalar_bgnbd_likelihood(*params, *row)) for row in SMALL)
     assert clv.bgnbd_log_likelihood(params, x, t_x, T) == pytest.approx(
         expected, rel=1e-12
     )
     # dict form of the parameters gives the same
-    as_dict = dict(zip(clv.BGNBD_PARAMS, params))
+    as_dict = dict(zip(clv.BGNBD_PARAMS, params, strict=False))
     assert clv.bgnbd_log_likelihood(as_dict, x, t_x, T) == pytest.approx(
         expected, rel=1e-12
     )
@@ -159,7 +159,8 @@ def _posterior_expectations(params, x, t_x, T, horizon):
     individual-level model: P(alive, data | lam, p) = (1-p)^x lam^x e^{-lam T},
     L = that + [x > 0] p (1-p)^(x-1) lam^x e^{-lam t_x},
     E[Y | alive, lam, p] = (1 - exp(-lam p t)) / p."""
-    from scipy.stats import beta as beta_dist, gamma as gamma_dist
+    from scipy.stats import beta as beta_dist
+    from scipy.stats import gamma as gamma_dist
 
     r, alpha, a, b = params
     lam, w_lam = _gauss_grid(0.0, 40.0 / alpha + 10.0, panels=16)

@@ -6,7 +6,6 @@ from itertools import permutations
 
 import numpy as np
 import pytest
-
 from conftest import load_lib_module
 
 crosssell = load_lib_module("customer_segmentation", "crosssell")
@@ -50,6 +49,7 @@ def rule_table(rules):
             rules["support"],
             rules["confidence"],
             rules["lift"],
+            strict=False,
         )
     }
 
@@ -82,7 +82,7 @@ def test_pair_stats_hand_example():
     assert table[("g1", A, C)][2:] == pytest.approx((2 / 5, 2 / 3, (2 / 3) / (2 / 5)))
     assert table[("g1", C, A)][2:] == pytest.approx((2 / 5, 1.0, 1.0 / (3 / 5)))
     # sorted by group, a, then confidence / lift descending
-    order = list(zip(rules["a"].tolist(), rules["b"].tolist()))
+    order = list(zip(rules["a"].tolist(), rules["b"].tolist(), strict=False))
     assert order == [(A, C), (A, B), (B, A), (C, A)]
     assert set(rules["n_group"].tolist()) == {5}
     assert set(rules) == set(crosssell.RULE_KEYS)
@@ -125,7 +125,9 @@ def test_pair_stats_max_products_caps_each_group():
 
 def brute_pair_stats(customer, product, group, min_customers):
     baskets = defaultdict(set)
-    for c, p, g in zip(customer.tolist(), product.tolist(), group.tolist()):
+    for c, p, g in zip(
+        customer.tolist(), product.tolist(), group.tolist(), strict=False
+    ):
         baskets[(g, c)].add(p)
     out = {}
     for g in set(group.tolist()):
@@ -183,6 +185,7 @@ def test_recommend_reason_and_exclusions():
             recs["rank"].tolist(),
             recs["product"].tolist(),
             recs["because"].tolist(),
+            strict=False,
         )
     )
     assert rows == [
@@ -194,25 +197,33 @@ def test_recommend_reason_and_exclusions():
     ]
     conf = dict(
         zip(
-            zip(recs["customer"].tolist(), recs["product"].tolist()), recs["confidence"]
+            zip(recs["customer"].tolist(), recs["product"].tolist(), strict=False),
+            recs["confidence"],
+            strict=False,
         )
     )
     lift = dict(
-        zip(zip(recs["customer"].tolist(), recs["product"].tolist()), recs["lift"])
+        zip(
+            zip(recs["customer"].tolist(), recs["product"].tolist(), strict=False),
+            recs["lift"],
+            strict=False,
+        )
     )
     assert conf[(0, C)] == pytest.approx(2 / 3) and lift[(0, C)] == pytest.approx(5 / 3)
     assert conf[(2, A)] == pytest.approx(1.0) and lift[(2, A)] == pytest.approx(5 / 3)
     assert recs["n_ab"].tolist() == [2, 2, 2, 2]
     assert set(recs["group"].tolist()) == {"g1"}
     # never recommends something already bought
-    for c, p in zip(recs["customer"].tolist(), recs["product"].tolist()):
+    for c, p in zip(recs["customer"].tolist(), recs["product"].tolist(), strict=False):
         assert p not in baskets[c].tolist()
     # top_n = 1
     one = crosssell.recommend(baskets, rules, top_n=1, customer_group=seg)
     assert one["product"].tolist() == [C, C, A]
     # without customer groups every rule applies: customer 5 (in g2) now gets C and B
     pooled = crosssell.recommend(baskets, rules, top_n=3)
-    assert list(zip(pooled["customer"].tolist(), pooled["product"].tolist())) == [
+    assert list(
+        zip(pooled["customer"].tolist(), pooled["product"].tolist(), strict=False)
+    ) == [
         (0, C),
         (0, B),
         (1, C),
@@ -241,6 +252,7 @@ def brute_recommend(baskets, seg, rules, top_n):
         rules["b"].tolist(),
         rules["confidence"].tolist(),
         rules["lift"].tolist(),
+        strict=False,
     ):
         by_group_a[(g, a)].append((b, c, lift))
     out = []
@@ -287,6 +299,7 @@ def test_recommend_matches_brute_force_on_random_data(block_rows, monkeypatch):
                 recs["because"].tolist(),
                 recs["confidence"].tolist(),
                 recs["lift"].tolist(),
+                strict=False,
             )
         )
         assert got == brute_recommend(baskets, segment_of.tolist(), rules, top_n)

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from conftest import load_lib_module
 
 rfm = load_lib_module("customer_segmentation", "rfm")

@@ -4,7 +4,6 @@ PostgreSQL's array input syntax (no database: https://www.postgresql.org/docs/cu
 import datetime
 
 import pytest
-
 from conftest import ADDONS, load_lib_module
 
 

@@ -11,7 +11,6 @@ import sys
 from xml.etree import ElementTree as etree
 
 import pytest
-
 from conftest import ADDONS, ROOT
 from odoo_source import find_odoo_root, odoo_groups
 

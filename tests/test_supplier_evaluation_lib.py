@@ -4,9 +4,8 @@ import math
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose, assert_array_equal
-
 from conftest import load_lib_module
+from numpy.testing import assert_allclose, assert_array_equal
 
 scoring = load_lib_module("supplier_evaluation", "scoring")
 metrics = load_lib_module("supplier_evaluation", "metrics")

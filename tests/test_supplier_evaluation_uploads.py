@@ -5,7 +5,6 @@ import tracemalloc
 import zipfile
 
 import pytest
-
 from conftest import load_lib_module
 
 uploads = load_lib_module("supplier_evaluation", "uploads")

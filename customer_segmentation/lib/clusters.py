@@ -16,7 +16,6 @@ server.
 
 import numpy as np
 
-
 # --- features ----------------------------------------------------------------
 
 
@@ -341,7 +340,7 @@ def describe_centers(centers, names, high_words, low_words, threshold=0.5):
     texts = []
     for center in centers:
         words = []
-        for z, high, low in zip(center, high_words, low_words):
+        for z, high, low in zip(center, high_words, low_words, strict=False):
             if np.isnan(z) or z == 0 or abs(z) < threshold:
                 continue
             word = high if z > 0 else low

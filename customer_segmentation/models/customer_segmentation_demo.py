@@ -288,7 +288,7 @@ def plan_history(today, seed=SEED):
         [f"{p} {s}" for p in PREFIXES for s in SUFFIXES],
         sum(a[0] for a in ARCHETYPES.values()),
     )
-    eur_by_archetype = dict(zip(EUR_ARCHETYPES, EUR_CUSTOMERS))
+    eur_by_archetype = dict(zip(EUR_ARCHETYPES, EUR_CUSTOMERS, strict=False))
     customers = []
     for archetype, (count, n_orders, last, first, value) in ARCHETYPES.items():
         for index in range(count):
@@ -527,13 +527,13 @@ class CustomerSegmentationDemo(models.AbstractModel):
                     "type": "contact",
                     "email": f"{plan['contact'].split()[0].lower()}@{partner.email.split('@')[1]}",
                 }
-                for plan, partner in zip(plans, companies)
+                for plan, partner in zip(plans, companies, strict=False)
                 if plan["contact"]
             ]
         )
         contact_of = {contact.parent_id.id: contact for contact in contacts}
         eur_companies = self.env["res.partner"].concat(
-            *(p for plan, p in zip(plans, companies) if plan["eur"])
+            *(p for plan, p in zip(plans, companies, strict=False) if plan["eur"])
         )
         eur_companies.write({"property_product_pricelist": eur_pricelist.id})
         return [(partner, contact_of.get(partner.id, partner)) for partner in companies]
@@ -544,7 +544,7 @@ class CustomerSegmentationDemo(models.AbstractModel):
         """Flatten the plans into dated order records to make (sorted oldest first)."""
         eur_pricelist = self.env.ref(f"{MODULE}.demo_pricelist_eur")
         events = []
-        for plan, (partner, buyer) in zip(plans, partners):
+        for plan, (partner, buyer) in zip(plans, partners, strict=False):
             for order in plan["orders"]:
                 rate = eur_rate(order["date"].date()) if plan["eur"] else 1.0
                 events.append(
@@ -588,7 +588,7 @@ class CustomerSegmentationDemo(models.AbstractModel):
                 [dict(e["values"], company_id=company.id) for e in todo]
             )
             orders.action_confirm()
-            for event, order in zip(todo, orders):
+            for event, order in zip(todo, orders, strict=False):
                 order = (
                     order.with_prefetch()
                 )  # one by one: no recomputing for the whole batch
@@ -746,7 +746,7 @@ class CustomerSegmentationDemo(models.AbstractModel):
         rng = random.Random(SEED)
         recent = [
             (plan, pair)
-            for plan, pair in zip(plans, partners)
+            for plan, pair in zip(plans, partners, strict=False)
             if plan["archetype"] in ("champions", "loyal", "potential", "new")
             and not plan["eur"]
         ]

@@ -274,7 +274,9 @@ class CustomerSegmentationRun(models.Model):
             [
                 bool(tier) and (expiry is None or expiry >= today)
                 for tier, expiry in zip(
-                    existing["pin_tier"].tolist(), existing["pin_expiry"].tolist()
+                    existing["pin_tier"].tolist(),
+                    existing["pin_expiry"].tolist(),
+                    strict=False,
                 )
             ],
             dtype=bool,
@@ -300,7 +302,9 @@ class CustomerSegmentationRun(models.Model):
         segment_down = np.array(
             [
                 o in watched and s in alerts
-                for o, s in zip(base_segment.tolist(), segment_ids.tolist())
+                for o, s in zip(
+                    base_segment.tolist(), segment_ids.tolist(), strict=False
+                )
             ],
             dtype=bool,
         )
@@ -472,7 +476,7 @@ class CustomerSegmentationRun(models.Model):
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         fallback = self.env.user
         vals_list = []
-        for partner, row in zip(partners, rows.tolist()):
+        for partner, row in zip(partners, rows.tolist(), strict=False):
             old, new = (
                 names.get(values["previous_segment_id"][row]),
                 names.get(values["segment_id"][row]),
@@ -658,7 +662,10 @@ def _same(new, old, kind):
             old, dtype=float
         )
     return np.array(
-        [(a or None) == (b or None) for a, b in zip(new.tolist(), old.tolist())],
+        [
+            (a or None) == (b or None)
+            for a, b in zip(new.tolist(), old.tolist(), strict=False)
+        ],
         dtype=bool,
     )
 
@@ -691,7 +698,10 @@ def _sql_array(array, kind):
         return SQL(
             "%s::%s",
             array_literal(
-                [None if null else v for v, null in zip(values, nulls.tolist())]
+                [
+                    None if null else v
+                    for v, null in zip(values, nulls.tolist(), strict=False)
+                ]
             ),
             sql_type,
         )

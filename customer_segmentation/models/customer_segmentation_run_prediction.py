@@ -207,7 +207,7 @@ class CustomerSegmentationRun(models.Model):
             predicted = clv.bgnbd_expected_purchases(fit["params"], x, t_x, T, weeks)
         later = (days["day"] > end_day) & (days["day"] <= today_day)
         actual_counts = dict(
-            zip(*np.unique(days["partner"][later], return_counts=True))
+            zip(*np.unique(days["partner"][later], return_counts=True), strict=False)
         )
         actual = np.array(
             [actual_counts.get(pid, 0) for pid in customers.tolist()], dtype=float
@@ -230,6 +230,7 @@ class CustomerSegmentationRun(models.Model):
                 check["count"].tolist(),
                 check["predicted"].tolist(),
                 check["actual"].tolist(),
+                strict=False,
             )
         )
         return Markup(

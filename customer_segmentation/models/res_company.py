@@ -175,7 +175,7 @@ class ResCompany(models.Model):
         if (
             len(values) != 4
             or any(v < 0 for v in values)
-            or any(b <= a for a, b in zip(values, values[1:]))
+            or any(b <= a for a, b in zip(values, values[1:], strict=False))
         ):
             raise ValidationError(
                 _(

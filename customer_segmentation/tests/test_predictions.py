@@ -2,7 +2,7 @@ import random
 
 from odoo.tests import tagged
 
-from .common import RUN_DAY, SegmentationCase
+from .common import SegmentationCase
 
 
 @tagged("post_install", "-at_install")

@@ -96,7 +96,9 @@ class TestSegmentationRun(SegmentationCase):
             ]
         )
         invoices.action_post()
-        for invoice, paid_on in zip(invoices[:2], ("2026-02-11", "2026-02-25")):
+        for invoice, paid_on in zip(
+            invoices[:2], ("2026-02-11", "2026-02-25"), strict=False
+        ):
             self.env["account.payment.register"].with_context(
                 active_model="account.move",
                 active_ids=invoice.ids,

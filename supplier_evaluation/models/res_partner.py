@@ -1,8 +1,8 @@
 from collections import defaultdict
 
 import numpy as np
-from markupsafe import Markup
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
@@ -395,5 +395,7 @@ class ResPartner(models.Model):
                 company.supplier_impact_threshold,
                 company.supplier_risk_threshold,
             )
-            result.append(dict(zip(partner_ids.tolist(), suggested.tolist())))
+            result.append(
+                dict(zip(partner_ids.tolist(), suggested.tolist(), strict=False))
+            )
         return result

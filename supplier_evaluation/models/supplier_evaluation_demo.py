@@ -597,11 +597,15 @@ class SupplierEvaluationDemo(models.AbstractModel):
             ]
         )
         cancelled = orders.browse(
-            [order.id for plan, order in zip(plans, orders) if plan.get("cancel")]
+            [
+                order.id
+                for plan, order in zip(plans, orders, strict=False)
+                if plan.get("cancel")
+            ]
         )
         cancelled.button_cancel()
         (orders - cancelled).button_confirm()
-        for plan, order in zip(plans, orders):
+        for plan, order in zip(plans, orders, strict=False):
             order.write(
                 {"date_order": plan["date"]}
                 if plan.get("cancel")
@@ -609,7 +613,7 @@ class SupplierEvaluationDemo(models.AbstractModel):
             )
         active = [
             (plan, order)
-            for plan, order in zip(plans, orders)
+            for plan, order in zip(plans, orders, strict=False)
             if not plan.get("cancel")
         ]
 

@@ -91,7 +91,7 @@ class ReportSupplierScorecard(models.AbstractModel):
             )
         )
         return {
-            row[0]: dict(zip(NULLABLE_FIELDS, row[1:]))
+            row[0]: dict(zip(NULLABLE_FIELDS, row[1:], strict=False))
             for row in self.env.cr.fetchall()
         }
 

@@ -73,7 +73,7 @@ class SupplierEvaluationWizard(models.TransientModel):
             ],
         )
         for index, ((date_from, date_to), suggestion) in enumerate(
-            zip(ranges, suggestions), 1
+            zip(ranges, suggestions, strict=False), 1
         ):
             # Alerts only for the last period: a back-fill does not raise every past breach.
             scorecards |= scorecards._evaluate(
