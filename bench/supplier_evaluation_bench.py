@@ -842,7 +842,7 @@ def measure(args):
 
         # (a) bare scan, twice; the second (warm) run counts
         scan = {}
-        for attempt in (1, 2):
+        for _attempt in (1, 2):
             for name, query in SCAN_QUERIES.items():
                 t = time.perf_counter()
                 cr.execute(query, {"company": company.id, "start": start, "end": end})

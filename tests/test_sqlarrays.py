@@ -7,6 +7,37 @@ import pytest
 from conftest import ADDONS, load_lib_module
 
 
+def _read_quoted(body, i, text):
+    """The quoted element starting after the quote at ``body[i - 1]``: (its end, its text)."""
+    chars = []
+    while True:
+        if i >= len(body):
+            raise ValueError(f"unterminated quoted element: {text!r}")
+        if body[i] == "\\":
+            if i + 1 >= len(body):
+                raise ValueError(f"dangling backslash: {text!r}")
+            chars.append(body[i + 1])
+            i += 2
+        elif body[i] == '"':
+            return i + 1, "".join(chars)
+        else:
+            chars.append(body[i])
+            i += 1
+
+
+def _read_unquoted(body, i, text):
+    """The unquoted element starting at ``body[i]``: (its end, its text or None for NULL)."""
+    start = i
+    while i < len(body) and body[i] != ",":
+        if body[i] in '{}"\\':
+            raise ValueError(f"{body[i]!r} in an unquoted element: {text!r}")
+        i += 1
+    word = body[start:i].strip()
+    if not word:
+        raise ValueError(f"empty element: {text!r}")
+    return i, None if word.upper() == "NULL" else word
+
+
 def parse_array(text):
     """The elements of a one-dimensional array literal as PostgreSQL reads it: a string per
     element, None for an unquoted NULL. Raises ValueError where PostgreSQL reports a
@@ -20,32 +51,10 @@ def parse_array(text):
         while i < len(body) and body[i].isspace():
             i += 1
         if i < len(body) and body[i] == '"':
-            i, chars = i + 1, []
-            while True:
-                if i >= len(body):
-                    raise ValueError(f"unterminated quoted element: {text!r}")
-                if body[i] == "\\":
-                    if i + 1 >= len(body):
-                        raise ValueError(f"dangling backslash: {text!r}")
-                    chars.append(body[i + 1])
-                    i += 2
-                elif body[i] == '"':
-                    i += 1
-                    break
-                else:
-                    chars.append(body[i])
-                    i += 1
-            elements.append("".join(chars))
+            i, element = _read_quoted(body, i + 1, text)
         else:
-            start = i
-            while i < len(body) and body[i] != ",":
-                if body[i] in '{}"\\':
-                    raise ValueError(f"{body[i]!r} in an unquoted element: {text!r}")
-                i += 1
-            word = body[start:i].strip()
-            if not word:
-                raise ValueError(f"empty element: {text!r}")
-            elements.append(None if word.upper() == "NULL" else word)
+            i, element = _read_unquoted(body, i, text)
+        elements.append(element)
         while i < len(body) and body[i].isspace():
             i += 1
         if i == len(body):

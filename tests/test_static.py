@@ -175,11 +175,11 @@ def linked_refs(eval_text):
     Removals (2, 3), clear (5) and anything else add nothing.
     """
     node = ast.parse(eval_text.strip(), mode="eval").body
-    commands = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    commands = node.elts if isinstance(node, ast.List | ast.Tuple) else [node]
     linked = []
     for command in commands:
         if (
-            isinstance(command, (ast.Tuple, ast.List))
+            isinstance(command, ast.Tuple | ast.List)
             and command.elts
             and isinstance(command.elts[0], ast.Constant)
         ):
@@ -287,52 +287,64 @@ def own_groups(addon):
     }
 
 
+def _data_group_references(path):
+    """(where, group id) for every group a data file (CSV or XML) names."""
+    found = []
+    if path.suffix == ".csv":
+        with open(path, newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("group_id:id"):
+                    found.append((f"{path.name}: {row['id']}", row["group_id:id"]))
+        return found
+    for element in etree.parse(str(path)).iter():
+        where = f"{path.name}: <{element.tag} {element.get('id') or element.get('name') or ''}>"
+        for group in filter(None, (element.get("groups") or "").split(",")):
+            found.append((where, group.strip().lstrip("!")))
+        if element.tag == "record" and element.get("model") == "res.groups":
+            found.append((where, element.get("id")))
+        if element.tag == "field" and element.get("name") in GROUP_FIELDS:
+            if element.get("ref"):
+                found.append((where, element.get("ref")))
+            if element.get("eval"):
+                found += [
+                    (where, ref)
+                    for ref in eval_refs(ast.parse(element.get("eval"), mode="eval"))
+                ]
+    return found
+
+
+def _python_group_references(addon, path):
+    """(where, group id) for every group a Python source names (groups=, has_group)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if not isinstance(node, ast.Call):
+            continue
+        where = f"{path.relative_to(ROOT / addon)}:{node.lineno}"
+        for keyword in node.keywords:
+            if keyword.arg in ("groups", "implied_group") and isinstance(
+                keyword.value, ast.Constant
+            ):
+                found += [
+                    (where, group.strip().lstrip("!"))
+                    for group in keyword.value.value.split(",")
+                ]
+        if (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "has_group"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            found.append((where, node.args[0].value))
+    return found
+
+
 def group_references(addon):
     """(where, qualified group id) for every group the addon names, in data files and Python."""
     found = []
     for path in data_files(addon):
-        if path.suffix == ".csv":
-            with open(path, newline="") as handle:
-                for row in csv.DictReader(handle):
-                    if row.get("group_id:id"):
-                        found.append((f"{path.name}: {row['id']}", row["group_id:id"]))
-            continue
-        for element in etree.parse(str(path)).iter():
-            where = f"{path.name}: <{element.tag} {element.get('id') or element.get('name') or ''}>"
-            for group in filter(None, (element.get("groups") or "").split(",")):
-                found.append((where, group.strip().lstrip("!")))
-            if element.tag == "record" and element.get("model") == "res.groups":
-                found.append((where, element.get("id")))
-            if element.tag == "field" and element.get("name") in GROUP_FIELDS:
-                if element.get("ref"):
-                    found.append((where, element.get("ref")))
-                if element.get("eval"):
-                    found += [
-                        (where, ref)
-                        for ref in eval_refs(
-                            ast.parse(element.get("eval"), mode="eval")
-                        )
-                    ]
+        found += _data_group_references(path)
     for path in python_sources(addon):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if not isinstance(node, ast.Call):
-                continue
-            where = f"{path.relative_to(ROOT / addon)}:{node.lineno}"
-            for keyword in node.keywords:
-                if keyword.arg in ("groups", "implied_group") and isinstance(
-                    keyword.value, ast.Constant
-                ):
-                    found += [
-                        (where, group.strip().lstrip("!"))
-                        for group in keyword.value.value.split(",")
-                    ]
-            if (
-                isinstance(node.func, ast.Attribute)
-                and node.func.attr == "has_group"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                found.append((where, node.args[0].value))
+        found += _python_group_references(addon, path)
     return [(where, qualified(addon, group)) for where, group in found]
 
 
@@ -436,7 +448,7 @@ def domain_tree(text):
             return item.value, term(), term()
         if isinstance(item, ast.Constant) and item.value == "!":
             return "!", term()
-        assert isinstance(item, (ast.Tuple, ast.List)) and len(item.elts) == 3, (
+        assert isinstance(item, ast.Tuple | ast.List) and len(item.elts) == 3, (
             f"not a domain leaf: {ast.unparse(item)}"
         )
         return "leaf", item
@@ -451,7 +463,7 @@ def is_company_leaf(leaf):
     """('company_id', 'in', company_ids), ('company_id', '=', company_id), a path ending in
     company_id, or ('company_id', '=', False) for records shared by every company."""
     field, operator, value = leaf.elts
-    values = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+    values = value.elts if isinstance(value, ast.List | ast.Tuple) else [value]
     return (
         isinstance(field, ast.Constant)
         and isinstance(field.value, str)
@@ -698,7 +710,7 @@ def odoo_test_classes(tests_dir):
 
     def has_tests(key):
         return any(
-            isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+            isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
             and stmt.name.startswith("test")
             for stmt in classes[key].body
         ) or any(has_tests(base) for base in bases(key))

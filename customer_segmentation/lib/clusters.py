@@ -16,6 +16,9 @@ server.
 
 import numpy as np
 
+# The numbers of clusters choose_k tries unless told (a range: immutable, safe as a default).
+DEFAULT_K_VALUES = range(2, 9)
+
 # --- features ----------------------------------------------------------------
 
 
@@ -277,7 +280,7 @@ def stratified_sample(strata, size, seed=0):
     return np.flatnonzero(rank < quota[inverse])
 
 
-def choose_k(x, k_values=range(2, 9), sample_size=3000, strata=None, seed=0):
+def choose_k(x, k_values=DEFAULT_K_VALUES, sample_size=3000, strata=None, seed=0):
     """Pick the number of clusters by silhouette on a (stratified) sample.
 
     A sample of about ``sample_size`` rows is drawn (proportionally per

@@ -2,6 +2,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import LazyTranslate
 
+from ..lib import segments
+
 _lt = LazyTranslate(__name__)
 
 # The default grid's names, marked for translation (lib/segments.py holds the cells).
@@ -17,8 +19,6 @@ DEFAULT_SEGMENT_NAMES = {
     "cant_lose": _lt("Can't Lose"),
     "hibernating": _lt("Hibernating"),
 }
-
-from ..lib import segments
 
 
 class CustomerSegmentScheme(models.Model):

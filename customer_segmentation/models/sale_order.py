@@ -36,7 +36,7 @@ class SaleOrder(models.Model):
             order.customer_service_note = order._customer_tier_service().service_note
             on_order = order.order_line.product_id
             order.customer_crosssell_ids = partner.customer_crosssell_ids.filtered(
-                lambda s: s.product_id not in on_order
+                lambda s, on_order=on_order: s.product_id not in on_order
             )
 
     def _customer_tier_service(self):

@@ -112,7 +112,7 @@ class TestEvaluationTemplate(SupplierEvaluationCase):
         )
         self.assertEqual(
             created.line_ids.filtered(
-                lambda l: l.criterion == "on_time"
+                lambda line: line.criterion == "on_time"
             ).excellent_value,
             98,
         )
