@@ -1,18 +1,20 @@
 """Benchmark of supplier_evaluation's engine; run by bench/supplier_evaluation.sh.
 
-Two phases, each in its own process so the peak memory of ``measure`` is the evaluation's:
+Two phases, each in its own process so the peak memory of ``measure`` is the
+evaluation's:
 
-``generate``  fills a scratch database (supplier_evaluation installed, no demo data) with a
-              synthetic purchase history in set-based SQL only (INSERT ... SELECT
-              generate_series): suppliers, products, vendor prices, confirmed and cancelled
-              purchase orders and lines, receipt moves (late, partial, duplicated, open),
-              backorders, returns, buyer ratings; then ANALYZE.
-``measure``   loads the ORM and times a bare SQL scan of one month, the evaluation of that
-              month (insert, then update), a back-fill of every month, and the Kraljic
-              suggestions; prints a table and writes JSON.
+``generate``  fills a scratch database (supplier_evaluation installed, no demo data)
+              with a synthetic purchase history in set-based SQL only (INSERT ... SELECT
+              generate_series): suppliers, products, vendor prices, confirmed and
+              cancelled purchase orders and lines, receipt moves (late, partial,
+              duplicated, open), backorders, returns, buyer ratings; then ANALYZE.
+``measure``   loads the ORM and times a bare SQL scan of one month, the evaluation of
+              that month (insert, then update), a back-fill of every month, and the
+              Kraljic suggestions; prints a table and writes JSON.
 
-Sizes come from BENCH_SUPPLIERS, BENCH_PRODUCTS, BENCH_LINES, BENCH_MONTHS (and BENCH_SEED).
-Only the database given on the command line (a local throwaway cluster) is ever contacted.
+Sizes come from BENCH_SUPPLIERS, BENCH_PRODUCTS, BENCH_LINES, BENCH_MONTHS (and
+BENCH_SEED). Only the database given on the command line (a local throwaway cluster) is
+ever contacted.
 """
 
 import argparse
@@ -63,10 +65,10 @@ def peak_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-# =============================================================================== generate
-# Every statement below is set-based. Temporary tables (bench_*) hold the random draws so
-# each one is made once; real tables are filled from them with explicit ids (sequences are
-# moved past them at the end). Datetimes are naive UTC, like Odoo's.
+# ============================================================================= generate
+# Every statement below is set-based. Temporary tables (bench_*) hold the random draws
+# so each one is made once; real tables are filled from them with explicit ids
+# (sequences are moved past them at the end). Datetimes are naive UTC, like Odoo's.
 GENERATE = [
     (
         "settings",
@@ -74,15 +76,17 @@ GENERATE = [
         SELECT setseed(%(seed)s);
         SET LOCAL work_mem = '256MB';
         SET LOCAL maintenance_work_mem = '512MB';
-        -- bulk load: no foreign-key triggers (the data is consistent by construction and checked
-        -- at the end), and the secondary indexes of the big tables are rebuilt once at the end
+        -- bulk load: no foreign-key triggers (the data is consistent by construction
+        -- and checked at the end), and the secondary indexes of the big tables are
+        -- rebuilt once at the end
         SET LOCAL session_replication_role = replica;
         CREATE TEMP TABLE bench_index ON COMMIT DROP AS
         SELECT c.relname AS index_name, pg_get_indexdef(i.indexrelid) AS definition
           FROM pg_index i
           JOIN pg_class c ON c.oid = i.indexrelid
           JOIN pg_class t ON t.oid = i.indrelid
-         WHERE t.relname IN ('purchase_order', 'purchase_order_line', 'stock_move', 'product_supplierinfo')
+         WHERE t.relname IN ('purchase_order', 'purchase_order_line', 'stock_move',
+             'product_supplierinfo')
            AND t.relnamespace = 'public'::regnamespace
            AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid);
         DO $$ DECLARE r record; BEGIN
@@ -91,33 +95,44 @@ GENERATE = [
             END LOOP;
         END $$;
         CREATE TEMP TABLE bench_ctx ON COMMIT DROP AS
-        SELECT (SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'main_company') AS company,
-               (SELECT res_id FROM ir_model_data WHERE module = 'stock' AND name = 'stock_location_suppliers') AS supplier_loc,
-               (SELECT res_id FROM ir_model_data WHERE module = 'uom' AND name = 'product_uom_unit') AS uom,
-               (SELECT res_id FROM ir_model_data WHERE module = 'product' AND name = 'product_category_all') AS categ,
-               (SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'user_admin') AS buyer,
+        SELECT (SELECT res_id FROM ir_model_data WHERE module = 'base'
+            AND name = 'main_company') AS company,
+               (SELECT res_id FROM ir_model_data WHERE module = 'stock'
+                   AND name = 'stock_location_suppliers') AS supplier_loc,
+               (SELECT res_id FROM ir_model_data WHERE module = 'uom'
+                   AND name = 'product_uom_unit') AS uom,
+               (SELECT res_id FROM ir_model_data WHERE module = 'product'
+                   AND name = 'product_category_all') AS categ,
+               (SELECT res_id FROM ir_model_data WHERE module = 'base'
+                   AND name = 'user_admin') AS buyer,
                (now() AT TIME ZONE 'UTC')::timestamp AS now_utc,
                date_trunc('month', now() AT TIME ZONE 'UTC')::timestamp AS t1,
-               date_trunc('month', now() AT TIME ZONE 'UTC')::timestamp - make_interval(months => %(months)s) AS t0,
+               date_trunc('month', now() AT TIME ZONE 'UTC')::timestamp -
+                   make_interval(months => %(months)s) AS t0,
                (SELECT COALESCE(MAX(id), 0) FROM res_partner) AS partner_base,
                (SELECT COALESCE(MAX(id), 0) FROM product_template) AS tmpl_base,
                (SELECT COALESCE(MAX(id), 0) FROM product_product) AS product_base,
-               (SELECT COALESCE(MAX(id), 0) FROM product_supplierinfo) AS supplierinfo_base,
+               (SELECT COALESCE(MAX(id), 0) FROM product_supplierinfo)
+                   AS supplierinfo_base,
                (SELECT COALESCE(MAX(id), 0) FROM purchase_order) AS order_base,
                (SELECT COALESCE(MAX(id), 0) FROM purchase_order_line) AS line_base,
                (SELECT COALESCE(MAX(id), 0) FROM stock_move) AS move_base,
                (SELECT COALESCE(MAX(id), 0) FROM supplier_rating) AS rating_base;
         ALTER TABLE bench_ctx ADD COLUMN currency int, ADD COLUMN stock_loc int,
                               ADD COLUMN warehouse int, ADD COLUMN picking_type int;
-        UPDATE bench_ctx x SET currency = c.currency_id FROM res_company c WHERE c.id = x.company;
-        UPDATE bench_ctx x SET warehouse = w.id, stock_loc = w.lot_stock_id, picking_type = w.in_type_id
-          FROM (SELECT * FROM stock_warehouse ORDER BY id LIMIT 1) w WHERE w.company_id = x.company;
+        UPDATE bench_ctx x SET currency = c.currency_id FROM res_company c
+            WHERE c.id = x.company;
+        UPDATE bench_ctx x SET warehouse = w.id, stock_loc = w.lot_stock_id,
+            picking_type = w.in_type_id
+          FROM (SELECT * FROM stock_warehouse ORDER BY id LIMIT 1) w
+              WHERE w.company_id = x.company;
     """,
     ),
     (
         "suppliers",
         """
-        -- vendor behaviour: promised lead time, lateness, spread, price level, returns, partials
+        -- vendor behaviour: promised lead time, lateness, spread, price level, returns,
+        -- partials
         CREATE TEMP TABLE bench_vendor ON COMMIT DROP AS
         SELECT g AS k, x.partner_base + g AS id,
                3 + floor(random() * 28)::int AS delay,
@@ -128,13 +143,18 @@ GENERATE = [
                0.004 + 0.064 * power(random(), 3) AS return_p,
                0.01 + 0.08 * random() AS partial_p
           FROM bench_ctx x, generate_series(1, %(suppliers)s) g;
-        INSERT INTO res_partner (id, name, complete_name, type, is_company, active, commercial_partner_id,
-                                 company_id, lang, supplier_rank, customer_rank, partner_share, employee,
-                                 autopost_bills, email, ref, invoice_warn, purchase_warn, picking_warn,
+        INSERT INTO res_partner
+            (id, name, complete_name, type, is_company, active, commercial_partner_id,
+                                 company_id, lang, supplier_rank, customer_rank,
+                                     partner_share, employee,
+                                 autopost_bills, email, ref, invoice_warn,
+                                     purchase_warn, picking_warn,
                                  create_uid, write_uid, create_date, write_date)
-        SELECT v.id, 'Bench Supplier ' || lpad(v.k::text, 6, '0'), 'Bench Supplier ' || lpad(v.k::text, 6, '0'),
+        SELECT v.id, 'Bench Supplier ' || lpad(v.k::text, 6, '0'),
+            'Bench Supplier ' || lpad(v.k::text, 6, '0'),
                'contact', true, true, v.id, NULL, 'en_US', 1, 0, true, false,
-               'ask', 'supplier' || v.k || '@bench.example.com', 'BS' || v.k, 'no-message', 'no-message', 'no-message',
+               'ask', 'supplier' || v.k || '@bench.example.com', 'BS' || v.k,
+                   'no-message', 'no-message', 'no-message',
                1, 1, x.now_utc, x.now_utc
           FROM bench_vendor v, bench_ctx x;
     """,
@@ -145,82 +165,107 @@ GENERATE = [
         CREATE TEMP TABLE bench_product ON COMMIT DROP AS
         SELECT g AS k, x.tmpl_base + g AS tmpl_id, x.product_base + g AS id,
                round((1 + 500 * power(random(), 2))::numeric, 2) AS base_price,
-               CASE WHEN random() < 0.15 THEN 1 WHEN random() < 0.6 THEN 2 ELSE 3 END AS n_vendors
+               CASE WHEN random() < 0.15 THEN 1 WHEN random() < 0.6 THEN 2 ELSE 3 END
+                   AS n_vendors
           FROM bench_ctx x, generate_series(1, %(products)s) g;
-        INSERT INTO product_template (id, name, default_code, type, is_storable, categ_id, uom_id, uom_po_id,
-                                      service_tracking, tracking, purchase_line_warn, purchase_method,
-                                      sale_ok, purchase_ok, active, list_price, sequence, sale_delay,
-                                      has_configurable_attributes, is_favorite, lot_valuated,
+        INSERT INTO product_template
+            (id, name, default_code, type, is_storable, categ_id, uom_id, uom_po_id,
+                                      service_tracking, tracking, purchase_line_warn,
+                                          purchase_method,
+                                      sale_ok, purchase_ok, active, list_price,
+                                          sequence, sale_delay,
+                                      has_configurable_attributes, is_favorite,
+                                          lot_valuated,
                                       create_uid, write_uid, create_date, write_date)
-        SELECT p.tmpl_id, jsonb_build_object('en_US', 'Bench Product ' || lpad(p.k::text, 6, '0')),
+        SELECT p.tmpl_id, jsonb_build_object('en_US',
+            'Bench Product ' || lpad(p.k::text, 6, '0')),
                'BP' || lpad(p.k::text, 6, '0'), 'consu', true, x.categ, x.uom, x.uom,
-               'no', 'none', 'no-message', 'receive', true, true, true, round(p.base_price * 1.4, 2), 1, 0,
+               'no', 'none', 'no-message', 'receive', true, true, true,
+                   round(p.base_price * 1.4, 2), 1, 0,
                false, false, false, 1, 1, x.now_utc, x.now_utc
           FROM bench_product p, bench_ctx x;
-        INSERT INTO product_product (id, product_tmpl_id, default_code, combination_indices, active,
-                                     standard_price, create_uid, write_uid, create_date, write_date)
+        INSERT INTO product_product
+            (id, product_tmpl_id, default_code, combination_indices, active,
+                                     standard_price, create_uid, write_uid, create_date,
+                                         write_date)
         SELECT p.id, p.tmpl_id, 'BP' || lpad(p.k::text, 6, '0'), '', true,
-               jsonb_build_object(x.company::text, p.base_price), 1, 1, x.now_utc, x.now_utc
+               jsonb_build_object(x.company::text, p.base_price), 1, 1, x.now_utc,
+                   x.now_utc
           FROM bench_product p, bench_ctx x;
     """,
     ),
     (
         "vendor prices",
         """
-        -- slot 1 goes round robin so every supplier sells something; the others favour big vendors
+        -- slot 1 goes round robin so every supplier sells something; the others favour
+        -- big vendors
         CREATE TEMP TABLE bench_supplierinfo ON COMMIT DROP AS
         SELECT DISTINCT ON (product_k, vendor_k) product_k, vendor_k
           FROM (SELECT p.k AS product_k,
                        CASE WHEN s = 1 THEN (p.k - 1) %% %(suppliers)s + 1
-                            ELSE 1 + floor(%(suppliers)s * power(random(), 1.5))::int END AS vendor_k
+                            ELSE 1 + floor(%(suppliers)s * power(random(), 1.5))::int
+                                END AS vendor_k
                   FROM bench_product p, generate_series(1, 3) s
                  WHERE s <= p.n_vendors) d;
-        ALTER TABLE bench_supplierinfo ADD COLUMN price numeric, ADD COLUMN delay int, ADD COLUMN rn int,
+        ALTER TABLE bench_supplierinfo ADD COLUMN price numeric, ADD COLUMN delay int,
+            ADD COLUMN rn int,
                                        ADD COLUMN id int;
         UPDATE bench_supplierinfo si
-           SET price = round((p.base_price::float8 * v.price_f * (0.95 + 0.10 * random()))::numeric, 2), delay = v.delay
-          FROM bench_product p, bench_vendor v WHERE p.k = si.product_k AND v.k = si.vendor_k;
+           SET price = round((p.base_price::float8 * v.price_f * (0.95 + 0.10 *
+               random()))::numeric, 2), delay = v.delay
+          FROM bench_product p,
+              bench_vendor v WHERE p.k = si.product_k AND v.k = si.vendor_k;
         UPDATE bench_supplierinfo si SET rn = r.rn, id = x.supplierinfo_base + r.n
           FROM (SELECT product_k, vendor_k,
-                       ROW_NUMBER() OVER (PARTITION BY vendor_k ORDER BY product_k) AS rn,
+                       ROW_NUMBER() OVER (PARTITION BY vendor_k ORDER BY product_k)
+                           AS rn,
                        ROW_NUMBER() OVER (ORDER BY product_k, vendor_k) AS n
                   FROM bench_supplierinfo) r, bench_ctx x
          WHERE r.product_k = si.product_k AND r.vendor_k = si.vendor_k;
         CREATE INDEX ON bench_supplierinfo (vendor_k, rn);
         ANALYZE bench_supplierinfo;
-        INSERT INTO product_supplierinfo (id, partner_id, product_tmpl_id, company_id, currency_id, delay,
+        INSERT INTO product_supplierinfo
+            (id, partner_id, product_tmpl_id, company_id, currency_id, delay,
                                           min_qty, price, discount, sequence,
-                                          create_uid, write_uid, create_date, write_date)
-        SELECT si.id, v.id, p.tmpl_id, x.company, x.currency, si.delay, 0, si.price, 0, 1,
+                                          create_uid, write_uid, create_date,
+                                              write_date)
+        SELECT si.id, v.id, p.tmpl_id, x.company, x.currency, si.delay, 0, si.price, 0,
+            1,
                1, 1, x.now_utc, x.now_utc
           FROM bench_supplierinfo si
           JOIN bench_vendor v ON v.k = si.vendor_k
           JOIN bench_product p ON p.k = si.product_k, bench_ctx x;
-        -- vendors that have products, ranked: order volume follows a skewed (Pareto-like) law
+        -- vendors that have products, ranked: order volume follows a skewed
+        -- (Pareto-like) law
         CREATE TEMP TABLE bench_seller ON COMMIT DROP AS
-        SELECT ROW_NUMBER() OVER (ORDER BY vendor_k) AS rank, vendor_k, COUNT(*) AS n_products
+        SELECT ROW_NUMBER() OVER (ORDER BY vendor_k) AS rank, vendor_k,
+            COUNT(*) AS n_products
           FROM bench_supplierinfo GROUP BY vendor_k;
     """,
     ),
     (
         "orders",
         """
-        -- orders are drawn, cut at exactly %(lines)s lines, then numbered by approval date so that
-        -- ids follow time as in a real database (a month's lines sit together on disk)
+        -- orders are drawn, cut at exactly %(lines)s lines, then numbered by approval
+        -- date so that ids follow time as in a real database (a month's lines sit
+        -- together on disk)
         CREATE TEMP TABLE bench_order ON COMMIT DROP AS
         WITH drawn AS (
             SELECT d.g, s.vendor_k, d.n_lines, d.cancelled, d.date_approve,
                    SUM(d.n_lines) OVER (ORDER BY d.g) - d.n_lines AS start
-              FROM (SELECT g, 1 + floor(c.sellers * power(random(), 2))::int AS vendor_rank,
+              FROM (SELECT g, 1 + floor(c.sellers * power(random(),
+                  2))::int AS vendor_rank,
                            1 + floor(random() * 19)::int AS n_lines,
                            random() < 0.01 AS cancelled,
                            x.t0 + random() * (x.t1 - x.t0) AS date_approve
-                      FROM generate_series(1, ceil(%(lines)s / 10.0 * 1.2)::int + 10) g, bench_ctx x,
+                      FROM generate_series(1, ceil(%(lines)s / 10.0 * 1.2)::int + 10) g,
+                          bench_ctx x,
                            (SELECT COUNT(*) AS sellers FROM bench_seller) c) d
               JOIN bench_seller s ON s.rank = d.vendor_rank
         ), kept AS (
             SELECT ROW_NUMBER() OVER (ORDER BY date_approve, g) AS o, vendor_k,
-                   least(n_lines, %(lines)s - start)::int AS n_lines, cancelled, date_approve
+                   least(n_lines, %(lines)s - start)::int AS n_lines, cancelled,
+                       date_approve
               FROM drawn WHERE start < %(lines)s
         )
         SELECT o, vendor_k, n_lines, cancelled, date_approve,
@@ -234,7 +279,8 @@ GENERATE = [
     (
         "order lines",
         """
-        -- one row per line with every random draw it needs (lead time, lateness, partial, return, copy)
+        -- one row per line with every random draw it needs (lead time, lateness,
+        -- partial, return, copy)
         CREATE TEMP TABLE bench_line ON COMMIT DROP AS
         SELECT o.first_line + g AS n, o.o, o.vendor_k, o.cancelled, o.date_approve,
                1 + floor(random() * s.n_products)::int AS pick,
@@ -242,27 +288,34 @@ GENERATE = [
                0.97 + 0.06 * random() AS price_noise,
                sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z,
                random() AS r_late, random() AS r_late_days, random() AS r_error,
-               random() AS r_partial, random() AS r_partial_qty, random() AS r_backorder, random() AS r_bo_days,
-               random() AS r_return, random() AS r_return_qty, random() AS r_return_days, random() AS r_copy
+               random() AS r_partial, random() AS r_partial_qty,
+                   random() AS r_backorder, random() AS r_bo_days,
+               random() AS r_return, random() AS r_return_qty,
+                   random() AS r_return_days, random() AS r_copy
           FROM bench_order o
           JOIN bench_seller s ON s.vendor_k = o.vendor_k,
                generate_series(1, o.n_lines) g
          WHERE o.first_line + g <= %(lines)s;
         CREATE TEMP TABLE bench_line2 ON COMMIT DROP AS
-        SELECT l.n, x.line_base + l.n AS id, x.order_base + l.o AS order_id, v.id AS partner_id,
+        SELECT l.n, x.line_base + l.n AS id, x.order_base + l.o AS order_id,
+            v.id AS partner_id,
                p.id AS product_id, p.k AS product_k, l.qty, l.cancelled, l.date_approve,
                round(si.price * l.price_noise::numeric, 2) AS price_unit,
                l.date_approve + si.delay * interval '1 day' AS date_planned,
                -- actual lead time: vendor bias and spread, some late, a few data errors
                l.date_approve + interval '1 day' * (
                    greatest(0.1, si.delay * v.ratio + v.sd * l.z)
-                   + CASE WHEN l.r_late < v.late_p THEN 1 + 12 * l.r_late_days ELSE 0 END
+                   + CASE WHEN l.r_late < v.late_p THEN 1 + 12 * l.r_late_days
+                       ELSE 0 END
                    + CASE WHEN l.r_error < 0.0003 THEN 100 + 150 * l.r_late_days
-                          WHEN l.r_error < 0.0005 THEN -(1 + 5 * l.r_late_days) ELSE 0 END
+                          WHEN l.r_error < 0.0005 THEN -(1 + 5 * l.r_late_days)
+                              ELSE 0 END
                ) AS receipt_date,
                l.qty >= 2 AND l.r_partial < v.partial_p AS partial,
-               greatest(1, floor(l.qty * (0.4 + 0.55 * l.r_partial_qty))) AS partial_qty,
-               l.r_backorder < 0.5 AS backorder_done, 2 + 18 * l.r_bo_days AS backorder_days,
+               greatest(1, floor(l.qty * (0.4 + 0.55 * l.r_partial_qty)))
+                   AS partial_qty,
+               l.r_backorder < 0.5 AS backorder_done,
+                   2 + 18 * l.r_bo_days AS backorder_days,
                l.r_return < v.return_p AS returned, l.r_return_qty AS return_share,
                1 + 9 * l.r_return_days AS return_days,
                l.r_copy < 0.001 AS duplicated
@@ -271,12 +324,15 @@ GENERATE = [
           JOIN bench_supplierinfo si ON si.vendor_k = l.vendor_k AND si.rn = l.pick
           JOIN bench_product p ON p.k = si.product_k, bench_ctx x;
         DROP TABLE bench_line;
-        ALTER TABLE bench_line2 ADD COLUMN received numeric, ADD COLUMN receipt_done bool,
-                                ADD COLUMN backorder_date timestamp, ADD COLUMN return_date timestamp,
+        ALTER TABLE bench_line2 ADD COLUMN received numeric,
+            ADD COLUMN receipt_done bool,
+                                ADD COLUMN backorder_date timestamp,
+                                    ADD COLUMN return_date timestamp,
                                 ADD COLUMN return_qty numeric;
         UPDATE bench_line2 l SET
                receipt_done = NOT l.cancelled AND l.receipt_date <= x.now_utc,
-               received = CASE WHEN l.partial THEN least(l.partial_qty, l.qty - 1) ELSE l.qty END,
+               received = CASE WHEN l.partial THEN least(l.partial_qty, l.qty - 1)
+                   ELSE l.qty END,
                backorder_date = l.receipt_date + l.backorder_days * interval '1 day',
                return_date = l.receipt_date + l.return_days * interval '1 day'
           FROM bench_ctx x;
@@ -287,21 +343,27 @@ GENERATE = [
     (
         "purchase orders",
         """
-        INSERT INTO purchase_order (id, name, partner_id, company_id, currency_id, currency_rate, state,
-                                    date_order, date_approve, date_planned, picking_type_id, user_id,
-                                    priority, invoice_status, receipt_status, amount_untaxed, amount_tax,
+        INSERT INTO purchase_order
+            (id, name, partner_id, company_id, currency_id, currency_rate, state,
+                                    date_order, date_approve, date_planned,
+                                        picking_type_id, user_id,
+                                    priority, invoice_status, receipt_status,
+                                        amount_untaxed, amount_tax,
                                     amount_total, amount_total_cc, invoice_count,
                                     create_uid, write_uid, create_date, write_date)
-        SELECT x.order_base + o.o, 'BENCH/P' || lpad(o.o::text, 7, '0'), v.id, x.company, x.currency, 1,
+        SELECT x.order_base + o.o, 'BENCH/P' || lpad(o.o::text, 7, '0'), v.id,
+            x.company, x.currency, 1,
                CASE WHEN o.cancelled THEN 'cancel' ELSE 'purchase' END,
                o.date_order, CASE WHEN o.cancelled THEN NULL ELSE o.date_approve END,
                o.date_approve + v.delay * interval '1 day', x.picking_type, x.buyer,
                '0', 'no', CASE WHEN o.cancelled THEN NULL ELSE 'full' END,
-               COALESCE(t.amount, 0), 0, COALESCE(t.amount, 0), COALESCE(t.amount, 0), 0,
+               COALESCE(t.amount, 0), 0, COALESCE(t.amount, 0), COALESCE(t.amount, 0),
+                   0,
                x.buyer, x.buyer, o.date_order, o.date_approve
           FROM bench_order o
           JOIN bench_vendor v ON v.k = o.vendor_k
-          LEFT JOIN (SELECT order_id, SUM(qty * price_unit) AS amount FROM bench_line2 GROUP BY order_id) t
+          LEFT JOIN (SELECT order_id,
+              SUM(qty * price_unit) AS amount FROM bench_line2 GROUP BY order_id) t
                  ON t.order_id = (SELECT order_base FROM bench_ctx) + o.o,
                bench_ctx x;
     """,
@@ -309,20 +371,28 @@ GENERATE = [
     (
         "purchase order lines",
         """
-        INSERT INTO purchase_order_line (id, order_id, sequence, name, product_id, product_uom, product_qty,
-                                         product_uom_qty, price_unit, discount, price_subtotal, price_tax,
-                                         price_total, qty_received, qty_received_method, qty_invoiced,
-                                         qty_to_invoice, date_planned, company_id, partner_id, currency_id,
+        INSERT INTO purchase_order_line
+            (id, order_id, sequence, name, product_id, product_uom, product_qty,
+                                         product_uom_qty, price_unit, discount,
+                                             price_subtotal, price_tax,
+                                         price_total, qty_received, qty_received_method,
+                                             qty_invoiced,
+                                         qty_to_invoice, date_planned, company_id,
+                                             partner_id, currency_id,
                                          state, display_type, is_downpayment,
                                          create_uid, write_uid, create_date, write_date)
-        SELECT l.id, l.order_id, 10, '[BP' || lpad(l.product_k::text, 6, '0') || '] Bench Product '
+        SELECT l.id, l.order_id, 10,
+            '[BP' || lpad(l.product_k::text, 6, '0') || '] Bench Product '
                                       || lpad(l.product_k::text, 6, '0'),
-               l.product_id, x.uom, l.qty, l.qty, l.price_unit, 0, l.qty * l.price_unit, 0, l.qty * l.price_unit,
+               l.product_id, x.uom, l.qty, l.qty, l.price_unit, 0, l.qty * l.price_unit,
+                   0, l.qty * l.price_unit,
                CASE WHEN NOT l.receipt_done THEN 0
                     ELSE l.received
-                         + CASE WHEN l.partial AND l.backorder_done AND l.backorder_date <= x.now_utc
+                         + CASE WHEN l.partial AND l.backorder_done
+                             AND l.backorder_date <= x.now_utc
                                 THEN l.qty - l.received ELSE 0 END
-                         - CASE WHEN l.returned AND l.return_date <= x.now_utc THEN l.return_qty ELSE 0 END END,
+                         - CASE WHEN l.returned AND l.return_date <= x.now_utc
+                             THEN l.return_qty ELSE 0 END END,
                'stock_moves', 0, 0, l.date_planned, x.company, l.partner_id, x.currency,
                CASE WHEN l.cancelled THEN 'cancel' ELSE 'purchase' END, NULL, false,
                x.buyer, x.buyer, l.date_approve, l.date_approve
@@ -332,18 +402,23 @@ GENERATE = [
     (
         "stock moves",
         """
-        -- kind: 1 receipt (every line), 2 backorder of a partial receipt, 3 return, 4 duplicate receipt
+        -- kind: 1 receipt (every line), 2 backorder of a partial receipt, 3 return, 4
+        -- duplicate receipt
         CREATE TEMP TABLE bench_move ON COMMIT DROP AS
-        SELECT x.move_base + l.n AS id, 1 AS kind, l.id AS line_id, NULL::int AS origin_id,
-               CASE WHEN l.cancelled THEN 'cancel' WHEN l.receipt_done THEN 'done' ELSE 'assigned' END AS state,
-               CASE WHEN l.receipt_done THEN l.receipt_date ELSE l.date_planned END AS date,
+        SELECT x.move_base + l.n AS id, 1 AS kind, l.id AS line_id,
+            NULL::int AS origin_id,
+               CASE WHEN l.cancelled THEN 'cancel' WHEN l.receipt_done THEN 'done'
+                   ELSE 'assigned' END AS state,
+               CASE WHEN l.receipt_done THEN l.receipt_date ELSE l.date_planned END
+                   AS date,
                CASE WHEN l.receipt_done THEN l.received ELSE l.qty END AS qty
           FROM bench_line2 l, bench_ctx x;
         CREATE TEMP SEQUENCE bench_move_seq;
         SELECT setval('bench_move_seq', (SELECT move_base FROM bench_ctx) + %(lines)s);
         INSERT INTO bench_move
         SELECT nextval('bench_move_seq'), 2, l.id, NULL,
-               CASE WHEN NOT l.backorder_done THEN 'cancel' WHEN l.backorder_date <= x.now_utc THEN 'done'
+               CASE WHEN NOT l.backorder_done THEN 'cancel'
+                   WHEN l.backorder_date <= x.now_utc THEN 'done'
                     ELSE 'assigned' END,
                l.backorder_date, l.qty - l.received
           FROM bench_line2 l, bench_ctx x WHERE l.receipt_done AND l.partial;
@@ -353,20 +428,29 @@ GENERATE = [
                l.return_date, l.return_qty
           FROM bench_line2 l, bench_ctx x WHERE l.receipt_done AND l.returned;
         INSERT INTO bench_move
-        SELECT nextval('bench_move_seq'), 4, l.id, NULL, 'done', l.receipt_date, l.received
+        SELECT nextval('bench_move_seq'), 4, l.id, NULL, 'done', l.receipt_date,
+            l.received
           FROM bench_line2 l WHERE l.receipt_done AND l.duplicated;
-        INSERT INTO stock_move (id, name, sequence, priority, state, date, date_deadline, company_id,
-                                product_id, product_uom, product_uom_qty, product_qty, quantity, picked,
-                                location_id, location_dest_id, procure_method, purchase_line_id,
-                                origin_returned_move_id, to_refund, warehouse_id, picking_type_id,
-                                origin, reference, price_unit, scrapped, is_inventory, additional,
-                                propagate_cancel, create_uid, write_uid, create_date, write_date)
+        INSERT INTO stock_move
+            (id, name, sequence, priority, state, date, date_deadline, company_id,
+                                product_id, product_uom, product_uom_qty, product_qty,
+                                    quantity, picked,
+                                location_id, location_dest_id, procure_method,
+                                    purchase_line_id,
+                                origin_returned_move_id, to_refund, warehouse_id,
+                                    picking_type_id,
+                                origin, reference, price_unit, scrapped, is_inventory,
+                                    additional,
+                                propagate_cancel, create_uid, write_uid, create_date,
+                                    write_date)
         SELECT m.id, pl.name, 10, '0', m.state, m.date, pl.date_planned, x.company,
-               pl.product_id, x.uom, m.qty, m.qty, CASE WHEN m.state = 'done' THEN m.qty ELSE 0 END,
+               pl.product_id, x.uom, m.qty, m.qty,
+                   CASE WHEN m.state = 'done' THEN m.qty ELSE 0 END,
                m.state = 'done',
                CASE WHEN m.kind = 3 THEN x.stock_loc ELSE x.supplier_loc END,
                CASE WHEN m.kind = 3 THEN x.supplier_loc ELSE x.stock_loc END,
-               'make_to_stock', m.line_id, m.origin_id, m.kind = 3, x.warehouse, x.picking_type,
+               'make_to_stock', m.line_id, m.origin_id, m.kind = 3, x.warehouse,
+                   x.picking_type,
                po.name, po.name, pl.price_unit, false, false, false, false,
                x.buyer, x.buyer, po.date_approve, m.date
           FROM bench_move m
@@ -379,14 +463,20 @@ GENERATE = [
         "buyer ratings",
         """
         -- about one supplier in ten rated each month, better vendors rated higher
-        INSERT INTO supplier_rating (id, partner_id, company_id, user_id, date, service, communication,
-                                     cooperation, create_uid, write_uid, create_date, write_date)
-        SELECT x.rating_base + ROW_NUMBER() OVER (ORDER BY v.k, m), v.id, x.company, x.buyer,
-               (x.t0 + (m - 1) * interval '1 month' + random() * interval '27 days')::date,
-               least(5, greatest(1, round(4.5 - 6 * v.late_p + random() * 1.5 - 0.75)))::int::text,
+        INSERT INTO supplier_rating
+            (id, partner_id, company_id, user_id, date, service, communication,
+                                     cooperation, create_uid, write_uid, create_date,
+                                         write_date)
+        SELECT x.rating_base + ROW_NUMBER() OVER (ORDER BY v.k, m), v.id, x.company,
+            x.buyer,
+               (x.t0 + (m - 1) * interval '1 month' + random() * interval
+                   '27 days')::date,
+               least(5, greatest(1, round(4.5 - 6 * v.late_p + random() * 1.5 -
+                   0.75)))::int::text,
                least(5, greatest(1, round(3.5 + random() * 2 - 1)))::int::text,
                CASE WHEN random() < 0.3 THEN NULL
-                    ELSE least(5, greatest(1, round(4 - 10 * v.return_p + random() * 2 - 1)))::int::text END,
+                    ELSE least(5, greatest(1,
+                        round(4 - 10 * v.return_p + random() * 2 - 1)))::int::text END,
                x.buyer, x.buyer, x.now_utc, x.now_utc
           FROM bench_vendor v, bench_ctx x, generate_series(1, %(months)s) m
          WHERE random() < 0.1;
@@ -406,13 +496,17 @@ GENERATE = [
         "sequences",
         """
         SELECT setval('res_partner_id_seq', (SELECT MAX(id) FROM res_partner));
-        SELECT setval('product_template_id_seq', (SELECT MAX(id) FROM product_template));
+        SELECT setval('product_template_id_seq',
+            (SELECT MAX(id) FROM product_template));
         SELECT setval('product_product_id_seq', (SELECT MAX(id) FROM product_product));
-        SELECT setval('product_supplierinfo_id_seq', (SELECT MAX(id) FROM product_supplierinfo));
+        SELECT setval('product_supplierinfo_id_seq',
+            (SELECT MAX(id) FROM product_supplierinfo));
         SELECT setval('purchase_order_id_seq', (SELECT MAX(id) FROM purchase_order));
-        SELECT setval('purchase_order_line_id_seq', (SELECT MAX(id) FROM purchase_order_line));
+        SELECT setval('purchase_order_line_id_seq',
+            (SELECT MAX(id) FROM purchase_order_line));
         SELECT setval('stock_move_id_seq', (SELECT MAX(id) FROM stock_move));
-        SELECT setval('supplier_rating_id_seq', GREATEST(1, (SELECT MAX(id) FROM supplier_rating)));
+        SELECT setval('supplier_rating_id_seq', GREATEST(1,
+            (SELECT MAX(id) FROM supplier_rating)));
         CREATE TABLE IF NOT EXISTS bench_meta (key varchar PRIMARY KEY, value jsonb);
     """,
     ),
@@ -420,41 +514,59 @@ GENERATE = [
 
 # Foreign keys were not checked during the load: check the ones the engine relies on.
 ORPHANS = """
-    SELECT (SELECT COUNT(*) FROM purchase_order o LEFT JOIN res_partner p ON p.id = o.partner_id WHERE p.id IS NULL)
-         + (SELECT COUNT(*) FROM purchase_order_line l LEFT JOIN purchase_order o ON o.id = l.order_id
+    SELECT (SELECT COUNT(*) FROM purchase_order o LEFT JOIN res_partner p
+        ON p.id = o.partner_id WHERE p.id IS NULL)
+         + (SELECT COUNT(*) FROM purchase_order_line l LEFT JOIN purchase_order o
+             ON o.id = l.order_id
              WHERE o.id IS NULL)
-         + (SELECT COUNT(*) FROM purchase_order_line l LEFT JOIN product_product p ON p.id = l.product_id
+         + (SELECT COUNT(*) FROM purchase_order_line l LEFT JOIN product_product p
+             ON p.id = l.product_id
              WHERE p.id IS NULL)
-         + (SELECT COUNT(*) FROM product_product p LEFT JOIN product_template t ON t.id = p.product_tmpl_id
+         + (SELECT COUNT(*) FROM product_product p LEFT JOIN product_template t
+             ON t.id = p.product_tmpl_id
              WHERE t.id IS NULL)
-         + (SELECT COUNT(*) FROM product_supplierinfo s LEFT JOIN res_partner p ON p.id = s.partner_id
+         + (SELECT COUNT(*) FROM product_supplierinfo s LEFT JOIN res_partner p
+             ON p.id = s.partner_id
              WHERE p.id IS NULL)
-         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN purchase_order_line l ON l.id = m.purchase_line_id
+         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN purchase_order_line l
+             ON l.id = m.purchase_line_id
              WHERE m.purchase_line_id IS NOT NULL AND l.id IS NULL)
-         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN stock_move o ON o.id = m.origin_returned_move_id
+         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN stock_move o
+             ON o.id = m.origin_returned_move_id
              WHERE m.origin_returned_move_id IS NOT NULL AND o.id IS NULL)
-         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN stock_location s ON s.id = m.location_id
+         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN stock_location s
+             ON s.id = m.location_id
              WHERE s.id IS NULL)
-         + (SELECT COUNT(*) FROM supplier_rating r LEFT JOIN res_partner p ON p.id = r.partner_id
+         + (SELECT COUNT(*) FROM supplier_rating r LEFT JOIN res_partner p
+             ON p.id = r.partner_id
              WHERE p.id IS NULL)
 """
 
 SUMMARY = """
     SELECT jsonb_build_object(
-        'suppliers', (SELECT COUNT(*) FROM res_partner WHERE name LIKE 'Bench Supplier %%'),
-        'products', (SELECT COUNT(*) FROM product_product WHERE default_code LIKE 'BP%%'),
+        'suppliers', (SELECT COUNT(*) FROM res_partner
+            WHERE name LIKE 'Bench Supplier %%'),
+        'products', (SELECT COUNT(*) FROM product_product
+            WHERE default_code LIKE 'BP%%'),
         'supplierinfo', (SELECT COUNT(*) FROM product_supplierinfo),
         'single_source_share', (SELECT round(AVG((c = 1)::int)::numeric, 3) FROM
-                                  (SELECT COUNT(*) AS c FROM product_supplierinfo GROUP BY product_tmpl_id) s),
+                                  (SELECT COUNT(*) AS c FROM product_supplierinfo
+                                      GROUP BY product_tmpl_id) s),
         'purchase_orders', (SELECT COUNT(*) FROM purchase_order),
-        'cancelled_orders', (SELECT COUNT(*) FROM purchase_order WHERE state = 'cancel'),
+        'cancelled_orders', (SELECT COUNT(*) FROM purchase_order
+            WHERE state = 'cancel'),
         'purchase_lines', (SELECT COUNT(*) FROM purchase_order_line),
         'stock_moves', (SELECT COUNT(*) FROM stock_move),
-        'receipts_done', (SELECT COUNT(*) FROM stock_move WHERE state = 'done' AND location_id = %(supplier_loc)s),
-        'returns_done', (SELECT COUNT(*) FROM stock_move WHERE state = 'done' AND location_dest_id = %(supplier_loc)s),
-        'late_receipt_share', (SELECT round(AVG((m.date::date > l.date_planned::date)::int)::numeric, 3)
-                                 FROM stock_move m JOIN purchase_order_line l ON l.id = m.purchase_line_id
-                                WHERE m.state = 'done' AND m.location_id = %(supplier_loc)s),
+        'receipts_done', (SELECT COUNT(*) FROM stock_move WHERE state = 'done'
+            AND location_id = %(supplier_loc)s),
+        'returns_done', (SELECT COUNT(*) FROM stock_move WHERE state = 'done'
+            AND location_dest_id = %(supplier_loc)s),
+        'late_receipt_share',
+            (SELECT round(AVG((m.date::date > l.date_planned::date)::int)::numeric, 3)
+                                 FROM stock_move m JOIN purchase_order_line l
+                                     ON l.id = m.purchase_line_id
+                                WHERE m.state = 'done'
+                                    AND m.location_id = %(supplier_loc)s),
         'ratings', (SELECT COUNT(*) FROM supplier_rating),
         'date_approve_min', (SELECT MIN(date_approve)::text FROM purchase_order),
         'date_approve_max', (SELECT MAX(date_approve)::text FROM purchase_order),
@@ -519,21 +631,24 @@ def generate(args):
     )
 
 
-# ================================================================================ measure
+# ============================================================================== measure
 # The bare scan: the rows one month's evaluation reads, each read once, summed by plain
 # aggregates (same joins and filters as the engine, no window function, no grouping, no
 # transfer of rows to Python).
 SCAN_QUERIES = {
     "lines promised + their receipts": """
-        SELECT COUNT(*), SUM(l.product_uom_qty), SUM((CASE WHEN move_uom.id = product_uom.id THEN m.quantity
-                    ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor / product_uom.rounding)
+        SELECT COUNT(*), SUM(l.product_uom_qty),
+            SUM((CASE WHEN move_uom.id = product_uom.id THEN m.quantity
+                    ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor /
+                        product_uom.rounding)
                          * product_uom.rounding END))
           FROM purchase_order_line l
           JOIN purchase_order o ON o.id = l.order_id
           JOIN res_partner p ON p.id = o.partner_id
           JOIN product_product pp ON pp.id = l.product_id
           JOIN product_template t ON t.id = pp.product_tmpl_id
-          LEFT JOIN (stock_move m JOIN stock_location src ON src.id = m.location_id AND src.usage = 'supplier')
+          LEFT JOIN (stock_move m JOIN stock_location src ON src.id = m.location_id
+              AND src.usage = 'supplier')
                  ON m.purchase_line_id = l.id AND m.state = 'done'
           LEFT JOIN uom_uom move_uom ON move_uom.id = m.product_uom
           LEFT JOIN product_product move_pp ON move_pp.id = m.product_id
@@ -545,8 +660,10 @@ SCAN_QUERIES = {
     """,
     "moves done": """
         SELECT COUNT(*), SUM((CASE WHEN move_uom.id = product_uom.id THEN m.quantity
-                    ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor / product_uom.rounding)
-                         * product_uom.rounding END)), SUM(EXTRACT(EPOCH FROM (m.date - o.date_approve)))
+                    ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor /
+                        product_uom.rounding)
+                         * product_uom.rounding END)),
+                             SUM(EXTRACT(EPOCH FROM (m.date - o.date_approve)))
           FROM stock_move m
           JOIN uom_uom move_uom ON move_uom.id = m.product_uom
           JOIN product_product move_pp ON move_pp.id = m.product_id
@@ -555,7 +672,8 @@ SCAN_QUERIES = {
           JOIN stock_location src ON src.id = m.location_id
           JOIN stock_location dst ON dst.id = m.location_dest_id
           LEFT JOIN stock_move origin ON origin.id = m.origin_returned_move_id
-          JOIN purchase_order_line l ON l.id = COALESCE(m.purchase_line_id, origin.purchase_line_id)
+          JOIN purchase_order_line l
+              ON l.id = COALESCE(m.purchase_line_id, origin.purchase_line_id)
           JOIN purchase_order o ON o.id = l.order_id
           JOIN res_partner p ON p.id = o.partner_id
          WHERE m.company_id = %(company)s AND m.state = 'done'
@@ -564,7 +682,8 @@ SCAN_QUERIES = {
            AND o.state IN ('purchase', 'done')
     """,
     "lines confirmed": """
-        SELECT COUNT(*), SUM(l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1)), SUM(p.id), SUM(t.id)
+        SELECT COUNT(*), SUM(l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0),
+            1)), SUM(p.id), SUM(t.id)
           FROM purchase_order_line l
           JOIN purchase_order o ON o.id = l.order_id
           JOIN res_partner p ON p.id = o.partner_id
@@ -576,8 +695,9 @@ SCAN_QUERIES = {
     """,
 }
 
-# Engine steps timed inside _evaluate (wrapped on the registry classes, in this process only;
-# steps missing from the addon version under test are skipped). Nested steps overlap.
+# Engine steps timed inside _evaluate (wrapped on the registry classes, in this process
+# only; steps missing from the addon version under test are skipped). Nested steps
+# overlap.
 ENGINE_STEPS = {
     "supplier.scorecard": (
         "_fetch_due_lines",
@@ -626,7 +746,8 @@ class StepTimer:
 
 
 class QueryLog:
-    """The slowest SQL statements run by this thread (Odoo's query_hooks), text shortened."""
+    """The slowest SQL statements run by this thread (Odoo's query_hooks), text
+    shortened."""
 
     def __init__(self, keep=8):
         self.keep = keep
@@ -671,7 +792,8 @@ class BackfillLimit(Exception):
 
 
 class MonthLog:
-    """Times each _evaluate call (one per period) while active; stops the run past ``limit`` seconds."""
+    """Times each _evaluate call (one per period) while active; stops the run past
+    ``limit`` seconds."""
 
     def __init__(self, model_class, timer, limit):
         self.model_class, self.timer, self.limit = model_class, timer, limit
@@ -713,7 +835,8 @@ RESULT_MODELS = ("supplier.corrective.action", "supplier.alert", "supplier.score
 
 
 def reset_results(cr, company_id):
-    """Remove what evaluations produced (scorecards, and alerts with their chatter and activities)."""
+    """Remove what evaluations produced (scorecards, and alerts with their chatter and
+    activities)."""
     for model in RESULT_MODELS:
         table = model.replace(".", "_")
         cr.execute("SELECT to_regclass(%s)", [table])
@@ -752,7 +875,8 @@ def previous_month(today):
 
 
 def month_range(first_day, months):
-    """The ``months`` calendar months ending with the one starting ``first_day``, oldest first."""
+    """The ``months`` calendar months ending with the one starting ``first_day``, oldest
+    first."""
     result = []
     day = first_day
     for _ in range(months):
@@ -821,7 +945,8 @@ def measure(args):
         ]
         first_day, last_day = previous_month(datetime.date.today())
         result["month"] = [first_day.isoformat(), last_day.isoformat()]
-        # the engine turns local days into UTC bounds; the company/user have no tz here -> UTC
+        # the engine turns local days into UTC bounds; the company/user have no tz here
+        # -> UTC
         start = datetime.datetime.combine(first_day, datetime.time.min)
         end = datetime.datetime.combine(
             last_day + datetime.timedelta(days=1), datetime.time.min
@@ -834,8 +959,9 @@ def measure(args):
         )
 
         reset_results(cr, company.id)
-        # Planner statistics of the result table are set explicitly (ANALYZE after the month's
-        # evaluation, below) rather than whenever autovacuum happens to run, so runs repeat.
+        # Planner statistics of the result table are set explicitly (ANALYZE after the
+        # month's evaluation, below) rather than whenever autovacuum happens to run, so
+        # runs repeat.
         cr.execute("ALTER TABLE supplier_scorecard SET (autovacuum_enabled = false)")
         cr.execute("ANALYZE supplier_scorecard")
         cr.commit()
@@ -893,7 +1019,8 @@ def measure(args):
         assert set(cards_again.ids) == set(cards.ids), (
             "second run did not update the same scorecards"
         )
-        # what autovacuum leaves once the monthly run is committed: statistics of one evaluated month
+        # what autovacuum leaves once the monthly run is committed: statistics of one
+        # evaluated month
         cr.execute("ANALYZE supplier_scorecard")
         cr.commit()
         print(
@@ -903,13 +1030,20 @@ def measure(args):
 
         cr.execute(
             """SELECT COUNT(*), COUNT(*) FILTER (WHERE has_data), COUNT(total_score),
-                             COUNT(*) FILTER (WHERE grade = 'A'), COUNT(*) FILTER (WHERE grade = 'B'),
-                             COUNT(*) FILTER (WHERE grade = 'C'), round(AVG(total_score)::numeric, 1),
-                             round(AVG(on_time_rate)::numeric, 1), round(AVG(in_full_rate)::numeric, 1),
-                             round(AVG(quality_rate)::numeric, 2), round(AVG(price_index)::numeric, 1),
-                             round(AVG(lead_time_avg)::numeric, 1), SUM(line_count), SUM(receipt_count),
-                             SUM(excluded_duplicate), SUM(excluded_lead_time), SUM(excluded_cancelled)
-                        FROM supplier_scorecard WHERE company_id = %s AND date_from = %s""",
+                             COUNT(*) FILTER (WHERE grade = 'A'),
+                                 COUNT(*) FILTER (WHERE grade = 'B'),
+                             COUNT(*) FILTER (WHERE grade = 'C'),
+                                 round(AVG(total_score)::numeric, 1),
+                             round(AVG(on_time_rate)::numeric, 1),
+                                 round(AVG(in_full_rate)::numeric, 1),
+                             round(AVG(quality_rate)::numeric, 2),
+                                 round(AVG(price_index)::numeric, 1),
+                             round(AVG(lead_time_avg)::numeric, 1), SUM(line_count),
+                                 SUM(receipt_count),
+                             SUM(excluded_duplicate), SUM(excluded_lead_time),
+                                 SUM(excluded_cancelled)
+                        FROM supplier_scorecard WHERE company_id = %s
+                            AND date_from = %s""",
             [company.id, first_day],
         )
         keys = (
@@ -960,15 +1094,17 @@ def measure(args):
             with open(os.path.splitext(args.out)[0] + ".profile.txt", "w") as out:
                 out.write(text.getvalue())
 
-        # (d) back-fill every month from scratch, oldest first, in one transaction, through the
-        # wizard when its user may run it (else the same loop over _evaluate). Planner statistics
-        # of supplier_scorecard at the start: BENCH_BACKFILL_STATS=month (default) keeps those of
-        # the month evaluated above; =stale analyses the emptied table first.
+        # (d) back-fill every month from scratch, oldest first, in one transaction,
+        # through the wizard when its user may run it (else the same loop over
+        # _evaluate). Planner statistics of supplier_scorecard at the start:
+        # BENCH_BACKFILL_STATS=month (default) keeps those of the month evaluated above;
+        # =stale analyses the emptied table first.
         reset_results(cr, company.id)
         cr.commit()
         if backfill_stats == "stale":
-            # what autovacuum leaves after a rolled-back attempt or deleted drafts: no live row
-            # over the pages still there (truncation waits for an exclusive lock it rarely gets)
+            # what autovacuum leaves after a rolled-back attempt or deleted drafts: no
+            # live row over the pages still there (truncation waits for an exclusive
+            # lock it rarely gets)
             cr.execute("ANALYZE supplier_scorecard")
             cr.commit()
         cr.execute(
@@ -1031,7 +1167,8 @@ def measure(args):
         cr.commit()
         cr.execute(
             """SELECT supplier_kraljic_suggested->>%s AS class, COUNT(*) FROM res_partner
-                       WHERE supplier_kraljic_suggested IS NOT NULL GROUP BY 1 ORDER BY 1""",
+                       WHERE supplier_kraljic_suggested IS NOT NULL GROUP BY 1
+                           ORDER BY 1""",
             [str(company.id)],
         )
         kraljic_classes = dict(cr.fetchall())

@@ -21,7 +21,8 @@ def _is_odoo_root(path):
 
 @functools.cache
 def find_odoo_root():
-    """The folder that holds ``odoo/addons/base`` (and ``addons/`` in a source checkout), or None."""
+    """The folder that holds ``odoo/addons/base`` (and ``addons/`` in a source
+    checkout), or None."""
     if os.environ.get("ODOO_ROOT"):
         root = Path(os.environ["ODOO_ROOT"]).expanduser()
         if not _is_odoo_root(root):
@@ -93,7 +94,8 @@ def _module_groups(root, module):
 
 
 def odoo_groups(root, depends):
-    """Qualified ids of the groups defined by ``depends`` and everything they depend on."""
+    """Qualified ids of the groups defined by ``depends`` and everything they depend
+    on."""
     return set().union(
         *(_module_groups(root, module) for module in _closure(root, tuple(depends)))
     )

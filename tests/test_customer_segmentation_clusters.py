@@ -110,7 +110,8 @@ def test_kmeans_edge_cases():
 
 
 def test_kmeans_200k_points_every_label_is_the_nearest_centre():
-    """200,000 points (not timed): each label is the nearest centre, inertia their distances."""
+    """200,000 points (not timed): each label is the nearest centre, inertia their
+    distances."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((200_000, 5))
     fit = clusters.kmeans(x, 6, seed=0, n_init=1, max_iter=20)

@@ -200,7 +200,8 @@ def test_assign_segments_first_match_and_gap():
 
 
 def test_pareto_hand_example():
-    # total 100; share before: 0, .5, .8, .9, .9 (tied 5s use the first) -> S, S, K, K, K
+    # total 100; share before: 0, .5, .8, .9, .9 (tied 5s use the first) -> S, S, K, K,
+    # K
     result = tiers.pareto_tiers([50, 30, 10, 5, 5])
     assert result["tier"].tolist() == [0, 0, 1, 1, 1]
     assert result["rank"].tolist() == [1, 2, 3, 4, 4]
@@ -209,7 +210,8 @@ def test_pareto_hand_example():
 
 
 def test_pareto_ordinary_unsorted_and_non_positive():
-    # sorted 50, 30, 10, 5, 3, 2: share before 0, .5, .8, .9, .95, .98 -> S, S, K, K, O, O
+    # sorted 50, 30, 10, 5, 3, 2: share before 0, .5, .8, .9, .95, .98 -> S, S, K, K, O,
+    # O
     result = tiers.pareto_tiers([3, NAN, 50, -4, 30, 0, 10, 5, 2])
     assert result["tier"].tolist() == [2, 2, 0, 2, 0, 2, 1, 1, 2]
     assert result["rank"].tolist() == [5, 9, 1, 8, 2, 7, 3, 4, 6]

@@ -8,7 +8,8 @@ from conftest import ADDONS, load_lib_module
 
 
 def _read_quoted(body, i, text):
-    """The quoted element starting after the quote at ``body[i - 1]``: (its end, its text)."""
+    """The quoted element starting after the quote at ``body[i - 1]``: (its end, its
+    text)."""
     chars = []
     while True:
         if i >= len(body):
@@ -26,7 +27,8 @@ def _read_quoted(body, i, text):
 
 
 def _read_unquoted(body, i, text):
-    """The unquoted element starting at ``body[i]``: (its end, its text or None for NULL)."""
+    """The unquoted element starting at ``body[i]``: (its end, its text or None for
+    NULL)."""
     start = i
     while i < len(body) and body[i] != ",":
         if body[i] in '{}"\\':
@@ -39,8 +41,8 @@ def _read_unquoted(body, i, text):
 
 
 def parse_array(text):
-    """The elements of a one-dimensional array literal as PostgreSQL reads it: a string per
-    element, None for an unquoted NULL. Raises ValueError where PostgreSQL reports a
+    """The elements of a one-dimensional array literal as PostgreSQL reads it: a string
+    per element, None for an unquoted NULL. Raises ValueError where PostgreSQL reports a
     malformed array literal."""
     if len(text) < 2 or text[0] != "{" or text[-1] != "}":
         raise ValueError(f"not an array literal: {text!r}")

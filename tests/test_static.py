@@ -1,8 +1,9 @@
-"""Static checks of both addons: manifests, data files, access rights, record rules, groups,
-views, the addons' Odoo test modules and the imports of lib/.
+"""Static checks of both addons: manifests, data files, access rights, record rules,
+groups, views, the addons' Odoo test modules and the imports of lib/.
 
-They need no Odoo. Groups of Odoo's own modules are checked against tests/odoo_groups.txt and,
-when an Odoo source tree is found (see odoo_source.py), against Odoo's source as well.
+They need no Odoo. Groups of Odoo's own modules are checked against
+tests/odoo_groups.txt and, when an Odoo source tree is found (see odoo_source.py),
+against Odoo's source as well.
 """
 
 import ast
@@ -52,7 +53,8 @@ VIEW_TYPES = {
     "cohort",
     "hierarchy",
 }
-# x2many fields of Odoo's models whose values are groups (ir.rule, ir.ui.menu, res.users, ...).
+# x2many fields of Odoo's models whose values are groups (ir.rule, ir.ui.menu,
+# res.users, ...).
 GROUP_FIELDS = {
     "groups",
     "groups_id",
@@ -79,7 +81,8 @@ def data_files(addon, demo=True):
 
 
 def xml_records(addon, demo=False):
-    """Every <record> of the addon's data files (demo too if asked), as (model, id, element)."""
+    """Every <record> of the addon's data files (demo too if asked), as (model, id,
+    element)."""
     for path in data_files(addon, demo):
         if path.suffix == ".xml":
             for record in etree.parse(str(path)).iter("record"):
@@ -99,7 +102,8 @@ def python_sources(addon):
 
 
 def model_classes(addon):
-    """(model name, class node, is new model) for every Odoo model class of the addon."""
+    """(model name, class node, is new model) for every Odoo model class of the
+    addon."""
     found = []
     for path in python_sources(addon):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -170,7 +174,8 @@ def eval_refs(node):
 
 
 def linked_refs(eval_text):
-    """Xml ids that an x2many ``eval`` adds: (4, ref(x)), (6, 0, [ref(x)]), Command.link/set.
+    """Xml ids that an x2many ``eval`` adds: (4, ref(x)), (6, 0, [ref(x)]),
+    Command.link/set.
 
     Removals (2, 3), clear (5) and anything else add nothing.
     """
@@ -279,7 +284,8 @@ def access_rows(addon):
 
 
 def own_groups(addon):
-    """Qualified ids of the res.groups records the addon defines (not those it extends)."""
+    """Qualified ids of the res.groups records the addon defines (not those it
+    extends)."""
     return {
         qualified(addon, xmlid)
         for model, xmlid, _record in xml_records(addon)
@@ -339,7 +345,8 @@ def _python_group_references(addon, path):
 
 
 def group_references(addon):
-    """(where, qualified group id) for every group the addon names, in data files and Python."""
+    """(where, qualified group id) for every group the addon names, in data files and
+    Python."""
     found = []
     for path in data_files(addon):
         found += _data_group_references(path)
@@ -380,8 +387,9 @@ def test_access_rows_name_existing_models(addon):
 
 @pytest.mark.parametrize("addon", ADDONS)
 def test_groups_named_exist(addon):
-    """Every group named by an access row, a rule, a view, a field or has_group() exists: the
-    addon's own in its XML; Odoo's in the listed ones and, with Odoo's source, in a dependency."""
+    """Every group named by an access row, a rule, a view, a field or has_group()
+    exists: the addon's own in its XML; Odoo's in the listed ones and, with Odoo's
+    source, in a dependency."""
     references = group_references(addon)
     assert any(where.startswith("ir.model.access.csv") for where, _group in references)
     mine = own_groups(addon)
@@ -460,8 +468,8 @@ def domain_tree(text):
 
 
 def is_company_leaf(leaf):
-    """('company_id', 'in', company_ids), ('company_id', '=', company_id), a path ending in
-    company_id, or ('company_id', '=', False) for records shared by every company."""
+    """('company_id', 'in', company_ids), ('company_id', '=', company_id), a path ending
+    in company_id, or ('company_id', '=', False) for records shared by every company."""
     field, operator, value = leaf.elts
     values = value.elts if isinstance(value, ast.List | ast.Tuple) else [value]
     return (
@@ -480,8 +488,8 @@ def is_company_leaf(leaf):
 
 
 def binds_company(term):
-    """True when every record the term accepts satisfies a company leaf: an '&' binds when
-    one side does, an '|' only when both do, a negation never."""
+    """True when every record the term accepts satisfies a company leaf: an '&' binds
+    when one side does, an '|' only when both do, a negation never."""
     if term[0] == "leaf":
         return is_company_leaf(term[1])
     if term[0] == "&":
@@ -602,8 +610,9 @@ def test_linked_refs(eval_text, linked):
 
 
 def python_view_modes(addon):
-    """(where, value) of every constant view_mode in the addon's Python (actions built by methods):
-    {"view_mode": "..."}, action["view_mode"] = "...", dict(view_mode="...")."""
+    """(where, value) of every constant view_mode in the addon's Python (actions built
+    by methods): {"view_mode": "..."}, action["view_mode"] = "...",
+    dict(view_mode="...")."""
     for path in python_sources(addon):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             pairs = []
@@ -656,8 +665,8 @@ def test_views_use_odoo_18_syntax(addon):
 
 
 def imported_modules(init_path):
-    """Submodules that a package __init__ imports at its top level (commented-out lines and
-    imports under an ``if`` do not count)."""
+    """Submodules that a package __init__ imports at its top level (commented-out lines
+    and imports under an ``if`` do not count)."""
     names = set()
     for node in ast.parse(init_path.read_text(), str(init_path)).body:
         if isinstance(node, ast.ImportFrom) and node.level == 1:
@@ -670,10 +679,12 @@ def imported_modules(init_path):
 
 
 def odoo_test_classes(tests_dir):
-    """{(module, class name): tags Odoo gives it} for every class of the tests package with tests.
+    """{(module, class name): tags Odoo gives it} for every class of the tests package
+    with tests.
 
     Tags follow odoo.tests: a class inherits its first in-package base's tags (or gets
-    standard + at_install), then each @tagged(...) adds and removes tags, innermost first.
+    standard + at_install), then each @tagged(...) adds and removes tags, innermost
+    first.
     """
     classes = {}
     for path in sorted(tests_dir.glob("*.py")):
@@ -682,7 +693,8 @@ def odoo_test_classes(tests_dir):
                 classes[path.stem, node.name] = node
 
     def bases(key):
-        """In-package bases of a class: its own module's first, then one imported by name."""
+        """In-package bases of a class: its own module's first, then one imported by
+        name."""
         found = []
         for base in (ast.unparse(b).split(".")[-1] for b in classes[key].bases):
             if (key[0], base) in classes:
@@ -743,8 +755,8 @@ def test_odoo_tests_are_imported_and_tagged_post_install(addon):
 
 
 def lib_imports(path):
-    """(line, absolute top-level module or None, relative level) for every import of a lib file,
-    including __import__("x") and importlib.import_module("x")."""
+    """(line, absolute top-level module or None, relative level) for every import of a
+    lib file, including __import__("x") and importlib.import_module("x")."""
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -773,7 +785,8 @@ def lib_imports(path):
 
 @pytest.mark.parametrize("addon", ADDONS)
 def test_lib_imports_only_itself_the_standard_library_and_declared_packages(addon):
-    """lib/ runs without Odoo: no odoo, no import of the addon's models (absolute or relative)."""
+    """lib/ runs without Odoo: no odoo, no import of the addon's models (absolute or
+    relative)."""
     lib_dir = ROOT / addon / "lib"
     allowed = set(sys.stdlib_module_names) | set(
         manifest(addon)["external_dependencies"]["python"]

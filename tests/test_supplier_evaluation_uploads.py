@@ -1,4 +1,5 @@
-"""Upload policy of the supplier portal against hostile files: zip bombs, macros, file names (no Odoo)."""
+"""Upload policy of the supplier portal against hostile files: zip bombs, macros, file
+names (no Odoo)."""
 
 import io
 import tracemalloc
@@ -21,7 +22,8 @@ def archive(members, compression=zipfile.ZIP_DEFLATED):
 
 
 def odt_bomb(mimetype_size):
-    """An .odt whose ``mimetype`` member inflates to ``mimetype_size`` bytes of padding."""
+    """An .odt whose ``mimetype`` member inflates to ``mimetype_size`` bytes of
+    padding."""
     return archive(
         {
             "mimetype": ODT_MIMETYPE + b" " * (mimetype_size - len(ODT_MIMETYPE)),

@@ -16,7 +16,8 @@ server.
 
 import numpy as np
 
-# The numbers of clusters choose_k tries unless told (a range: immutable, safe as a default).
+# The numbers of clusters choose_k tries unless told (a range: immutable, safe as a
+# default).
 DEFAULT_K_VALUES = range(2, 9)
 
 # --- features ----------------------------------------------------------------

@@ -618,10 +618,11 @@ def bgnbd_expected_purchases(params, x, t_x, T, horizon):
     if abs(a - 1.0) < 1e-6:
         a = 1.0 + (1e-6 if a >= 1.0 else -1e-6)
     p_alive = bgnbd_probability_alive((r, alpha, a, b), x, t_x, T)
-    # When no customer is seen dropping out, the fit sends a and b to infinity with a/(a+b)
-    # fixed: p no longer varies between customers. The hypergeometric term then overflows,
-    # while the expectation has long reached its limit, so a and b are scaled down to at most
-    # MAX_BETA_SCALE keeping their ratio (the result moves by < 0.1 % between 1e2 and 1e3).
+    # When no customer is seen dropping out, the fit sends a and b to infinity with
+    # a/(a+b) fixed: p no longer varies between customers. The hypergeometric term then
+    # overflows, while the expectation has long reached its limit, so a and b are scaled
+    # down to at most MAX_BETA_SCALE keeping their ratio (the result moves by < 0.1 %
+    # between 1e2 and 1e3).
     if max(a, b) > MAX_BETA_SCALE:
         scale = MAX_BETA_SCALE / max(a, b)
         a, b = max(a * scale, 1.0 + 1e-6), b * scale

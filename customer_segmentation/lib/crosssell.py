@@ -128,7 +128,8 @@ def pair_stats(customer, product, group=None, min_customers=5, max_products=None
         n_buyers >= min_customers
     )  # n_ab <= min(n_a, n_b): others can never qualify
     if max_products is not None:
-        # rank of each product within its group by number of buyers (ties: product order)
+        # rank of each product within its group by number of buyers (ties: product
+        # order)
         per_group = n_buyers.reshape(groups.size, n_p)
         order = np.lexsort(
             (np.broadcast_to(np.arange(n_p), per_group.shape), -per_group), axis=1

@@ -101,7 +101,8 @@ def _checked_bounds(rule):
 
 
 def coverage_problems(rules):
-    """Return (uncovered, duplicated): sorted (r, f) cells covered by no rule / by 2+ rules."""
+    """Return (uncovered, duplicated): sorted (r, f) cells covered by no rule / by 2+
+    rules."""
     hits = np.zeros((6, 6), dtype=int)
     for rule in rules:
         r_min, r_max, f_min, f_max = _checked_bounds(rule)

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class CustomerCrosssellRule(models.Model):
-    """A product pair bought together by customers of a segment (lift > 1), refreshed by each run."""
+    """A product pair bought together by customers of a segment (lift > 1), refreshed by
+    each run."""
 
     _name = "customer.crosssell.rule"
     _description = "Cross-sell Pair of a Segment"

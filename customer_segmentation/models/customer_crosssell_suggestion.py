@@ -12,8 +12,9 @@ class CustomerCrosssellSuggestion(models.Model):
     profile_id = fields.Many2one(
         "customer.profile", required=True, index=True, readonly=True, ondelete="cascade"
     )
-    # Hundreds of thousands of rows are written per run: what the profile already holds is not
-    # stored again (each stored many2one costs a foreign-key check per inserted row).
+    # Hundreds of thousands of rows are written per run: what the profile already holds
+    # is not stored again (each stored many2one costs a foreign-key check per inserted
+    # row).
     partner_id = fields.Many2one(related="profile_id.partner_id")
     company_id = fields.Many2one(
         related="profile_id.company_id", store=True, index=True

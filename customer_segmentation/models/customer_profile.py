@@ -16,7 +16,8 @@ class CustomerProfile(models.Model):
     _order = "rank, id"
     _rec_name = "partner_id"
     _check_company_auto = True
-    # Written in bulk by the run: run_date and changed_date say when; pins are logged on the customer.
+    # Written in bulk by the run: run_date and changed_date say when; pins are logged on
+    # the customer.
     _log_access = False
 
     partner_id = fields.Many2one(
@@ -83,7 +84,8 @@ class CustomerProfile(models.Model):
     pin_reason = fields.Char("Pin reason")
     pin_expiry = fields.Date("Pin until")
 
-    # Predictions (BG/NBD + Gamma-Gamma) and cluster; empty when the models could not be fitted
+    # Predictions (BG/NBD + Gamma-Gamma) and cluster; empty when the models could not be
+    # fitted
     probability_alive = fields.Float(
         "Probability still active (%)", readonly=True, aggregator="avg"
     )
@@ -120,7 +122,8 @@ class CustomerProfile(models.Model):
         readonly=True,
         help="The last run moved it from a watched to an alert segment, or to a lower tier.",
     )
-    # Hysteresis counter as it was before the last run's day, so a second run that day repeats it.
+    # Hysteresis counter as it was before the last run's day, so a second run that day
+    # repeats it.
     base_below = fields.Integer(readonly=True)
 
     _sql_constraints = [
@@ -208,7 +211,8 @@ class CustomerProfile(models.Model):
         return result
 
     def _log_pins(self):
-        """Who pinned what and when goes to the customer's chatter (profiles keep no write log)."""
+        """Who pinned what and when goes to the customer's chatter (profiles keep no
+        write log)."""
         tiers = dict(self._fields["pin_tier"]._description_selection(self.env))
         for profile in self:
             if profile.pin_tier:
@@ -226,7 +230,8 @@ class CustomerProfile(models.Model):
             profile.partner_id.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _apply_pins(self):
-        """The effective tier: a pin until it expires, otherwise the tier from figures."""
+        """The effective tier: a pin until it expires, otherwise the tier from
+        figures."""
         today = fields.Date.context_today(self)
         for profile in self:
             pinned = profile.pin_tier and (

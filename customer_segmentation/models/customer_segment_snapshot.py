@@ -4,7 +4,8 @@ from .customer_profile import TIERS
 
 
 class CustomerSegmentSnapshot(models.Model):
-    """A customer's segment and tier as a run changed them: one row per change, written in bulk."""
+    """A customer's segment and tier as a run changed them: one row per change, written
+    in bulk."""
 
     _name = "customer.segment.snapshot"
     _description = "Customer Segment Change"

@@ -1,23 +1,24 @@
 """Demo sales history, made through Odoo's own sale and invoicing flows.
 
-Called once from ``data/customer_segmentation_demo.xml`` when the addon is installed with demo
-data. Every date is relative to today. About 190 customers get up to two years of confirmed
-sale orders (``action_confirm``), posted invoices (``_create_invoices`` then ``action_post``),
-a few credit notes, and payments registered through ``account.payment.register``: early, on
-time, late, or never (open and overdue), after each customer's habit.
+Called once from ``data/customer_segmentation_demo.xml`` when the addon is installed
+with demo data. Every date is relative to today. About 190 customers get up to two years
+of confirmed sale orders (``action_confirm``), posted invoices (``_create_invoices``
+then ``action_post``), a few credit notes, and payments registered through
+``account.payment.register``: early, on time, late, or never (open and overdue), after
+each customer's habit.
 
-Each customer follows an archetype (``ARCHETYPES``) whose number of orders and date of last
-order place it, by the default quintile scoring, in one cell of the 10-segment R×F grid today:
-frequent and recent (Champions), frequent but lapsed 9-15 months ago (Can't Lose), one order
-long ago (Hibernating), one order last week (New Customers), and so on. Order values are
-spread so that the Pareto tiers show a few strategic customers, more key ones and a long
-ordinary tail. A few European customers buy in euros.
+Each customer follows an archetype (``ARCHETYPES``) whose number of orders and date of
+last order place it, by the default quintile scoring, in one cell of the 10-segment R×F
+grid today: frequent and recent (Champions), frequent but lapsed 9-15 months ago (Can't
+Lose), one order long ago (Hibernating), one order last week (New Customers), and so on.
+Order values are spread so that the Pareto tiers show a few strategic customers, more
+key ones and a long ordinary tail. A few European customers buy in euros.
 
 The history is made in two steps so that the segmentation has a past: everything up to
 ``CUT_DAYS`` days ago, then a run as of that day (time frozen), then the recent orders,
-invoices and payments, then a run today. The second run records the moves between segments
-(transition matrix) and raises activities for customers who slipped from a watched segment
-(Champions, Loyal) into an alert one (At Risk).
+invoices and payments, then a run today. The second run records the moves between
+segments (transition matrix) and raises activities for customers who slipped from a
+watched segment (Champions, Loyal) into an alert one (At Risk).
 """
 
 import datetime
@@ -39,7 +40,8 @@ SEED = 1812
 CUT_DAYS = 60  # the first segmentation run is "as of" this many days ago
 HISTORY_DAYS = 715  # the oldest order: inside the default 24-month window
 
-# Products (xml ids of data/customer_segmentation_demo.xml): list price and quantity range.
+# Products (xml ids of data/customer_segmentation_demo.xml): list price and quantity
+# range.
 PRODUCTS = {
     "demo_product_chair": (290.0, 1, 40),
     "demo_product_desk": (640.0, 1, 30),
@@ -51,8 +53,9 @@ PRODUCTS = {
     "demo_product_installation": (65.0, 4, 80),
     "demo_product_maintenance": (1200.0, 1, 3),
 }
-# What each kind of customer buys (product -> weight). Customers of one kind buy alike, so
-# that products bought together show up as cross-sell hints for those who have not yet.
+# What each kind of customer buys (product -> weight). Customers of one kind buy alike,
+# so that products bought together show up as cross-sell hints for those who have not
+# yet.
 FAMILIES = {
     "office": {
         "demo_product_chair": 5,
@@ -77,9 +80,9 @@ FAMILIES = {
     },
 }
 
-# Archetypes: how many customers, orders in the window (a range, or a list to draw from), days
-# since the last order, days since the first order, and the median order value (USD). Named
-# after the segment they land in today.
+# Archetypes: how many customers, orders in the window (a range, or a list to draw
+# from), days since the last order, days since the first order, and the median order
+# value (USD). Named after the segment they land in today.
 ARCHETYPES = {
     #  key            count  orders              last        first       value
     "champions": (14, (12, 32), (1, 12), (600, 715), 3800),
@@ -100,8 +103,8 @@ ARCHETYPES = {
     "cant_lose": (10, (12, 24), (270, 450), (640, 715), 3000),
     "hibernating": (36, [1, 1, 2], (250, 700), (300, 715), 650),
 }
-# Payment habits: share of customers, days paid after the due date (negative: early), share
-# of invoices left unpaid.
+# Payment habits: share of customers, days paid after the due date (negative: early),
+# share of invoices left unpaid.
 HABITS = {
     "early": (0.25, (-12, -2), 0.0),
     "on_time": (0.35, (-2, 1), 0.0),
@@ -212,7 +215,8 @@ EUR_CUSTOMERS = [
     ("Lindholm Kontor ApS", "Aarhus", "base.dk"),
     ("Brouwer & Zonen B.V.", "Rotterdam", "base.nl"),
 ]
-# Which archetypes the European customers follow (one each, so that they spread over segments).
+# Which archetypes the European customers follow (one each, so that they spread over
+# segments).
 EUR_ARCHETYPES = [
     "champions",
     "loyal",
@@ -272,16 +276,18 @@ LAST_NAMES = [
 
 
 def eur_rate(day):
-    """Euros per US dollar on ``day``: a slow wave around 0.92 (monthly rates of the demo)."""
+    """Euros per US dollar on ``day``: a slow wave around 0.92 (monthly rates of the
+    demo)."""
     months = day.year * 12 + day.month
     return round(0.92 + 0.035 * math.sin(months / 4.0), 4)
 
 
 def plan_history(today, seed=SEED):
-    """The demo customers and their orders, invoices, credit notes and payments (no records).
+    """The demo customers and their orders, invoices, credit notes and payments (no
+    records).
 
-    Pure Python, so the spread over segments can be checked without a database. Dates are
-    days before ``today``; each order gets a UTC datetime on working hours.
+    Pure Python, so the spread over segments can be checked without a database. Dates
+    are days before ``today``; each order gets a UTC datetime on working hours.
     """
     rng = random.Random(seed)
     names = rng.sample(
@@ -403,11 +409,13 @@ def _pick(rng, choices):
 
 
 def _release(env):
-    """Flush, finish pending tracking and empty the cache of the (one, long) install transaction.
+    """Flush, finish pending tracking and empty the cache of the (one, long) install
+    transaction.
 
-    Every wizard and ``with_context`` makes an environment; pending tracking callbacks and
-    cached values keep them alive until the commit, and each new one is compared with all the
-    living ones. Releasing them now and then keeps the history from slowing down as it grows.
+    Every wizard and ``with_context`` makes an environment; pending tracking callbacks
+    and cached values keep them alive until the commit, and each new one is compared
+    with all the living ones. Releasing them now and then keeps the history from slowing
+    down as it grows.
     """
     env.flush_all()
     env.cr.precommit.run()
@@ -421,7 +429,8 @@ class CustomerSegmentationDemo(models.AbstractModel):
 
     @api.model
     def _generate_demo_history(self, seed=SEED):
-        """Customers and two years of sales, then a segmentation as of CUT_DAYS ago and today."""
+        """Customers and two years of sales, then a segmentation as of CUT_DAYS ago and
+        today."""
         company = self.env.ref("base.main_company")
         self = (
             self.sudo()
@@ -496,7 +505,8 @@ class CustomerSegmentationDemo(models.AbstractModel):
 
     @api.model
     def _demo_partners(self, plans):
-        """One company per plan (with a contact who orders for about a third of them)."""
+        """One company per plan (with a contact who orders for about a third of
+        them)."""
         eur_pricelist = self.env.ref(f"{MODULE}.demo_pricelist_eur")
         countries = {
             ref: self.env.ref(ref) for ref in {plan["country"] for plan in plans}
@@ -579,7 +589,8 @@ class CustomerSegmentationDemo(models.AbstractModel):
 
     @api.model
     def _demo_execute(self, company, events, until):
-        """Make every order, invoice, credit note and payment dated ``until`` or earlier."""
+        """Make every order, invoice, credit note and payment dated ``until`` or
+        earlier."""
         todo = [
             e for e in events if "order" not in e["done"] and e["date"].date() <= until
         ]
@@ -597,10 +608,11 @@ class CustomerSegmentationDemo(models.AbstractModel):
                 event["done"].add("order")
 
         _release(self.env)
-        # Invoices: one per order, dated a few days after it. All of them in one batch (one
-        # _create_invoices, then each day's invoices get their date as a user sets it on the
-        # form, which brings the day's euro rate and due date), then posted at once (Odoo
-        # numbers them by date). One call per day took most of the demo's time.
+        # Invoices: one per order, dated a few days after it. All of them in one batch
+        # (one _create_invoices, then each day's invoices get their date as a user sets
+        # it on the form, which brings the day's euro rate and due date), then posted at
+        # once (Odoo numbers them by date). One call per day took most of the demo's
+        # time.
         to_invoice = sorted(
             (
                 e
@@ -645,10 +657,11 @@ class CustomerSegmentationDemo(models.AbstractModel):
                 )
                 event["done"].add("refund")
 
-        # Payments: one register-payment wizard for every invoice paid in this step, each paid
-        # on its own day. The wizard makes them as its button does when payments are not
-        # grouped (one batch per invoice, see _create_payments), and each payment gets the
-        # day its customer paid: one create, one post and the reconciliations for all.
+        # Payments: one register-payment wizard for every invoice paid in this step,
+        # each paid on its own day. The wizard makes them as its button does when
+        # payments are not grouped (one batch per invoice, see _create_payments), and
+        # each payment gets the day its customer paid: one create, one post and the
+        # reconciliations for all.
         to_pay = sorted(
             (
                 e
@@ -742,7 +755,8 @@ class CustomerSegmentationDemo(models.AbstractModel):
 
     @api.model
     def _demo_quotations(self, plans, partners, products, today):
-        """A few open quotations of recent customers, for the service note on the quotation form."""
+        """A few open quotations of recent customers, for the service note on the
+        quotation form."""
         rng = random.Random(SEED)
         recent = [
             (plan, pair)

@@ -15,7 +15,8 @@ from .customer_profile import TIERS
 TIER_CODES = [
     code for code, _label in TIERS
 ]  # index = lib tier code (0 strategic, 1 key, 2 ordinary)
-# Text that needs no quoting in an array literal (unless it spells NULL): codes such as tiers.
+# Text that needs no quoting in an array literal (unless it spells NULL): codes such as
+# tiers.
 _PLAIN_TEXT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Profile columns written by a run, with their SQL type.
 PROFILE_COLUMNS = {
@@ -128,8 +129,9 @@ class CustomerSegmentationRun(models.Model):
     # ------------------------------------------------------------------ the run
     @api.model
     def _run_company(self, company, as_of=None):
-        """Re-segment every customer of ``company`` with orders in the window ending on ``as_of`` (a
-        date, the company's today by default): nothing after that day counts. Safe to repeat."""
+        """Re-segment every customer of ``company`` with orders in the window ending on
+        ``as_of`` (a date, the company's today by default): nothing after that day
+        counts. Safe to repeat."""
         started = time.perf_counter()
         self = self.with_company(company).sudo()
         self.env.flush_all()
@@ -138,8 +140,8 @@ class CustomerSegmentationRun(models.Model):
         run = self.search(
             [("company_id", "=", company.id), ("date", "=", today)]
         ) or self.create({"company_id": company.id, "date": today})
-        # The company's first day of runs sets the baseline: with no earlier run to compare with,
-        # it records no changes (a change is a move between two runs).
+        # The company's first day of runs sets the baseline: with no earlier run to
+        # compare with, it records no changes (a change is a move between two runs).
         baseline = not self.search_count(
             [("company_id", "=", company.id), ("date", "<", today)], limit=1
         )
@@ -170,7 +172,8 @@ class CustomerSegmentationRun(models.Model):
         activity_count = self._record_changes(
             run, company, partner_ids, values, changed
         )
-        # The run is the day's: a rerun the same day keeps the changes already recorded that day.
+        # The run is the day's: a rerun the same day keeps the changes already recorded
+        # that day.
         self.env.cr.execute(
             SQL(
                 "SELECT COUNT(*), COUNT(*) FILTER (WHERE moved_down) FROM customer_segment_snapshot WHERE run_id = %s",
@@ -357,8 +360,9 @@ class CustomerSegmentationRun(models.Model):
     def _write_profiles(
         self, company, today, partner_ids, values, existing, baseline=False
     ):
-        """Insert new profiles, update only the ones whose figures changed. Returns the mask of customers
-        whose segment or tier changed; nothing is a change in a ``baseline`` run."""
+        """Insert new profiles, update only the ones whose figures changed. Returns the
+        mask of customers whose segment or tier changed; nothing is a change in a
+        ``baseline`` run."""
         n = len(partner_ids)
         ex_pos = np.searchsorted(partner_ids, existing["partner"])
         profile_id = _scatter(n, ex_pos, existing["id"], 0, np.int64)
@@ -414,8 +418,9 @@ class CustomerSegmentationRun(models.Model):
                 )
             )
             if len(rows_insert) >= ANALYZE_AFTER_INSERTS:
-                # Later statements of the run join these rows; until autovacuum sees the commit the
-                # planner would take the table for the size it had before (empty on a first run).
+                # Later statements of the run join these rows; until autovacuum sees the
+                # commit the planner would take the table for the size it had before
+                # (empty on a first run).
                 self.env.cr.execute("ANALYZE customer_profile")
         self.env["customer.profile"].invalidate_model()
         self.env["res.partner"].invalidate_model(
@@ -429,25 +434,32 @@ class CustomerSegmentationRun(models.Model):
         return changed
 
     def _record_changes(self, run, company, partner_ids, values, changed):
-        """Snapshot the customers whose segment or tier changed; activities for watched downgrades.
-        Returns the number of activities."""
+        """Snapshot the customers whose segment or tier changed; activities for watched
+        downgrades. Returns the number of activities."""
         rows = np.flatnonzero(changed)
         if len(rows):
-            # The profiles hold this run's values: a snapshot is a copy of the changed ones (a rerun
-            # the same day updates the day's snapshots).
+            # The profiles hold this run's values: a snapshot is a copy of the changed
+            # ones (a rerun the same day updates the day's snapshots).
             self.env.cr.execute(
                 SQL(
                     """
-                INSERT INTO customer_segment_snapshot (run_id, date, partner_id, from_segment_id,
-                    segment_id, from_tier, tier, r_score, f_score, m_score, frequency, monetary, moved_down)
-                SELECT %(run)s, %(date)s, p.partner_id, p.previous_segment_id, p.segment_id,
-                       p.previous_tier, p.tier, p.r_score, p.f_score, p.m_score, p.frequency, p.monetary,
+                INSERT INTO customer_segment_snapshot
+                    (run_id, date, partner_id, from_segment_id,
+                    segment_id, from_tier, tier, r_score, f_score, m_score, frequency,
+                        monetary, moved_down)
+                SELECT %(run)s, %(date)s, p.partner_id, p.previous_segment_id,
+                    p.segment_id,
+                       p.previous_tier, p.tier, p.r_score, p.f_score, p.m_score,
+                           p.frequency, p.monetary,
                        p.moved_down
                   FROM customer_profile p
-                 WHERE p.company_id = %(company)s AND p.partner_id = ANY(%(partner)s::int[])
+                 WHERE p.company_id = %(company)s
+                     AND p.partner_id = ANY(%(partner)s::int[])
                 ON CONFLICT (run_id, partner_id) DO UPDATE SET
-                    segment_id = EXCLUDED.segment_id, tier = EXCLUDED.tier, r_score = EXCLUDED.r_score,
-                    f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, frequency = EXCLUDED.frequency,
+                    segment_id = EXCLUDED.segment_id, tier = EXCLUDED.tier,
+                        r_score = EXCLUDED.r_score,
+                    f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score,
+                        frequency = EXCLUDED.frequency,
                     monetary = EXCLUDED.monetary, moved_down = EXCLUDED.moved_down
                 """,
                     run=run.id,
@@ -555,7 +567,8 @@ class CustomerSegmentationRun(models.Model):
             SELECT p.commercial_partner_id, SUM(-m.amount_untaxed_signed)
               FROM account_move m
               JOIN res_partner p ON p.id = m.partner_id
-             WHERE m.company_id = %s AND m.move_type = 'out_refund' AND m.state = 'posted'
+             WHERE m.company_id = %s AND m.move_type = 'out_refund'
+                 AND m.state = 'posted'
                AND m.invoice_date BETWEEN %s AND %s
              GROUP BY p.commercial_partner_id
             """,
@@ -567,31 +580,41 @@ class CustomerSegmentationRun(models.Model):
         return [(pid, float(amount or 0.0)) for pid, amount in self.env.cr.fetchall()]
 
     def _fetch_payments(self, company, period):
-        """Per customer, over the posted invoices of the window that were paid or past due on the
-        as-of day: how many, how many late, and the sum of days between due date and payment (or the
-        as-of day when unpaid then). An invoice is paid on the day its payments and credit notes
-        dated up to the as-of day cover it; what came later does not count."""
+        """Per customer, over the posted invoices of the window that were paid or past
+        due on the as-of day: how many, how many late, and the sum of days between due
+        date and payment (or the as-of day when unpaid then). An invoice is paid on the
+        day its payments and credit notes dated up to the as-of day cover it; what came
+        later does not count."""
         self.env.cr.execute(
             SQL(
                 """
-            SELECT invoice.partner, COUNT(*), COUNT(*) FILTER (WHERE d.days > 0), SUM(d.days)
-              FROM (SELECT p.commercial_partner_id AS partner, m.invoice_date_due AS due,
-                           CASE WHEN m.amount_total_signed - COALESCE(SUM(pr.amount), 0) < %(tolerance)s
+            SELECT invoice.partner, COUNT(*), COUNT(*) FILTER (WHERE d.days > 0),
+                SUM(d.days)
+              FROM (SELECT p.commercial_partner_id AS partner,
+                  m.invoice_date_due AS due,
+                           CASE WHEN m.amount_total_signed - COALESCE(SUM(pr.amount), 0)
+                               < %(tolerance)s
                                 THEN MAX(payment.date) END AS paid_on
                       FROM account_move m
                       JOIN res_partner p ON p.id = m.partner_id
-                      JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'payment_term'
+                      JOIN account_move_line aml ON aml.move_id = m.id
+                          AND aml.display_type = 'payment_term'
                       LEFT JOIN (account_partial_reconcile pr
-                                 JOIN account_move_line payment ON payment.id = pr.credit_move_id
+                                 JOIN account_move_line payment
+                                     ON payment.id = pr.credit_move_id
                                                                 AND payment.date <= %(as_of)s)
                              ON pr.debit_move_id = aml.id
-                     WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice' AND m.state = 'posted'
+                     WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice'
+                         AND m.state = 'posted'
                        AND m.invoice_date BETWEEN %(start)s AND %(as_of)s
                        AND NOT (m.payment_state = 'reversed' AND EXISTS (
-                           SELECT 1 FROM account_move r WHERE r.reversed_entry_id = m.id AND r.state = 'posted'
-                                                          AND r.invoice_date <= %(as_of)s))
+                           SELECT 1 FROM account_move r WHERE r.reversed_entry_id = m.id
+                               AND r.state = 'posted'
+                                                          AND r.invoice_date <=
+                                                              %(as_of)s))
                      GROUP BY m.id, p.commercial_partner_id) invoice,
-                   LATERAL (SELECT COALESCE(invoice.paid_on, %(as_of)s) - invoice.due AS days) d
+                   LATERAL (SELECT COALESCE(invoice.paid_on,
+                       %(as_of)s) - invoice.due AS days) d
              WHERE d.days IS NOT NULL AND (invoice.paid_on IS NOT NULL OR d.days > 0)
              GROUP BY invoice.partner
             """,
@@ -651,7 +674,8 @@ def _tier_codes(names):
 
 
 def _same(new, old, kind):
-    """Element-wise: is the new value the stored one? (NULL, NaN and a 0 id are all empty.)"""
+    """Element-wise: is the new value the stored one? (NULL, NaN and a 0 id are all
+    empty.)"""
     if kind in ("numeric", "float8"):
         new, old = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
         return (np.isnan(new) & np.isnan(old)) | (
@@ -671,7 +695,8 @@ def _same(new, old, kind):
 
 
 def _sql_array(array, kind):
-    """A typed SQL array parameter for a column of ``kind``: NaN, None and '' are NULL, and so is a 0 id."""
+    """A typed SQL array parameter for a column of ``kind``: NaN, None and '' are NULL,
+    and so is a 0 id."""
     sql_type = SQL({"m2o": "int4"}.get(kind, kind) + "[]")
     array = np.asarray(array)
     if array.dtype.kind == "O":

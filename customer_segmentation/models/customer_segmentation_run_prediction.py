@@ -77,18 +77,21 @@ class CustomerSegmentationRun(models.Model):
 
     # ------------------------------------------------------------------ lifetime value
     def _fetch_order_days(self, company, period):
-        """Per customer and order day (company time zone), over the customer's whole history up to
-        the as-of day: the untaxed amount in company currency. The RFM window does not cut it: the
-        purchase model needs each customer's first purchase ever."""
+        """Per customer and order day (company time zone), over the customer's whole
+        history up to the as-of day: the untaxed amount in company currency. The RFM
+        window does not cut it: the purchase model needs each customer's first purchase
+        ever."""
         self.env.cr.execute(
             SQL(
                 """
             SELECT p.commercial_partner_id,
-                   (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date - DATE '1970-01-01',
+                   (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date - DATE
+                       '1970-01-01',
                    SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
-             WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.date_order < %(end)s
+             WHERE o.company_id = %(company)s AND o.state = 'sale'
+                 AND o.date_order < %(end)s
              GROUP BY 1, 2
              ORDER BY 1, 2
             """,
@@ -106,8 +109,8 @@ class CustomerSegmentationRun(models.Model):
 
     @staticmethod
     def _rfm_inputs(days, until_day):
-        """BG/NBD and Gamma-Gamma inputs (x, t_x, T in weeks, m) from the order days up to
-        ``until_day`` included."""
+        """BG/NBD and Gamma-Gamma inputs (x, t_x, T in weeks, m) from the order days up
+        to ``until_day`` included."""
         return clv.purchase_day_summary(
             days["partner"], days["day"], days["value"], until_day, WEEK
         )
@@ -121,7 +124,8 @@ class CustomerSegmentationRun(models.Model):
 
     @staticmethod
     def _format_parameters(params):
-        """``name = value`` of each parameter, alpha with its unit (the models count in weeks)."""
+        """``name = value`` of each parameter, alpha with its unit (the models count in
+        weeks)."""
         return ", ".join(
             f"{name} = {value:.5g}" + (" weeks" if name == "alpha" else "")
             for name, value in params.items()
@@ -153,8 +157,8 @@ class CustomerSegmentationRun(models.Model):
                 }
             )
             return None
-        # Extreme fitted parameters can overflow the hypergeometric term for a few customers: those
-        # predictions stay empty rather than invented.
+        # Extreme fitted parameters can overflow the hypergeometric term for a few
+        # customers: those predictions stay empty rather than invented.
         with np.errstate(all="ignore"):
             alive = clv.bgnbd_probability_alive(fit["params"], x, t_x, T)
             per_month = clv.bgnbd_expected_purchases_by_period(
@@ -189,9 +193,9 @@ class CustomerSegmentationRun(models.Model):
         }
 
     def _holdout_report(self, company, today, days):
-        """Fit on the history up to the day before the last months (the holdout), then compare the
-        purchases predicted in the holdout with the actual ones. Returns the report and the
-        calibration fit's parameters (False when there is no check)."""
+        """Fit on the history up to the day before the last months (the holdout), then
+        compare the purchases predicted in the holdout with the actual ones. Returns the
+        report and the calibration fit's parameters (False when there is no check)."""
         holdout = company.customer_holdout_months
         calibration_end = today - relativedelta(
             months=holdout
@@ -257,8 +261,9 @@ class CustomerSegmentationRun(models.Model):
         ), fit["params"]
 
     def _write_predictions(self, company, lifetime, grouping):
-        """One bulk update of the profiles' lifetime value and cluster columns, rows that change
-        only; profiles left out of both (or all, when a step found nothing) are emptied."""
+        """One bulk update of the profiles' lifetime value and cluster columns, rows
+        that change only; profiles left out of both (or all, when a step found nothing)
+        are emptied."""
         empty = np.zeros(0, dtype=np.int64)
         ltv_partners, ltv = lifetime if lifetime is not None else (empty, {})
         cluster_partners, cluster = grouping if grouping is not None else (empty, {})
@@ -327,8 +332,10 @@ class CustomerSegmentationRun(models.Model):
             SQL(
                 """
             SELECT partner_id, segment_id, recency_days, frequency, monetary,
-                   CASE WHEN margin_known AND monetary > 0 THEN margin / monetary END, payment_days
-              FROM customer_profile WHERE company_id = %s AND frequency > 0 ORDER BY partner_id
+                   CASE WHEN margin_known AND monetary > 0 THEN margin / monetary END,
+                       payment_days
+              FROM customer_profile WHERE company_id = %s AND frequency > 0
+                  ORDER BY partner_id
             """,
                 company.id,
             )
@@ -392,7 +399,8 @@ class CustomerSegmentationRun(models.Model):
 
     # ------------------------------------------------------------------ cross-sell
     def _compute_crosssell(self, company, period):
-        """Pairs per segment counted in SQL (top products only), then top suggestions per customer."""
+        """Pairs per segment counted in SQL (top products only), then top suggestions
+        per customer."""
         self.env.cr.execute(
             SQL(
                 """
@@ -405,14 +413,17 @@ class CustomerSegmentationRun(models.Model):
                   JOIN res_partner p ON p.id = o.partner_id
                  WHERE o.company_id = %(company)s AND o.state = 'sale'
                    AND o.date_order >= %(start)s AND o.date_order < %(end)s
-                   AND l.product_id IS NOT NULL AND l.display_type IS NULL AND l.product_uom_qty > 0
+                   AND l.product_id IS NOT NULL AND l.display_type IS NULL
+                       AND l.product_uom_qty > 0
             )
             SELECT bought.partner, bought.product_id, c.id AS profile_id, c.segment_id
               FROM bought
-              JOIN customer_profile c ON c.partner_id = bought.partner AND c.company_id = %(company)s
+              JOIN customer_profile c ON c.partner_id = bought.partner
+                  AND c.company_id = %(company)s
              WHERE c.segment_id IS NOT NULL;
             CREATE INDEX ON customer_bought (partner);
-            -- the pair count below self-joins this table: it must be planned from its real size
+            -- the pair count below self-joins this table: it must be planned from its
+            -- real size
             ANALYZE customer_bought;
             """,
                 company=company.id,
@@ -427,23 +438,31 @@ class CustomerSegmentationRun(models.Model):
                 SELECT product_id FROM customer_bought GROUP BY product_id
                  ORDER BY COUNT(*) DESC, product_id LIMIT %(max_products)s
             ), seg AS MATERIALIZED (
-                SELECT b.partner, b.product_id, b.segment_id FROM customer_bought b JOIN top USING (product_id)
+                SELECT b.partner, b.product_id,
+                    b.segment_id FROM customer_bought b JOIN top USING (product_id)
             ), n_segment AS (
-                SELECT segment_id, COUNT(DISTINCT partner) AS n FROM seg GROUP BY segment_id
+                SELECT segment_id, COUNT(DISTINCT partner) AS n FROM seg
+                    GROUP BY segment_id
             ), n_product AS (
-                SELECT segment_id, product_id, COUNT(*) AS n FROM seg GROUP BY segment_id, product_id
+                SELECT segment_id, product_id,
+                    COUNT(*) AS n FROM seg GROUP BY segment_id, product_id
             ), pairs AS (
-                SELECT a.segment_id, a.product_id AS product_a, b.product_id AS product_b, COUNT(*) AS n_ab
-                  FROM seg a JOIN seg b ON b.partner = a.partner AND b.segment_id = a.segment_id
+                SELECT a.segment_id, a.product_id AS product_a,
+                    b.product_id AS product_b, COUNT(*) AS n_ab
+                  FROM seg a JOIN seg b ON b.partner = a.partner
+                      AND b.segment_id = a.segment_id
                                        AND b.product_id <> a.product_id
                  GROUP BY a.segment_id, a.product_id, b.product_id
                 HAVING COUNT(*) >= %(min_customers)s
             )
-            SELECT pairs.segment_id, pairs.product_a, pairs.product_b, s.n, na.n, nb.n, pairs.n_ab
+            SELECT pairs.segment_id, pairs.product_a, pairs.product_b, s.n, na.n, nb.n,
+                pairs.n_ab
               FROM pairs
               JOIN n_segment s ON s.segment_id = pairs.segment_id
-              JOIN n_product na ON na.segment_id = pairs.segment_id AND na.product_id = pairs.product_a
-              JOIN n_product nb ON nb.segment_id = pairs.segment_id AND nb.product_id = pairs.product_b
+              JOIN n_product na ON na.segment_id = pairs.segment_id
+                  AND na.product_id = pairs.product_a
+              JOIN n_product nb ON nb.segment_id = pairs.segment_id
+                  AND nb.product_id = pairs.product_b
              WHERE pairs.n_ab::float8 * s.n > na.n::float8 * nb.n  -- lift > 1
             """,
                 company=company.id,
@@ -492,7 +511,8 @@ class CustomerSegmentationRun(models.Model):
         self.env["customer.crosssell.rule"].invalidate_model()
 
     def _write_suggestions(self, company, rules, uid, now):
-        """Top suggestions per customer of a segment, synced into customer_crosssell_suggestion."""
+        """Top suggestions per customer of a segment, synced into
+        customer_crosssell_suggestion."""
         found = None
         if rules is not None:
             self.env.cr.execute(
@@ -549,9 +569,9 @@ class CustomerSegmentationRun(models.Model):
         )
 
     def _sync_rows(self, table, company, keys, columns, uid, now):
-        """Make the company's rows of ``table`` those given (column -> (type, values)), matched on
-        ``keys``: delete the missing, update the changed, insert the new. A rerun on unchanged data
-        writes nothing."""
+        """Make the company's rows of ``table`` those given (column -> (type, values)),
+        matched on ``keys``: delete the missing, update the changed, insert the new. A
+        rerun on unchanged data writes nothing."""
         names = list(columns)
         self.env.cr.execute(
             SQL(
@@ -598,8 +618,8 @@ class CustomerSegmentationRun(models.Model):
                 ),
             )
         )
-        # What is left once the known keys are removed is new. (An anti-join inside the INSERT
-        # would re-read, for each row, the rows it has just inserted: quadratic.)
+        # What is left once the known keys are removed is new. (An anti-join inside the
+        # INSERT would re-read, for each row, the rows it has just inserted: quadratic.)
         self.env.cr.execute(
             SQL(
                 "DELETE FROM customer_sync_rows n USING %s t WHERE t.company_id = %s AND %s",

@@ -186,7 +186,7 @@ class ResCompany(models.Model):
             )
         return values
 
-    # ------------------------------------------------------------------ the company's day
+    # ---------------------------------------------------------------- the company's day
     def _customer_tz(self):
         """The time zone the company's days are counted in."""
         self.ensure_one()
@@ -201,16 +201,17 @@ class ResCompany(models.Model):
         )
 
     def _customer_day_start(self, day):
-        """The UTC (naive) datetime at which ``day`` begins, at midnight in the company's time zone."""
+        """The UTC (naive) datetime at which ``day`` begins, at midnight in the
+        company's time zone."""
         local = self._customer_tz().localize(
             datetime.datetime.combine(day, datetime.time.min)
         )
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _customer_period(self, as_of=None):
-        """The bounds every step of a run counts in: the as-of day (the company's today by default),
-        the first day of the analysis window, and their local midnights in UTC (``end`` is the
-        midnight after the as-of day, excluded)."""
+        """The bounds every step of a run counts in: the as-of day (the company's today
+        by default), the first day of the analysis window, and their local midnights in
+        UTC (``end`` is the midnight after the as-of day, excluded)."""
         self.ensure_one()
         today = self._customer_today()
         as_of = fields.Date.to_date(as_of) if as_of else today

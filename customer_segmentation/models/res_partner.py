@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 from .customer_profile import TIERS
 
-# A customer's figures are for sales: its salesperson (record rules of customer.profile) and managers.
+# A customer's figures are for sales: its salesperson (record rules of customer.profile)
+# and managers.
 FIGURES_GROUP = "customer_segmentation.customer_segmentation_group_user"
 # partner field -> profile field
 PROFILE_FIGURES = {
@@ -146,8 +147,8 @@ class ResPartner(models.Model):
     )
     @api.depends_context("company", "uid")
     def _compute_customer_figures(self):
-        # Read with the user's rights (not as superuser, as related fields would): the profile's record
-        # rules decide whose figures a salesperson sees.
+        # Read with the user's rights (not as superuser, as related fields would): the
+        # profile's record rules decide whose figures a salesperson sees.
         Profile = self.env["customer.profile"]
         profiles = (
             Profile.search(
@@ -182,7 +183,8 @@ class ResPartner(models.Model):
         return self._search_through_profile("segment_id", operator, value)
 
     def _search_through_profile(self, field_name, operator, value):
-        """Customers (and their contacts) whose profile in the current company matches."""
+        """Customers (and their contacts) whose profile in the current company
+        matches."""
         profiles = self.env["customer.profile"]._search(
             [("company_id", "=", self.env.company.id), (field_name, operator, value)]
         )

@@ -40,9 +40,11 @@ class SaleOrder(models.Model):
             )
 
     def _customer_tier_service(self):
-        """The service level of the customer's tier in the order's company (empty if none)."""
+        """The service level of the customer's tier in the order's company (empty if
+        none)."""
         self.ensure_one()
-        # The tier's service applies whoever sells (sudo); the figures stay with the customer's salesperson.
+        # The tier's service applies whoever sells (sudo); the figures stay with the
+        # customer's salesperson.
         tier = (
             self.partner_id.commercial_partner_id.with_company(self.company_id)
             .sudo()
@@ -58,7 +60,8 @@ class SaleOrder(models.Model):
             )
         )
 
-    # Tier defaults replace the partner's own when the customer is set; a salesperson may change them.
+    # Tier defaults replace the partner's own when the customer is set; a salesperson
+    # may change them.
     def _compute_pricelist_id(self):
         super()._compute_pricelist_id()
         for order in self.filtered(lambda o: o.state == "draft" and o.partner_id):

@@ -7,7 +7,8 @@ RUN_DAY = "2026-04-01 10:00:00"
 
 
 class SegmentationCase(TransactionCase):
-    """A company of its own with a chart of accounts, salespeople, products and two customers."""
+    """A company of its own with a chart of accounts, salespeople, products and two
+    customers."""
 
     @classmethod
     def setUpClass(cls):
@@ -116,7 +117,8 @@ class SegmentationCase(TransactionCase):
 
     @staticmethod
     def _confirm(order, day):
-        """Confirm on ``day``: confirming dates the order (confirmed later, it would be after the run)."""
+        """Confirm on ``day``: confirming dates the order (confirmed later, it would be
+        after the run)."""
         with freeze_time(day):
             order.action_confirm()
 

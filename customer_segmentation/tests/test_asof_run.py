@@ -29,9 +29,10 @@ def _clv():
 
 
 def plan_history(seed=13, customers=50):
-    """BG/NBD-like customers (rates ~ Gamma(0.8, 20 weeks), dropout ~ Beta(1, 3)) whose first
-    purchase is in April 2024 - March 2025, before a 12-month window ending on 31 March 2026,
-    with orders until the end of May 2026 (after the as-of date). Local days and amounts."""
+    """BG/NBD-like customers (rates ~ Gamma(0.8, 20 weeks), dropout ~ Beta(1, 3)) whose
+    first purchase is in April 2024 - March 2025, before a 12-month window ending on 31
+    March 2026, with orders until the end of May 2026 (after the as-of date). Local days
+    and amounts."""
     rng = random.Random(seed)
     plans = []
     for _i in range(customers):
@@ -49,9 +50,10 @@ def plan_history(seed=13, customers=50):
 
 
 def summarize(histories, until):
-    """Hardie's CDNOW definitions, per customer with a purchase by ``until``: purchases of one day
-    are one transaction; x = repeat days, t_x = (last - first day) / 7, T = (until - first day) / 7,
-    m = mean of the repeat transactions (first excluded, same-day amounts summed)."""
+    """Hardie's CDNOW definitions, per customer with a purchase by ``until``: purchases
+    of one day are one transaction; x = repeat days, t_x = (last - first day) / 7, T =
+    (until - first day) / 7, m = mean of the repeat transactions (first excluded,
+    same-day amounts summed)."""
     x, t_x, T, m = [], [], [], []
     for orders in histories:
         days = {}
@@ -100,8 +102,9 @@ class AucklandCase(SegmentationCase):
 
 @tagged("post_install", "-at_install")
 class TestAsOfRun(AucklandCase):
-    """A run as of a past date, lifetime value on the full history and the holdout split, on
-    orders, invoices, payments and credit notes made through Odoo's flows in Auckland."""
+    """A run as of a past date, lifetime value on the full history and the holdout
+    split, on orders, invoices, payments and credit notes made through Odoo's flows in
+    Auckland."""
 
     @classmethod
     def setUpClass(cls):
@@ -200,17 +203,18 @@ class TestAsOfRun(AucklandCase):
         run = self._run_as_of(AS_OF)
         self.assertEqual(run.date, AS_OF)
         acme = self._profile(self.acme)
-        # In the 12-month window (from 31 Mar 2025, Auckland) up to 31 Mar 2026 23:59 Auckland:
-        # orders 40 + 60 + 80 + 300 = 480, four orders, less the 15 March credit note of 50 = 430.
-        # The order of 1 April 00:30 and the credit note of 2 April are later.
+        # In the 12-month window (from 31 Mar 2025, Auckland) up to 31 Mar 2026 23:59
+        # Auckland: orders 40 + 60 + 80 + 300 = 480, four orders, less the 15 March
+        # credit note of 50 = 430. The order of 1 April 00:30 and the credit note of 2
+        # April are later.
         self.assertEqual(acme.frequency, 4)
         self.assertAlmostEqual(acme.monetary, 430)
         self.assertEqual(acme.last_order_date, AS_OF)
         self.assertEqual(acme.recency_days, 0)
-        # Invoices as they stood on 31 March: the first (due 10 Jan) had 40 of 100 paid, so it was
-        # open 31 Mar - 10 Jan = 80 days past due (its last 60 came on 10 April); the second was paid
-        # on 5 Feb, 10 days before its due date; the third is dated 5 April. (80 - 10) / 2 = 35 days,
-        # one of two late.
+        # Invoices as they stood on 31 March: the first (due 10 Jan) had 40 of 100 paid,
+        # so it was open 31 Mar - 10 Jan = 80 days past due (its last 60 came on 10
+        # April); the second was paid on 5 Feb, 10 days before its due date; the third
+        # is dated 5 April. (80 - 10) / 2 = 35 days, one of two late.
         self.assertEqual(acme.invoice_count, 2)
         self.assertAlmostEqual(acme.payment_days, 35.0)
         self.assertAlmostEqual(acme.late_share, 50.0)
@@ -253,8 +257,10 @@ class TestAsOfRun(AucklandCase):
         clv = _clv()
         run = self._run_as_of(AS_OF)
         self.assertFalse(run.clv_note)
-        # Acme by hand: purchase days 1 Dec 2024 (200), 11 Jun 2025 (40 + 60), 31 Dec 2025 (80),
-        # 31 Mar 2026 (300): x = 3, t_x = T = 485 days / 7 = 69.29 weeks, m = 480 / 3 = 160.
+        # Acme by hand: purchase days 1 Dec 2024 (200), 11 Jun 2025 (40 + 60), 31 Dec
+        # 2025 (80), 31 Mar 2026 (300): x = 3, t_x = T = 485 days / 7 = 69.29 weeks, m =
+        # 480 / 3 =
+        # 160.
         x, t_x, T, m = summarize(self.plans + [self.acme_history], AS_OF)
         self.assertEqual((x[-1], t_x[-1], T[-1], m[-1]), (3, 485 / 7, 485 / 7, 160))
         self.assertEqual(
@@ -272,7 +278,8 @@ class TestAsOfRun(AucklandCase):
             "alpha = %s weeks" % stored_parameters(run.clv_parameters)["alpha"],
             run.clv_parameters,
         )
-        # With t_x = T, P(alive) = 1 / (1 + a / (b + x - 1)); E[M] = p (gamma + x m) / (p x + q - 1).
+        # With t_x = T, P(alive) = 1 / (1 + a / (b + x - 1)); E[M] = p (gamma + x m) /
+        # (p x + q - 1).
         profile = self._profile(self.acme)
         s = stored
         self.assertAlmostEqual(
@@ -287,16 +294,16 @@ class TestAsOfRun(AucklandCase):
     def test_holdout_calibrates_through_the_day_before_it(self):
         clv = _clv()
         run = self._run_as_of(AS_OF)
-        # Holdout 1 Jan - 31 Mar 2026; calibration through 31 Dec 2025 inclusive: Acme's order of
-        # 31 Dec 23:00 Auckland is calibration (x = 2, t_x = T = 395 days / 7).
+        # Holdout 1 Jan - 31 Mar 2026; calibration through 31 Dec 2025 inclusive: Acme's
+        # order of 31 Dec 23:00 Auckland is calibration (x = 2, t_x = T = 395 days / 7).
         x, t_x, T, _m = summarize(self.plans + [self.acme_history], CALIBRATION_END)
         self.assertEqual((x[-1], t_x[-1], T[-1]), (2, 395 / 7, 395 / 7))
         expected = clv.fit_bgnbd(x, t_x, T)["params"]
         stored = stored_parameters(run.clv_calibration_parameters)
         for name, value in expected.items():
             self.assertAlmostEqual(stored[name] / value, 1, delta=1e-3, msg=name)
-        # Actual purchases: purchase days in 1 Jan - 31 Mar 2026 of customers who bought by 31 Dec
-        # (Acme: 31 Mar only; 1 Apr is after the run).
+        # Actual purchases: purchase days in 1 Jan - 31 Mar 2026 of customers who bought
+        # by 31 Dec (Acme: 31 Mar only; 1 Apr is after the run).
         histories = self.plans + [self.acme_history]
         actual = sum(
             len({d for d, _a in orders if CALIBRATION_END < d <= AS_OF})
@@ -324,7 +331,8 @@ class TestAsOfCrossSell(AucklandCase):
             ]
         )
         # As of 30 March 2026 the 12-month window starts on 30 March 2025 00:00 Auckland
-        # (29 March 11:00 UTC); every order below is of 29 March 12:00 UTC = 30 March 01:00 there.
+        # (29 March 11:00 UTC); every order below is of 29 March 12:00 UTC = 30 March
+        # 01:00 there.
         edge = "2025-03-29 12:00:00"
         for i in range(6):
             order = self._order(self._customer(f"Pair {i}"), 100, edge, confirm=False)
@@ -346,8 +354,8 @@ class TestAsOfCrossSell(AucklandCase):
         self.assertEqual(
             run.crosssell_rule_count, 2
         )  # Widget -> B and B -> Widget (n_ab = 6 >= 3)
-        # 6 of the 7 customers of the segment who buy Widget also buy B; B is bought by 6 of 12:
-        # confidence 6/7 = 86%, lift (6/7) / (6/12) = 1.7.
+        # 6 of the 7 customers of the segment who buy Widget also buy B; B is bought by
+        # 6 of 12: confidence 6/7 = 86%, lift (6/7) / (6/12) = 1.7.
         self.assertEqual(profile.crosssell_ids.product_id, widget_b)
         self.assertEqual(
             profile.crosssell_ids.reason,

@@ -7,7 +7,8 @@ from .common import SegmentationCase
 
 @tagged("post_install", "-at_install")
 class TestPredictions(SegmentationCase):
-    """Lifetime value, clusters and cross-sell, from orders made through Odoo's flows."""
+    """Lifetime value, clusters and cross-sell, from orders made through Odoo's
+    flows."""
 
     @classmethod
     def setUpClass(cls):
@@ -58,7 +59,8 @@ class TestPredictions(SegmentationCase):
             self.assertGreaterEqual(profile.expected_purchases, 0)
         repeaters = profiles.filtered(lambda p: p.frequency > 1)
         self.assertTrue(all(p.lifetime_value > 0 for p in repeaters))
-        # A customer who bought often and lately is more likely alive than one who stopped long ago.
+        # A customer who bought often and lately is more likely alive than one who
+        # stopped long ago.
         best = max(repeaters, key=lambda p: (p.frequency, -p.recency_days))
         lapsed = max(repeaters, key=lambda p: p.recency_days)
         self.assertGreater(best.probability_alive, lapsed.probability_alive)
@@ -79,7 +81,8 @@ class TestPredictions(SegmentationCase):
         self.assertFalse(profile.cluster_description)
 
     def _crosssell_history(self):
-        """One segment (one recent order each): six buy Widget + B, five buy C, and Acme only Widget."""
+        """One segment (one recent order each): six buy Widget + B, five buy C, and Acme
+        only Widget."""
         for i in range(6):
             order = self._order(
                 self._customer(f"Pair {i}"), 100, "2026-03-20 09:00:00", confirm=False
@@ -125,7 +128,8 @@ class TestPredictions(SegmentationCase):
         suggestion = profile.crosssell_ids
         self.assertEqual(suggestion.product_id, self.widget_b)
         self.assertNotIn(self.product, profile.crosssell_ids.product_id)
-        # 6 of the 7 customers of the segment who buy Widget also buy B; B is bought by 6 of 12.
+        # 6 of the 7 customers of the segment who buy Widget also buy B; B is bought by
+        # 6 of 12.
         self.assertEqual(
             suggestion.reason,
             f"bought by 86% of {profile.segment_id.name} who buy Widget (lift 1.7)",
@@ -154,7 +158,8 @@ class TestPredictions(SegmentationCase):
         )
 
     def _company_row_versions(self):
-        """xmin of every profile, cross-sell rule and suggestion of the company: changes on any write."""
+        """xmin of every profile, cross-sell rule and suggestion of the company: changes
+        on any write."""
         models = (
             "customer.profile",
             "customer.crosssell.rule",

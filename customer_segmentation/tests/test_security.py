@@ -10,10 +10,11 @@ from .common import RUN_DAY, SegmentationCase
 
 @tagged("post_install", "-at_install")
 class TestCustomerFiguresSecurity(SegmentationCase):
-    """Who reads a customer's figures: its salesperson, salespeople seeing all documents, sales managers.
+    """Who reads a customer's figures: its salesperson, salespeople seeing all
+    documents, sales managers.
 
-    Like sale's "Personal Orders" rule, a salesperson with "own documents only" sees the customers
-    assigned to them and the unassigned ones.
+    Like sale's "Personal Orders" rule, a salesperson with "own documents only" sees the
+    customers assigned to them and the unassigned ones.
     """
 
     @classmethod
@@ -134,7 +135,8 @@ class TestCustomerFiguresSecurity(SegmentationCase):
         self.assertTrue(own["customer_tier_reason"])
         unassigned = self._read(self.seller_2, self.unassigned, ["customer_revenue"])
         self.assertAlmostEqual(unassigned["customer_revenue"], 200)
-        # Another salesperson's customer: nothing, whether by read, search_read or the contact.
+        # Another salesperson's customer: nothing, whether by read, search_read or the
+        # contact.
         for partner in (self.acme, self.acme_contact):
             other = self._read(self.seller_2, partner, figures)
             with self.subTest(partner=partner.name):

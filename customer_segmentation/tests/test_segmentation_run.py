@@ -59,7 +59,8 @@ class TestSegmentationRun(SegmentationCase):
             self._profile(self.bolt).tier, "strategic"
         )  # crosses 80%: still strategic
         self.assertEqual(run.customer_count, 2)
-        # The partner form and its filters see the same, for the company and its contacts.
+        # The partner form and its filters see the same, for the company and its
+        # contacts.
         self.assertEqual(self.acme_contact.customer_tier, "strategic")
         found = self.env["res.partner"].search(
             [
@@ -134,7 +135,8 @@ class TestSegmentationRun(SegmentationCase):
             acme.segment_id and acme.tier, "the baseline is in the profiles"
         )
         self.assertFalse(acme.changed_date)
-        # A customer who first appears after the baseline is a change: from nothing to a segment.
+        # A customer who first appears after the baseline is a change: from nothing to a
+        # segment.
         carl = self._customer("Carl")
         self._order(carl, 50, "2026-04-01 15:00:00")
         later = self._run("2026-04-02 10:00:00")
@@ -143,7 +145,8 @@ class TestSegmentationRun(SegmentationCase):
         )
         self.assertEqual(snapshot.partner_id, carl)
         self.assertFalse(snapshot.from_segment_id)
-        # Carl: one order a day before the run -> R5 (1 < 30 days), F1 (1 < 2 orders): New Customers.
+        # Carl: one order a day before the run -> R5 (1 < 30 days), F1 (1 < 2 orders):
+        # New Customers.
         self.assertEqual(snapshot.segment_id.code, "new_customers")
         self.assertEqual(self._profile(carl).segment_id.code, "new_customers")
         self.assertEqual(self._profile(carl).changed_date, datetime.date(2026, 4, 2))

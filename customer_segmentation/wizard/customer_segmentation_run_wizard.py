@@ -22,5 +22,6 @@ class CustomerSegmentationRunWizard(models.TransientModel):
         self.ensure_one()
         run_model = self.env["customer.segmentation.run"]
         run_model._check_can_run()
-        # The current company, never one chosen in the request: the run itself is done as superuser.
+        # The current company, never one chosen in the request: the run itself is done
+        # as superuser.
         return run_model._run_company(self.env.company, as_of=self.as_of)._action_open()

@@ -1,4 +1,5 @@
-"""Upload checks for the supplier portal: the type comes from the content, not the name."""
+"""Upload checks for the supplier portal: the type comes from the content, not the
+name."""
 
 import io
 import re
@@ -20,8 +21,9 @@ KINDS = {
 }
 DOCUMENTS = frozenset({"pdf", "png", "jpeg", "gif", "webp"})
 IMAGES = frozenset({"png", "jpeg", "gif", "webp"})
-# Legacy Office files ("ole") are recognised but never accepted: they carry VBA macros that no
-# check here can rule out. Macro-enabled OOXML/ODF files are not recognised at all (see _sniff_zip).
+# Legacy Office files ("ole") are recognised but never accepted: they carry VBA macros
+# that no check here can rule out. Macro-enabled OOXML/ODF files are not recognised at
+# all (see _sniff_zip).
 REPORTS = DOCUMENTS | {"docx", "xlsx", "odt", "ods"}
 MIMETYPES = {
     "pdf": "application/pdf",
@@ -48,7 +50,8 @@ def kind_names(allowed):
 
 
 def sniff(data):
-    """The kind of file ``data`` holds, judged by its first bytes (None when unknown)."""
+    """The kind of file ``data`` holds, judged by its first bytes (None when
+    unknown)."""
     head = data[:16]
     if head.startswith(b"%PDF-"):
         return "pdf"
@@ -67,20 +70,23 @@ def sniff(data):
     return None
 
 
-# Archive limits. Office XML compresses about 5-20x and a whole .docx/.xlsx rarely beyond 30x;
-# a zip bomb compresses 1000x and more. Member sizes are the declared ones, which zipfile also
-# enforces while reading, so a member cannot inflate past what was checked here.
+# Archive limits. Office XML compresses about 5-20x and a whole .docx/.xlsx rarely
+# beyond 30x; a zip bomb compresses 1000x and more. Member sizes are the declared ones,
+# which zipfile also enforces while reading, so a member cannot inflate past what was
+# checked here.
 MAX_ARCHIVE_MEMBERS = 5000
 MAX_MEMBER_RATIO = 200
 MAX_ARCHIVE_RATIO = 100
 MAX_ARCHIVE_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_MIMETYPE_BYTES = 128
-# Parts that hold macros (VBA in OOXML, Basic or scripts in ODF): such files are not accepted.
+# Parts that hold macros (VBA in OOXML, Basic or scripts in ODF): such files are not
+# accepted.
 MACRO_PARTS = re.compile(r"(^|/)vbaProject\.bin$|^Basic/|^Scripts/", re.IGNORECASE)
 
 
 def archive_is_safe(archive, archive_size):
-    """Whether the members' declared sizes and compression ratios look like a real document."""
+    """Whether the members' declared sizes and compression ratios look like a real
+    document."""
     members = archive.infolist()
     if len(members) > MAX_ARCHIVE_MEMBERS:
         return False
@@ -142,9 +148,9 @@ MAX_FILENAME_LENGTH = 120
 
 
 def safe_filename(filename, default="file"):
-    """A file name safe to store and offer for download: no folders, no control or direction
-    characters (which can disguise ``exe.pdf`` as ``fdp.exe``), no leading dots, bounded length;
-    the extension is kept."""
+    """A file name safe to store and offer for download: no folders, no control or
+    direction characters (which can disguise ``exe.pdf`` as ``fdp.exe``), no leading
+    dots, bounded length; the extension is kept."""
     name = unicodedata.normalize("NFC", str(filename or ""))
     name = re.split(r"[\\/]", name)[-1]
     name = "".join(
@@ -166,7 +172,8 @@ def safe_filename(filename, default="file"):
 
 
 def is_unsafe_archive(data):
-    """Whether ``data`` is a zip archive whose sizes no real document has (a decompression bomb)."""
+    """Whether ``data`` is a zip archive whose sizes no real document has (a
+    decompression bomb)."""
     if not data.startswith(b"PK\x03\x04"):
         return False
     try:

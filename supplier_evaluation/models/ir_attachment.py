@@ -5,8 +5,8 @@ from odoo.exceptions import UserError
 
 from ..lib import uploads
 
-# Where suppliers' portal users can add files: the addon's records and the purchase orders they
-# upload quality reports and photos to.
+# Where suppliers' portal users can add files: the addon's records and the purchase
+# orders they upload quality reports and photos to.
 SUPPLIER_UPLOAD_MODELS = frozenset(
     {
         "supplier.scorecard",
@@ -17,7 +17,8 @@ SUPPLIER_UPLOAD_MODELS = frozenset(
         "purchase.order",
     }
 )
-# Fields whose change can put a new file, or a file from elsewhere, on one of those records.
+# Fields whose change can put a new file, or a file from elsewhere, on one of those
+# records.
 POLICY_FIELDS = frozenset(
     {"res_model", "res_id", "raw", "datas", "db_datas", "name", "type", "url"}
 )
@@ -39,8 +40,9 @@ class IrAttachment(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if POLICY_FIELDS.intersection(vals) and self._supplier_upload_policy_applies():
-            # The chatter uploads "pending" files first and links them to the record when the
-            # message is posted: the policy is checked when a file reaches one of the records.
+            # The chatter uploads "pending" files first and links them to the record
+            # when the message is posted: the policy is checked when a file reaches one
+            # of the records.
             for attachment in self.sudo().filtered(
                 lambda a: a.res_model in SUPPLIER_UPLOAD_MODELS
             ):
@@ -52,8 +54,9 @@ class IrAttachment(models.Model):
 
     @api.model
     def _supplier_upload_policy_applies(self):
-        """Files from suppliers' portal users (and public visitors) follow the upload policy,
-        whatever the route, sudo included; the company's own staff are not restricted."""
+        """Files from suppliers' portal users (and public visitors) follow the upload
+        policy, whatever the route, sudo included; the company's own staff are not
+        restricted."""
         return not self.env.user._is_internal()
 
     def _check_supplier_upload_policy(self):
@@ -96,7 +99,8 @@ class IrAttachment(models.Model):
 
     @api.model
     def _supplier_upload_message(self, problem, allowed, company, filename=None):
-        """The message for a refused upload (``problem`` as returned by ``uploads.check_upload``)."""
+        """The message for a refused upload (``problem`` as returned by
+        ``uploads.check_upload``)."""
         reasons = {
             "empty": self.env._("The file is empty."),
             "too_large": self.env._(

@@ -24,7 +24,8 @@ MANAGER_FIELDS = {
     "supplier_kraljic_reason",
     "supplier_qualification_state",
 }
-# The internal evaluation of a supplier: not for its portal users nor for employees outside purchasing.
+# The internal evaluation of a supplier: not for its portal users nor for employees
+# outside purchasing.
 EVALUATION_GROUP = "supplier_evaluation.supplier_evaluation_group_user"
 
 
@@ -151,7 +152,8 @@ class ResPartner(models.Model):
             )
 
     def _supplier_trend_chart(self, cards):
-        """Sparklines of lead time and on-time delivery over the last scorecards (oldest first)."""
+        """Sparklines of lead time and on-time delivery over the last scorecards (oldest
+        first)."""
         labels = [card.date_from.strftime("%Y-%m") for card in cards]
         lead = charts.sparkline_svg(
             [
@@ -222,7 +224,8 @@ class ResPartner(models.Model):
         return result
 
     def _log_supplier_changes(self, old_values):
-        """Chatter history of company-dependent fields (mail tracking does not follow them)."""
+        """Chatter history of company-dependent fields (mail tracking does not follow
+        them)."""
         lines = []
         for name, old in old_values.items():
             new = self[name]
@@ -260,7 +263,8 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ Kraljic
     @api.model
     def _update_kraljic_suggestions(self, company):
-        """Suggest a Kraljic class for every supplier with spend in the company's window."""
+        """Suggest a Kraljic class for every supplier with spend in the company's
+        window."""
         [suggestion] = self._kraljic_suggestions(company, [fields.Datetime.now()])
         partners = self.with_company(company).sudo()
         for kraljic_class in set(suggestion.values()):
@@ -272,9 +276,11 @@ class ResPartner(models.Model):
             partners.browse(ids).write({"supplier_kraljic_suggested": kraljic_class})
 
     def _supplier_kraljic_classes(self, company, suggestion):
-        """The Kraljic class of each partner of ``self``, in order, given ``suggestion`` {partner id: class}.
+        """The Kraljic class of each partner of ``self``, in order, given ``suggestion``
+        {partner id: class}.
 
-        The manager's override when there is one (it has no date), else the suggestion, else routine.
+        The manager's override when there is one (it has no date), else the suggestion,
+        else routine.
         """
         return np.array(
             [
@@ -288,12 +294,14 @@ class ResPartner(models.Model):
 
     @api.model
     def _kraljic_suggestions(self, company, as_of_dates):
-        """{partner id: suggested class} as of each of ``as_of_dates`` (naive UTC), in one read.
+        """{partner id: suggested class} as of each of ``as_of_dates`` (naive UTC), in
+        one read.
 
-        As of a date, the suppliers with spend in the window of orders approved in the company's
-        Kraljic window before it are classed; receipts after that date do not count. The orders of
-        every window are read at once, summed per stretch between window bounds, and each window
-        adds up its stretches (a back-fill of many periods reads the history once).
+        As of a date, the suppliers with spend in the window of orders approved in the
+        company's Kraljic window before it are classed; receipts after that date do not
+        count. The orders of every window are read at once, summed per stretch between
+        window bounds, and each window adds up its stretches (a back-fill of many
+        periods reads the history once).
         """
         self.env.flush_all()
         window = relativedelta(months=company.supplier_kraljic_window)
@@ -304,35 +312,46 @@ class ResPartner(models.Model):
             SQL(
                 """
             WITH vendors AS (  -- how many distinct suppliers each product template has
-                SELECT si.product_tmpl_id, COUNT(DISTINCT p.commercial_partner_id) AS vendor_count
+                SELECT si.product_tmpl_id,
+                    COUNT(DISTINCT p.commercial_partner_id) AS vendor_count
                   FROM product_supplierinfo si
                   JOIN res_partner p ON p.id = si.partner_id
                  WHERE si.company_id IS NULL OR si.company_id = %(company)s
                  GROUP BY si.product_tmpl_id
-            ), lines AS (  -- stretch: width_bucket(t, edges) = i when edges[i] <= t < edges[i + 1]
+            -- stretch: width_bucket(t, edges) = i when edges[i] <= t < edges[i + 1]
+            ), lines AS (
                 SELECT p.commercial_partner_id AS partner, pp.product_tmpl_id,
-                       l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend, l.id, o.date_approve,
+                       l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1)
+                           AS spend, l.id, o.date_approve,
                        width_bucket(o.date_approve, %(edges)s::timestamp[]) AS stretch
                   FROM purchase_order_line l
                   JOIN purchase_order o ON o.id = l.order_id
                   JOIN res_partner p ON p.id = o.partner_id
                   JOIN product_product pp ON pp.id = l.product_id
                  WHERE o.company_id = %(company)s AND o.state IN ('purchase', 'done')
-                   AND o.date_approve >= %(first)s AND o.date_approve < %(last)s AND l.display_type IS NULL
-            ), lead AS (  -- lines already carry their order's approval date: no second join
-                SELECT lines.partner, lines.stretch, width_bucket(m.date, %(edges)s::timestamp[]) AS received,
-                       EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0 AS days
+                   AND o.date_approve >= %(first)s AND o.date_approve < %(last)s
+                       AND l.display_type IS NULL
+            -- lines already carry their order's approval date: no second join
+            ), lead AS (
+                SELECT lines.partner, lines.stretch,
+                    width_bucket(m.date, %(edges)s::timestamp[]) AS received,
+                       EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0
+                           AS days
                   FROM lines
-                  JOIN stock_move m ON m.purchase_line_id = lines.id AND m.state = 'done' AND m.date < %(last)s
-                  JOIN stock_location src ON src.id = m.location_id AND src.usage = 'supplier'
+                  JOIN stock_move m ON m.purchase_line_id = lines.id
+                      AND m.state = 'done' AND m.date < %(last)s
+                  JOIN stock_location src ON src.id = m.location_id
+                      AND src.usage = 'supplier'
             )
             SELECT TRUE, lines.partner, lines.stretch, 0, SUM(lines.spend)::float8,
-                   COALESCE(SUM(lines.spend) FILTER (WHERE COALESCE(v.vendor_count, 0) <= 1), 0)::float8, 0
+                   COALESCE(SUM(lines.spend) FILTER (WHERE COALESCE(v.vendor_count,
+                       0) <= 1), 0)::float8, 0
               FROM lines
               LEFT JOIN vendors v ON v.product_tmpl_id = lines.product_tmpl_id
              GROUP BY lines.partner, lines.stretch
              UNION ALL
-            SELECT FALSE, partner, stretch, received, COUNT(*), SUM(days)::float8, SUM(days * days)::float8
+            SELECT FALSE, partner, stretch, received, COUNT(*), SUM(days)::float8,
+                SUM(days * days)::float8
               FROM lead
              GROUP BY partner, stretch, received
             """,
@@ -353,7 +372,8 @@ class ResPartner(models.Model):
         )
         result = []
         for as_of in as_of_dates:
-            # Orders approved in [as_of - window, as_of): stretches first + 1 .. last (1-based).
+            # Orders approved in [as_of - window, as_of): stretches first + 1 .. last
+            # (1-based).
             first, last = edges.index(as_of - window) + 1, edges.index(as_of)
             in_window = (stretch >= first) & (stretch <= last)
             spend_rows = is_spend & in_window
@@ -367,7 +387,8 @@ class ResPartner(models.Model):
             single = np.bincount(
                 group, weights=b[spend_rows], minlength=len(partner_ids)
             )
-            # Lead-time spread (std / mean, population) of the receipts done before ``as_of``.
+            # Lead-time spread (std / mean, population) of the receipts done before
+            # ``as_of``.
             lead_rows = ~is_spend & in_window & (received <= last)
             lead_group = np.searchsorted(partner_ids, partner[lead_rows])
             count = np.bincount(

@@ -10,10 +10,12 @@ _logger = logging.getLogger(__name__)
 
 
 def notification_author(env, company):
-    """The partner who signs what is posted to suppliers and buyers on ``env.user``'s behalf.
+    """The partner who signs what is posted to suppliers and buyers on ``env.user``'s
+    behalf.
 
-    The user when they have an e-mail address; else the company when it has one; else OdooBot.
-    Without a sender address Odoo refuses to post ("configure the sender's email address").
+    The user when they have an e-mail address; else the company when it has one; else
+    OdooBot. Without a sender address Odoo refuses to post ("configure the sender's
+    email address").
     """
     if env.user.partner_id.email:
         return env.user.partner_id
@@ -65,7 +67,8 @@ class SupplierAlert(models.Model):
 
     @api.model
     def _raise_alerts(self, rule, company, partner_ids, cards_by_partner):
-        """One alert per supplier, with the buyer's activity and the supplier's request as the rule says."""
+        """One alert per supplier, with the buyer's activity and the supplier's request
+        as the rule says."""
         partners = self.env["res.partner"].browse(partner_ids)
         alerts = self.create(
             [
@@ -90,7 +93,8 @@ class SupplierAlert(models.Model):
             ]
         )
         for alert in alerts:
-            # A failure to notify never aborts the evaluation: it is logged on the alert.
+            # A failure to notify never aborts the evaluation: it is logged on the
+            # alert.
             try:
                 with self.env.cr.savepoint():
                     alert._notify(rule, company)
@@ -102,11 +106,13 @@ class SupplierAlert(models.Model):
         return alerts
 
     def _notify(self, rule, company):
-        """The alert's note, the buyer's activity and the supplier's request, as the rule says."""
+        """The alert's note, the buyer's activity and the supplier's request, as the
+        rule says."""
         self.ensure_one()
         buyer = self._responsible_buyer()
         author = notification_author(self.env, company)
-        # A user without an address cannot send: OdooBot sends (as crons do), signed by ``author``.
+        # A user without an address cannot send: OdooBot sends (as crons do), signed by
+        # ``author``.
         alert = (
             self
             if self.env.user.partner_id.email
@@ -148,7 +154,8 @@ class SupplierAlert(models.Model):
             )
 
     def _responsible_buyer(self):
-        """The supplier's buyer, else a purchase administrator of the company, else the current user."""
+        """The supplier's buyer, else a purchase administrator of the company, else the
+        current user."""
         self.ensure_one()
         buyer = self.partner_id.with_company(self.company_id).buyer_id
         if buyer and self.company_id in buyer.company_ids:

@@ -96,7 +96,8 @@ class SupplierAlertRule(models.Model):
     # ------------------------------------------------------------------ evaluation
     @api.model
     def _evaluate_rules(self, company, date_from, partner_ids):
-        """Fire every active rule of ``company`` whose run of breaches ends with the period starting ``date_from``."""
+        """Fire every active rule of ``company`` whose run of breaches ends with the
+        period starting ``date_from``."""
         rules = self.search([("company_id", "=", company.id)])
         alerts = self.env["supplier.alert"]
         for rule in rules:

@@ -144,7 +144,8 @@ class SupplierCorrectiveAction(models.Model):
     def _submit_answer(
         self, root_cause, action_plan, committed_date=False, attachments=None
     ):
-        """The supplier's answer, from the portal or entered by the buyer on its behalf."""
+        """The supplier's answer, from the portal or entered by the buyer on its
+        behalf."""
         self.ensure_one()
         if self.state not in ("requested", "rejected"):
             raise UserError(_("This request has already been answered."))
@@ -218,7 +219,8 @@ class SupplierCorrectiveAction(models.Model):
 
     @api.model
     def _cron_remind_overdue(self):
-        """Once per overdue request: a reminder to the supplier and an activity for the buyer."""
+        """Once per overdue request: a reminder to the supplier and an activity for the
+        buyer."""
         overdue = self.search(
             [("is_overdue", "=", True), ("reminded_date", "=", False)]
         )

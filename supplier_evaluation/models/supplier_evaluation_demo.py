@@ -1,19 +1,19 @@
 """Demo purchasing history, made through Odoo's own purchase and stock flows.
 
-Called once from ``data/supplier_evaluation_demo.xml`` when the addon is installed with demo
-data. Every date is relative to today: the history covers the last ``months`` full months and
-the current month (whose receipts are partly still open), and the last full month is "last
-month". Each supplier of the demo data follows a profile (``PROFILES``) that gives it one of
-the shapes the scorecards should show:
+Called once from ``data/supplier_evaluation_demo.xml`` when the addon is installed with
+demo data. Every date is relative to today: the history covers the last ``months`` full
+months and the current month (whose receipts are partly still open), and the last full
+month is "last month". Each supplier of the demo data follows a profile (``PROFILES``)
+that gives it one of the shapes the scorecards should show:
 
-- Nordwerk: the reliable strategic supplier (large share of spend, sole source of its drives,
-  on time, stable lead time, good ratings);
+- Nordwerk: the reliable strategic supplier (large share of spend, sole source of its
+  drives, on time, stable lead time, good ratings);
 - Baltic Steel: lead time growing month after month (7, 8, 10, 12 ... days);
 - Rapid Fasteners: under 90% on time in each of the last three full months;
 - Optiq: single-source bottleneck (the only vendor of its sensors);
 - Kartonwerk: quality going down, no activity last month, blocked;
-- the others: ordinary suppliers competing on the same products at different prices, with
-  some partial deliveries, returns and buyer ratings.
+- the others: ordinary suppliers competing on the same products at different prices,
+  with some partial deliveries, returns and buyer ratings.
 """
 
 import datetime
@@ -34,17 +34,20 @@ RECEIPT_HOUR = (
 
 
 def _growing_lead(t):
-    """Baltic Steel: 7 days at the start of the history, about 1.6 days more every month."""
+    """Baltic Steel: 7 days at the start of the history, about 1.6 days more every
+    month."""
     return 7.0 + 1.6 * t
 
 
 def _rapid_late(offset):
-    """Rapid Fasteners: reliable until the last three full months (offsets -3, -2, -1), then worse and worse."""
+    """Rapid Fasteners: reliable until the last three full months (offsets -3, -2, -1),
+    then worse and worse."""
     return {-3: 0.0, -2: 0.25, -1: 0.5}.get(offset, 0.0)
 
 
 def _rapid_partial(offset):
-    """From the last three full months on, every line not late comes short, the rest on a backorder."""
+    """From the last three full months on, every line not late comes short, the rest on
+    a backorder."""
     return 1.0 if offset >= -3 else 0.0
 
 
@@ -53,10 +56,11 @@ def _kartonwerk_returns(offset):
     return 1.0 if offset >= -4 else 0.12
 
 
-# Per supplier (xml id): products (xml id -> min qty, max qty, step, chance to be on an order),
-# orders a month, lead time in days (number or function of the months since the start),
-# daily noise, promised slack, chances of late / partial delivery and of a return, ratings.
-# Chances may be functions of the month offset (0 = current month, -1 = last month, ...).
+# Per supplier (xml id): products (xml id -> min qty, max qty, step, chance to be on an
+# order), orders a month, lead time in days (number or function of the months since the
+# start), daily noise, promised slack, chances of late / partial delivery and of a
+# return, ratings. Chances may be functions of the month offset (0 = current month, -1 =
+# last month, ...).
 PROFILES = {
     "demo_supplier_nordwerk": {
         "products": {
@@ -374,7 +378,8 @@ RATING_NOTES = {
     5: "Very responsive, proactive about delays.",
 }
 
-# Order days in the month for 1, 2 or 3 orders (ranges keep most promises inside the month).
+# Order days in the month for 1, 2 or 3 orders (ranges keep most promises inside the
+# month).
 ORDER_DAYS = {1: [(2, 12)], 2: [(2, 8), (12, 18)], 3: [(2, 7), (10, 15), (18, 23)]}
 
 
@@ -384,7 +389,8 @@ class SupplierEvaluationDemo(models.AbstractModel):
 
     @api.model
     def _generate_demo_history(self, months=15, seed=2024):
-        """Purchase history of the demo suppliers, then Kraljic suggestions and scorecards."""
+        """Purchase history of the demo suppliers, then Kraljic suggestions and
+        scorecards."""
         company = self.env.company
         demo = (
             self.sudo()
@@ -421,7 +427,8 @@ class SupplierEvaluationDemo(models.AbstractModel):
     # ------------------------------------------------------------------ planning
     @api.model
     def _demo_plan_orders(self, rng, partner, profile, start, months, today):
-        """The orders of one supplier: lines, promised dates, deliveries and returns (no records yet)."""
+        """The orders of one supplier: lines, promised dates, deliveries and returns (no
+        records yet)."""
         sellers = partner.env["product.supplierinfo"].search(
             [("partner_id", "=", partner.id)]
         )
@@ -500,7 +507,8 @@ class SupplierEvaluationDemo(models.AbstractModel):
                     rng, plan, profile, lead, promised, offset, promise_offset
                 )
                 if rng.random() < profile.get("cancelled", 0.0):
-                    # A request for quotation the buyer cancelled: left out of the scorecards.
+                    # A request for quotation the buyer cancelled: left out of the
+                    # scorecards.
                     plans.append(
                         dict(
                             plan,
@@ -516,7 +524,8 @@ class SupplierEvaluationDemo(models.AbstractModel):
     def _demo_plan_deliveries(
         self, rng, plan, profile, lead, promised, offset, promise_offset
     ):
-        """Receipts of each line: on time (maybe partly, the rest on a backorder) or late; returns."""
+        """Receipts of each line: on time (maybe partly, the rest on a backorder) or
+        late; returns."""
 
         def chance(key, month_offset):
             value = profile.get(key, 0.0)
@@ -567,12 +576,14 @@ class SupplierEvaluationDemo(models.AbstractModel):
     # ------------------------------------------------------------------ execution
     @api.model
     def _demo_run_orders(self, plans, now):
-        """Create and confirm (or cancel) every order at once, receive in rounds, return, back-date.
+        """Create and confirm (or cancel) every order at once, receive in rounds,
+        return, back-date.
 
-        Batches, not one order at a time: one ``create`` for all orders, one ``button_confirm``,
-        then round k validates the k-th receipt of every order in one ``_action_done`` (the
-        remainder goes to a backorder, the next round's receipt), and the returns are validated
-        together. Each transfer is then moved to its own date.
+        Batches, not one order at a time: one ``create`` for all orders, one
+        ``button_confirm``, then round k validates the k-th receipt of every order in
+        one ``_action_done`` (the remainder goes to a backorder, the next round's
+        receipt), and the returns are validated together. Each transfer is then moved to
+        its own date.
         """
         admin = self.env.ref("base.user_admin")
         orders = self.env["purchase.order"].create(
@@ -669,7 +680,8 @@ class SupplierEvaluationDemo(models.AbstractModel):
 
     @api.model
     def _demo_return(self, receipt, line, qty):
-        """The return transfer of ``qty`` of ``line`` from ``receipt``, through the return wizard (not validated)."""
+        """The return transfer of ``qty`` of ``line`` from ``receipt``, through the
+        return wizard (not validated)."""
         wizard = (
             self.env["stock.return.picking"]
             .with_context(
@@ -687,7 +699,8 @@ class SupplierEvaluationDemo(models.AbstractModel):
 
     @api.model
     def _demo_backdate(self, picking, when, created):
-        """Move a validated transfer to the past: done date of moves, move lines and picking."""
+        """Move a validated transfer to the past: done date of moves, move lines and
+        picking."""
         picking = picking.sudo()
         moves = picking.move_ids.filtered(lambda m: m.state == "done")
         moves.write({"date": when})
@@ -696,7 +709,8 @@ class SupplierEvaluationDemo(models.AbstractModel):
 
     @api.model
     def _demo_create_ratings(self, rng, partners, start, months):
-        """Buyers' ratings of service, communication and cooperation, monthly to quarterly."""
+        """Buyers' ratings of service, communication and cooperation, monthly to
+        quarterly."""
         admin = self.env.ref("base.user_admin")
         this_month = start + relativedelta(months=months)
         last_month = this_month - relativedelta(months=1)
@@ -735,7 +749,8 @@ class SupplierEvaluationDemo(models.AbstractModel):
     # ------------------------------------------------------------------ scorecards
     @api.model
     def _demo_evaluate(self, company, start, today, quiet_partner):
-        """Kraljic suggestions, then every past period oldest first; all but the last one published."""
+        """Kraljic suggestions, then every past period oldest first; all but the last
+        one published."""
         self.env["res.partner"].with_company(company)._update_kraljic_suggestions(
             company
         )
@@ -744,7 +759,8 @@ class SupplierEvaluationDemo(models.AbstractModel):
         last_from, last_to = periods.previous_period(today, period_type)
         for date_from, date_to in periods.periods_between(start, last_to, period_type):
             Scorecard._evaluate(company, date_from, date_to)
-        # The supplier that stopped delivering gets its "no data" scorecard for the last period.
+        # The supplier that stopped delivering gets its "no data" scorecard for the last
+        # period.
         Scorecard._evaluate(company, last_from, last_to, partners=quiet_partner)
         Scorecard.search(
             [

@@ -50,7 +50,8 @@ class SupplierEvaluationTemplate(models.Model):
         for template in self:
             template.total_weight = sum(template.line_ids.mapped("weight"))
 
-    # kraljic_class is always written on create: the check also runs for a template created without lines.
+    # kraljic_class is always written on create: the check also runs for a template
+    # created without lines.
     @api.constrains("line_ids", "kraljic_class")
     def _check_weights(self):
         for template in self:

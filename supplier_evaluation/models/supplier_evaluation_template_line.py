@@ -168,6 +168,7 @@ class SupplierEvaluationTemplateLine(models.Model):
         return result
 
     def _check_template_weights(self):
-        # Edited through the template form, lines are checked once the template is saved.
+        # Edited through the template form, lines are checked once the template is
+        # saved.
         if not self.env.context.get("supplier_evaluation_batch"):
             self.template_id._check_weights()

@@ -7,7 +7,8 @@ DOCUMENT_KINDS = [
 
 
 class SupplierOrderDocument(models.Model):
-    """A file a supplier attached to a purchase order from its portal, tagged with its kind."""
+    """A file a supplier attached to a purchase order from its portal, tagged with its
+    kind."""
 
     _name = "supplier.order.document"
     _description = "Supplier Document on a Purchase Order"

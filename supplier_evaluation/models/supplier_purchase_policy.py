@@ -14,7 +14,8 @@ SEVERITY = {"none": 0, "warn": 1, "block": 2}
 
 
 class SupplierPurchasePolicy(models.Model):
-    """What confirming an RFQ or purchase order does for suppliers of a grade or qualification state."""
+    """What confirming an RFQ or purchase order does for suppliers of a grade or
+    qualification state."""
 
     _name = "supplier.purchase.policy"
     _description = "Supplier Purchase Control Policy"
@@ -40,7 +41,8 @@ class SupplierPurchasePolicy(models.Model):
     ]
 
     def _verdicts(self, partners, company):
-        """For each commercial partner: (action, [reasons]) from its grade and qualification state."""
+        """For each commercial partner: (action, [reasons]) from its grade and
+        qualification state."""
         policies = {
             p.condition: p.action
             for p in self.search([("company_id", "=", company.id)])

@@ -55,7 +55,8 @@ class SupplierRating(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # A rating is given in one's own name (only data loading, as superuser, names another buyer).
+        # A rating is given in one's own name (only data loading, as superuser, names
+        # another buyer).
         if not self.env.su and any(
             vals.get("user_id", self.env.uid) != self.env.uid for vals in vals_list
         ):

@@ -14,7 +14,8 @@ CLUSTER_FEATURES = [
     ("lead_time_std", "lead-time spread", False),
     ("total_score", "total score", True),
 ]
-# "Keeps growing with a good fit": a positive slope, R² at least this, over at least 4 periods.
+# "Keeps growing with a good fit": a positive slope, R² at least this, over at least 4
+# periods.
 GROWTH_MIN_R2 = 0.7
 GROWTH_MIN_POINTS = 4
 
@@ -57,7 +58,8 @@ class SupplierScorecard(models.Model):
 
     @api.model
     def _analyse_period(self, company, date_from, card_ids):
-        """Trends for the scorecards just written, then clusters over the whole period."""
+        """Trends for the scorecards just written, then clusters over the whole
+        period."""
         self._update_trends(company, date_from, card_ids)
         self._update_clusters(company, date_from)
 
@@ -71,9 +73,10 @@ class SupplierScorecard(models.Model):
                 0, periods.previous_period(starts[0], company.supplier_period_type)[0]
             )
         ids = np.array(sorted(set(card_ids)), dtype=np.int64)
-        # Two single-table reads matched in numpy (a supplier has one card per period): a
-        # self-join here is planned from whatever statistics the table has and, during a
-        # back-fill, becomes a nested loop over every card of the window for each card.
+        # Two single-table reads matched in numpy (a supplier has one card per period):
+        # a self-join here is planned from whatever statistics the table has and, during
+        # a back-fill, becomes a nested loop over every card of the window for each
+        # card.
         self.env.cr.execute(
             SQL(
                 "SELECT id, partner_id FROM supplier_scorecard WHERE id = ANY(%s) ORDER BY id",
@@ -88,7 +91,8 @@ class SupplierScorecard(models.Model):
                 """
             SELECT partner_id, date_from, lead_time_avg, on_time_rate
               FROM supplier_scorecard
-             WHERE company_id = %s AND date_from = ANY(%s) AND partner_id = ANY(%s) AND has_data
+             WHERE company_id = %s AND date_from = ANY(%s) AND partner_id = ANY(%s)
+                 AND has_data
             """,
                 company.id,
                 starts,
@@ -109,11 +113,14 @@ class SupplierScorecard(models.Model):
             SQL(
                 """
             UPDATE supplier_scorecard s
-               SET lead_time_slope = v.ls, lead_time_r2 = v.lr, lead_time_forecast = v.lf,
+               SET lead_time_slope = v.ls, lead_time_r2 = v.lr,
+                   lead_time_forecast = v.lf,
                    on_time_slope = v.os, on_time_r2 = v.orr, on_time_forecast = v.of,
                    trend_points = v.points, trend_warning = v.warning
-              FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::float8[], %s::float8[], %s::float8[],
-                          %s::float8[], %s::int[], %s::varchar[]) AS v(id, ls, lr, lf, os, orr, of, points, warning)
+              FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::float8[],
+                  %s::float8[], %s::float8[],
+                          %s::float8[], %s::int[], %s::varchar[]) AS v(id, ls, lr, lf,
+                              os, orr, of, points, warning)
              WHERE s.id = v.id
             """,
                 ids.tolist(),
@@ -135,7 +142,8 @@ class SupplierScorecard(models.Model):
         self.invalidate_model()
 
     def _trend_warnings(self, company, lead_fit, on_time_fit):
-        """A warning when lead time keeps growing with a good fit, or a forecast breaches a rule."""
+        """A warning when lead time keeps growing with a good fit, or a forecast
+        breaches a rule."""
         n = len(lead_fit["slope"])
         messages = [[] for _i in range(n)]
         growing = (
@@ -173,10 +181,12 @@ class SupplierScorecard(models.Model):
         return [" ".join(m) or None for m in messages]
 
     def _update_clusters(self, company, date_from):
-        """k-means over all suppliers with data in the period; labelled from the cluster centres.
+        """k-means over all suppliers with data in the period; labelled from the cluster
+        centres.
 
-        The population is every card of the company's period, whoever was just scored and
-        whatever its state; only drafts are written (published and locked cards are kept).
+        The population is every card of the company's period, whoever was just scored
+        and whatever its state; only drafts are written (published and locked cards are
+        kept).
         """
         k = company.supplier_cluster_count
         columns = [name for name, _label, _better in CLUSTER_FEATURES]
@@ -227,8 +237,10 @@ class SupplierScorecard(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            UPDATE supplier_scorecard s SET cluster_label = v.label, cluster_explanation = v.explanation
-              FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) AS v(id, label, explanation)
+            UPDATE supplier_scorecard s SET cluster_label = v.label,
+                cluster_explanation = v.explanation
+              FROM unnest(%s::int[], %s::varchar[], %s::varchar[])
+                  AS v(id, label, explanation)
              WHERE s.id = v.id
             """,
                 ids[draft].tolist(),

@@ -39,15 +39,18 @@ class ReportSupplierScorecard(models.AbstractModel):
 
     @api.model
     def _get_trends(self, docs):
-        """Scorecard id -> the last (up to) TREND_LENGTH scorecards of the same supplier, company
-        and period type, ending with that scorecard, oldest first. One search for all docs.
+        """Scorecard id -> the last (up to) TREND_LENGTH scorecards of the same
+        supplier, company and period type, ending with that scorecard, oldest first. One
+        search for all docs.
 
-        A published scorecard goes to the supplier (by email, from the portal): its trend shows
-        only published scorecards, never drafts the supplier was not meant to see.
+        A published scorecard goes to the supplier (by email, from the portal): its
+        trend shows only published scorecards, never drafts the supplier was not meant
+        to see.
         """
         if not docs:
             return {}
-        # Quarters are the longest periods: TREND_LENGTH quarters back from the oldest doc is enough.
+        # Quarters are the longest periods: TREND_LENGTH quarters back from the oldest
+        # doc is enough.
         oldest = min(docs.mapped("date_from")) - relativedelta(months=3 * TREND_LENGTH)
         candidates = self.env["supplier.scorecard"].search(
             [
@@ -78,7 +81,8 @@ class ReportSupplierScorecard(models.AbstractModel):
 
     @api.model
     def _get_figures(self, cards):
-        """Scorecard id -> {field: value, or None when the scorecard has no figure for it}."""
+        """Scorecard id -> {field: value, or None when the scorecard has no figure for
+        it}."""
         if not cards:
             return {}
         cards.check_access("read")
@@ -97,9 +101,11 @@ class ReportSupplierScorecard(models.AbstractModel):
 
     @api.model
     def _get_weight_shares(self, docs, figures):
-        """Scorecard id -> {criterion: % of the total it counts for, or None when left out}.
+        """Scorecard id -> {criterion: % of the total it counts for, or None when left
+        out}.
 
-        The template's weights, rescaled over the criteria that have a score (as the total is).
+        The template's weights, rescaled over the criteria that have a score (as the
+        total is).
         """
         shares = {}
         for doc in docs:

@@ -6,12 +6,13 @@ from ..models.supplier_scorecard import GRADES
 
 
 class SupplierSpendGradeReport(models.Model):
-    """One row per confirmed purchase order line, with the grade its supplier had that month.
+    """One row per confirmed purchase order line, with the grade its supplier had that
+    month.
 
-    The grade is the one of the scorecard of the line's commercial partner, in the order's
-    company, whose period holds the day the order was confirmed (in the company's time zone,
-    as the scorecards count it). Lines of suppliers without such a scorecard, or whose
-    scorecard has no grade, are "Not graded".
+    The grade is the one of the scorecard of the line's commercial partner, in the
+    order's company, whose period holds the day the order was confirmed (in the
+    company's time zone, as the scorecards count it). Lines of suppliers without such a
+    scorecard, or whose scorecard has no grade, are "Not graded".
     """
 
     _name = "supplier.spend.grade.report"
@@ -92,10 +93,12 @@ class SupplierSpendGradeReport(models.Model):
               JOIN purchase_order o ON o.id = l.order_id
               JOIN res_partner vendor ON vendor.id = o.partner_id
               JOIN res_company company ON company.id = o.company_id
-              JOIN res_partner company_partner ON company_partner.id = company.partner_id
+              JOIN res_partner company_partner
+                  ON company_partner.id = company.partner_id
              CROSS JOIN LATERAL (
                    SELECT (o.date_approve AT TIME ZONE 'UTC'
-                                          AT TIME ZONE COALESCE(company_partner.tz, 'UTC'))::date AS date
+                                          AT TIME ZONE COALESCE(company_partner.tz,
+                                              'UTC'))::date AS date
              ) day
               LEFT JOIN LATERAL (
                    -- a month scorecard before a quarter one, should a company hold both

@@ -37,7 +37,8 @@ class SupplierEvaluationCase(TransactionCase):
 
     @classmethod
     def _return(cls, picking, quantities):
-        """Return ``quantities`` ({product: qty}) of ``picking`` through the return wizard, validated."""
+        """Return ``quantities`` ({product: qty}) of ``picking`` through the return
+        wizard, validated."""
         wizard = Form(
             cls.env["stock.return.picking"].with_context(
                 active_ids=picking.ids,

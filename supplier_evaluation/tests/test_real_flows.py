@@ -17,24 +17,30 @@ PROMISED = "2026-03-10 00:00:00"  # 03-10 13:00 in Auckland
 
 @tagged("post_install", "-at_install")
 class TestRealFlows(SupplierEvaluationCase):
-    """March 2026 in a company in Pacific/Auckland (UTC+13), built through Odoo's own flows.
+    """March 2026 in a company in Pacific/Auckland (UTC+13), built through Odoo's own
+    flows.
 
     Every order is confirmed with button_confirm on 03-01 12:00 UTC and received through
-    button_validate and the backorder wizard, unless said otherwise. P1 is stocked in Units.
+    button_validate and the backorder wizard, unless said otherwise. P1 is stocked in
+    Units.
 
     - V1 short: 10 due 03-10; 6 received 03-05 12:00 (4.0 days), "No backorder".
-    - V2 over: 10 due 03-10, price 12; 12 received 03-06 12:00 (5.0 days); 3 returned 03-20.
-    - V3 dozens: 2 Dozens (24 Units) due 03-10; 18 Units received 03-05 00:00 (3.5 days), "No backorder".
-      Odoo makes the receipt in the product's unit (Units): 24 Units demanded, 18 done.
-    - V7 dozens kept: the same with "stock.propagate_uom" set, so the receipt stays in Dozens:
-      1.5 Dozens done (18 Units) at 03-05 00:00, "No backorder".
-    - V4 same second: 10 due 03-10; 5 received 03-07 12:00 (6.0 days) with a backorder, the
-      backorder's 5 validated in that same second; the first receipt is also recorded twice.
-    - V5 far time zone: P1 10 due 03-09 12:00 UTC (03-10 01:00 local), received 03-10 10:00 UTC
-      (03-10 23:00 local: on time there, late in UTC; 8.916667 days); P2 5 due 03-31 10:00 UTC
-      (03-31 23:00 local), received 03-31 11:30 UTC = 04-01 00:30 local: late, and an April receipt.
-    - V6 slow: an order of 2025-10-01 12:00 (4 P1, due 2025-10-10) received 03-08 12:00 (158.0
-      days), and a March order of 6 P1 received 03-04 12:00 (3.0 days).
+    - V2 over: 10 due 03-10, price 12; 12 received 03-06 12:00 (5.0 days); 3 returned
+    03-20.
+    - V3 dozens: 2 Dozens (24 Units) due 03-10; 18 Units received 03-05 00:00 (3.5
+      days), "No backorder". Odoo makes the receipt in the product's unit (Units): 24
+      Units demanded, 18 done.
+    - V7 dozens kept: the same with "stock.propagate_uom" set, so the receipt stays in
+      Dozens: 1.5 Dozens done (18 Units) at 03-05 00:00, "No backorder".
+    - V4 same second: 10 due 03-10; 5 received 03-07 12:00 (6.0 days) with a backorder,
+      the backorder's 5 validated in that same second; the first receipt is also
+      recorded twice.
+    - V5 far time zone: P1 10 due 03-09 12:00 UTC (03-10 01:00 local), received 03-10
+      10:00 UTC (03-10 23:00 local: on time there, late in UTC; 8.916667 days); P2 5 due
+      03-31 10:00 UTC (03-31 23:00 local), received 03-31 11:30 UTC = 04-01 00:30 local:
+      late, and an April receipt.
+    - V6 slow: an order of 2025-10-01 12:00 (4 P1, due 2025-10-10) received 03-08 12:00
+      (158.0 days), and a March order of 6 P1 received 03-04 12:00 (3.0 days).
     """
 
     @classmethod
@@ -144,7 +150,8 @@ class TestRealFlows(SupplierEvaluationCase):
 
     @classmethod
     def _validate(cls, order, quantities, backorder=None):
-        """Set the received quantities (move unit) and validate; ``backorder`` answers the wizard."""
+        """Set the received quantities (move unit) and validate; ``backorder`` answers
+        the wizard."""
         picking = cls._picking(order)
         for move in picking.move_ids:
             move.quantity = quantities.get(move.product_id, 0)
@@ -168,7 +175,8 @@ class TestRealFlows(SupplierEvaluationCase):
 
     @classmethod
     def _record_twice(cls, moves):
-        """The same receipt recorded twice (e.g. a bad import): one more done copy of the same move."""
+        """The same receipt recorded twice (e.g. a bad import): one more done copy of
+        the same move."""
         for move in moves:
             copy = move.copy({"picking_id": False})
             cls.env.flush_all()
@@ -183,7 +191,7 @@ class TestRealFlows(SupplierEvaluationCase):
             )
         cls.env.invalidate_all()
 
-    # ------------------------------------------------------------------ item 1: quantities received
+    # ------------------------------------------------------ item 1: quantities received
     def test_received_quantity_is_the_done_quantity_in_product_unit(self):
         self._evaluate()
         v1, v2, v3, v7 = (
@@ -192,7 +200,8 @@ class TestRealFlows(SupplierEvaluationCase):
             self._card(self.v3),
             self._card(self.v7),
         )
-        # Short, "No backorder": 6 of 10 on time, not in full, quality 6 received 0 returned.
+        # Short, "No backorder": 6 of 10 on time, not in full, quality 6 received 0
+        # returned.
         self.assertAlmostEqual(v1.on_time_rate, 60.0)
         self.assertAlmostEqual(v1.in_full_rate, 0.0)
         self.assertEqual((v1.qty_due, v1.qty_received), (10, 6))
@@ -212,11 +221,12 @@ class TestRealFlows(SupplierEvaluationCase):
         self.assertAlmostEqual(v7.on_time_rate, 75.0)
         self.assertAlmostEqual(v7.in_full_rate, 0.0)
 
-    # ------------------------------------------------------------------ item 2: duplicates
+    # --------------------------------------------------------------- item 2: duplicates
     def test_duplicate_is_the_same_receipt_twice_never_two_pickings(self):
         self._evaluate()
         v4 = self._card(self.v4)
-        # Two pickings of 5 in the same second are both counted; the copy of the first is not.
+        # Two pickings of 5 in the same second are both counted; the copy of the first
+        # is not.
         self.assertEqual(v4.excluded_duplicate, 1)
         self.assertEqual((v4.receipt_count, v4.qty_received), (2, 10))
         self.assertAlmostEqual(v4.on_time_rate, 100.0)
@@ -226,7 +236,8 @@ class TestRealFlows(SupplierEvaluationCase):
     def test_days_and_month_are_the_company_s(self):
         self._evaluate()
         v5 = self._card(self.v5)
-        # P1 on time in Auckland (03-10 23:00 vs 03-10 01:00), P2 late: 10 of 15, 1 line of 2.
+        # P1 on time in Auckland (03-10 23:00 vs 03-10 01:00), P2 late: 10 of 15, 1 line
+        # of 2.
         self.assertAlmostEqual(v5.on_time_rate, 100 * 10 / 15)
         self.assertAlmostEqual(v5.in_full_rate, 50.0)
         # The P2 receipt is in April (local): March received 10.
@@ -235,9 +246,10 @@ class TestRealFlows(SupplierEvaluationCase):
 
     # ------------------------------------------------------------------ item 3: scope
     def test_scope_never_changes_a_figure(self):
-        # March receipts' lead days: 3.0, 3.5, 3.5, 4.0, 5.0, 6.0, 6.0, 8.917, 158.0. Median 5.0,
-        # MAD 1.5: cut 5.0 + 10 * 1.4826 * 1.5 = 27.24, so V6's 158 days are left out whoever is
-        # evaluated (alone, V6's two receipts 158 and 3.0 would keep both: (4*158 + 6*3)/10 = 65).
+        # March receipts' lead days: 3.0, 3.5, 3.5, 4.0, 5.0, 6.0, 6.0, 8.917, 158.0.
+        # Median 5.0, MAD 1.5: cut 5.0 + 10 * 1.4826 * 1.5 = 27.24, so V6's 158 days are
+        # left out whoever is evaluated (alone, V6's two receipts 158 and 3.0 would keep
+        # both: (4*158 + 6*3)/10 = 65).
         fields = [
             "on_time_rate",
             "in_full_rate",
@@ -254,8 +266,8 @@ class TestRealFlows(SupplierEvaluationCase):
         v6 = self._card(self.v6)
         self.assertEqual(v6.excluded_lead_time, 1)
         self.assertAlmostEqual(v6.lead_time_avg, 3.0)
-        # Price per Unit: V2 paid 12 against the others' 10 (120 a Dozen is 10 a Unit): 120%; V6
-        # paid 10 against (10 + 12 + 10 + 10 + 10 + 10) / 6 = 10.333.
+        # Price per Unit: V2 paid 12 against the others' 10 (120 a Dozen is 10 a Unit):
+        # 120%; V6 paid 10 against (10 + 12 + 10 + 10 + 10 + 10) / 6 = 10.333.
         self.assertAlmostEqual(self._card(self.v2).price_index, 120.0)
         self.assertAlmostEqual(v6.price_index, 100 * 10 / (62 / 6))
         self.assertTrue(v6.cluster_label)
@@ -270,7 +282,7 @@ class TestRealFlows(SupplierEvaluationCase):
                 self._card(vendor).read(fields)[0], expected[vendor], vendor.name
             )
 
-    # ------------------------------------------------------------------ item 4: class as of the period
+    # --------------------------------------------------- item 4: class as of the period
     def test_rerun_of_a_past_draft_keeps_its_class_and_template(self):
         self._evaluate()
         card = self._card(self.v1)
@@ -299,11 +311,13 @@ class TestRealFlows(SupplierEvaluationCase):
         )
 
     def test_backfill_scores_each_period_with_its_own_class(self):
-        # Window of one month. As of 03-01 (local) V1 holds all February's spend (share 1 >= 0.05):
-        # high impact; P1 has seven vendors (confirming adds each to the product) and V1 one receipt
-        # (lead-time spread 0): risk 0 < 0.5, so leverage. V2 has no spend in that window: routine.
-        # As of 04-01, March's spend is 100 + 120 + 240 + 100 + (100 + 20) + 60 + 240 = 980: V2's
-        # 120 is 12.2% >= 5%, one receipt: leverage (V1's 100 is 10.2%: leverage again).
+        # Window of one month. As of 03-01 (local) V1 holds all February's spend (share
+        # 1 >= 0.05): high impact; P1 has seven vendors (confirming adds each to the
+        # product) and V1 one receipt (lead-time spread 0): risk 0 < 0.5, so leverage.
+        # V2 has no spend in that window: routine. As of 04-01, March's spend is 100 +
+        # 120 + 240 + 100 + (100 +
+        # 20) + 60 + 240 = 980: V2's 120 is 12.2% >= 5%, one receipt: leverage (V1's 100
+        # is 10.2%: leverage again).
         self.company.supplier_kraljic_window = 1
         with freeze_time("2026-02-02 12:00:00"):
             february = self._order(self.v1, [(self.p1, 5, 10.0, "2026-02-10 00:00:00")])
@@ -334,7 +348,7 @@ class TestRealFlows(SupplierEvaluationCase):
         wizard.action_evaluate()
         self.assertEqual((feb.total_score, mar.total_score), totals)
 
-    # ------------------------------------------------------------------ item 5: alerts never abort
+    # ------------------------------------------------------- item 5: alerts never abort
     def _alert_rule(self):
         self.env["supplier.alert.rule"].search(
             [("company_id", "=", self.company.id)]
@@ -402,7 +416,7 @@ class TestRealFlows(SupplierEvaluationCase):
             self.assertIn("mail server down", alert.notification_error)
             self.assertFalse(alert.corrective_action_ids)
 
-    # ------------------------------------------------------------------ item 6: empty template
+    # ----------------------------------------------------------- item 6: empty template
     def test_template_without_criteria_refused(self):
         with self.assertRaisesRegex(ValidationError, "no criteria"):
             self.env["supplier.evaluation.template"].create(
@@ -413,7 +427,7 @@ class TestRealFlows(SupplierEvaluationCase):
                 }
             )
 
-    # ------------------------------------------------------------------ item 7: help text
+    # ---------------------------------------------------------------- item 7: help text
     def test_on_time_help_names_the_differences_with_odoo_s_rate(self):
         line = self.env["supplier.evaluation.template.line"].new(
             {"criterion": "on_time"}
@@ -425,14 +439,16 @@ class TestRealFlows(SupplierEvaluationCase):
 
     # ------------------------------------------------------------------ independent SQL
     def test_figures_match_an_independent_sql_definition(self):
-        """on_time, in_full and quality of every flow vendor, from Odoo's tables read afresh.
+        """on_time, in_full and quality of every flow vendor, from Odoo's tables read
+        afresh.
 
-        Definitions (README): lines due = confirmed goods lines promised in the month (company's
-        dates); received = done moves from a supplier location, quantity converted from the move's
-        unit to the product's (qty / move factor * product factor), one per (picking, line,
-        quantity, second); on time = sum(min(received by promised date, ordered)) / sum(ordered);
-        in full = share of lines with received by promised date >= ordered; quality = 1 - returned
-        to a supplier location / received, moves done in the month.
+        Definitions (README): lines due = confirmed goods lines promised in the month
+        (company's dates); received = done moves from a supplier location, quantity
+        converted from the move's unit to the product's (qty / move factor * product
+        factor), one per (picking, line, quantity, second); on time = sum(min(received
+        by promised date, ordered)) / sum(ordered); in full = share of lines with
+        received by promised date >= ordered; quality = 1
+        - returned to a supplier location / received, moves done in the month.
         """
         self._evaluate()
         self.env.flush_all()
@@ -441,8 +457,10 @@ class TestRealFlows(SupplierEvaluationCase):
             SQL(
                 """
             WITH moves AS (
-                SELECT DISTINCT ON (m.picking_id, m.purchase_line_id, m.quantity, date_trunc('second', m.date))
-                       m.id, m.purchase_line_id, m.origin_returned_move_id, m.date, m.location_id,
+                SELECT DISTINCT ON (m.picking_id, m.purchase_line_id, m.quantity,
+                    date_trunc('second', m.date))
+                       m.id, m.purchase_line_id, m.origin_returned_move_id, m.date,
+                           m.location_id,
                        m.location_dest_id, m.quantity / mu.factor * pu.factor AS qty
                   FROM stock_move m
                   JOIN uom_uom mu ON mu.id = m.product_uom
@@ -450,17 +468,22 @@ class TestRealFlows(SupplierEvaluationCase):
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                   JOIN uom_uom pu ON pu.id = pt.uom_id
                  WHERE m.state = 'done'
-                 ORDER BY m.picking_id, m.purchase_line_id, m.quantity, date_trunc('second', m.date), m.id
+                 ORDER BY m.picking_id, m.purchase_line_id, m.quantity,
+                     date_trunc('second', m.date), m.id
             ), lines AS (
                 SELECT o.partner_id AS vendor, l.id, l.product_uom_qty AS ordered,
                        COALESCE((SELECT SUM(mv.qty) FROM moves mv
-                                   JOIN stock_location s ON s.id = mv.location_id AND s.usage = 'supplier'
+                                   JOIN stock_location s ON s.id = mv.location_id
+                                       AND s.usage = 'supplier'
                                   WHERE mv.purchase_line_id = l.id
-                                    AND (mv.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                                        <= (l.date_planned AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date), 0) AS got
+                                    AND (mv.date AT TIME ZONE 'UTC' AT TIME ZONE
+                                        %(tz)s)::date
+                                        <= (l.date_planned AT TIME ZONE 'UTC' AT TIME
+                                            ZONE %(tz)s)::date), 0) AS got
                   FROM purchase_order_line l JOIN purchase_order o ON o.id = l.order_id
                  WHERE o.partner_id = ANY(%(vendors)s) AND o.state = 'purchase'
-                   AND (l.date_planned AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date BETWEEN %(d0)s AND %(d1)s
+                   AND (l.date_planned AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                       BETWEEN %(d0)s AND %(d1)s
             ), done AS (
                 SELECT o.partner_id AS vendor,
                        SUM(mv.qty) FILTER (WHERE s.usage = 'supplier') AS received,
@@ -469,15 +492,18 @@ class TestRealFlows(SupplierEvaluationCase):
                   JOIN stock_location s ON s.id = mv.location_id
                   JOIN stock_location d ON d.id = mv.location_dest_id
                   LEFT JOIN stock_move origin ON origin.id = mv.origin_returned_move_id
-                  JOIN purchase_order_line l ON l.id = COALESCE(mv.purchase_line_id, origin.purchase_line_id)
+                  JOIN purchase_order_line l
+                      ON l.id = COALESCE(mv.purchase_line_id, origin.purchase_line_id)
                   JOIN purchase_order o ON o.id = l.order_id
-                 WHERE (mv.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date BETWEEN %(d0)s AND %(d1)s
+                 WHERE (mv.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                     BETWEEN %(d0)s AND %(d1)s
                  GROUP BY o.partner_id
             )
             SELECT lines.vendor,
                    100 * SUM(LEAST(got, ordered)) / SUM(ordered),
                    100.0 * COUNT(*) FILTER (WHERE got >= ordered) / COUNT(*),
-                   (SELECT 100 * (1 - COALESCE(returned, 0) / received) FROM done WHERE done.vendor = lines.vendor)
+                   (SELECT 100 * (1 - COALESCE(returned,
+                       0) / received) FROM done WHERE done.vendor = lines.vendor)
               FROM lines GROUP BY lines.vendor
             """,
                 tz=tz,

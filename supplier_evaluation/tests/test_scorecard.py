@@ -15,10 +15,11 @@ APRIL = (datetime.date(2026, 4, 1), datetime.date(2026, 4, 30))
 class TestScorecard(SupplierEvaluationCase):
     """March 2026, built through Odoo's own flows (hand-computed figures in each test).
 
-    Vendor A: PO confirmed 03-01 09:00 with P1 10 @ 10 (promised 03-10), P2 5 @ 20 (promised
-    03-12) and a service line. Received 03-08: P1 10, P2 2; backorder 03-20: P2 3. One P1
-    returned 03-25. A cancelled RFQ promised 03-15. A buyer rates service 4.
-    Vendor B: PO confirmed 03-01 09:00 with P1 20 @ 8 (promised 03-10), 25 received 03-10.
+    Vendor A: PO confirmed 03-01 09:00 with P1 10 @ 10 (promised 03-10), P2 5 @ 20
+    (promised 03-12) and a service line. Received 03-08: P1 10, P2 2; backorder 03-20:
+    P2 3. One P1 returned 03-25. A cancelled RFQ promised 03-15. A buyer rates service
+    4. Vendor B: PO confirmed 03-01 09:00 with P1 20 @ 8 (promised 03-10), 25 received
+    03-10.
     """
 
     @classmethod
@@ -63,7 +64,8 @@ class TestScorecard(SupplierEvaluationCase):
             ]
         )
         with freeze_time("2026-03-01 09:00:00"):
-            # Ordered through a contact: the scorecard belongs to the commercial partner.
+            # Ordered through a contact: the scorecard belongs to the commercial
+            # partner.
             cls.po_a = cls._order(
                 cls.vendor_a_contact,
                 [
@@ -150,8 +152,8 @@ class TestScorecard(SupplierEvaluationCase):
         self.assertAlmostEqual(card.service_rating, 4.0)
         # Data cleaning: the cancelled RFQ's line and the service line are left out.
         self.assertEqual((card.excluded_cancelled, card.excluded_service), (1, 1))
-        # Routine template: on time 35 (70..98), price 35 (115..90), quality 15 (90..100),
-        # in full 5 (60..95), service 10 (1..5).
+        # Routine template: on time 35 (70..98), price 35 (115..90), quality 15
+        # (90..100), in full 5 (60..95), service 10 (1..5).
         self.assertEqual(card.kraljic_class, "routine")
         self.assertAlmostEqual(card.score_on_time, 100 * 10 / 28)
         self.assertAlmostEqual(card.score_price, 0.0)
@@ -172,9 +174,10 @@ class TestScorecard(SupplierEvaluationCase):
         self.assertEqual(card_b.grade, "A")
 
     def test_dates_compare_in_company_time_zone(self):
-        # 03-08 09:00 UTC is still 03-08 in Shanghai, but B's 03-10 09:00 UTC delivery against a
-        # 03-10 12:00 UTC promise becomes 17:00 vs 20:00 local: still on time. Move the promise
-        # to 03-09 20:00 UTC = 03-10 04:00 in Shanghai: on time there, late in UTC.
+        # 03-08 09:00 UTC is still 03-08 in Shanghai, but B's 03-10 09:00 UTC delivery
+        # against a 03-10 12:00 UTC promise becomes 17:00 vs 20:00 local: still on time.
+        # Move the promise to 03-09 20:00 UTC = 03-10 04:00 in Shanghai: on time there,
+        # late in UTC.
         self.po_b.order_line.date_planned = "2026-03-09 20:00:00"
         self.company.partner_id.tz = "UTC"
         self._evaluate()
@@ -242,9 +245,9 @@ class TestScorecard(SupplierEvaluationCase):
             )
         self._evaluate(APRIL)
         card = self._card(self.vendor_b, APRIL)
-        # April, routine template: 5 of 10 received 04-12 against 04-10: on time 0% and in full
-        # 0% (score 0), quality 100% (score 100); no price (one vendor) nor rating: weights
-        # 35 + 15 + 5 = 55 remain, total 15 * 100 / 55 = 27.27.
+        # April, routine template: 5 of 10 received 04-12 against 04-10: on time 0% and
+        # in full 0% (score 0), quality 100% (score 100); no price (one vendor) nor
+        # rating: weights 35 + 15 + 5 = 55 remain, total 15 * 100 / 55 = 27.27.
         self.assertAlmostEqual(card.total_score, 1500 / 55)
         self.assertAlmostEqual(card.previous_total, 100.0)
         self.assertAlmostEqual(card.total_change, card.total_score - 100.0)
@@ -254,7 +257,8 @@ class TestScorecard(SupplierEvaluationCase):
         self.assertEqual(str(self.vendor_b.supplier_trend_chart).count("<svg"), 2)
 
     def test_wizard_backfills_periods(self):
-        # Any share of spend counts as a high profit impact here (the database may hold demo orders).
+        # Any share of spend counts as a high profit impact here (the database may hold
+        # demo orders).
         self.company.supplier_impact_threshold = 1e-9
         wizard = (
             self.env["supplier.evaluation.wizard"]
@@ -274,8 +278,8 @@ class TestScorecard(SupplierEvaluationCase):
             len(feb), 1, "a supplier asked for by name gets a February card"
         )
         self.assertFalse(feb.has_data)
-        # A back-fill scores each period with the class as of its end: as of 04-01, A is strategic
-        # (see the cron test), so March is scored with the strategic template.
+        # A back-fill scores each period with the class as of its end: as of 04-01, A is
+        # strategic (see the cron test), so March is scored with the strategic template.
         march = self._card(self.vendor_a)
         self.assertEqual(march.kraljic_class, "strategic")
         expected = (
@@ -289,18 +293,20 @@ class TestScorecard(SupplierEvaluationCase):
         self.assertAlmostEqual(march.total_score, expected)
 
     def test_cron_suggests_classes_then_scores_the_previous_month(self):
-        # Any share of spend counts as a high profit impact here (the database may hold demo orders).
+        # Any share of spend counts as a high profit impact here (the database may hold
+        # demo orders).
         self.company.supplier_impact_threshold = 1e-9
         with freeze_time("2026-04-03 02:00:00"):
             self.env["supplier.scorecard"]._cron_evaluate()
-        # Supply risk of A: 2/3 of its spend has no other vendor (P2, the service) -> 0.7 * 2/3,
-        # plus 0.3 * the lead-time spread (std/mean of 7, 7, 19 days = 0.514): 0.62 >= 0.5.
+        # Supply risk of A: 2/3 of its spend has no other vendor (P2, the service) ->
+        # 0.7 * 2/3, plus 0.3 * the lead-time spread (std/mean of 7, 7, 19 days =
+        # 0.514): 0.62 >= 0.5.
         self.assertEqual(self.vendor_a.supplier_kraljic_suggested, "strategic")
         self.assertEqual(self.vendor_b.supplier_kraljic_suggested, "leverage")
         card = self._card(self.vendor_a)
         self.assertEqual(card.kraljic_class, "strategic")
-        # Strategic: on time 20, in full 10, quality 20, spread 20 (10..1 days), price 5,
-        # service 10, cooperation 15 (no rating: left out, weights rescaled over 85).
+        # Strategic: on time 20, in full 10, quality 20, spread 20 (10..1 days), price
+        # 5, service 10, cooperation 15 (no rating: left out, weights rescaled over 85).
         expected = (
             20 * 100 * 10 / 28
             + 10 * 0

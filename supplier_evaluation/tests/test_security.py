@@ -63,7 +63,7 @@ class TestSupplierSecurity(SupplierEvaluationCase):
             company_ids=[cls.company.id],
         )
 
-    # ------------------------------------------------------------------ internal evaluation on the partner
+    # ----------------------------------------------- internal evaluation on the partner
     def test_evaluation_fields_are_not_readable_without_purchase_rights(self):
         self.assertEqual(
             sorted(
@@ -157,7 +157,8 @@ class TestSupplierSecurity(SupplierEvaluationCase):
     def test_ratings_are_written_by_their_author(self):
         rating = self._rating(self.buyer)
         self.assertEqual(rating.user_id, self.buyer)
-        # Another buyer reads it (all ratings enter the scorecard) but cannot rewrite it.
+        # Another buyer reads it (all ratings enter the scorecard) but cannot rewrite
+        # it.
         self.assertEqual(
             rating.with_user(self.buyer_2).read(["service"])[0]["service"], "4"
         )
@@ -189,7 +190,7 @@ class TestSupplierSecurity(SupplierEvaluationCase):
             self._rating(self.buyer, user_id=self.buyer.id).user_id, self.buyer
         )
 
-    # ------------------------------------------------------------------ sending scorecards
+    # --------------------------------------------------------------- sending scorecards
     def _scorecard(self, state, month):
         card = self.env["supplier.scorecard"].create(
             {
@@ -227,7 +228,8 @@ class TestSupplierSecurity(SupplierEvaluationCase):
 
 @tagged("post_install", "-at_install")
 class TestSupplierSecurityRpc(HttpCase):
-    """The same attacks through JSON-RPC, as a client sends them (context keys included)."""
+    """The same attacks through JSON-RPC, as a client sends them (context keys
+    included)."""
 
     @classmethod
     def setUpClass(cls):

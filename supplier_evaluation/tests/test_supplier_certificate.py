@@ -115,12 +115,14 @@ class TestSupplierCertificate(SupplierEvaluationCase):
         self.assertFalse(self._reminders(ours))
         reminder = self._reminders(theirs)
         self.assertEqual(len(reminder), 1)
-        # No buyer on the supplier: the purchase administrator of the certificate's company.
+        # No buyer on the supplier: the purchase administrator of the certificate's
+        # company.
         self.assertEqual(reminder.user_id, self.other_manager)
 
     @freeze_time("2025-03-03")
     def test_responsible_must_work_in_the_company(self):
-        # The buyer has no access to the other company: its purchase administrator gets it.
+        # The buyer has no access to the other company: its purchase administrator gets
+        # it.
         self.supplier.buyer_id = self.buyer
         certificate = self._certificate(
             date(2025, 3, 10), company_id=self.other_company.id

@@ -19,18 +19,20 @@ REPORT = "supplier_evaluation.supplier_scorecard_report_action"
 
 
 class SupplierReportsCase(SupplierEvaluationCase):
-    """Fixtures of the report tests: February to April 2026, built through Odoo's purchase and
-    stock flows (routine template: price 35, on time 35, quality 15, in full 5, service 10).
+    """Fixtures of the report tests: February to April 2026, built through Odoo's
+    purchase and stock flows (routine template: price 35, on time 35, quality 15, in
+    full 5, service 10).
 
-    Vendor A (ordered through a contact in March): P1 10 @ 10 each month, on time in February,
-    late in March: price index 125 (score 0), total (35 + 15 + 5) * 100 / 90 = 61.1 in February
-    and 15 * 100 / 90 = 16.7 in March, grade C both months; a cancelled RFQ in March. April is
-    scored for A alone, without activity: "no data".
-    Vendor B: P1 10 @ 8 in February, 20 @ 8 in March (with a section line), all on time, the
-    cheaper vendor: 100, grade A; in March also P2 5 @ 20 in a foreign currency at rate 2
-    (promised in April, so not due in March); in April P1 5 @ 8, never scored.
+    Vendor A (ordered through a contact in March): P1 10 @ 10 each month, on time in
+    February, late in March: price index 125 (score 0), total (35 + 15 + 5) * 100 / 90 =
+    61.1 in February and 15 * 100 / 90 = 16.7 in March, grade C both months; a cancelled
+    RFQ in March. April is scored for A alone, without activity: "no data".
+    Vendor B: P1 10 @ 8 in February, 20 @ 8 in March (with a section line), all on time,
+    the cheaper vendor: 100, grade A; in March also P2 5 @ 20 in a foreign currency at
+    rate 2 (promised in April, so not due in March); in April P1 5 @ 8, never scored.
 
-    Spend (company currency): A grade 80 + 160 + 100 / 2 = 290, C 100 + 100 = 200, not graded 40.
+    Spend (company currency): A grade 80 + 160 + 100 / 2 = 290, C 100 + 100 = 200, not
+    graded 40.
     """
 
     @classmethod
@@ -65,7 +67,8 @@ class SupplierReportsCase(SupplierEvaluationCase):
             "base.EUR" if cls.company.currency_id.name != "EUR" else "base.USD"
         )
         cls.foreign_currency.active = True
-        # Only this rate applies to the test's orders, whatever rates the database has (e.g. demo data).
+        # Only this rate applies to the test's orders, whatever rates the database has
+        # (e.g. demo data).
         cls.env["res.currency.rate"].search(
             [("currency_id", "=", cls.foreign_currency.id)]
         ).unlink()
@@ -179,7 +182,7 @@ class SupplierReportsCase(SupplierEvaluationCase):
 
 @tagged("post_install", "-at_install")
 class TestSupplierReports(SupplierReportsCase):
-    # ------------------------------------------------------------------ the data the reports show
+    # -------------------------------------------------------- the data the reports show
     def test_fixture_grades(self):
         card_a, card_b = (
             self._card(self.vendor_a, MARCH),
@@ -202,7 +205,7 @@ class TestSupplierReports(SupplierReportsCase):
         self.assertFalse(april_a.has_data)
         self.assertFalse(self._card(self.vendor_b, APRIL))
 
-    # ------------------------------------------------------------------ printable scorecard
+    # -------------------------------------------------------------- printable scorecard
     def test_report_is_in_print_menu_with_its_file_name(self):
         report = self.env.ref(REPORT)
         self.assertEqual(report.binding_model_id.model, "supplier.scorecard")
@@ -234,7 +237,8 @@ class TestSupplierReports(SupplierReportsCase):
         self.assertIn("Feb 2026", html)
         self.assertIn("Mar 2026", html)
         self.assertNotIn('name="no_data"', html)
-        # Criteria without data (no buyer rating) are left out, the others rescaled over 90.
+        # Criteria without data (no buyer rating) are left out, the others rescaled over
+        # 90.
         self.assertIn("left out", html)
         self.assertIn("38.9", html)  # 35 / 90
 
@@ -312,7 +316,8 @@ class TestSupplierReports(SupplierReportsCase):
         self.assertNotIn("Sep 2025", html)
         self.assertIn("No data", html)  # December in the trend
         self.assertIn("87.0", html)  # on time in March
-        # Once published (sent to the supplier, shown in its portal), only published scorecards show.
+        # Once published (sent to the supplier, shown in its portal), only published
+        # scorecards show.
         published = cards[0] | cards[3] | march
         published.is_published = True
         self.assertEqual(
@@ -336,7 +341,8 @@ class TestSupplierReports(SupplierReportsCase):
         message = card.message_ids[0]
         self.assertEqual(message.author_id, self.buyer.partner_id)
         self.assertIn(self.vendor_a, message.partner_ids)
-        # (an HTML file in tests, where Odoo renders reports as HTML unless forced to PDF)
+        # (an HTML file in tests, where Odoo renders reports as HTML unless forced to
+        # PDF)
         self.assertEqual(len(message.attachment_ids), 1)
         self.assertRegex(
             message.attachment_ids.name,
@@ -366,7 +372,8 @@ class TestSupplierReports(SupplierReportsCase):
         rows = self.env["supplier.spend.grade.report"].search(
             [("partner_id", "in", self.vendors.ids)]
         )
-        # One row per confirmed goods line: no section, no cancelled RFQ; contacts count for their company.
+        # One row per confirmed goods line: no section, no cancelled RFQ; contacts count
+        # for their company.
         self.assertEqual(len(rows), 6)
         self.assertEqual(rows.partner_id, self.vendors)
         self.assertEqual(
@@ -381,7 +388,8 @@ class TestSupplierReports(SupplierReportsCase):
             order = self._order(
                 self.vendor_b, [(self.p1, 1, 8.0, "2026-04-30 12:00:00")]
             )
-        # A quarter scorecard of the same supplier does not double the rows nor replace the month's grade.
+        # A quarter scorecard of the same supplier does not double the rows nor replace
+        # the month's grade.
         self.env["supplier.scorecard"].create(
             {
                 "partner_id": self.vendor_b.id,
@@ -427,11 +435,12 @@ class TestSupplierReports(SupplierReportsCase):
 
 @tagged("post_install", "-at_install")
 class TestSupplierScorecardPdf(SupplierReportsCase, HttpCase):
-    """wkhtmltopdf loads the report's assets from the server: an HttpCase lets those requests
-    share the test transaction (in a TransactionCase they would wait on its locks).
+    """wkhtmltopdf loads the report's assets from the server: an HttpCase lets those
+    requests share the test transaction (in a TransactionCase they would wait on its
+    locks).
 
-    Tests render reports as HTML unless asked with ``force_report_rendering``: this class renders
-    real PDF files. It fails, never skips, without wkhtmltopdf."""
+    Tests render reports as HTML unless asked with ``force_report_rendering``: this
+    class renders real PDF files. It fails, never skips, without wkhtmltopdf."""
 
     def _pdf(self, card):
         pdf, report_format = (
@@ -459,17 +468,20 @@ class TestSupplierScorecardPdf(SupplierReportsCase, HttpCase):
         self.assertNotIn(
             state, ("install", "broken"), "wkhtmltopdf is required to print scorecards"
         )
-        # One scorecard per call: the unpatched-Qt wkhtmltopdf builds cannot merge several documents.
+        # One scorecard per call: the unpatched-Qt wkhtmltopdf builds cannot merge
+        # several documents.
         march, april = (
             self._card(self.vendor_a, MARCH),
             self._card(self.vendor_a, APRIL),
         )
-        # With the report's web fonts wkhtmltopdf draws the glyphs as shapes, which no tool reads
-        # back as text: those files are checked as PDF files of one page with content.
+        # With the report's web fonts wkhtmltopdf draws the glyphs as shapes, which no
+        # tool reads back as text: those files are checked as PDF files of one page with
+        # content.
         pdf = self._pdf(march)
         self.assertEqual(pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r"), 1)
         self.assertGreater(len(pdf), 20_000)
-        # Without the server's assets it falls back to the system fonts, which it embeds as text.
+        # Without the server's assets it falls back to the system fonts, which it embeds
+        # as text.
         self.env["ir.config_parameter"].sudo().set_param(
             "report.url", "http://127.0.0.1:9"
         )

@@ -64,7 +64,8 @@ class SupplierEvaluationWizard(models.TransientModel):
         ranges = periods.periods_between(
             self.date_from, self.date_to, self.company_id.supplier_period_type
         )
-        # Each period is scored with the Kraljic classes as of its end, all read at once.
+        # Each period is scored with the Kraljic classes as of its end, all read at
+        # once.
         suggestions = self.env["res.partner"]._kraljic_suggestions(
             self.company_id,
             [
@@ -75,7 +76,8 @@ class SupplierEvaluationWizard(models.TransientModel):
         for index, ((date_from, date_to), suggestion) in enumerate(
             zip(ranges, suggestions, strict=False), 1
         ):
-            # Alerts only for the last period: a back-fill does not raise every past breach.
+            # Alerts only for the last period: a back-fill does not raise every past
+            # breach.
             scorecards |= scorecards._evaluate(
                 self.company_id,
                 date_from,

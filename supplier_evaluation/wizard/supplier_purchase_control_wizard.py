@@ -3,10 +3,11 @@ from odoo.exceptions import AccessError
 
 
 class SupplierPurchaseControlWizard(models.TransientModel):
-    """The warning shown when confirming an order to a flagged supplier, and the user's decision.
+    """The warning shown when confirming an order to a flagged supplier, and the user's
+    decision.
 
-    Only the server creates it (``purchase.order._supplier_control_wizard_action``); its user may
-    only add a reason, and confirming checks the policy again.
+    Only the server creates it (``purchase.order._supplier_control_wizard_action``); its
+    user may only add a reason, and confirming checks the policy again.
     """
 
     _name = "supplier.purchase.control.wizard"

@@ -1,7 +1,8 @@
-"""Profiles and snapshots are written in bulk by the run and lost their create/write columns and the
-indexes that other indexes already cover (run_id, company_id) or that never select (tier, segment);
-a snapshot's company is now its run's.
-Odoo keeps what a model no longer declares: drop it here so the run stops maintaining it."""
+"""Profiles and snapshots are written in bulk by the run and lost their create/write
+columns and the indexes that other indexes already cover (run_id, company_id) or that
+never select (tier, segment); a snapshot's company is now its run's.
+Odoo keeps what a model no longer declares: drop it here so the run stops maintaining
+it."""
 
 OBSOLETE_INDEXES = (
     "customer_profile__company_id_index",
