@@ -233,7 +233,8 @@ GENERATE = [
             IF (SELECT sale_journal IS NULL OR bank_journal IS NULL
                 OR receivable IS NULL OR income IS NULL
                        OR bank_account IS NULL OR term_30 IS NULL FROM bench_ctx) THEN
-                RAISE EXCEPTION 'the scratch database has no chart of accounts / journals / payment terms';
+                RAISE EXCEPTION
+            'the scratch database has no chart of accounts / journals / payment terms';
             END IF;
         END $$;
     """,
@@ -1164,8 +1165,9 @@ def measure(args):
         rss_orm = rss_kib()
         peak_orm = peak_kib()
         print(
-            f"ORM loaded in {load_s:.1f} s, RSS {rss_orm / 1024:.0f} MiB; window {window_start} .. {today} "
-            f"({period['tz']}); PostgreSQL {result['postgres']}",
+            f"ORM loaded in {load_s:.1f} s, RSS {rss_orm / 1024:.0f} MiB; window "
+            f"{window_start} .. {today} ({period['tz']}); PostgreSQL "
+            f"{result['postgres']}",
             flush=True,
         )
 
@@ -1244,16 +1246,19 @@ def measure(args):
             "duration_recorded_s": round(run.duration, 3),
         }
         print(
-            f"(b) first run: {first_s:.3f} s (+ commit {first_commit_s:.3f} s), {after_b['profiles']} profiles, "
-            f"{after_b['snapshots'] - before_b['snapshots']} snapshots; SQL {log_b.total():.3f} s in "
-            f"{len(log_b.queries)} queries; steps {first_steps}",
+            f"(b) first run: {first_s:.3f} s (+ commit {first_commit_s:.3f} s), "
+            f"{after_b['profiles']} profiles, "
+            f"{after_b['snapshots'] - before_b['snapshots']} snapshots; SQL "
+            f"{log_b.total():.3f} s in {len(log_b.queries)} queries; steps "
+            f"{first_steps}",
             flush=True,
         )
 
         cr.execute(
-            """SELECT COUNT(*) FILTER (WHERE tier = 'strategic'), COUNT(*) FILTER (WHERE tier = 'key'),
+            """SELECT COUNT(*) FILTER (WHERE tier = 'strategic'),
+                             COUNT(*) FILTER (WHERE tier = 'key'),
                              COUNT(*) FILTER (WHERE tier = 'ordinary'),
-                                 COUNT(*) FILTER (WHERE segment_id IS NULL),
+                             COUNT(*) FILTER (WHERE segment_id IS NULL),
                              COUNT(*) FILTER (WHERE frequency = 0), COUNT(payment_days),
                              round(AVG(payment_days)::numeric, 2),
                                  round(AVG(late_share)::numeric, 2),
@@ -1280,7 +1285,8 @@ def measure(args):
             for k, v in zip(keys, cr.fetchone(), strict=False)
         }
         cr.execute(
-            """SELECT s.code, COUNT(*) FROM customer_profile p JOIN customer_segment s ON s.id = p.segment_id
+            """SELECT s.code, COUNT(*) FROM customer_profile p
+                        JOIN customer_segment s ON s.id = p.segment_id
                        WHERE p.company_id = %s GROUP BY s.code ORDER BY 2 DESC""",
             [company.id],
         )
@@ -1289,8 +1295,8 @@ def measure(args):
 
         # (c) second run the same day, no new orders: what does it write?
         cr.execute(
-            "CREATE TEMP TABLE bench_before ON COMMIT PRESERVE ROWS AS "
-            "SELECT id, xmin::text AS row_xmin FROM customer_profile WHERE company_id = %s",
+            "CREATE TEMP TABLE bench_before ON COMMIT PRESERVE ROWS AS SELECT id, "
+            "xmin::text AS row_xmin FROM customer_profile WHERE company_id = %s",
             [company.id],
         )
         cr.execute("ALTER TABLE bench_before ADD PRIMARY KEY (id)")
@@ -1348,8 +1354,8 @@ def measure(args):
             "rows_written": sum(sum(v.values()) for v in second_written.values()),
         }
         print(
-            f"(c) second run: {second_s:.3f} s (+ commit {second_commit_s:.3f} s); {second_run}; "
-            f"steps {second_steps}",
+            f"(c) second run: {second_s:.3f} s (+ commit {second_commit_s:.3f} s); "
+            f"{second_run}; steps {second_steps}",
             flush=True,
         )
 
@@ -1358,8 +1364,8 @@ def measure(args):
         # write-heavy worst case). Rolled back.
         reset_segmentation(cr, company.id)
         cr.execute(
-            "INSERT INTO customer_segmentation_run (company_id, date, create_uid, create_date, write_uid, "
-            "write_date) VALUES (%s, %s, 1, now(), 1, now())",
+            "INSERT INTO customer_segmentation_run (company_id, date, create_uid, "
+            "create_date, write_uid, write_date) VALUES (%s, %s, 1, now(), 1, now())",
             [company.id, today - datetime.timedelta(days=1)],
         )
         env.invalidate_all()
@@ -1375,8 +1381,9 @@ def measure(args):
             prediction_seconds(all_new_steps).values()
         )
         print(
-            f"(g) first run with every customer new since an earlier run: {all_new_s:.3f} s, "
-            f"{all_new_changes} change rows; segmentation {all_new_segmentation_s:.3f} s; steps {all_new_steps}",
+            "(g) first run with every customer new since an earlier run: "
+            f"{all_new_s:.3f} s, {all_new_changes} change rows; segmentation "
+            f"{all_new_segmentation_s:.3f} s; steps {all_new_steps}",
             flush=True,
         )
 
@@ -1527,8 +1534,8 @@ def run_not_finished(
                 name: {"s": round(item["s"], 4), "rows": item["rows"]}
                 for name, item in scan.items()
             },
-            "first_run_error": f"not finished: {str(error).strip().splitlines()[0]} ({STATEMENT_TIMEOUT_S} s) "
-            f"after {elapsed:.0f} s",
+            "first_run_error": f"not finished: {str(error).strip().splitlines()[0]} "
+            f"({STATEMENT_TIMEOUT_S} s) after {elapsed:.0f} s",
             "first_run_cancelled_statement": statement,
             "first_run_steps_s": steps,
             "first_run_slowest_finished_queries": log.slowest(),
@@ -1570,18 +1577,21 @@ def report(r):
     rows = [
         (
             "data",
-            f"{data.get('customers')} customers ({data.get('customers_with_orders')} with confirmed orders), "
-            f"orders {data.get('orders')}, {data.get('order_lines')} lines, {size.get('months')} months",
+            f"{data.get('customers')} customers ({data.get('customers_with_orders')} "
+            f"with confirmed orders), orders {data.get('orders')}, "
+            f"{data.get('order_lines')} lines, {size.get('months')} months",
         ),
         (
             "",
-            f"orders per customer p50 {opc.get('p50')} / p90 {opc.get('p90')} / p99 {opc.get('p99')} / "
-            f"max {opc.get('max')}; {opc.get('share_1_or_2')} of customers have 1-2",
+            f"orders per customer p50 {opc.get('p50')} / p90 {opc.get('p90')} / p99 "
+            f"{opc.get('p99')} / max {opc.get('max')}; {opc.get('share_1_or_2')} of "
+            "customers have 1-2",
         ),
         (
             "",
-            f"invoices {data.get('invoices')}, {data.get('credit_notes')} credit notes, "
-            f"{data.get('payment_moves')} payments, {data.get('move_lines')} move lines",
+            f"invoices {data.get('invoices')}, {data.get('credit_notes')} credit "
+            f"notes, {data.get('payment_moves')} payments, {data.get('move_lines')} "
+            "move lines",
         ),
         ("generation", f"{g.get('total_s')} s (database {data.get('database_size')})"),
         ("PostgreSQL", ", ".join(f"{k} {v}" for k, v in r["postgres"].items())),
@@ -1592,8 +1602,8 @@ def report(r):
         ),
         (
             "window",
-            f"{r['window']['start']} .. {r['window']['today']} ({r['window']['months']} months, "
-            f"{r['window']['tz']})",
+            f"{r['window']['start']} .. {r['window']['today']} "
+            f"({r['window']['months']} months, {r['window']['tz']})",
         ),
         (
             "(a) bare scan, warm",
@@ -1606,15 +1616,16 @@ def report(r):
         (
             "(b) first run",
             f"{r['first_run_s']:.3f} s (+ commit {r['first_run_commit_s']:.3f} s): "
-            f"{r['first_run_profiles_written']} profiles, {r['first_run_snapshots_written']} "
-            f"snapshots; SQL {r['first_run_sql_s']:.3f} s in {r['first_run_queries']} queries",
+            f"{r['first_run_profiles_written']} profiles, "
+            f"{r['first_run_snapshots_written']} snapshots; SQL "
+            f"{r['first_run_sql_s']:.3f} s in {r['first_run_queries']} queries",
         ),
         (
             "(c) second run, same day",
             f"{r['second_run_s']:.3f} s: {c['profiles_inserted']} profiles inserted, "
             f"{c['profiles_rewritten']} rewritten (xmin changed), "
-            f"{c['snapshots_added']} snapshots, "
-            f"{c['rows_written']} rows written in all, WAL {c['wal_bytes'] / 1024:.0f} KiB",
+            f"{c['snapshots_added']} snapshots, {c['rows_written']} rows written in "
+            f"all, WAL {c['wal_bytes'] / 1024:.0f} KiB",
         ),
         (
             "(d) ratio (b)/(a)",
@@ -1629,15 +1640,16 @@ def report(r):
         ("    ratio (c)/(a)", f"{r['ratio_second_run_to_scan']}x"),
         (
             "    segmentation alone",
-            f"{r['first_run_segmentation_alone_s']:.3f} s = (b) minus the prediction steps; "
-            f"{r['ratio_segmentation_to_core_scan']}x the orders + invoices scan",
+            f"{r['first_run_segmentation_alone_s']:.3f} s = (b) minus the prediction "
+            f"steps; {r['ratio_segmentation_to_core_scan']}x the orders + invoices "
+            "scan",
         ),
         (
             "(g) every customer new",
             f"segmentation {r['all_new_run_segmentation_s']:.3f} s = "
-            f"{r['ratio_all_new_segmentation_to_core_scan']}x the orders + invoices scan, "
-            f"{r['all_new_run_changes']} change rows (a first run after an earlier run "
-            f"with no customers; rolled back)",
+            f"{r['ratio_all_new_segmentation_to_core_scan']}x the orders + invoices "
+            f"scan, {r['all_new_run_changes']} change rows (a first run after an "
+            "earlier run with no customers; rolled back)",
         ),
         (
             "    predictions added",
@@ -1650,8 +1662,8 @@ def report(r):
         (
             "    peak RSS (ru_maxrss)",
             f"{r['peak_rss_kib'] / 1024:.0f} MiB "
-            f"(+{r['peak_added_by_runs_kib'] / 1024:.0f} MiB over the loaded ORM; after (b) "
-            f"{r['peak_after_first_run_kib'] / 1024:.0f} MiB)",
+            f"(+{r['peak_added_by_runs_kib'] / 1024:.0f} MiB over the loaded ORM; "
+            f"after (b) {r['peak_after_first_run_kib'] / 1024:.0f} MiB)",
         ),
     ]
     width = max(len(name) for name, _v in rows)

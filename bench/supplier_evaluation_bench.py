@@ -606,14 +606,16 @@ def generate(args):
         print(f"  {'vacuum analyze':<22} {steps['vacuum analyze']:8.2f} s", flush=True)
         total = round(time.perf_counter() - started, 2)
         cr.execute(
-            "SELECT res_id FROM ir_model_data WHERE module = 'stock' AND name = 'stock_location_suppliers'"
+            "SELECT res_id FROM ir_model_data WHERE module = 'stock' AND name = "
+            "'stock_location_suppliers'"
         )
         supplier_loc = cr.fetchone()[0]
         cr.execute(ORPHANS)
         orphans = cr.fetchone()[0]
         if orphans:
             raise SystemExit(
-                f"generated data is inconsistent: {orphans} rows point to missing records"
+                f"generated data is inconsistent: {orphans} rows point to missing "
+                "records"
             )
         cr.execute(SUMMARY, {"supplier_loc": supplier_loc})
         summary = cr.fetchone()[0]
@@ -816,8 +818,8 @@ class MonthLog:
                 }
             )
             print(
-                f"  back-fill {log.months[-1]['month']}: {log.months[-1]['s']:7.2f} s, {len(cards)} scorecards; "
-                f"steps {log.months[-1]['steps_s']}",
+                f"  back-fill {log.months[-1]['month']}: {log.months[-1]['s']:7.2f} s, "
+                f"{len(cards)} scorecards; steps {log.months[-1]['steps_s']}",
                 flush=True,
             )
             if time.perf_counter() - log.started > log.limit:
@@ -954,7 +956,8 @@ def measure(args):
         rss_orm = rss_kib()
         peak_orm = peak_kib()
         print(
-            f"ORM loaded in {load_s:.1f} s, RSS {rss_orm / 1024:.0f} MiB; month {first_day} .. {last_day}",
+            f"ORM loaded in {load_s:.1f} s, RSS {rss_orm / 1024:.0f} MiB; month "
+            f"{first_day} .. {last_day}",
             flush=True,
         )
 
@@ -1006,7 +1009,8 @@ def measure(args):
         n_cards = len(cards)
         month_records = count_results(cr, company.id)
         print(
-            f"month, first run: {month_insert_s:.3f} s, {n_cards} scorecards; steps {insert_steps}",
+            f"month, first run: {month_insert_s:.3f} s, {n_cards} scorecards; steps "
+            f"{insert_steps}",
             flush=True,
         )
 
@@ -1108,7 +1112,8 @@ def measure(args):
             cr.execute("ANALYZE supplier_scorecard")
             cr.commit()
         cr.execute(
-            "SELECT reltuples, relpages FROM pg_class WHERE oid = 'supplier_scorecard'::regclass"
+            "SELECT reltuples, relpages FROM pg_class WHERE oid = "
+            "'supplier_scorecard'::regclass"
         )
         result["backfill_start_statistics"] = dict(
             zip(("reltuples", "relpages"), cr.fetchone(), strict=False)
@@ -1139,8 +1144,9 @@ def measure(args):
                         Scorecard._evaluate(company, date_from, date_to)
             except BackfillLimit:
                 print(
-                    f"  back-fill stopped after {len(monthly.months)} of {len(month_list)} months: over "
-                    f"BENCH_BACKFILL_LIMIT={limit:.0f} s",
+                    f"  back-fill stopped after {len(monthly.months)} of "
+                    f"{len(month_list)} months: over BENCH_BACKFILL_LIMIT={limit:.0f} "
+                    "s",
                     flush=True,
                 )
         per_month = monthly.months
@@ -1153,9 +1159,9 @@ def measure(args):
         cr.commit()
         backfill_records = count_results(cr, company.id)
         print(
-            f"back-fill of {len(per_month)}/{months} months ({'wizard' if via_wizard else 'loop'}): "
-            f"{backfill_s:.2f} s, {backfill_cards} scorecards; "
-            f"steps {backfill_steps}",
+            f"back-fill of {len(per_month)}/{months} months "
+            f"({'wizard' if via_wizard else 'loop'}): {backfill_s:.2f} s, "
+            f"{backfill_cards} scorecards; steps {backfill_steps}",
             flush=True,
         )
 
@@ -1166,9 +1172,10 @@ def measure(args):
         kraljic_s = time.perf_counter() - t
         cr.commit()
         cr.execute(
-            """SELECT supplier_kraljic_suggested->>%s AS class, COUNT(*) FROM res_partner
-                       WHERE supplier_kraljic_suggested IS NOT NULL GROUP BY 1
-                           ORDER BY 1""",
+            """SELECT supplier_kraljic_suggested->>%s AS class, COUNT(*)
+                         FROM res_partner
+                       WHERE supplier_kraljic_suggested IS NOT NULL
+                       GROUP BY 1 ORDER BY 1""",
             [str(company.id)],
         )
         kraljic_classes = dict(cr.fetchall())
@@ -1253,13 +1260,14 @@ def report(r):
         (
             "machine",
             f"{r['cpus']} CPUs, load average {r['load_average_start'][0]} at start, "
-            f"{r['load_average_end'][0]} at end (other work on the machine skews timings)",
+            f"{r['load_average_end'][0]} at end (other work on the machine skews "
+            "timings)",
         ),
         (
             "data",
             f"{data.get('suppliers')} suppliers, {data.get('products')} products, "
-            f"{data.get('purchase_lines')} lines, {data.get('purchase_orders')} orders, "
-            f"{data.get('stock_moves')} moves, {size.get('months')} months",
+            f"{data.get('purchase_lines')} lines, {data.get('purchase_orders')} "
+            f"orders, {data.get('stock_moves')} moves, {size.get('months')} months",
         ),
         ("generation", f"{g.get('total_s')} s (database {data.get('database_size')})"),
         (
@@ -1276,10 +1284,11 @@ def report(r):
         ("(c) one month, update", f"{r['month_update_s']:.3f} s"),
         (
             "(d) back-fill",
-            f"{r['backfill_s']:.2f} s for {r['backfill_months_done']} of {r['backfill_months']} months, "
-            f"{r['backfill_statistics']} statistics "
+            f"{r['backfill_s']:.2f} s for {r['backfill_months_done']} of "
+            f"{r['backfill_months']} months, {r['backfill_statistics']} statistics "
             f"(per month min {r['backfill_month_s']['min']:.2f} / median "
-            f"{r['backfill_month_s']['median']:.2f} / max {r['backfill_month_s']['max']:.2f} s)",
+            f"{r['backfill_month_s']['median']:.2f} / max "
+            f"{r['backfill_month_s']['max']:.2f} s)",
         ),
         (
             "    records written",
@@ -1292,7 +1301,8 @@ def report(r):
         (
             "    peak RSS (ru_maxrss)",
             f"{r['peak_rss_kib'] / 1024:.0f} MiB "
-            f"(+{r['peak_added_by_evaluation_kib'] / 1024:.0f} MiB over the loaded ORM)",
+            f"(+{r['peak_added_by_evaluation_kib'] / 1024:.0f} MiB over the loaded "
+            "ORM)",
         ),
     ]
     width = max(len(name) for name, _v in rows)

@@ -303,7 +303,8 @@ def _data_group_references(path):
                     found.append((f"{path.name}: {row['id']}", row["group_id:id"]))
         return found
     for element in etree.parse(str(path)).iter():
-        where = f"{path.name}: <{element.tag} {element.get('id') or element.get('name') or ''}>"
+        name = element.get("id") or element.get("name") or ""
+        where = f"{path.name}: <{element.tag} {name}>"
         for group in filter(None, (element.get("groups") or "").split(",")):
             found.append((where, group.strip().lstrip("!")))
         if element.tag == "record" and element.get("model") == "res.groups":
@@ -429,14 +430,16 @@ def test_odoo_group_list_matches_odoo_source():
     root = find_odoo_root()
     if root is None:
         pytest.skip(
-            "no Odoo source tree found (ODOO_ROOT, ODOO_BIN, odoo-bin on PATH, importable odoo)"
+            "no Odoo source tree found (ODOO_ROOT, ODOO_BIN, odoo-bin on PATH, "
+            "importable odoo)"
         )
     assert "base.group_user" in odoo_groups(root, ["base"]), f"no group found in {root}"
     for addon, groups in listed_odoo_groups().items():
         known = odoo_groups(root, manifest(addon)["depends"])
         missing = groups - known
         assert not missing, (
-            f"{ODOO_GROUP_LIST.name}: not a group of {addon}'s dependencies: {sorted(missing)}"
+            f"{ODOO_GROUP_LIST.name}: not a group of {addon}'s dependencies: "
+            f"{sorted(missing)}"
         )
 
 
@@ -512,7 +515,8 @@ def domain_binds_company(text):
         ("['|', ('company_id', '=', False), ('company_id', 'in', company_ids)]", True),
         ("['|', (1, '=', 1), ('company_id', 'in', company_ids)]", False),
         (
-            "['|', ('company_id', 'in', company_ids), ('partner_id', '=', user.partner_id.id)]",
+            "['|', ('company_id', 'in', company_ids), ('partner_id', '=', "
+            "user.partner_id.id)]",
             False,
         ),
         ("['!', ('company_id', 'in', company_ids)]", False),
@@ -555,15 +559,17 @@ def test_every_model_has_access_rules_and_company_rule(addon):
             ).append(xmlid)
     checked = 0
     for name, node, is_new in model_classes(addon):
+        # inherited models keep their access rules; abstract ones have no table
         if not is_new or "AbstractModel" in base_names(node):
-            continue  # inherited models keep their access rules; abstract ones have no table
+            continue
         assert model_xmlid(name) in covered, f"model {name} has no access rule"
         if "TransientModel" not in base_names(node) and declares_field(
             node, "company_id"
         ):
             checked += 1
             assert company_rules.get(model_xmlid(name)), (
-                f"model {name} has no global rule that keeps records to the user's companies"
+                f"model {name} has no global rule that keeps records to the user's "
+                "companies"
             )
     assert checked, f"no model of {addon} with a company_id field found"
 
@@ -747,7 +753,8 @@ def test_odoo_tests_are_imported_and_tagged_post_install(addon):
         )
     for (module, name), tags in test_classes.items():
         assert "post_install" in tags and "at_install" not in tags, (
-            f"{module}.{name} runs with tags {sorted(tags)}: tag it @tagged('post_install', '-at_install')"
+            f"{module}.{name} runs with tags {sorted(tags)}: tag it "
+            "@tagged('post_install', '-at_install')"
         )
 
 
@@ -803,7 +810,8 @@ def test_lib_imports_only_itself_the_standard_library_and_declared_packages(addo
                 )
             else:
                 assert module in allowed, (
-                    f"{where}: imports {module!r} (not stdlib nor an external dependency)"
+                    f"{where}: imports {module!r} (not stdlib nor an external "
+                    "dependency)"
                 )
 
 
@@ -811,7 +819,8 @@ def test_lib_imports_only_itself_the_standard_library_and_declared_packages(addo
     "source, ok",
     [
         (
-            "import numpy as np\nfrom collections import abc\nfrom . import rfm\nfrom .rfm import x",
+            "import numpy as np\nfrom collections import abc\nfrom . import rfm\nfrom "
+            ".rfm import x",
             True,
         ),
         ("from ..models import customer_profile", False),

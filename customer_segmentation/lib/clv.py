@@ -498,7 +498,8 @@ def fit_bgnbd(x, t_x, T, weights=None):
     if n_repeat < MIN_REPEAT_BUYERS:
         raise NotEnoughData(
             f"Not enough repeat buyers to fit the BG/NBD purchase model: {n_repeat:g} "
-            f"customer(s) bought more than once, at least {MIN_REPEAT_BUYERS} are needed."
+            f"customer(s) bought more than once, at least {MIN_REPEAT_BUYERS} are "
+            "needed."
         )
     scale = float(_wsum(w, T) / n_customers)
     if scale <= 0:
@@ -718,7 +719,8 @@ def gamma_gamma_log_likelihood(params, x, m, weights=None):
     x > 0 and m > 0 can be evaluated (a ValueError otherwise). The density
     of the mean m of x purchases (Fader & Hardie 2013, eq. 3):
 
-        f(m | x) = G(px+q) / (G(px) G(q)) * gamma^q m^(px-1) x^(px) / (gamma + m x)^(px+q)
+        f(m | x) = G(px+q) / (G(px) G(q))
+                   * gamma^q m^(px-1) x^(px) / (gamma + m x)^(px+q)
     """
     values = _gg_params(params)
     x, m = _gg_inputs(x, m)
@@ -754,9 +756,9 @@ def fit_gamma_gamma(x, m, weights=None):
     n_customers = float(w.sum())
     if n_customers < MIN_CUSTOMERS:
         raise NotEnoughData(
-            f"Not enough repeat buyers to fit the Gamma-Gamma spend model: {n_customers:g} "
-            f"customer(s) with repeat purchases of positive value, at least {MIN_CUSTOMERS} "
-            f"are needed."
+            "Not enough repeat buyers to fit the Gamma-Gamma spend model: "
+            f"{n_customers:g} customer(s) with repeat purchases of positive value, at "
+            f"least {MIN_CUSTOMERS} are needed."
         )
     scale = float(_wsum(w, m) / n_customers)
     ms = m / scale

@@ -36,7 +36,7 @@ class CustomerCrosssellSuggestion(models.Model):
     def _compute_reason(self):
         for suggestion in self:
             suggestion.reason = _(
-                "bought by %(share)s%% of %(segment)s who buy %(product)s (lift %(lift).1f)",
+                "bought by %(share)s%% of %(segment)s who buy %(product)s (lift %(lift).1f)",  # noqa: E501
                 share=round(suggestion.confidence * 100),
                 segment=suggestion.segment_id.name,
                 product=suggestion.because_product_id.display_name,

@@ -42,7 +42,8 @@ class CustomerProfile(models.Model):
         "Revenue",
         readonly=True,
         currency_field="currency_id",
-        help="Untaxed confirmed orders in the window, in company currency, less credit notes.",
+        help="Untaxed confirmed orders in the window, in company currency, less credit "
+        "notes.",
     )
     margin = fields.Monetary(readonly=True, currency_field="currency_id")
     margin_known = fields.Boolean(readonly=True)
@@ -120,7 +121,8 @@ class CustomerProfile(models.Model):
     moved_down = fields.Boolean(
         "Moved down",
         readonly=True,
-        help="The last run moved it from a watched to an alert segment, or to a lower tier.",
+        help="The last run moved it from a watched to an alert segment, or to a lower "
+        "tier.",
     )
     # Hysteresis counter as it was before the last run's day, so a second run that day
     # repeats it.
@@ -165,7 +167,7 @@ class CustomerProfile(models.Model):
                 profile.tier_reason = False
             elif profile.tier != profile.tier_computed:
                 profile.tier_reason = _(
-                    "kept for now: figures say %(tier)s (rank %(rank)s, %(share).1f%% of %(basis)s)",
+                    "kept for now: figures say %(tier)s (rank %(rank)s, %(share).1f%% of %(basis)s)",  # noqa: E501
                     tier=dict(TIERS)[profile.tier_computed]
                     if profile.tier_computed
                     else "",
@@ -217,7 +219,7 @@ class CustomerProfile(models.Model):
         for profile in self:
             if profile.pin_tier:
                 body = _(
-                    "Tier pinned to %(tier)s in %(company)s until %(expiry)s: %(reason)s",
+                    "Tier pinned to %(tier)s in %(company)s until %(expiry)s: %(reason)s",  # noqa: E501
                     tier=tiers[profile.pin_tier],
                     company=profile.company_id.name,
                     expiry=format_date(self.env, profile.pin_expiry)

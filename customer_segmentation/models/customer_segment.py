@@ -46,7 +46,7 @@ class CustomerSegment(models.Model):
             ):
                 raise ValidationError(
                     _(
-                        "Segment “%s”: scores run from 1 to 5, and each range must start at or below its end.",
+                        "Segment “%s”: scores run from 1 to 5, and each range must start at or below its end.",  # noqa: E501
                         segment.name,
                     )
                 )

@@ -63,7 +63,7 @@ class CustomerSegmentScheme(models.Model):
             if problems:
                 raise ValidationError(
                     _(
-                        "Every (R, F) cell must belong to exactly one segment. Cells %s.",
+                        "Every (R, F) cell must belong to exactly one segment. Cells %s.",  # noqa: E501
                         "; ".join(problems),
                     )
                 )

@@ -465,7 +465,8 @@ class CustomerSegmentationDemo(models.AbstractModel):
         Run._run_company(company)
         self._demo_quotations(plans, partners, products, today)
         _logger.info(
-            "Customer segmentation demo: %s customers, %s orders made in %.0f s (%.0f s CPU)",
+            "Customer segmentation demo: %s customers, %s orders made in %.0f s (%.0f "
+            "s CPU)",
             len(plans),
             len(events),
             time.perf_counter() - started,
@@ -535,7 +536,9 @@ class CustomerSegmentationDemo(models.AbstractModel):
                     "name": plan["contact"],
                     "parent_id": partner.id,
                     "type": "contact",
-                    "email": f"{plan['contact'].split()[0].lower()}@{partner.email.split('@')[1]}",
+                    "email": "{}@{}".format(
+                        plan["contact"].split()[0].lower(), partner.email.split("@")[1]
+                    ),
                 }
                 for plan, partner in zip(plans, companies, strict=False)
                 if plan["contact"]

@@ -176,7 +176,8 @@ class CustomerSegmentationRun(models.Model):
         # that day.
         self.env.cr.execute(
             SQL(
-                "SELECT COUNT(*), COUNT(*) FILTER (WHERE moved_down) FROM customer_segment_snapshot WHERE run_id = %s",
+                "SELECT COUNT(*), COUNT(*) FILTER (WHERE moved_down) FROM "
+                "customer_segment_snapshot WHERE run_id = %s",
                 run.id,
             )
         )
@@ -241,7 +242,7 @@ class CustomerSegmentationRun(models.Model):
             if np.isnan(margin[active]).all():
                 notes.append(
                     _(
-                        "Tiers use revenue: no margin is known (install Sales Margin or set product costs)."
+                        "Tiers use revenue: no margin is known (install Sales Margin or set product costs)."  # noqa: E501
                     )
                 )
             else:
@@ -388,7 +389,8 @@ class CustomerSegmentationRun(models.Model):
         if len(rows_update):
             self.env.cr.execute(
                 SQL(
-                    "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS v(id, %s) WHERE p.id = v.id",
+                    "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS "
+                    "v(id, %s) WHERE p.id = v.id",
                     SQL(", ").join(
                         SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
                         for c in columns
@@ -404,8 +406,9 @@ class CustomerSegmentationRun(models.Model):
         if len(rows_insert):
             self.env.cr.execute(
                 SQL(
-                    "INSERT INTO customer_profile (partner_id, company_id, %s) "
-                    "SELECT v.partner_id, %s, %s FROM unnest(%s::int[], %s) AS v(partner_id, %s)",
+                    "INSERT INTO customer_profile (partner_id, company_id, %s) SELECT "
+                    "v.partner_id, %s, %s FROM unnest(%s::int[], %s) AS v(partner_id, "
+                    "%s)",
                     SQL(", ").join(SQL.identifier(c) for c in columns),
                     company.id,
                     SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
@@ -505,7 +508,7 @@ class CustomerSegmentationRun(models.Model):
                     "summary": _("%(old)s → %(new)s", old=old, new=new),
                     "note": Markup("<p>%s</p>")
                     % _(
-                        "%(customer)s moved from %(old)s to %(new)s. Revenue at risk over the analysis window: %(revenue)s.",
+                        "%(customer)s moved from %(old)s to %(new)s. Revenue at risk over the analysis window: %(revenue)s.",  # noqa: E501
                         customer=partner.display_name,
                         old=old,
                         new=new,
@@ -602,7 +605,7 @@ class CustomerSegmentationRun(models.Model):
                       LEFT JOIN (account_partial_reconcile pr
                                  JOIN account_move_line payment
                                      ON payment.id = pr.credit_move_id
-                                                                AND payment.date <= %(as_of)s)
+                                    AND payment.date <= %(as_of)s)
                              ON pr.debit_move_id = aml.id
                      WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice'
                          AND m.state = 'posted'
@@ -636,7 +639,8 @@ class CustomerSegmentationRun(models.Model):
         names = list(PROFILE_COLUMNS) + ["pin_tier", "pin_expiry"]
         self.env.cr.execute(
             SQL(
-                "SELECT partner_id, id, %s FROM customer_profile WHERE company_id = %s ORDER BY partner_id",
+                "SELECT partner_id, id, %s FROM customer_profile WHERE company_id = %s "
+                "ORDER BY partner_id",
                 SQL(", ").join(SQL.identifier(c) for c in names),
                 company.id,
             )

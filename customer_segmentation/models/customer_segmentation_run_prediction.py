@@ -39,15 +39,16 @@ class CustomerSegmentationRun(models.Model):
     clv_parameters = fields.Char(
         "Fitted parameters",
         readonly=True,
-        help="Fitted on every customer's full history up to the as-of date. BG/NBD purchase model: r and "
-        "alpha, the shape and scale of the purchase rates (alpha in weeks), a and b, the dropout "
-        "probabilities. Gamma-Gamma spend model: p, q and gamma (gamma in the company currency).",
+        help="Fitted on every customer's full history up to the as-of date. BG/NBD "
+        "purchase model: r and alpha, the shape and scale of the purchase rates "
+        "(alpha in weeks), a and b, the dropout probabilities. Gamma-Gamma spend "
+        "model: p, q and gamma (gamma in the company currency).",
     )
     clv_calibration_parameters = fields.Char(
         "Calibration fit",
         readonly=True,
-        help="BG/NBD parameters fitted on the history up to the day before the holdout months, for the "
-        "holdout check (alpha in weeks).",
+        help="BG/NBD parameters fitted on the history up to the day before the holdout "
+        "months, for the holdout check (alpha in weeks).",
     )
     clv_note = fields.Char(
         "Lifetime value",
@@ -225,8 +226,8 @@ class CustomerSegmentationRun(models.Model):
         check = clv.holdout_check(predicted[finite], actual[finite])
         rows = Markup("").join(
             Markup(
-                "<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%.1f</td>"
-                "<td class='text-end'>%.0f</td></tr>"
+                "<tr><td>%s</td><td class='text-end'>%s</td><td "
+                "class='text-end'>%.1f</td><td class='text-end'>%.0f</td></tr>"
             )
             % (decile, count, pred, act)
             for decile, count, pred, act in zip(
@@ -238,12 +239,14 @@ class CustomerSegmentationRun(models.Model):
             )
         )
         return Markup(
-            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th><th "
+            "class='text-end'>%s</th><th class='text-end'>%s</th><th "
+            "class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
         ) % (
             _(
-                "Fitted on orders up to %(end)s included; purchases from %(start)s to %(today)s (%(months)s "
-                "months): predicted %(pred).0f, actual %(act).0f.",
+                "Fitted on orders up to %(end)s included; purchases from %(start)s to "
+                "%(today)s (%(months)s months): predicted %(pred).0f, actual "
+                "%(act).0f.",
                 end=format_date(self.env, calibration_end),
                 start=format_date(
                     self.env, calibration_end + datetime.timedelta(days=1)
@@ -288,8 +291,9 @@ class CustomerSegmentationRun(models.Model):
         if len(partners):
             self.env.cr.execute(
                 SQL(
-                    "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS v(partner_id, %s) "
-                    "WHERE p.company_id = %s AND p.partner_id = v.partner_id AND (%s)",
+                    "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS "
+                    "v(partner_id, %s) WHERE p.company_id = %s AND p.partner_id = "
+                    "v.partner_id AND (%s)",
                     SQL(", ").join(
                         SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
                         for c in PREDICTION_COLUMNS
@@ -313,7 +317,8 @@ class CustomerSegmentationRun(models.Model):
             )
         self.env.cr.execute(
             SQL(
-                "UPDATE customer_profile SET %s WHERE company_id = %s AND (%s) AND partner_id <> ALL(%s::int[])",
+                "UPDATE customer_profile SET %s WHERE company_id = %s AND (%s) AND "
+                "partner_id <> ALL(%s::int[])",
                 SQL(", ").join(
                     SQL("%s = NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS
                 ),
@@ -575,7 +580,8 @@ class CustomerSegmentationRun(models.Model):
         names = list(columns)
         self.env.cr.execute(
             SQL(
-                "CREATE TEMP TABLE customer_sync_rows ON COMMIT DROP AS SELECT * FROM unnest(%s) AS v(%s)",
+                "CREATE TEMP TABLE customer_sync_rows ON COMMIT DROP AS SELECT * FROM "
+                "unnest(%s) AS v(%s)",
                 SQL(", ").join(
                     _sql_array(values, kind) for kind, values in columns.values()
                 ),
@@ -589,7 +595,8 @@ class CustomerSegmentationRun(models.Model):
         value_names = [c for c in names if c not in keys]
         self.env.cr.execute(
             SQL(
-                "DELETE FROM %s t WHERE t.company_id = %s AND NOT EXISTS (SELECT 1 FROM customer_sync_rows n WHERE %s)",
+                "DELETE FROM %s t WHERE t.company_id = %s AND NOT EXISTS (SELECT 1 "
+                "FROM customer_sync_rows n WHERE %s)",
                 SQL.identifier(table),
                 company.id,
                 same_key,
@@ -597,8 +604,8 @@ class CustomerSegmentationRun(models.Model):
         )
         self.env.cr.execute(
             SQL(
-                "UPDATE %s t SET %s, write_uid = %s, write_date = %s FROM customer_sync_rows n "
-                "WHERE t.company_id = %s AND %s AND (%s)",
+                "UPDATE %s t SET %s, write_uid = %s, write_date = %s FROM "
+                "customer_sync_rows n WHERE t.company_id = %s AND %s AND (%s)",
                 SQL.identifier(table),
                 SQL(", ").join(
                     SQL("%s = n.%s", SQL.identifier(c), SQL.identifier(c))
@@ -622,7 +629,8 @@ class CustomerSegmentationRun(models.Model):
         # INSERT would re-read, for each row, the rows it has just inserted: quadratic.)
         self.env.cr.execute(
             SQL(
-                "DELETE FROM customer_sync_rows n USING %s t WHERE t.company_id = %s AND %s",
+                "DELETE FROM customer_sync_rows n USING %s t WHERE t.company_id = %s "
+                "AND %s",
                 SQL.identifier(table),
                 company.id,
                 same_key,
@@ -630,8 +638,8 @@ class CustomerSegmentationRun(models.Model):
         )
         self.env.cr.execute(
             SQL(
-                "INSERT INTO %s (company_id, %s, create_uid, create_date, write_uid, write_date) "
-                "SELECT %s, %s, %s, %s, %s, %s FROM customer_sync_rows n",
+                "INSERT INTO %s (company_id, %s, create_uid, create_date, write_uid, "
+                "write_date) SELECT %s, %s, %s, %s, %s, %s FROM customer_sync_rows n",
                 SQL.identifier(table),
                 SQL(", ").join(SQL.identifier(c) for c in names),
                 company.id,

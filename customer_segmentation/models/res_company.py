@@ -24,7 +24,8 @@ class ResCompany(models.Model):
     customer_tier_hysteresis = fields.Integer(
         "Runs before a tier drops",
         default=2,
-        help="A customer loses its tier only after this many runs in a row below its cut-off.",
+        help="A customer loses its tier only after this many runs in a row below its "
+        "cut-off.",
     )
     customer_rfm_method = fields.Selection(
         [
@@ -38,17 +39,20 @@ class ResCompany(models.Model):
     customer_recency_thresholds = fields.Char(
         "Recency thresholds (days)",
         default="30, 90, 180, 365",
-        help="Four increasing numbers of days: fewer days than the first scores 5, more than the last scores 1.",
+        help="Four increasing numbers of days: fewer days than the first scores 5, "
+        "more than the last scores 1.",
     )
     customer_frequency_thresholds = fields.Char(
         "Frequency thresholds (orders)",
         default="2, 3, 5, 10",
-        help="Four increasing order counts: below the first scores 1, from the last on scores 5.",
+        help="Four increasing order counts: below the first scores 1, from the last on "
+        "scores 5.",
     )
     customer_monetary_thresholds = fields.Char(
         "Monetary thresholds",
         default="1000, 5000, 20000, 100000",
-        help="Four increasing amounts in company currency: below the first scores 1, from the last on scores 5.",
+        help="Four increasing amounts in company currency: below the first scores 1, "
+        "from the last on scores 5.",
     )
 
     customer_clv_horizon_months = fields.Integer(
@@ -90,7 +94,7 @@ class ResCompany(models.Model):
             ):
                 raise ValidationError(
                     _(
-                        "The lifetime value horizon and the holdout need at least one month."
+                        "The lifetime value horizon and the holdout need at least one month."  # noqa: E501
                     )
                 )
             if company.customer_holdout_months >= company.customer_window_months:
@@ -100,7 +104,7 @@ class ResCompany(models.Model):
             if not 0 <= company.customer_clv_discount_rate < 1:
                 raise ValidationError(
                     _(
-                        "The annual discount rate is a share between 0 and 1 (e.g. 0.10)."
+                        "The annual discount rate is a share between 0 and 1 (e.g. 0.10)."  # noqa: E501
                     )
                 )
             if (
@@ -118,7 +122,7 @@ class ResCompany(models.Model):
             ):
                 raise ValidationError(
                     _(
-                        "Cross-sell settings must be positive (and at least two products)."
+                        "Cross-sell settings must be positive (and at least two products)."  # noqa: E501
                     )
                 )
 
@@ -137,7 +141,7 @@ class ResCompany(models.Model):
             if not 0 < company.customer_strategic_cut < company.customer_key_cut <= 1:
                 raise ValidationError(
                     _(
-                        "Tier cut-offs must be in order: 0 < strategic (%(strategic)s) < key (%(key)s) ≤ 1.",
+                        "Tier cut-offs must be in order: 0 < strategic (%(strategic)s) < key (%(key)s) ≤ 1.",  # noqa: E501
                         strategic=company.customer_strategic_cut,
                         key=company.customer_key_cut,
                     )
@@ -179,7 +183,7 @@ class ResCompany(models.Model):
         ):
             raise ValidationError(
                 _(
-                    "%(setting)s: give four increasing, non-negative numbers separated by commas (got “%(value)s”).",
+                    "%(setting)s: give four increasing, non-negative numbers separated by commas (got “%(value)s”).",  # noqa: E501
                     setting=label,
                     value=self[field_name] or "",
                 )
@@ -218,7 +222,7 @@ class ResCompany(models.Model):
         if as_of > today:
             raise UserError(
                 _(
-                    "A segmentation runs as of today or a past date, not %(date)s (today is %(today)s).",
+                    "A segmentation runs as of today or a past date, not %(date)s (today is %(today)s).",  # noqa: E501
                     date=as_of,
                     today=today,
                 )

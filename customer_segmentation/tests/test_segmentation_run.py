@@ -260,7 +260,8 @@ class TestSegmentationRun(SegmentationCase):
         note = self.bolt.message_ids[:1]
         self.assertEqual(note.author_id, self.env.user.partner_id)
         self.assertIn(
-            "Tier pinned to Strategic in Segmentation Co until 05/01/2026: Framework contract",
+            "Tier pinned to Strategic in Segmentation Co until 05/01/2026: Framework "
+            "contract",
             str(note.body),
         )
         self._run("2026-04-20 10:00:00")

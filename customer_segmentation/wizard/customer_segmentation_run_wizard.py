@@ -9,8 +9,9 @@ class CustomerSegmentationRunWizard(models.TransientModel):
         "As of",
         required=True,
         default=lambda self: self.env.company._customer_today(),
-        help="Orders, credit notes, invoices and payments after this day (in the company's time zone) "
-        "do not count: the run shows the customers as they stood that day.",
+        help="Orders, credit notes, invoices and payments after this day (in the "
+        "company's time zone) do not count: the run shows the customers as they "
+        "stood that day.",
     )
 
     @api.model

@@ -110,7 +110,7 @@ class IrAttachment(models.Model):
                 "The file is compressed in a way no real document is: export it again."
             ),
             "mismatch": self.env._(
-                "The file does not contain what its name says: rename it or export it again."
+                "The file does not contain what its name says: rename it or export it again."  # noqa: E501
             ),
         }
         reason = reasons.get(problem) or self.env._(

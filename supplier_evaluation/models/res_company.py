@@ -17,13 +17,15 @@ class ResCompany(models.Model):
     supplier_impact_threshold = fields.Float(
         "High profit impact from",
         default=0.05,
-        help="Share of the company's spend (0-1) from which a supplier has a high profit impact.",
+        help="Share of the company's spend (0-1) from which a supplier has a high "
+        "profit impact.",
     )
     supplier_risk_threshold = fields.Float(
         "High supply risk from",
         default=0.5,
-        help="Supply risk (0-1) from which a supplier is a high risk: 70% its share of spend on "
-        "products with no other vendor, 30% the spread of its lead times.",
+        help="Supply risk (0-1) from which a supplier is a high risk: 70% its share of "
+        "spend on products with no other vendor, 30% the spread of its lead "
+        "times.",
     )
     supplier_certificate_reminder_days = fields.Integer(
         "Certificate reminder (days before expiry)", default=30
@@ -31,9 +33,10 @@ class ResCompany(models.Model):
     supplier_portal_max_upload_mb = fields.Float(
         "Portal upload limit (MB)",
         default=10.0,
-        help="Largest file a supplier may upload from the portal, per file. The portal's upload forms "
-        "accept requests of up to 10 such files, beyond Odoo's own 128 MB request limit; a proxy "
-        "in front of Odoo (e.g. nginx client_max_body_size) must allow as much.",
+        help="Largest file a supplier may upload from the portal, per file. The "
+        "portal's upload forms accept requests of up to 10 such files, beyond "
+        "Odoo's own 128 MB request limit; a proxy in front of Odoo (e.g. nginx "
+        "client_max_body_size) must allow as much.",
     )
     supplier_trend_periods = fields.Integer(
         "Trend periods",
@@ -53,7 +56,7 @@ class ResCompany(models.Model):
             ):
                 raise ValidationError(
                     _(
-                        "Grade bands must satisfy 0 ≤ “Grade B from” < “Grade A from” ≤ 100."
+                        "Grade bands must satisfy 0 ≤ “Grade B from” < “Grade A from” ≤ 100."  # noqa: E501
                     )
                 )
 
@@ -78,7 +81,7 @@ class ResCompany(models.Model):
             ):
                 raise ValidationError(
                     _(
-                        "Kraljic thresholds are shares between 0 and 1 (e.g. 0.05 for 5%)."
+                        "Kraljic thresholds are shares between 0 and 1 (e.g. 0.05 for 5%)."  # noqa: E501
                     )
                 )
             if company.supplier_portal_max_upload_mb <= 0:

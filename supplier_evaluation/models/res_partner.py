@@ -39,9 +39,9 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         groups=EVALUATION_GROUP,
-        help="Suggested from the last months of purchases: profit impact is the supplier's share of "
-        "spend; supply risk combines its spend on products with no other vendor and the spread "
-        "of its lead times.",
+        help="Suggested from the last months of purchases: profit impact is the "
+        "supplier's share of spend; supply risk combines its spend on products "
+        "with no other vendor and the spread of its lead times.",
     )
     supplier_kraljic_override = fields.Selection(
         KRALJIC_CLASSES,
@@ -172,8 +172,9 @@ class ResPartner(models.Model):
         if not (lead or on_time):
             return False
         return Markup(
-            '<div class="d-flex flex-wrap gap-4"><div>%s<div class="small text-muted">%s</div></div>'
-            '<div>%s<div class="small text-muted">%s</div></div></div>'
+            '<div class="d-flex flex-wrap gap-4"><div>%s<div class="small '
+            'text-muted">%s</div></div><div>%s<div class="small '
+            'text-muted">%s</div></div></div>'
         ) % (
             Markup(lead),
             self.env._("Lead time (days)"),
@@ -205,7 +206,7 @@ class ResPartner(models.Model):
         ):
             raise AccessError(
                 _(
-                    "Only supplier evaluation administrators change a supplier's Kraljic class or qualification."
+                    "Only supplier evaluation administrators change a supplier's Kraljic class or qualification."  # noqa: E501
                 )
             )
         tracked = [

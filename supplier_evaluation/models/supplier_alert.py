@@ -58,8 +58,8 @@ class SupplierAlert(models.Model):
     notification_error = fields.Text(
         readonly=True,
         copy=False,
-        help="Why the buyer's activity or the supplier's request could not be sent; the alert and "
-        "the scorecards are kept.",
+        help="Why the buyer's activity or the supplier's request could not be sent; "
+        "the alert and the scorecards are kept.",
     )
 
     def action_close(self):
@@ -169,7 +169,7 @@ class SupplierAlert(models.Model):
         if any(alert.state == "open" and alert.corrective_action_ids for alert in self):
             raise UserError(
                 _(
-                    "Close the alert before deleting it: its corrective actions refer to it."
+                    "Close the alert before deleting it: its corrective actions refer to it."  # noqa: E501
                 )
             )
         return super().unlink()

@@ -43,7 +43,8 @@ class SupplierAlertRule(models.Model):
         "Consecutive periods",
         required=True,
         default=3,
-        help="Periods with no data break a run: they count neither as breach nor as pass.",
+        help="Periods with no data break a run: they count neither as breach nor as "
+        "pass.",
     )
     apply_strategic = fields.Boolean("Strategic", default=True)
     apply_leverage = fields.Boolean("Leverage", default=True)
@@ -65,7 +66,7 @@ class SupplierAlertRule(models.Model):
     def _compute_description(self):
         for rule in self:
             rule.description = _(
-                "%(figure)s %(comparison)s %(threshold)s for %(count)s periods in a row",
+                "%(figure)s %(comparison)s %(threshold)s for %(count)s periods in a row",  # noqa: E501
                 figure=dict(
                     self._fields["figure"]._description_selection(self.env)
                 ).get(rule.figure),

@@ -628,7 +628,8 @@ class SupplierEvaluationDemo(models.AbstractModel):
             if not plan.get("cancel")
         ]
 
-        received_in = {}  # (order, line index) -> the receipt that first brought the line
+        # (order, line index) -> the receipt that first brought the line
+        received_in = {}
         for round_ in range(
             max((len(plan["deliveries"]) for plan, _order in active), default=0)
         ):

@@ -58,8 +58,8 @@ class SupplierEvaluationTemplate(models.Model):
             if not template.line_ids:
                 raise ValidationError(
                     _(
-                        "Template “%s” has no criteria: add the criteria its suppliers are scored on, "
-                        "with weights adding up to 100.",
+                        "Template “%s” has no criteria: add the criteria its suppliers "
+                        "are scored on, with weights adding up to 100.",
                         template.display_name,
                     )
                 )
@@ -67,7 +67,7 @@ class SupplierEvaluationTemplate(models.Model):
             if not scoring.check_weights(weights):
                 raise ValidationError(
                     _(
-                        "The weights of template “%(template)s” add up to %(total)s; they must add up to 100.",
+                        "The weights of template “%(template)s” add up to %(total)s; they must add up to 100.",  # noqa: E501
                         template=template.display_name,
                         total=round(sum(weights), 2),
                     )

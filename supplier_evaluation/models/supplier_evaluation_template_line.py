@@ -11,13 +11,15 @@ CRITERIA_INFO = {
         70.0,
         98.0,
         _lt(
-            "Quantity received on or before the promised date of its purchase line (compared as "
-            "dates in the company's time zone) over the quantity due in the period, in the product's "
-            "unit. Over-delivery counts at most the ordered quantity; returns are not receipts. "
-            "Odoo's own on-time rate on the vendor form also counts quantities, but compares UTC "
-            "dates, takes the lines whose order date is in the last 365 days (rather than the lines "
-            "due in the period), counts over-deliveries in full, counts returns made by the promised "
-            "date as received on time, and keeps each contact of a supplier apart."
+            "Quantity received on or before the promised date of its purchase line "
+            "(compared as dates in the company's time zone) over the quantity due in "
+            "the period, in the product's unit. Over-delivery counts at most the "
+            "ordered quantity; returns are not receipts. Odoo's own on-time rate on "
+            "the vendor form also counts quantities, but compares UTC dates, takes the "
+            "lines whose order date is in the last 365 days (rather than the lines due "
+            "in the period), counts over-deliveries in full, counts returns made by "
+            "the promised date as received on time, and keeps each contact of a "
+            "supplier apart."
         ),
     ),
     "in_full": (
@@ -25,8 +27,8 @@ CRITERIA_INFO = {
         60.0,
         95.0,
         _lt(
-            "Share of the purchase lines due in the period that were received complete by their "
-            "promised date."
+            "Share of the purchase lines due in the period that were received complete "
+            "by their promised date."
         ),
     ),
     "quality": (
@@ -34,8 +36,8 @@ CRITERIA_INFO = {
         90.0,
         100.0,
         _lt(
-            "100% minus the quantity returned to the vendor over the quantity received in the "
-            "period."
+            "100% minus the quantity returned to the vendor over the quantity received "
+            "in the period."
         ),
     ),
     "price": (
@@ -43,9 +45,10 @@ CRITERIA_INFO = {
         115.0,
         90.0,
         _lt(
-            "For products bought from two or more vendors in the period: the supplier's average "
-            "unit price against the other vendors' average, in company currency and the "
-            "product's unit of measure, weighted by spend. 100% is the market average."
+            "For products bought from two or more vendors in the period: the "
+            "supplier's average unit price against the other vendors' average, in "
+            "company currency and the product's unit of measure, weighted by spend. "
+            "100% is the market average."
         ),
     ),
     "lead_time": (
@@ -53,8 +56,8 @@ CRITERIA_INFO = {
         30.0,
         5.0,
         _lt(
-            "Days from order confirmation to receipt, weighted by quantity. Negative and absurd "
-            "lead times are left out."
+            "Days from order confirmation to receipt, weighted by quantity. Negative "
+            "and absurd lead times are left out."
         ),
     ),
     "lead_time_std": (
@@ -62,7 +65,7 @@ CRITERIA_INFO = {
         10.0,
         1.0,
         _lt(
-            "Standard deviation of the lead time, weighted by quantity: how stable delivery is."
+            "Standard deviation of the lead time, weighted by quantity: how stable delivery is."  # noqa: E501
         ),
     ),
     "service": ("1-5", 1.0, 5.0, _lt("Buyers' rating of service in the period.")),
@@ -141,7 +144,7 @@ class SupplierEvaluationTemplateLine(models.Model):
             if line.poor_value == line.excellent_value:
                 raise ValidationError(
                     _(
-                        "“Poor” and “Excellent” must differ for %(criterion)s in template %(template)s.",
+                        "“Poor” and “Excellent” must differ for %(criterion)s in template %(template)s.",  # noqa: E501
                         criterion=dict(CRITERIA)[line.criterion],
                         template=line.template_id.display_name,
                     )

@@ -70,7 +70,7 @@ class SupplierRating(models.Model):
         if "user_id" in vals and not self.env.su:
             raise AccessError(
                 _(
-                    "The buyer of a rating is the user who gave it; it cannot be changed."
+                    "The buyer of a rating is the user who gave it; it cannot be changed."  # noqa: E501
                 )
             )
         result = super().write(vals)

@@ -53,7 +53,8 @@ class SupplierScorecard(models.Model):
     )
     cluster_explanation = fields.Char(
         readonly=True,
-        help="The cluster's centre, in standard deviations from all suppliers' average.",
+        help="The cluster's centre, in standard deviations from all suppliers' "
+        "average.",
     )
 
     @api.model
@@ -79,7 +80,8 @@ class SupplierScorecard(models.Model):
         # card.
         self.env.cr.execute(
             SQL(
-                "SELECT id, partner_id FROM supplier_scorecard WHERE id = ANY(%s) ORDER BY id",
+                "SELECT id, partner_id FROM supplier_scorecard WHERE id = ANY(%s) "
+                "ORDER BY id",
                 ids.tolist(),
             )
         )
@@ -154,7 +156,7 @@ class SupplierScorecard(models.Model):
         for i in np.flatnonzero(growing):
             messages[i].append(
                 _(
-                    "Lead time grows by %(slope).1f days per period (R² %(r2).2f): %(forecast).1f days expected next.",
+                    "Lead time grows by %(slope).1f days per period (R² %(r2).2f): %(forecast).1f days expected next.",  # noqa: E501
                     slope=lead_fit["slope"][i],
                     r2=lead_fit["r2"][i],
                     forecast=lead_fit["forecast"][i],
@@ -173,7 +175,7 @@ class SupplierScorecard(models.Model):
             ):
                 messages[i].append(
                     _(
-                        "Forecast breaches “%(rule)s”: %(value).1f expected next period.",
+                        "Forecast breaches “%(rule)s”: %(value).1f expected next period.",  # noqa: E501
                         rule=rule.name,
                         value=forecasts[rule.figure][i],
                     )
@@ -192,8 +194,8 @@ class SupplierScorecard(models.Model):
         columns = [name for name, _label, _better in CLUSTER_FEATURES]
         self.env.cr.execute(
             SQL(
-                "SELECT id, state = 'draft', %s FROM supplier_scorecard WHERE company_id = %s AND date_from = %s "
-                "AND has_data ORDER BY id",
+                "SELECT id, state = 'draft', %s FROM supplier_scorecard WHERE "
+                "company_id = %s AND date_from = %s AND has_data ORDER BY id",
                 SQL(", ").join(SQL.identifier(c) for c in columns),
                 company.id,
                 date_from,
@@ -207,14 +209,15 @@ class SupplierScorecard(models.Model):
         rows = [r[:1] + r[2:] for r in rows]
         if len(rows) < 3 * k:
             note = _(
-                "No clusters: %(count)s suppliers with data, at least %(needed)s needed for %(k)s clusters.",
+                "No clusters: %(count)s suppliers with data, at least %(needed)s needed for %(k)s clusters.",  # noqa: E501
                 count=len(rows),
                 needed=3 * k,
                 k=k,
             )
             self.env.cr.execute(
                 SQL(
-                    "UPDATE supplier_scorecard SET cluster_label = NULL, cluster_explanation = %s WHERE id = ANY(%s)",
+                    "UPDATE supplier_scorecard SET cluster_label = NULL, "
+                    "cluster_explanation = %s WHERE id = ANY(%s)",
                     note,
                     ids[draft].tolist(),
                 )

@@ -182,9 +182,10 @@ class TestRealFlows(SupplierEvaluationCase):
             cls.env.flush_all()
             cls.env.cr.execute(
                 SQL(
-                    "UPDATE stock_move c SET state = 'done', quantity = m.quantity, date = m.date, "
-                    "picking_id = m.picking_id, purchase_line_id = m.purchase_line_id "
-                    "FROM stock_move m WHERE m.id = %s AND c.id = %s",
+                    "UPDATE stock_move c SET state = 'done', quantity = m.quantity, "
+                    "date = m.date, picking_id = m.picking_id, purchase_line_id = "
+                    "m.purchase_line_id FROM stock_move m WHERE m.id = %s AND c.id = "
+                    "%s",
                     move.id,
                     copy.id,
                 )

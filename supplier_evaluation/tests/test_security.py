@@ -132,7 +132,8 @@ class TestSupplierSecurity(SupplierEvaluationCase):
     def test_order_override_reason_is_internal(self):
         order = self.env["purchase.order"].create({"partner_id": self.vendor.id})
         self.env.cr.execute(
-            "UPDATE purchase_order SET supplier_control_override = 'INTERNAL' WHERE id = %s",
+            "UPDATE purchase_order SET supplier_control_override = 'INTERNAL' WHERE id "
+            "= %s",
             [order.id],
         )
         order.invalidate_recordset()

@@ -29,7 +29,7 @@ class SupplierPurchaseControlWizard(models.TransientModel):
         if not self.env.su and set(vals) - {"reason"}:
             raise AccessError(
                 _(
-                    "The supplier control only takes your reason; the rest comes from the purchase policy."
+                    "The supplier control only takes your reason; the rest comes from the purchase policy."  # noqa: E501
                 )
             )
         return super().write(vals)
