@@ -231,7 +231,8 @@ class CustomerProfile(models.Model):
                 body = _("Tier pin removed in %s.", profile.company_id.name)
             profile.partner_id.message_post(body=body, subtype_xmlid="mail.mt_note")
 
-    def _apply_pins(self):
+    # Not an override: super() writes the tier past this model's own write().
+    def _apply_pins(self):  # pylint: disable=missing-return
         """The effective tier: a pin until it expires, otherwise the tier from
         figures."""
         today = fields.Date.context_today(self)

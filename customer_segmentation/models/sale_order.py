@@ -61,22 +61,22 @@ class SaleOrder(models.Model):
         )
 
     # Tier defaults replace the partner's own when the customer is set; a salesperson
-    # may change them.
-    def _compute_pricelist_id(self):
+    # may change them. Computes: neither they nor the parents' return anything.
+    def _compute_pricelist_id(self):  # pylint: disable=missing-return
         super()._compute_pricelist_id()
         for order in self.filtered(lambda o: o.state == "draft" and o.partner_id):
             order.pricelist_id = (
                 order._customer_tier_service().pricelist_id or order.pricelist_id
             )
 
-    def _compute_payment_term_id(self):
+    def _compute_payment_term_id(self):  # pylint: disable=missing-return
         super()._compute_payment_term_id()
         for order in self.filtered("partner_id"):
             order.payment_term_id = (
                 order._customer_tier_service().payment_term_id or order.payment_term_id
             )
 
-    def _compute_team_id(self):
+    def _compute_team_id(self):  # pylint: disable=missing-return
         super()._compute_team_id()
         for order in self.filtered("partner_id"):
             order.team_id = order._customer_tier_service().team_id or order.team_id

@@ -23,7 +23,6 @@ class SupplierEvaluationTemplate(models.Model):
     active = fields.Boolean(default=True)
     kraljic_class = fields.Selection(
         KRALJIC_CLASSES,
-        string="Kraljic Class",
         required=True,
         tracking=True,
         help="Suppliers of this class are scored with this template.",

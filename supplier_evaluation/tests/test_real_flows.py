@@ -4,9 +4,11 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL
+
+from odoo.addons.base.models.ir_mail_server import MailDeliveryException
 
 from .common import MARCH, SupplierEvaluationCase
 
@@ -168,7 +170,9 @@ class TestRealFlows(SupplierEvaluationCase):
         ):
             assert backorder is not None, "the backorder wizard opened unexpectedly"
             wizard = Form(
-                cls.env["stock.backorder.confirmation"].with_context(result["context"])
+                cls.env["stock.backorder.confirmation"].with_context(
+                    **result["context"]
+                )
             ).save()
             wizard.process() if backorder else wizard.process_cancel_backorder()
         assert picking.state == "done", picking.state
@@ -406,7 +410,7 @@ class TestRealFlows(SupplierEvaluationCase):
         rule = self._alert_rule()
 
         def fail(records, vals_list):
-            raise UserError("mail server down")
+            raise MailDeliveryException("mail server down")
 
         with patch.object(type(self.env["supplier.corrective.action"]), "create", fail):
             cards = self._evaluate()

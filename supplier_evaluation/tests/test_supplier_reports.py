@@ -333,7 +333,7 @@ class TestSupplierReports(SupplierReportsCase):
         composer = Form(
             self.env["mail.compose.message"]
             .with_user(self.buyer)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         self.assertIn(self.vendor_a, composer.partner_ids)
         self.assertIn("supplier scorecard for March 2026", composer.subject)
