@@ -1,19 +1,22 @@
 """Benchmark of supplier_evaluation's engine; run by bench/supplier_evaluation.sh.
 
-Two phases, each in its own process so the peak memory of ``measure`` is the evaluation's:
+Two phases, each in its own process so the peak memory of ``measure`` is the
+evaluation's:
 
-``generate``  fills a scratch database (supplier_evaluation installed, no demo data) with a
-              synthetic purchase history in set-based SQL only (INSERT ... SELECT
-              generate_series): suppliers, products, vendor prices, confirmed and cancelled
-              purchase orders and lines, receipt moves (late, partial, duplicated, open),
-              backorders, returns, buyer ratings; then ANALYZE.
-``measure``   loads the ORM and times a bare SQL scan of one month, the evaluation of that
-              month (insert, then update), a back-fill of every month, and the Kraljic
-              suggestions; prints a table and writes JSON.
+``generate``  fills a scratch database (supplier_evaluation installed, no demo data)
+              with a synthetic purchase history in set-based SQL only (INSERT ... SELECT
+              generate_series): suppliers, products, vendor prices, confirmed and
+              cancelled purchase orders and lines, receipt moves (late, partial,
+              duplicated, open), backorders, returns, buyer ratings; then ANALYZE.
+``measure``   loads the ORM and times a bare SQL scan of one month, the evaluation of
+              that month (insert, then update), a back-fill of every month, and the
+              Kraljic suggestions; prints a table and writes JSON.
 
-Sizes come from BENCH_SUPPLIERS, BENCH_PRODUCTS, BENCH_LINES, BENCH_MONTHS (and BENCH_SEED).
-Only the database given on the command line (a local throwaway cluster) is ever contacted.
+Sizes come from BENCH_SUPPLIERS, BENCH_PRODUCTS, BENCH_LINES, BENCH_MONTHS (and
+BENCH_SEED). Only the database given on the command line (a local throwaway cluster) is
+ever contacted.
 """
+
 import argparse
 import cProfile
 import datetime
@@ -29,9 +32,9 @@ import time
 
 import psycopg2
 
-TARGET_RATIO = 3.0          # one month at most 3x the bare scan ...
-TARGET_MONTH_S = 30.0       # ... and under 30 s
-TARGET_BACKFILL_S = 180.0   # every month in under 3 minutes
+TARGET_RATIO = 3.0  # one month at most 3x the bare scan ...
+TARGET_MONTH_S = 30.0  # ... and under 30 s
+TARGET_BACKFILL_S = 180.0  # every month in under 3 minutes
 TARGET_PEAK_KIB = 1024 * 1024  # peak RSS under 1 GiB
 
 
@@ -62,24 +65,28 @@ def peak_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-# =============================================================================== generate
-# Every statement below is set-based. Temporary tables (bench_*) hold the random draws so
-# each one is made once; real tables are filled from them with explicit ids (sequences are
-# moved past them at the end). Datetimes are naive UTC, like Odoo's.
+# ============================================================================= generate
+# Every statement below is set-based. Temporary tables (bench_*) hold the random draws
+# so each one is made once; real tables are filled from them with explicit ids
+# (sequences are moved past them at the end). Datetimes are naive UTC, like Odoo's.
 GENERATE = [
-    ("settings", """
+    (
+        "settings",
+        """
         SELECT setseed(%(seed)s);
         SET LOCAL work_mem = '256MB';
         SET LOCAL maintenance_work_mem = '512MB';
-        -- bulk load: no foreign-key triggers (the data is consistent by construction and checked
-        -- at the end), and the secondary indexes of the big tables are rebuilt once at the end
+        -- bulk load: no foreign-key triggers (the data is consistent by construction
+        -- and checked at the end), and the secondary indexes of the big tables are
+        -- rebuilt once at the end
         SET LOCAL session_replication_role = replica;
         CREATE TEMP TABLE bench_index ON COMMIT DROP AS
         SELECT c.relname AS index_name, pg_get_indexdef(i.indexrelid) AS definition
           FROM pg_index i
           JOIN pg_class c ON c.oid = i.indexrelid
           JOIN pg_class t ON t.oid = i.indrelid
-         WHERE t.relname IN ('purchase_order', 'purchase_order_line', 'stock_move', 'product_supplierinfo')
+         WHERE t.relname IN ('purchase_order', 'purchase_order_line', 'stock_move',
+             'product_supplierinfo')
            AND t.relnamespace = 'public'::regnamespace
            AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid);
         DO $$ DECLARE r record; BEGIN
@@ -88,30 +95,44 @@ GENERATE = [
             END LOOP;
         END $$;
         CREATE TEMP TABLE bench_ctx ON COMMIT DROP AS
-        SELECT (SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'main_company') AS company,
-               (SELECT res_id FROM ir_model_data WHERE module = 'stock' AND name = 'stock_location_suppliers') AS supplier_loc,
-               (SELECT res_id FROM ir_model_data WHERE module = 'uom' AND name = 'product_uom_unit') AS uom,
-               (SELECT res_id FROM ir_model_data WHERE module = 'product' AND name = 'product_category_all') AS categ,
-               (SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'user_admin') AS buyer,
+        SELECT (SELECT res_id FROM ir_model_data WHERE module = 'base'
+            AND name = 'main_company') AS company,
+               (SELECT res_id FROM ir_model_data WHERE module = 'stock'
+                   AND name = 'stock_location_suppliers') AS supplier_loc,
+               (SELECT res_id FROM ir_model_data WHERE module = 'uom'
+                   AND name = 'product_uom_unit') AS uom,
+               (SELECT res_id FROM ir_model_data WHERE module = 'product'
+                   AND name = 'product_category_all') AS categ,
+               (SELECT res_id FROM ir_model_data WHERE module = 'base'
+                   AND name = 'user_admin') AS buyer,
                (now() AT TIME ZONE 'UTC')::timestamp AS now_utc,
                date_trunc('month', now() AT TIME ZONE 'UTC')::timestamp AS t1,
-               date_trunc('month', now() AT TIME ZONE 'UTC')::timestamp - make_interval(months => %(months)s) AS t0,
+               date_trunc('month', now() AT TIME ZONE 'UTC')::timestamp -
+                   make_interval(months => %(months)s) AS t0,
                (SELECT COALESCE(MAX(id), 0) FROM res_partner) AS partner_base,
                (SELECT COALESCE(MAX(id), 0) FROM product_template) AS tmpl_base,
                (SELECT COALESCE(MAX(id), 0) FROM product_product) AS product_base,
-               (SELECT COALESCE(MAX(id), 0) FROM product_supplierinfo) AS supplierinfo_base,
+               (SELECT COALESCE(MAX(id), 0) FROM product_supplierinfo)
+                   AS supplierinfo_base,
                (SELECT COALESCE(MAX(id), 0) FROM purchase_order) AS order_base,
                (SELECT COALESCE(MAX(id), 0) FROM purchase_order_line) AS line_base,
                (SELECT COALESCE(MAX(id), 0) FROM stock_move) AS move_base,
                (SELECT COALESCE(MAX(id), 0) FROM supplier_rating) AS rating_base;
         ALTER TABLE bench_ctx ADD COLUMN currency int, ADD COLUMN stock_loc int,
                               ADD COLUMN warehouse int, ADD COLUMN picking_type int;
-        UPDATE bench_ctx x SET currency = c.currency_id FROM res_company c WHERE c.id = x.company;
-        UPDATE bench_ctx x SET warehouse = w.id, stock_loc = w.lot_stock_id, picking_type = w.in_type_id
-          FROM (SELECT * FROM stock_warehouse ORDER BY id LIMIT 1) w WHERE w.company_id = x.company;
-    """),
-    ("suppliers", """
-        -- vendor behaviour: promised lead time, lateness, spread, price level, returns, partials
+        UPDATE bench_ctx x SET currency = c.currency_id FROM res_company c
+            WHERE c.id = x.company;
+        UPDATE bench_ctx x SET warehouse = w.id, stock_loc = w.lot_stock_id,
+            picking_type = w.in_type_id
+          FROM (SELECT * FROM stock_warehouse ORDER BY id LIMIT 1) w
+              WHERE w.company_id = x.company;
+    """,
+    ),
+    (
+        "suppliers",
+        """
+        -- vendor behaviour: promised lead time, lateness, spread, price level, returns,
+        -- partials
         CREATE TEMP TABLE bench_vendor ON COMMIT DROP AS
         SELECT g AS k, x.partner_base + g AS id,
                3 + floor(random() * 28)::int AS delay,
@@ -122,90 +143,129 @@ GENERATE = [
                0.004 + 0.064 * power(random(), 3) AS return_p,
                0.01 + 0.08 * random() AS partial_p
           FROM bench_ctx x, generate_series(1, %(suppliers)s) g;
-        INSERT INTO res_partner (id, name, complete_name, type, is_company, active, commercial_partner_id,
-                                 company_id, lang, supplier_rank, customer_rank, partner_share, employee,
-                                 autopost_bills, email, ref, invoice_warn, purchase_warn, picking_warn,
+        INSERT INTO res_partner
+            (id, name, complete_name, type, is_company, active, commercial_partner_id,
+                                 company_id, lang, supplier_rank, customer_rank,
+                                     partner_share, employee,
+                                 autopost_bills, email, ref, invoice_warn,
+                                     purchase_warn, picking_warn,
                                  create_uid, write_uid, create_date, write_date)
-        SELECT v.id, 'Bench Supplier ' || lpad(v.k::text, 6, '0'), 'Bench Supplier ' || lpad(v.k::text, 6, '0'),
+        SELECT v.id, 'Bench Supplier ' || lpad(v.k::text, 6, '0'),
+            'Bench Supplier ' || lpad(v.k::text, 6, '0'),
                'contact', true, true, v.id, NULL, 'en_US', 1, 0, true, false,
-               'ask', 'supplier' || v.k || '@bench.example.com', 'BS' || v.k, 'no-message', 'no-message', 'no-message',
+               'ask', 'supplier' || v.k || '@bench.example.com', 'BS' || v.k,
+                   'no-message', 'no-message', 'no-message',
                1, 1, x.now_utc, x.now_utc
           FROM bench_vendor v, bench_ctx x;
-    """),
-    ("products", """
+    """,
+    ),
+    (
+        "products",
+        """
         CREATE TEMP TABLE bench_product ON COMMIT DROP AS
         SELECT g AS k, x.tmpl_base + g AS tmpl_id, x.product_base + g AS id,
                round((1 + 500 * power(random(), 2))::numeric, 2) AS base_price,
-               CASE WHEN random() < 0.15 THEN 1 WHEN random() < 0.6 THEN 2 ELSE 3 END AS n_vendors
+               CASE WHEN random() < 0.15 THEN 1 WHEN random() < 0.6 THEN 2 ELSE 3 END
+                   AS n_vendors
           FROM bench_ctx x, generate_series(1, %(products)s) g;
-        INSERT INTO product_template (id, name, default_code, type, is_storable, categ_id, uom_id, uom_po_id,
-                                      service_tracking, tracking, purchase_line_warn, purchase_method,
-                                      sale_ok, purchase_ok, active, list_price, sequence, sale_delay,
-                                      has_configurable_attributes, is_favorite, lot_valuated,
+        INSERT INTO product_template
+            (id, name, default_code, type, is_storable, categ_id, uom_id, uom_po_id,
+                                      service_tracking, tracking, purchase_line_warn,
+                                          purchase_method,
+                                      sale_ok, purchase_ok, active, list_price,
+                                          sequence, sale_delay,
+                                      has_configurable_attributes, is_favorite,
+                                          lot_valuated,
                                       create_uid, write_uid, create_date, write_date)
-        SELECT p.tmpl_id, jsonb_build_object('en_US', 'Bench Product ' || lpad(p.k::text, 6, '0')),
+        SELECT p.tmpl_id, jsonb_build_object('en_US',
+            'Bench Product ' || lpad(p.k::text, 6, '0')),
                'BP' || lpad(p.k::text, 6, '0'), 'consu', true, x.categ, x.uom, x.uom,
-               'no', 'none', 'no-message', 'receive', true, true, true, round(p.base_price * 1.4, 2), 1, 0,
+               'no', 'none', 'no-message', 'receive', true, true, true,
+                   round(p.base_price * 1.4, 2), 1, 0,
                false, false, false, 1, 1, x.now_utc, x.now_utc
           FROM bench_product p, bench_ctx x;
-        INSERT INTO product_product (id, product_tmpl_id, default_code, combination_indices, active,
-                                     standard_price, create_uid, write_uid, create_date, write_date)
+        INSERT INTO product_product
+            (id, product_tmpl_id, default_code, combination_indices, active,
+                                     standard_price, create_uid, write_uid, create_date,
+                                         write_date)
         SELECT p.id, p.tmpl_id, 'BP' || lpad(p.k::text, 6, '0'), '', true,
-               jsonb_build_object(x.company::text, p.base_price), 1, 1, x.now_utc, x.now_utc
+               jsonb_build_object(x.company::text, p.base_price), 1, 1, x.now_utc,
+                   x.now_utc
           FROM bench_product p, bench_ctx x;
-    """),
-    ("vendor prices", """
-        -- slot 1 goes round robin so every supplier sells something; the others favour big vendors
+    """,
+    ),
+    (
+        "vendor prices",
+        """
+        -- slot 1 goes round robin so every supplier sells something; the others favour
+        -- big vendors
         CREATE TEMP TABLE bench_supplierinfo ON COMMIT DROP AS
         SELECT DISTINCT ON (product_k, vendor_k) product_k, vendor_k
           FROM (SELECT p.k AS product_k,
                        CASE WHEN s = 1 THEN (p.k - 1) %% %(suppliers)s + 1
-                            ELSE 1 + floor(%(suppliers)s * power(random(), 1.5))::int END AS vendor_k
+                            ELSE 1 + floor(%(suppliers)s * power(random(), 1.5))::int
+                                END AS vendor_k
                   FROM bench_product p, generate_series(1, 3) s
                  WHERE s <= p.n_vendors) d;
-        ALTER TABLE bench_supplierinfo ADD COLUMN price numeric, ADD COLUMN delay int, ADD COLUMN rn int,
+        ALTER TABLE bench_supplierinfo ADD COLUMN price numeric, ADD COLUMN delay int,
+            ADD COLUMN rn int,
                                        ADD COLUMN id int;
         UPDATE bench_supplierinfo si
-           SET price = round((p.base_price::float8 * v.price_f * (0.95 + 0.10 * random()))::numeric, 2), delay = v.delay
-          FROM bench_product p, bench_vendor v WHERE p.k = si.product_k AND v.k = si.vendor_k;
+           SET price = round((p.base_price::float8 * v.price_f * (0.95 + 0.10 *
+               random()))::numeric, 2), delay = v.delay
+          FROM bench_product p,
+              bench_vendor v WHERE p.k = si.product_k AND v.k = si.vendor_k;
         UPDATE bench_supplierinfo si SET rn = r.rn, id = x.supplierinfo_base + r.n
           FROM (SELECT product_k, vendor_k,
-                       ROW_NUMBER() OVER (PARTITION BY vendor_k ORDER BY product_k) AS rn,
+                       ROW_NUMBER() OVER (PARTITION BY vendor_k ORDER BY product_k)
+                           AS rn,
                        ROW_NUMBER() OVER (ORDER BY product_k, vendor_k) AS n
                   FROM bench_supplierinfo) r, bench_ctx x
          WHERE r.product_k = si.product_k AND r.vendor_k = si.vendor_k;
         CREATE INDEX ON bench_supplierinfo (vendor_k, rn);
         ANALYZE bench_supplierinfo;
-        INSERT INTO product_supplierinfo (id, partner_id, product_tmpl_id, company_id, currency_id, delay,
+        INSERT INTO product_supplierinfo
+            (id, partner_id, product_tmpl_id, company_id, currency_id, delay,
                                           min_qty, price, discount, sequence,
-                                          create_uid, write_uid, create_date, write_date)
-        SELECT si.id, v.id, p.tmpl_id, x.company, x.currency, si.delay, 0, si.price, 0, 1,
+                                          create_uid, write_uid, create_date,
+                                              write_date)
+        SELECT si.id, v.id, p.tmpl_id, x.company, x.currency, si.delay, 0, si.price, 0,
+            1,
                1, 1, x.now_utc, x.now_utc
           FROM bench_supplierinfo si
           JOIN bench_vendor v ON v.k = si.vendor_k
           JOIN bench_product p ON p.k = si.product_k, bench_ctx x;
-        -- vendors that have products, ranked: order volume follows a skewed (Pareto-like) law
+        -- vendors that have products, ranked: order volume follows a skewed
+        -- (Pareto-like) law
         CREATE TEMP TABLE bench_seller ON COMMIT DROP AS
-        SELECT ROW_NUMBER() OVER (ORDER BY vendor_k) AS rank, vendor_k, COUNT(*) AS n_products
+        SELECT ROW_NUMBER() OVER (ORDER BY vendor_k) AS rank, vendor_k,
+            COUNT(*) AS n_products
           FROM bench_supplierinfo GROUP BY vendor_k;
-    """),
-    ("orders", """
-        -- orders are drawn, cut at exactly %(lines)s lines, then numbered by approval date so that
-        -- ids follow time as in a real database (a month's lines sit together on disk)
+    """,
+    ),
+    (
+        "orders",
+        """
+        -- orders are drawn, cut at exactly %(lines)s lines, then numbered by approval
+        -- date so that ids follow time as in a real database (a month's lines sit
+        -- together on disk)
         CREATE TEMP TABLE bench_order ON COMMIT DROP AS
         WITH drawn AS (
             SELECT d.g, s.vendor_k, d.n_lines, d.cancelled, d.date_approve,
                    SUM(d.n_lines) OVER (ORDER BY d.g) - d.n_lines AS start
-              FROM (SELECT g, 1 + floor(c.sellers * power(random(), 2))::int AS vendor_rank,
+              FROM (SELECT g, 1 + floor(c.sellers * power(random(),
+                  2))::int AS vendor_rank,
                            1 + floor(random() * 19)::int AS n_lines,
                            random() < 0.01 AS cancelled,
                            x.t0 + random() * (x.t1 - x.t0) AS date_approve
-                      FROM generate_series(1, ceil(%(lines)s / 10.0 * 1.2)::int + 10) g, bench_ctx x,
+                      FROM generate_series(1, ceil(%(lines)s / 10.0 * 1.2)::int + 10) g,
+                          bench_ctx x,
                            (SELECT COUNT(*) AS sellers FROM bench_seller) c) d
               JOIN bench_seller s ON s.rank = d.vendor_rank
         ), kept AS (
             SELECT ROW_NUMBER() OVER (ORDER BY date_approve, g) AS o, vendor_k,
-                   least(n_lines, %(lines)s - start)::int AS n_lines, cancelled, date_approve
+                   least(n_lines, %(lines)s - start)::int AS n_lines, cancelled,
+                       date_approve
               FROM drawn WHERE start < %(lines)s
         )
         SELECT o, vendor_k, n_lines, cancelled, date_approve,
@@ -214,9 +274,13 @@ GENERATE = [
           FROM kept;
         ALTER TABLE bench_order ADD PRIMARY KEY (o);
         ANALYZE bench_order;
-    """),
-    ("order lines", """
-        -- one row per line with every random draw it needs (lead time, lateness, partial, return, copy)
+    """,
+    ),
+    (
+        "order lines",
+        """
+        -- one row per line with every random draw it needs (lead time, lateness,
+        -- partial, return, copy)
         CREATE TEMP TABLE bench_line ON COMMIT DROP AS
         SELECT o.first_line + g AS n, o.o, o.vendor_k, o.cancelled, o.date_approve,
                1 + floor(random() * s.n_products)::int AS pick,
@@ -224,27 +288,34 @@ GENERATE = [
                0.97 + 0.06 * random() AS price_noise,
                sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z,
                random() AS r_late, random() AS r_late_days, random() AS r_error,
-               random() AS r_partial, random() AS r_partial_qty, random() AS r_backorder, random() AS r_bo_days,
-               random() AS r_return, random() AS r_return_qty, random() AS r_return_days, random() AS r_copy
+               random() AS r_partial, random() AS r_partial_qty,
+                   random() AS r_backorder, random() AS r_bo_days,
+               random() AS r_return, random() AS r_return_qty,
+                   random() AS r_return_days, random() AS r_copy
           FROM bench_order o
           JOIN bench_seller s ON s.vendor_k = o.vendor_k,
                generate_series(1, o.n_lines) g
          WHERE o.first_line + g <= %(lines)s;
         CREATE TEMP TABLE bench_line2 ON COMMIT DROP AS
-        SELECT l.n, x.line_base + l.n AS id, x.order_base + l.o AS order_id, v.id AS partner_id,
+        SELECT l.n, x.line_base + l.n AS id, x.order_base + l.o AS order_id,
+            v.id AS partner_id,
                p.id AS product_id, p.k AS product_k, l.qty, l.cancelled, l.date_approve,
                round(si.price * l.price_noise::numeric, 2) AS price_unit,
                l.date_approve + si.delay * interval '1 day' AS date_planned,
                -- actual lead time: vendor bias and spread, some late, a few data errors
                l.date_approve + interval '1 day' * (
                    greatest(0.1, si.delay * v.ratio + v.sd * l.z)
-                   + CASE WHEN l.r_late < v.late_p THEN 1 + 12 * l.r_late_days ELSE 0 END
+                   + CASE WHEN l.r_late < v.late_p THEN 1 + 12 * l.r_late_days
+                       ELSE 0 END
                    + CASE WHEN l.r_error < 0.0003 THEN 100 + 150 * l.r_late_days
-                          WHEN l.r_error < 0.0005 THEN -(1 + 5 * l.r_late_days) ELSE 0 END
+                          WHEN l.r_error < 0.0005 THEN -(1 + 5 * l.r_late_days)
+                              ELSE 0 END
                ) AS receipt_date,
                l.qty >= 2 AND l.r_partial < v.partial_p AS partial,
-               greatest(1, floor(l.qty * (0.4 + 0.55 * l.r_partial_qty))) AS partial_qty,
-               l.r_backorder < 0.5 AS backorder_done, 2 + 18 * l.r_bo_days AS backorder_days,
+               greatest(1, floor(l.qty * (0.4 + 0.55 * l.r_partial_qty)))
+                   AS partial_qty,
+               l.r_backorder < 0.5 AS backorder_done,
+                   2 + 18 * l.r_bo_days AS backorder_days,
                l.r_return < v.return_p AS returned, l.r_return_qty AS return_share,
                1 + 9 * l.r_return_days AS return_days,
                l.r_copy < 0.001 AS duplicated
@@ -253,70 +324,101 @@ GENERATE = [
           JOIN bench_supplierinfo si ON si.vendor_k = l.vendor_k AND si.rn = l.pick
           JOIN bench_product p ON p.k = si.product_k, bench_ctx x;
         DROP TABLE bench_line;
-        ALTER TABLE bench_line2 ADD COLUMN received numeric, ADD COLUMN receipt_done bool,
-                                ADD COLUMN backorder_date timestamp, ADD COLUMN return_date timestamp,
+        ALTER TABLE bench_line2 ADD COLUMN received numeric,
+            ADD COLUMN receipt_done bool,
+                                ADD COLUMN backorder_date timestamp,
+                                    ADD COLUMN return_date timestamp,
                                 ADD COLUMN return_qty numeric;
         UPDATE bench_line2 l SET
                receipt_done = NOT l.cancelled AND l.receipt_date <= x.now_utc,
-               received = CASE WHEN l.partial THEN least(l.partial_qty, l.qty - 1) ELSE l.qty END,
+               received = CASE WHEN l.partial THEN least(l.partial_qty, l.qty - 1)
+                   ELSE l.qty END,
                backorder_date = l.receipt_date + l.backorder_days * interval '1 day',
                return_date = l.receipt_date + l.return_days * interval '1 day'
           FROM bench_ctx x;
         UPDATE bench_line2 SET return_qty = greatest(1, ceil(received * return_share));
         ANALYZE bench_line2;
-    """),
-    ("purchase orders", """
-        INSERT INTO purchase_order (id, name, partner_id, company_id, currency_id, currency_rate, state,
-                                    date_order, date_approve, date_planned, picking_type_id, user_id,
-                                    priority, invoice_status, receipt_status, amount_untaxed, amount_tax,
+    """,
+    ),
+    (
+        "purchase orders",
+        """
+        INSERT INTO purchase_order
+            (id, name, partner_id, company_id, currency_id, currency_rate, state,
+                                    date_order, date_approve, date_planned,
+                                        picking_type_id, user_id,
+                                    priority, invoice_status, receipt_status,
+                                        amount_untaxed, amount_tax,
                                     amount_total, amount_total_cc, invoice_count,
                                     create_uid, write_uid, create_date, write_date)
-        SELECT x.order_base + o.o, 'BENCH/P' || lpad(o.o::text, 7, '0'), v.id, x.company, x.currency, 1,
+        SELECT x.order_base + o.o, 'BENCH/P' || lpad(o.o::text, 7, '0'), v.id,
+            x.company, x.currency, 1,
                CASE WHEN o.cancelled THEN 'cancel' ELSE 'purchase' END,
                o.date_order, CASE WHEN o.cancelled THEN NULL ELSE o.date_approve END,
                o.date_approve + v.delay * interval '1 day', x.picking_type, x.buyer,
                '0', 'no', CASE WHEN o.cancelled THEN NULL ELSE 'full' END,
-               COALESCE(t.amount, 0), 0, COALESCE(t.amount, 0), COALESCE(t.amount, 0), 0,
+               COALESCE(t.amount, 0), 0, COALESCE(t.amount, 0), COALESCE(t.amount, 0),
+                   0,
                x.buyer, x.buyer, o.date_order, o.date_approve
           FROM bench_order o
           JOIN bench_vendor v ON v.k = o.vendor_k
-          LEFT JOIN (SELECT order_id, SUM(qty * price_unit) AS amount FROM bench_line2 GROUP BY order_id) t
+          LEFT JOIN (SELECT order_id,
+              SUM(qty * price_unit) AS amount FROM bench_line2 GROUP BY order_id) t
                  ON t.order_id = (SELECT order_base FROM bench_ctx) + o.o,
                bench_ctx x;
-    """),
-    ("purchase order lines", """
-        INSERT INTO purchase_order_line (id, order_id, sequence, name, product_id, product_uom, product_qty,
-                                         product_uom_qty, price_unit, discount, price_subtotal, price_tax,
-                                         price_total, qty_received, qty_received_method, qty_invoiced,
-                                         qty_to_invoice, date_planned, company_id, partner_id, currency_id,
+    """,
+    ),
+    (
+        "purchase order lines",
+        """
+        INSERT INTO purchase_order_line
+            (id, order_id, sequence, name, product_id, product_uom, product_qty,
+                                         product_uom_qty, price_unit, discount,
+                                             price_subtotal, price_tax,
+                                         price_total, qty_received, qty_received_method,
+                                             qty_invoiced,
+                                         qty_to_invoice, date_planned, company_id,
+                                             partner_id, currency_id,
                                          state, display_type, is_downpayment,
                                          create_uid, write_uid, create_date, write_date)
-        SELECT l.id, l.order_id, 10, '[BP' || lpad(l.product_k::text, 6, '0') || '] Bench Product '
+        SELECT l.id, l.order_id, 10,
+            '[BP' || lpad(l.product_k::text, 6, '0') || '] Bench Product '
                                       || lpad(l.product_k::text, 6, '0'),
-               l.product_id, x.uom, l.qty, l.qty, l.price_unit, 0, l.qty * l.price_unit, 0, l.qty * l.price_unit,
+               l.product_id, x.uom, l.qty, l.qty, l.price_unit, 0, l.qty * l.price_unit,
+                   0, l.qty * l.price_unit,
                CASE WHEN NOT l.receipt_done THEN 0
                     ELSE l.received
-                         + CASE WHEN l.partial AND l.backorder_done AND l.backorder_date <= x.now_utc
+                         + CASE WHEN l.partial AND l.backorder_done
+                             AND l.backorder_date <= x.now_utc
                                 THEN l.qty - l.received ELSE 0 END
-                         - CASE WHEN l.returned AND l.return_date <= x.now_utc THEN l.return_qty ELSE 0 END END,
+                         - CASE WHEN l.returned AND l.return_date <= x.now_utc
+                             THEN l.return_qty ELSE 0 END END,
                'stock_moves', 0, 0, l.date_planned, x.company, l.partner_id, x.currency,
                CASE WHEN l.cancelled THEN 'cancel' ELSE 'purchase' END, NULL, false,
                x.buyer, x.buyer, l.date_approve, l.date_approve
           FROM bench_line2 l, bench_ctx x;
-    """),
-    ("stock moves", """
-        -- kind: 1 receipt (every line), 2 backorder of a partial receipt, 3 return, 4 duplicate receipt
+    """,
+    ),
+    (
+        "stock moves",
+        """
+        -- kind: 1 receipt (every line), 2 backorder of a partial receipt, 3 return, 4
+        -- duplicate receipt
         CREATE TEMP TABLE bench_move ON COMMIT DROP AS
-        SELECT x.move_base + l.n AS id, 1 AS kind, l.id AS line_id, NULL::int AS origin_id,
-               CASE WHEN l.cancelled THEN 'cancel' WHEN l.receipt_done THEN 'done' ELSE 'assigned' END AS state,
-               CASE WHEN l.receipt_done THEN l.receipt_date ELSE l.date_planned END AS date,
+        SELECT x.move_base + l.n AS id, 1 AS kind, l.id AS line_id,
+            NULL::int AS origin_id,
+               CASE WHEN l.cancelled THEN 'cancel' WHEN l.receipt_done THEN 'done'
+                   ELSE 'assigned' END AS state,
+               CASE WHEN l.receipt_done THEN l.receipt_date ELSE l.date_planned END
+                   AS date,
                CASE WHEN l.receipt_done THEN l.received ELSE l.qty END AS qty
           FROM bench_line2 l, bench_ctx x;
         CREATE TEMP SEQUENCE bench_move_seq;
         SELECT setval('bench_move_seq', (SELECT move_base FROM bench_ctx) + %(lines)s);
         INSERT INTO bench_move
         SELECT nextval('bench_move_seq'), 2, l.id, NULL,
-               CASE WHEN NOT l.backorder_done THEN 'cancel' WHEN l.backorder_date <= x.now_utc THEN 'done'
+               CASE WHEN NOT l.backorder_done THEN 'cancel'
+                   WHEN l.backorder_date <= x.now_utc THEN 'done'
                     ELSE 'assigned' END,
                l.backorder_date, l.qty - l.received
           FROM bench_line2 l, bench_ctx x WHERE l.receipt_done AND l.partial;
@@ -326,98 +428,145 @@ GENERATE = [
                l.return_date, l.return_qty
           FROM bench_line2 l, bench_ctx x WHERE l.receipt_done AND l.returned;
         INSERT INTO bench_move
-        SELECT nextval('bench_move_seq'), 4, l.id, NULL, 'done', l.receipt_date, l.received
+        SELECT nextval('bench_move_seq'), 4, l.id, NULL, 'done', l.receipt_date,
+            l.received
           FROM bench_line2 l WHERE l.receipt_done AND l.duplicated;
-        INSERT INTO stock_move (id, name, sequence, priority, state, date, date_deadline, company_id,
-                                product_id, product_uom, product_uom_qty, product_qty, quantity, picked,
-                                location_id, location_dest_id, procure_method, purchase_line_id,
-                                origin_returned_move_id, to_refund, warehouse_id, picking_type_id,
-                                origin, reference, price_unit, scrapped, is_inventory, additional,
-                                propagate_cancel, create_uid, write_uid, create_date, write_date)
+        INSERT INTO stock_move
+            (id, name, sequence, priority, state, date, date_deadline, company_id,
+                                product_id, product_uom, product_uom_qty, product_qty,
+                                    quantity, picked,
+                                location_id, location_dest_id, procure_method,
+                                    purchase_line_id,
+                                origin_returned_move_id, to_refund, warehouse_id,
+                                    picking_type_id,
+                                origin, reference, price_unit, scrapped, is_inventory,
+                                    additional,
+                                propagate_cancel, create_uid, write_uid, create_date,
+                                    write_date)
         SELECT m.id, pl.name, 10, '0', m.state, m.date, pl.date_planned, x.company,
-               pl.product_id, x.uom, m.qty, m.qty, CASE WHEN m.state = 'done' THEN m.qty ELSE 0 END,
+               pl.product_id, x.uom, m.qty, m.qty,
+                   CASE WHEN m.state = 'done' THEN m.qty ELSE 0 END,
                m.state = 'done',
                CASE WHEN m.kind = 3 THEN x.stock_loc ELSE x.supplier_loc END,
                CASE WHEN m.kind = 3 THEN x.supplier_loc ELSE x.stock_loc END,
-               'make_to_stock', m.line_id, m.origin_id, m.kind = 3, x.warehouse, x.picking_type,
+               'make_to_stock', m.line_id, m.origin_id, m.kind = 3, x.warehouse,
+                   x.picking_type,
                po.name, po.name, pl.price_unit, false, false, false, false,
                x.buyer, x.buyer, po.date_approve, m.date
           FROM bench_move m
           JOIN purchase_order_line pl ON pl.id = m.line_id
           JOIN purchase_order po ON po.id = pl.order_id, bench_ctx x
          ORDER BY m.id;
-    """),
-    ("buyer ratings", """
+    """,
+    ),
+    (
+        "buyer ratings",
+        """
         -- about one supplier in ten rated each month, better vendors rated higher
-        INSERT INTO supplier_rating (id, partner_id, company_id, user_id, date, service, communication,
-                                     cooperation, create_uid, write_uid, create_date, write_date)
-        SELECT x.rating_base + ROW_NUMBER() OVER (ORDER BY v.k, m), v.id, x.company, x.buyer,
-               (x.t0 + (m - 1) * interval '1 month' + random() * interval '27 days')::date,
-               least(5, greatest(1, round(4.5 - 6 * v.late_p + random() * 1.5 - 0.75)))::int::text,
+        INSERT INTO supplier_rating
+            (id, partner_id, company_id, user_id, date, service, communication,
+                                     cooperation, create_uid, write_uid, create_date,
+                                         write_date)
+        SELECT x.rating_base + ROW_NUMBER() OVER (ORDER BY v.k, m), v.id, x.company,
+            x.buyer,
+               (x.t0 + (m - 1) * interval '1 month' + random() * interval
+                   '27 days')::date,
+               least(5, greatest(1, round(4.5 - 6 * v.late_p + random() * 1.5 -
+                   0.75)))::int::text,
                least(5, greatest(1, round(3.5 + random() * 2 - 1)))::int::text,
                CASE WHEN random() < 0.3 THEN NULL
-                    ELSE least(5, greatest(1, round(4 - 10 * v.return_p + random() * 2 - 1)))::int::text END,
+                    ELSE least(5, greatest(1,
+                        round(4 - 10 * v.return_p + random() * 2 - 1)))::int::text END,
                x.buyer, x.buyer, x.now_utc, x.now_utc
           FROM bench_vendor v, bench_ctx x, generate_series(1, %(months)s) m
          WHERE random() < 0.1;
-    """),
-    ("indexes", """
+    """,
+    ),
+    (
+        "indexes",
+        """
         DO $$ DECLARE r record; BEGIN
             FOR r IN SELECT definition FROM bench_index LOOP
                 EXECUTE r.definition;
             END LOOP;
         END $$;
-    """),
-    ("sequences", """
+    """,
+    ),
+    (
+        "sequences",
+        """
         SELECT setval('res_partner_id_seq', (SELECT MAX(id) FROM res_partner));
-        SELECT setval('product_template_id_seq', (SELECT MAX(id) FROM product_template));
+        SELECT setval('product_template_id_seq',
+            (SELECT MAX(id) FROM product_template));
         SELECT setval('product_product_id_seq', (SELECT MAX(id) FROM product_product));
-        SELECT setval('product_supplierinfo_id_seq', (SELECT MAX(id) FROM product_supplierinfo));
+        SELECT setval('product_supplierinfo_id_seq',
+            (SELECT MAX(id) FROM product_supplierinfo));
         SELECT setval('purchase_order_id_seq', (SELECT MAX(id) FROM purchase_order));
-        SELECT setval('purchase_order_line_id_seq', (SELECT MAX(id) FROM purchase_order_line));
+        SELECT setval('purchase_order_line_id_seq',
+            (SELECT MAX(id) FROM purchase_order_line));
         SELECT setval('stock_move_id_seq', (SELECT MAX(id) FROM stock_move));
-        SELECT setval('supplier_rating_id_seq', GREATEST(1, (SELECT MAX(id) FROM supplier_rating)));
+        SELECT setval('supplier_rating_id_seq', GREATEST(1,
+            (SELECT MAX(id) FROM supplier_rating)));
         CREATE TABLE IF NOT EXISTS bench_meta (key varchar PRIMARY KEY, value jsonb);
-    """),
+    """,
+    ),
 ]
 
 # Foreign keys were not checked during the load: check the ones the engine relies on.
 ORPHANS = """
-    SELECT (SELECT COUNT(*) FROM purchase_order o LEFT JOIN res_partner p ON p.id = o.partner_id WHERE p.id IS NULL)
-         + (SELECT COUNT(*) FROM purchase_order_line l LEFT JOIN purchase_order o ON o.id = l.order_id
+    SELECT (SELECT COUNT(*) FROM purchase_order o LEFT JOIN res_partner p
+        ON p.id = o.partner_id WHERE p.id IS NULL)
+         + (SELECT COUNT(*) FROM purchase_order_line l LEFT JOIN purchase_order o
+             ON o.id = l.order_id
              WHERE o.id IS NULL)
-         + (SELECT COUNT(*) FROM purchase_order_line l LEFT JOIN product_product p ON p.id = l.product_id
+         + (SELECT COUNT(*) FROM purchase_order_line l LEFT JOIN product_product p
+             ON p.id = l.product_id
              WHERE p.id IS NULL)
-         + (SELECT COUNT(*) FROM product_product p LEFT JOIN product_template t ON t.id = p.product_tmpl_id
+         + (SELECT COUNT(*) FROM product_product p LEFT JOIN product_template t
+             ON t.id = p.product_tmpl_id
              WHERE t.id IS NULL)
-         + (SELECT COUNT(*) FROM product_supplierinfo s LEFT JOIN res_partner p ON p.id = s.partner_id
+         + (SELECT COUNT(*) FROM product_supplierinfo s LEFT JOIN res_partner p
+             ON p.id = s.partner_id
              WHERE p.id IS NULL)
-         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN purchase_order_line l ON l.id = m.purchase_line_id
+         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN purchase_order_line l
+             ON l.id = m.purchase_line_id
              WHERE m.purchase_line_id IS NOT NULL AND l.id IS NULL)
-         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN stock_move o ON o.id = m.origin_returned_move_id
+         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN stock_move o
+             ON o.id = m.origin_returned_move_id
              WHERE m.origin_returned_move_id IS NOT NULL AND o.id IS NULL)
-         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN stock_location s ON s.id = m.location_id
+         + (SELECT COUNT(*) FROM stock_move m LEFT JOIN stock_location s
+             ON s.id = m.location_id
              WHERE s.id IS NULL)
-         + (SELECT COUNT(*) FROM supplier_rating r LEFT JOIN res_partner p ON p.id = r.partner_id
+         + (SELECT COUNT(*) FROM supplier_rating r LEFT JOIN res_partner p
+             ON p.id = r.partner_id
              WHERE p.id IS NULL)
 """
 
 SUMMARY = """
     SELECT jsonb_build_object(
-        'suppliers', (SELECT COUNT(*) FROM res_partner WHERE name LIKE 'Bench Supplier %%'),
-        'products', (SELECT COUNT(*) FROM product_product WHERE default_code LIKE 'BP%%'),
+        'suppliers', (SELECT COUNT(*) FROM res_partner
+            WHERE name LIKE 'Bench Supplier %%'),
+        'products', (SELECT COUNT(*) FROM product_product
+            WHERE default_code LIKE 'BP%%'),
         'supplierinfo', (SELECT COUNT(*) FROM product_supplierinfo),
         'single_source_share', (SELECT round(AVG((c = 1)::int)::numeric, 3) FROM
-                                  (SELECT COUNT(*) AS c FROM product_supplierinfo GROUP BY product_tmpl_id) s),
+                                  (SELECT COUNT(*) AS c FROM product_supplierinfo
+                                      GROUP BY product_tmpl_id) s),
         'purchase_orders', (SELECT COUNT(*) FROM purchase_order),
-        'cancelled_orders', (SELECT COUNT(*) FROM purchase_order WHERE state = 'cancel'),
+        'cancelled_orders', (SELECT COUNT(*) FROM purchase_order
+            WHERE state = 'cancel'),
         'purchase_lines', (SELECT COUNT(*) FROM purchase_order_line),
         'stock_moves', (SELECT COUNT(*) FROM stock_move),
-        'receipts_done', (SELECT COUNT(*) FROM stock_move WHERE state = 'done' AND location_id = %(supplier_loc)s),
-        'returns_done', (SELECT COUNT(*) FROM stock_move WHERE state = 'done' AND location_dest_id = %(supplier_loc)s),
-        'late_receipt_share', (SELECT round(AVG((m.date::date > l.date_planned::date)::int)::numeric, 3)
-                                 FROM stock_move m JOIN purchase_order_line l ON l.id = m.purchase_line_id
-                                WHERE m.state = 'done' AND m.location_id = %(supplier_loc)s),
+        'receipts_done', (SELECT COUNT(*) FROM stock_move WHERE state = 'done'
+            AND location_id = %(supplier_loc)s),
+        'returns_done', (SELECT COUNT(*) FROM stock_move WHERE state = 'done'
+            AND location_dest_id = %(supplier_loc)s),
+        'late_receipt_share',
+            (SELECT round(AVG((m.date::date > l.date_planned::date)::int)::numeric, 3)
+                                 FROM stock_move m JOIN purchase_order_line l
+                                     ON l.id = m.purchase_line_id
+                                WHERE m.state = 'done'
+                                    AND m.location_id = %(supplier_loc)s),
         'ratings', (SELECT COUNT(*) FROM supplier_rating),
         'date_approve_min', (SELECT MIN(date_approve)::text FROM purchase_order),
         'date_approve_max', (SELECT MAX(date_approve)::text FROM purchase_order),
@@ -427,8 +576,13 @@ SUMMARY = """
 
 
 def connect(args):
-    return psycopg2.connect(host=args.db_host, port=args.db_port, user=args.db_user,
-                            password=args.db_password, dbname=args.db_name)
+    return psycopg2.connect(
+        host=args.db_host,
+        port=args.db_port,
+        user=args.db_user,
+        password=args.db_password,
+        dbname=args.db_name,
+    )
 
 
 def generate(args):
@@ -451,36 +605,52 @@ def generate(args):
         steps["vacuum analyze"] = round(time.perf_counter() - t, 2)
         print(f"  {'vacuum analyze':<22} {steps['vacuum analyze']:8.2f} s", flush=True)
         total = round(time.perf_counter() - started, 2)
-        cr.execute("SELECT res_id FROM ir_model_data WHERE module = 'stock' AND name = 'stock_location_suppliers'")
+        cr.execute(
+            "SELECT res_id FROM ir_model_data WHERE module = 'stock' AND name = "
+            "'stock_location_suppliers'"
+        )
         supplier_loc = cr.fetchone()[0]
         cr.execute(ORPHANS)
         orphans = cr.fetchone()[0]
         if orphans:
-            raise SystemExit(f"generated data is inconsistent: {orphans} rows point to missing records")
+            raise SystemExit(
+                f"generated data is inconsistent: {orphans} rows point to missing "
+                "records"
+            )
         cr.execute(SUMMARY, {"supplier_loc": supplier_loc})
         summary = cr.fetchone()[0]
         meta = {"sizes": params, "steps_s": steps, "total_s": total, "data": summary}
-        cr.execute("INSERT INTO bench_meta (key, value) VALUES ('generate', %s) "
-                   "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [json.dumps(meta)])
+        cr.execute(
+            "INSERT INTO bench_meta (key, value) VALUES ('generate', %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            [json.dumps(meta)],
+        )
     conn.close()
-    print(f"generated in {total:.1f} s: " + ", ".join(f"{k}={v}" for k, v in summary.items()), flush=True)
+    print(
+        f"generated in {total:.1f} s: "
+        + ", ".join(f"{k}={v}" for k, v in summary.items()),
+        flush=True,
+    )
 
 
-# ================================================================================ measure
+# ============================================================================== measure
 # The bare scan: the rows one month's evaluation reads, each read once, summed by plain
 # aggregates (same joins and filters as the engine, no window function, no grouping, no
 # transfer of rows to Python).
 SCAN_QUERIES = {
     "lines promised + their receipts": """
-        SELECT COUNT(*), SUM(l.product_uom_qty), SUM((CASE WHEN move_uom.id = product_uom.id THEN m.quantity
-                    ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor / product_uom.rounding)
+        SELECT COUNT(*), SUM(l.product_uom_qty),
+            SUM((CASE WHEN move_uom.id = product_uom.id THEN m.quantity
+                    ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor /
+                        product_uom.rounding)
                          * product_uom.rounding END))
           FROM purchase_order_line l
           JOIN purchase_order o ON o.id = l.order_id
           JOIN res_partner p ON p.id = o.partner_id
           JOIN product_product pp ON pp.id = l.product_id
           JOIN product_template t ON t.id = pp.product_tmpl_id
-          LEFT JOIN (stock_move m JOIN stock_location src ON src.id = m.location_id AND src.usage = 'supplier')
+          LEFT JOIN (stock_move m JOIN stock_location src ON src.id = m.location_id
+              AND src.usage = 'supplier')
                  ON m.purchase_line_id = l.id AND m.state = 'done'
           LEFT JOIN uom_uom move_uom ON move_uom.id = m.product_uom
           LEFT JOIN product_product move_pp ON move_pp.id = m.product_id
@@ -492,8 +662,10 @@ SCAN_QUERIES = {
     """,
     "moves done": """
         SELECT COUNT(*), SUM((CASE WHEN move_uom.id = product_uom.id THEN m.quantity
-                    ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor / product_uom.rounding)
-                         * product_uom.rounding END)), SUM(EXTRACT(EPOCH FROM (m.date - o.date_approve)))
+                    ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor /
+                        product_uom.rounding)
+                         * product_uom.rounding END)),
+                             SUM(EXTRACT(EPOCH FROM (m.date - o.date_approve)))
           FROM stock_move m
           JOIN uom_uom move_uom ON move_uom.id = m.product_uom
           JOIN product_product move_pp ON move_pp.id = m.product_id
@@ -502,7 +674,8 @@ SCAN_QUERIES = {
           JOIN stock_location src ON src.id = m.location_id
           JOIN stock_location dst ON dst.id = m.location_dest_id
           LEFT JOIN stock_move origin ON origin.id = m.origin_returned_move_id
-          JOIN purchase_order_line l ON l.id = COALESCE(m.purchase_line_id, origin.purchase_line_id)
+          JOIN purchase_order_line l
+              ON l.id = COALESCE(m.purchase_line_id, origin.purchase_line_id)
           JOIN purchase_order o ON o.id = l.order_id
           JOIN res_partner p ON p.id = o.partner_id
          WHERE m.company_id = %(company)s AND m.state = 'done'
@@ -511,7 +684,8 @@ SCAN_QUERIES = {
            AND o.state IN ('purchase', 'done')
     """,
     "lines confirmed": """
-        SELECT COUNT(*), SUM(l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1)), SUM(p.id), SUM(t.id)
+        SELECT COUNT(*), SUM(l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0),
+            1)), SUM(p.id), SUM(t.id)
           FROM purchase_order_line l
           JOIN purchase_order o ON o.id = l.order_id
           JOIN res_partner p ON p.id = o.partner_id
@@ -523,13 +697,23 @@ SCAN_QUERIES = {
     """,
 }
 
-# Engine steps timed inside _evaluate (wrapped on the registry classes, in this process only;
-# steps missing from the addon version under test are skipped). Nested steps overlap.
+# Engine steps timed inside _evaluate (wrapped on the registry classes, in this process
+# only; steps missing from the addon version under test are skipped). Nested steps
+# overlap.
 ENGINE_STEPS = {
     "supplier.scorecard": (
-        "_fetch_due_lines", "_fetch_moves", "_fetch_prices", "_fetch_ratings", "_fetch_existing",
-        "_compute_figures", "_templates_for", "_fetch_previous_totals", "_write_scorecards",
-        "_analyse_period", "_update_trends", "_update_clusters",
+        "_fetch_due_lines",
+        "_fetch_moves",
+        "_fetch_prices",
+        "_fetch_ratings",
+        "_fetch_existing",
+        "_compute_figures",
+        "_templates_for",
+        "_fetch_previous_totals",
+        "_write_scorecards",
+        "_analyse_period",
+        "_update_trends",
+        "_update_clusters",
     ),
     "supplier.alert.rule": ("_evaluate_rules",),
     "supplier.alert": ("_raise_alerts",),
@@ -555,6 +739,7 @@ class StepTimer:
                 return original(model, *args, **kwargs)
             finally:
                 self.totals[name] = self.totals.get(name, 0.0) + time.perf_counter() - t
+
         return timed
 
     def take(self):
@@ -563,11 +748,12 @@ class StepTimer:
 
 
 class QueryLog:
-    """The slowest SQL statements run by this thread (Odoo's query_hooks), text shortened."""
+    """The slowest SQL statements run by this thread (Odoo's query_hooks), text
+    shortened."""
 
     def __init__(self, keep=8):
         self.keep = keep
-        self.slowest = []   # (seconds, text), slowest first
+        self.slowest = []  # (seconds, text), slowest first
         self.count = 0
         self.total = 0.0
 
@@ -581,17 +767,26 @@ class QueryLog:
         self.count += 1
         self.total += delay
         if len(self.slowest) < self.keep or delay > self.slowest[-1][0]:
-            text = query.decode(errors="replace") if isinstance(query, bytes) else str(query)
+            text = (
+                query.decode(errors="replace")
+                if isinstance(query, bytes)
+                else str(query)
+            )
             self.slowest.append((delay, " ".join(text.split())[:200]))
             self.slowest.sort(key=lambda item: -item[0])
-            del self.slowest[self.keep:]
+            del self.slowest[self.keep :]
 
     def __exit__(self, *exc):
         threading.current_thread().query_hooks = self._previous
 
     def report(self):
-        return {"queries": self.count, "sql_s": round(self.total, 3),
-                "slowest": [{"s": round(delay, 3), "query": text} for delay, text in self.slowest]}
+        return {
+            "queries": self.count,
+            "sql_s": round(self.total, 3),
+            "slowest": [
+                {"s": round(delay, 3), "query": text} for delay, text in self.slowest
+            ],
+        }
 
 
 class BackfillLimit(Exception):
@@ -599,7 +794,8 @@ class BackfillLimit(Exception):
 
 
 class MonthLog:
-    """Times each _evaluate call (one per period) while active; stops the run past ``limit`` seconds."""
+    """Times each _evaluate call (one per period) while active; stops the run past
+    ``limit`` seconds."""
 
     def __init__(self, model_class, timer, limit):
         self.model_class, self.timer, self.limit = model_class, timer, limit
@@ -613,10 +809,19 @@ class MonthLog:
         def _evaluate(model, company, date_from, date_to, *args, **kwargs):
             t = time.perf_counter()
             cards = original(model, company, date_from, date_to, *args, **kwargs)
-            log.months.append({"month": date_from.isoformat()[:7], "s": round(time.perf_counter() - t, 3),
-                               "scorecards": len(cards), "steps_s": log.timer.take()})
-            print(f"  back-fill {log.months[-1]['month']}: {log.months[-1]['s']:7.2f} s, {len(cards)} scorecards; "
-                  f"steps {log.months[-1]['steps_s']}", flush=True)
+            log.months.append(
+                {
+                    "month": date_from.isoformat()[:7],
+                    "s": round(time.perf_counter() - t, 3),
+                    "scorecards": len(cards),
+                    "steps_s": log.timer.take(),
+                }
+            )
+            print(
+                f"  back-fill {log.months[-1]['month']}: {log.months[-1]['s']:7.2f} s, "
+                f"{len(cards)} scorecards; steps {log.months[-1]['steps_s']}",
+                flush=True,
+            )
             if time.perf_counter() - log.started > log.limit:
                 raise BackfillLimit()
             return cards
@@ -632,14 +837,18 @@ RESULT_MODELS = ("supplier.corrective.action", "supplier.alert", "supplier.score
 
 
 def reset_results(cr, company_id):
-    """Remove what evaluations produced (scorecards, and alerts with their chatter and activities)."""
+    """Remove what evaluations produced (scorecards, and alerts with their chatter and
+    activities)."""
     for model in RESULT_MODELS:
         table = model.replace(".", "_")
         cr.execute("SELECT to_regclass(%s)", [table])
         if cr.fetchone()[0] is None:
             continue
-        for mail_table, column in (("mail_activity", "res_model"), ("mail_followers", "res_model"),
-                                   ("mail_message", "model")):
+        for mail_table, column in (
+            ("mail_activity", "res_model"),
+            ("mail_followers", "res_model"),
+            ("mail_message", "model"),
+        ):
             cr.execute(f"DELETE FROM {mail_table} WHERE {column} = %s", [model])
         cr.execute(f"DELETE FROM {table} WHERE company_id = %s", [company_id])
 
@@ -650,9 +859,13 @@ def count_results(cr, company_id):
         table = model.replace(".", "_")
         cr.execute("SELECT to_regclass(%s)", [table])
         if cr.fetchone()[0] is not None:
-            cr.execute(f"SELECT COUNT(*) FROM {table} WHERE company_id = %s", [company_id])
+            cr.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE company_id = %s", [company_id]
+            )
             counts[table] = cr.fetchone()[0]
-    cr.execute("SELECT COUNT(*) FROM mail_message WHERE model = ANY(%s)", [list(RESULT_MODELS)])
+    cr.execute(
+        "SELECT COUNT(*) FROM mail_message WHERE model = ANY(%s)", [list(RESULT_MODELS)]
+    )
     counts["mail_message"] = cr.fetchone()[0]
     return counts
 
@@ -664,11 +877,14 @@ def previous_month(today):
 
 
 def month_range(first_day, months):
-    """The ``months`` calendar months ending with the one starting ``first_day``, oldest first."""
+    """The ``months`` calendar months ending with the one starting ``first_day``, oldest
+    first."""
     result = []
     day = first_day
     for _ in range(months):
-        last = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+        last = (day.replace(day=28) + datetime.timedelta(days=4)).replace(
+            day=1
+        ) - datetime.timedelta(days=1)
         result.append((day, last))
         day = (day - datetime.timedelta(days=1)).replace(day=1)
     return result[::-1]
@@ -679,18 +895,39 @@ def measure(args):
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
-    config.parse_config([
-        "--db_host", args.db_host, "--db_port", str(args.db_port), "--db_user", args.db_user,
-        "--db_password", args.db_password, "-d", args.db_name, "--addons-path", args.addons_path,
-        "--log-level", "warn", "--no-http", "--max-cron-threads", "0",
-    ])
+    config.parse_config(
+        [
+            "--db_host",
+            args.db_host,
+            "--db_port",
+            str(args.db_port),
+            "--db_user",
+            args.db_user,
+            "--db_password",
+            args.db_password,
+            "-d",
+            args.db_name,
+            "--addons-path",
+            args.addons_path,
+            "--log-level",
+            "warn",
+            "--no-http",
+            "--max-cron-threads",
+            "0",
+        ]
+    )
     rss_start = rss_kib()
     t = time.perf_counter()
     registry = Registry(args.db_name)
     load_s = time.perf_counter() - t
-    result = {"started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-              "addon_source": os.environ.get("BENCH_ADDON_SOURCE", "?"),
-              "cpus": os.cpu_count(), "load_average_start": [round(x, 2) for x in os.getloadavg()]}
+    result = {
+        "started": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"
+        ),
+        "addon_source": os.environ.get("BENCH_ADDON_SOURCE", "?"),
+        "cpus": os.cpu_count(),
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
+    }
     timer = None
     backfill_stats = os.environ.get("BENCH_BACKFILL_STATS", "month")
     if backfill_stats not in ("month", "stale"):
@@ -705,35 +942,50 @@ def measure(args):
         company = env.ref("base.main_company")
         Scorecard = env["supplier.scorecard"]
         timer = StepTimer(env)
-        months = (result["generate"] or {}).get("sizes", {}).get("months") or sizes()["months"]
+        months = (result["generate"] or {}).get("sizes", {}).get("months") or sizes()[
+            "months"
+        ]
         first_day, last_day = previous_month(datetime.date.today())
         result["month"] = [first_day.isoformat(), last_day.isoformat()]
-        # the engine turns local days into UTC bounds; the company/user have no tz here -> UTC
+        # the engine turns local days into UTC bounds; the company/user have no tz here
+        # -> UTC
         start = datetime.datetime.combine(first_day, datetime.time.min)
-        end = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min)
+        end = datetime.datetime.combine(
+            last_day + datetime.timedelta(days=1), datetime.time.min
+        )
         rss_orm = rss_kib()
         peak_orm = peak_kib()
-        print(f"ORM loaded in {load_s:.1f} s, RSS {rss_orm / 1024:.0f} MiB; month {first_day} .. {last_day}",
-              flush=True)
+        print(
+            f"ORM loaded in {load_s:.1f} s, RSS {rss_orm / 1024:.0f} MiB; month "
+            f"{first_day} .. {last_day}",
+            flush=True,
+        )
 
         reset_results(cr, company.id)
-        # Planner statistics of the result table are set explicitly (ANALYZE after the month's
-        # evaluation, below) rather than whenever autovacuum happens to run, so runs repeat.
+        # Planner statistics of the result table are set explicitly (ANALYZE after the
+        # month's evaluation, below) rather than whenever autovacuum happens to run, so
+        # runs repeat.
         cr.execute("ALTER TABLE supplier_scorecard SET (autovacuum_enabled = false)")
         cr.execute("ANALYZE supplier_scorecard")
         cr.commit()
 
         # (a) bare scan, twice; the second (warm) run counts
         scan = {}
-        for attempt in (1, 2):
+        for _attempt in (1, 2):
             for name, query in SCAN_QUERIES.items():
                 t = time.perf_counter()
                 cr.execute(query, {"company": company.id, "start": start, "end": end})
                 rows = cr.fetchall()
                 scan[name] = {"s": time.perf_counter() - t, "rows": rows[0][0]}
         scan_s = sum(item["s"] for item in scan.values())
-        print(f"bare scan (warm): {scan_s:.3f} s  " + ", ".join(
-            f"{name} {item['s']:.3f} s / {item['rows']} rows" for name, item in scan.items()), flush=True)
+        print(
+            f"bare scan (warm): {scan_s:.3f} s  "
+            + ", ".join(
+                f"{name} {item['s']:.3f} s / {item['rows']} rows"
+                for name, item in scan.items()
+            ),
+            flush=True,
+        )
 
         # warm-up evaluation of the month, rolled back
         t = time.perf_counter()
@@ -742,7 +994,10 @@ def measure(args):
         timer.take()
         cr.rollback()
         env.invalidate_all()
-        cr.execute("SELECT COUNT(*) FROM supplier_scorecard WHERE company_id = %s", [company.id])
+        cr.execute(
+            "SELECT COUNT(*) FROM supplier_scorecard WHERE company_id = %s",
+            [company.id],
+        )
         assert cr.fetchone()[0] == 0, "scorecards left before the measured run"
 
         # (b) one month, first run (inserts)
@@ -753,7 +1008,11 @@ def measure(args):
         cr.commit()
         n_cards = len(cards)
         month_records = count_results(cr, company.id)
-        print(f"month, first run: {month_insert_s:.3f} s, {n_cards} scorecards; steps {insert_steps}", flush=True)
+        print(
+            f"month, first run: {month_insert_s:.3f} s, {n_cards} scorecards; steps "
+            f"{insert_steps}",
+            flush=True,
+        )
 
         # (c) the same month again (drafts updated in place)
         t = time.perf_counter()
@@ -761,26 +1020,59 @@ def measure(args):
         month_update_s = time.perf_counter() - t
         update_steps = timer.take()
         cr.commit()
-        assert set(cards_again.ids) == set(cards.ids), "second run did not update the same scorecards"
-        # what autovacuum leaves once the monthly run is committed: statistics of one evaluated month
+        assert set(cards_again.ids) == set(cards.ids), (
+            "second run did not update the same scorecards"
+        )
+        # what autovacuum leaves once the monthly run is committed: statistics of one
+        # evaluated month
         cr.execute("ANALYZE supplier_scorecard")
         cr.commit()
-        print(f"month, update run: {month_update_s:.3f} s; steps {update_steps}", flush=True)
+        print(
+            f"month, update run: {month_update_s:.3f} s; steps {update_steps}",
+            flush=True,
+        )
 
-        cr.execute("""SELECT COUNT(*), COUNT(*) FILTER (WHERE has_data), COUNT(total_score),
-                             COUNT(*) FILTER (WHERE grade = 'A'), COUNT(*) FILTER (WHERE grade = 'B'),
-                             COUNT(*) FILTER (WHERE grade = 'C'), round(AVG(total_score)::numeric, 1),
-                             round(AVG(on_time_rate)::numeric, 1), round(AVG(in_full_rate)::numeric, 1),
-                             round(AVG(quality_rate)::numeric, 2), round(AVG(price_index)::numeric, 1),
-                             round(AVG(lead_time_avg)::numeric, 1), SUM(line_count), SUM(receipt_count),
-                             SUM(excluded_duplicate), SUM(excluded_lead_time), SUM(excluded_cancelled)
-                        FROM supplier_scorecard WHERE company_id = %s AND date_from = %s""",
-                   [company.id, first_day])
-        keys = ("scorecards", "with_data", "scored", "grade_a", "grade_b", "grade_c", "avg_total",
-                "avg_on_time", "avg_in_full", "avg_quality", "avg_price_index", "avg_lead_time",
-                "lines_due", "receipts", "excluded_duplicate", "excluded_lead_time", "excluded_cancelled")
-        month_check = {k: (float(v) if v is not None and not isinstance(v, int) else v)
-                       for k, v in zip(keys, cr.fetchone())}
+        cr.execute(
+            """SELECT COUNT(*), COUNT(*) FILTER (WHERE has_data), COUNT(total_score),
+                             COUNT(*) FILTER (WHERE grade = 'A'),
+                                 COUNT(*) FILTER (WHERE grade = 'B'),
+                             COUNT(*) FILTER (WHERE grade = 'C'),
+                                 round(AVG(total_score)::numeric, 1),
+                             round(AVG(on_time_rate)::numeric, 1),
+                                 round(AVG(in_full_rate)::numeric, 1),
+                             round(AVG(quality_rate)::numeric, 2),
+                                 round(AVG(price_index)::numeric, 1),
+                             round(AVG(lead_time_avg)::numeric, 1), SUM(line_count),
+                                 SUM(receipt_count),
+                             SUM(excluded_duplicate), SUM(excluded_lead_time),
+                                 SUM(excluded_cancelled)
+                        FROM supplier_scorecard WHERE company_id = %s
+                            AND date_from = %s""",
+            [company.id, first_day],
+        )
+        keys = (
+            "scorecards",
+            "with_data",
+            "scored",
+            "grade_a",
+            "grade_b",
+            "grade_c",
+            "avg_total",
+            "avg_on_time",
+            "avg_in_full",
+            "avg_quality",
+            "avg_price_index",
+            "avg_lead_time",
+            "lines_due",
+            "receipts",
+            "excluded_duplicate",
+            "excluded_lead_time",
+            "excluded_cancelled",
+        )
+        month_check = {
+            k: (float(v) if v is not None and not isinstance(v, int) else v)
+            for k, v in zip(keys, cr.fetchone(), strict=False)
+        }
         print(f"month result: {month_check}", flush=True)
 
         # per-query durations of one more (update) run, for the report
@@ -806,39 +1098,57 @@ def measure(args):
             with open(os.path.splitext(args.out)[0] + ".profile.txt", "w") as out:
                 out.write(text.getvalue())
 
-        # (d) back-fill every month from scratch, oldest first, in one transaction, through the
-        # wizard when its user may run it (else the same loop over _evaluate). Planner statistics
-        # of supplier_scorecard at the start: BENCH_BACKFILL_STATS=month (default) keeps those of
-        # the month evaluated above; =stale analyses the emptied table first.
+        # (d) back-fill every month from scratch, oldest first, in one transaction,
+        # through the wizard when its user may run it (else the same loop over
+        # _evaluate). Planner statistics of supplier_scorecard at the start:
+        # BENCH_BACKFILL_STATS=month (default) keeps those of the month evaluated above;
+        # =stale analyses the emptied table first.
         reset_results(cr, company.id)
         cr.commit()
         if backfill_stats == "stale":
-            # what autovacuum leaves after a rolled-back attempt or deleted drafts: no live row
-            # over the pages still there (truncation waits for an exclusive lock it rarely gets)
+            # what autovacuum leaves after a rolled-back attempt or deleted drafts: no
+            # live row over the pages still there (truncation waits for an exclusive
+            # lock it rarely gets)
             cr.execute("ANALYZE supplier_scorecard")
             cr.commit()
-        cr.execute("SELECT reltuples, relpages FROM pg_class WHERE oid = 'supplier_scorecard'::regclass")
-        result["backfill_start_statistics"] = dict(zip(("reltuples", "relpages"), cr.fetchone()))
+        cr.execute(
+            "SELECT reltuples, relpages FROM pg_class WHERE oid = "
+            "'supplier_scorecard'::regclass"
+        )
+        result["backfill_start_statistics"] = dict(
+            zip(("reltuples", "relpages"), cr.fetchone(), strict=False)
+        )
         env.invalidate_all()
         limit = float(os.environ.get("BENCH_BACKFILL_LIMIT", 900))
         month_list = month_range(first_day, months)
         monthly = MonthLog(type(Scorecard), timer, limit)
         admin = env.ref("base.user_admin")
-        via_wizard = ("supplier.evaluation.wizard" in env
-                      and admin.has_group("supplier_evaluation.supplier_evaluation_group_manager"))
+        via_wizard = "supplier.evaluation.wizard" in env and admin.has_group(
+            "supplier_evaluation.supplier_evaluation_group_manager"
+        )
         t = time.perf_counter()
         with QueryLog() as backfill_log, monthly:
             try:
                 if via_wizard:
-                    env["supplier.evaluation.wizard"].with_user(admin).with_company(company).create({
-                        "company_id": company.id, "date_from": month_list[0][0], "date_to": month_list[-1][1],
-                    }).action_evaluate()
+                    env["supplier.evaluation.wizard"].with_user(admin).with_company(
+                        company
+                    ).create(
+                        {
+                            "company_id": company.id,
+                            "date_from": month_list[0][0],
+                            "date_to": month_list[-1][1],
+                        }
+                    ).action_evaluate()
                 else:
                     for date_from, date_to in month_list:
                         Scorecard._evaluate(company, date_from, date_to)
             except BackfillLimit:
-                print(f"  back-fill stopped after {len(monthly.months)} of {len(month_list)} months: over "
-                      f"BENCH_BACKFILL_LIMIT={limit:.0f} s", flush=True)
+                print(
+                    f"  back-fill stopped after {len(monthly.months)} of "
+                    f"{len(month_list)} months: over BENCH_BACKFILL_LIMIT={limit:.0f} "
+                    "s",
+                    flush=True,
+                )
         per_month = monthly.months
         backfill_cards = sum(month["scorecards"] for month in per_month)
         backfill_s = time.perf_counter() - t
@@ -848,9 +1158,12 @@ def measure(args):
                 backfill_steps[name] = round(backfill_steps.get(name, 0.0) + value, 3)
         cr.commit()
         backfill_records = count_results(cr, company.id)
-        print(f"back-fill of {len(per_month)}/{months} months ({'wizard' if via_wizard else 'loop'}): "
-              f"{backfill_s:.2f} s, {backfill_cards} scorecards; "
-              f"steps {backfill_steps}", flush=True)
+        print(
+            f"back-fill of {len(per_month)}/{months} months "
+            f"({'wizard' if via_wizard else 'loop'}): {backfill_s:.2f} s, "
+            f"{backfill_cards} scorecards; steps {backfill_steps}",
+            flush=True,
+        )
 
         # (e) Kraljic suggestions
         t = time.perf_counter()
@@ -858,9 +1171,13 @@ def measure(args):
         env.flush_all()
         kraljic_s = time.perf_counter() - t
         cr.commit()
-        cr.execute("""SELECT supplier_kraljic_suggested->>%s AS class, COUNT(*) FROM res_partner
-                       WHERE supplier_kraljic_suggested IS NOT NULL GROUP BY 1 ORDER BY 1""",
-                   [str(company.id)])
+        cr.execute(
+            """SELECT supplier_kraljic_suggested->>%s AS class, COUNT(*)
+                         FROM res_partner
+                       WHERE supplier_kraljic_suggested IS NOT NULL
+                       GROUP BY 1 ORDER BY 1""",
+            [str(company.id)],
+        )
         kraljic_classes = dict(cr.fetchall())
         print(f"Kraljic suggestions: {kraljic_s:.2f} s {kraljic_classes}", flush=True)
 
@@ -869,47 +1186,62 @@ def measure(args):
 
     peak = peak_kib()
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    result.update({
-        "orm_load_s": round(load_s, 2),
-        "bare_scan_s": round(scan_s, 4),
-        "bare_scan_queries": {name: {"s": round(item["s"], 4), "rows": item["rows"]} for name, item in scan.items()},
-        "month_warmup_s": round(warmup_s, 3),
-        "month_insert_s": round(month_insert_s, 3),
-        "month_insert_steps_s": insert_steps,
-        "month_update_s": round(month_update_s, 3),
-        "month_update_steps_s": update_steps,
-        "month_scorecards": n_cards,
-        "month_result": month_check,
-        "month_records": month_records,
-        "month_slowest_queries": slow_queries,
-        "ratio_insert_to_scan": round(month_insert_s / scan_s, 2) if scan_s else None,
-        "ratio_update_to_scan": round(month_update_s / scan_s, 2) if scan_s else None,
-        "backfill_months": months,
-        "backfill_months_done": len(per_month),
-        "backfill_via": "supplier.evaluation.wizard as admin" if via_wizard else "loop over _evaluate",
-        "backfill_s": round(backfill_s, 2),
-        "backfill_month_s": {"min": min(m["s"] for m in per_month),
-                             "median": round(statistics.median(m["s"] for m in per_month), 3),
-                             "max": max(m["s"] for m in per_month)},
-        "backfill_per_month": per_month,
-        "backfill_queries": backfill_log.report(),
-        "backfill_steps_s": backfill_steps,
-        "backfill_scorecards": backfill_cards,
-        "backfill_records": backfill_records,
-        "kraljic_s": round(kraljic_s, 3),
-        "kraljic_classes": kraljic_classes,
-        "rss_start_kib": rss_start,
-        "rss_after_orm_kib": rss_orm,
-        "peak_after_orm_kib": peak_orm,
-        "peak_rss_kib": peak,
-        "peak_added_by_evaluation_kib": peak - rss_orm,
-        "profile": profile_path,
-    })
+    result.update(
+        {
+            "orm_load_s": round(load_s, 2),
+            "bare_scan_s": round(scan_s, 4),
+            "bare_scan_queries": {
+                name: {"s": round(item["s"], 4), "rows": item["rows"]}
+                for name, item in scan.items()
+            },
+            "month_warmup_s": round(warmup_s, 3),
+            "month_insert_s": round(month_insert_s, 3),
+            "month_insert_steps_s": insert_steps,
+            "month_update_s": round(month_update_s, 3),
+            "month_update_steps_s": update_steps,
+            "month_scorecards": n_cards,
+            "month_result": month_check,
+            "month_records": month_records,
+            "month_slowest_queries": slow_queries,
+            "ratio_insert_to_scan": round(month_insert_s / scan_s, 2)
+            if scan_s
+            else None,
+            "ratio_update_to_scan": round(month_update_s / scan_s, 2)
+            if scan_s
+            else None,
+            "backfill_months": months,
+            "backfill_months_done": len(per_month),
+            "backfill_via": "supplier.evaluation.wizard as admin"
+            if via_wizard
+            else "loop over _evaluate",
+            "backfill_s": round(backfill_s, 2),
+            "backfill_month_s": {
+                "min": min(m["s"] for m in per_month),
+                "median": round(statistics.median(m["s"] for m in per_month), 3),
+                "max": max(m["s"] for m in per_month),
+            },
+            "backfill_per_month": per_month,
+            "backfill_queries": backfill_log.report(),
+            "backfill_steps_s": backfill_steps,
+            "backfill_scorecards": backfill_cards,
+            "backfill_records": backfill_records,
+            "kraljic_s": round(kraljic_s, 3),
+            "kraljic_classes": kraljic_classes,
+            "rss_start_kib": rss_start,
+            "rss_after_orm_kib": rss_orm,
+            "peak_after_orm_kib": peak_orm,
+            "peak_rss_kib": peak,
+            "peak_added_by_evaluation_kib": peak - rss_orm,
+            "profile": profile_path,
+        }
+    )
     ratio = result["ratio_insert_to_scan"]
     result["targets"] = {
         "month_at_most_3x_scan": bool(ratio is not None and ratio <= TARGET_RATIO),
-        "month_under_30s": month_insert_s < TARGET_MONTH_S and month_update_s < TARGET_MONTH_S,
-        "backfill_under_3min": backfill_s < TARGET_BACKFILL_S and len(per_month) == months,
+        "month_under_30s": month_insert_s < TARGET_MONTH_S
+        and month_update_s < TARGET_MONTH_S,
+        "backfill_under_3min": backfill_s < TARGET_BACKFILL_S
+        and len(per_month) == months,
         "peak_under_1GiB": peak < TARGET_PEAK_KIB,
     }
     report(result)
@@ -925,29 +1257,53 @@ def report(r):
     data, size = g.get("data", {}), g.get("sizes", {})
     rows = [
         ("addon", r.get("addon_source", "?")),
-        ("machine", f"{r['cpus']} CPUs, load average {r['load_average_start'][0]} at start, "
-                    f"{r['load_average_end'][0]} at end (other work on the machine skews timings)"),
-        ("data", f"{data.get('suppliers')} suppliers, {data.get('products')} products, "
-                 f"{data.get('purchase_lines')} lines, {data.get('purchase_orders')} orders, "
-                 f"{data.get('stock_moves')} moves, {size.get('months')} months"),
+        (
+            "machine",
+            f"{r['cpus']} CPUs, load average {r['load_average_start'][0]} at start, "
+            f"{r['load_average_end'][0]} at end (other work on the machine skews "
+            "timings)",
+        ),
+        (
+            "data",
+            f"{data.get('suppliers')} suppliers, {data.get('products')} products, "
+            f"{data.get('purchase_lines')} lines, {data.get('purchase_orders')} "
+            f"orders, {data.get('stock_moves')} moves, {size.get('months')} months",
+        ),
         ("generation", f"{g.get('total_s')} s (database {data.get('database_size')})"),
-        ("month evaluated", f"{r['month'][0]} .. {r['month'][1]}, {r['month_scorecards']} scorecards"),
+        (
+            "month evaluated",
+            f"{r['month'][0]} .. {r['month'][1]}, {r['month_scorecards']} scorecards",
+        ),
         ("(a) bare scan, warm", f"{r['bare_scan_s']:.3f} s"),
         ("    warm-up evaluation", f"{r['month_warmup_s']:.3f} s (rolled back)"),
         ("(b) one month, insert", f"{r['month_insert_s']:.3f} s"),
-        ("    records written", ", ".join(f"{k} {v}" for k, v in r["month_records"].items())),
+        (
+            "    records written",
+            ", ".join(f"{k} {v}" for k, v in r["month_records"].items()),
+        ),
         ("(c) one month, update", f"{r['month_update_s']:.3f} s"),
-        ("(d) back-fill", f"{r['backfill_s']:.2f} s for {r['backfill_months_done']} of {r['backfill_months']} months, "
-                          f"{r['backfill_statistics']} statistics "
-                          f"(per month min {r['backfill_month_s']['min']:.2f} / median "
-                          f"{r['backfill_month_s']['median']:.2f} / max {r['backfill_month_s']['max']:.2f} s)"),
-        ("    records written", ", ".join(f"{k} {v}" for k, v in r["backfill_records"].items())),
+        (
+            "(d) back-fill",
+            f"{r['backfill_s']:.2f} s for {r['backfill_months_done']} of "
+            f"{r['backfill_months']} months, {r['backfill_statistics']} statistics "
+            f"(per month min {r['backfill_month_s']['min']:.2f} / median "
+            f"{r['backfill_month_s']['median']:.2f} / max "
+            f"{r['backfill_month_s']['max']:.2f} s)",
+        ),
+        (
+            "    records written",
+            ", ".join(f"{k} {v}" for k, v in r["backfill_records"].items()),
+        ),
         ("(e) Kraljic suggestions", f"{r['kraljic_s']:.3f} s"),
         ("(f) ratio (b)/(a)", f"{r['ratio_insert_to_scan']}x"),
         ("    ratio (c)/(a)", f"{r['ratio_update_to_scan']}x"),
         ("(g) RSS after ORM load", f"{r['rss_after_orm_kib'] / 1024:.0f} MiB"),
-        ("    peak RSS (ru_maxrss)", f"{r['peak_rss_kib'] / 1024:.0f} MiB "
-                                    f"(+{r['peak_added_by_evaluation_kib'] / 1024:.0f} MiB over the loaded ORM)"),
+        (
+            "    peak RSS (ru_maxrss)",
+            f"{r['peak_rss_kib'] / 1024:.0f} MiB "
+            f"(+{r['peak_added_by_evaluation_kib'] / 1024:.0f} MiB over the loaded "
+            "ORM)",
+        ),
     ]
     width = max(len(name) for name, _v in rows)
     print("\nsupplier_evaluation benchmark")
@@ -955,17 +1311,38 @@ def report(r):
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
     print("-" * (width + 60))
-    print("steps of (b), s: " + ", ".join(f"{k} {v}" for k, v in r["month_insert_steps_s"].items()))
-    print("steps of (d), s: " + ", ".join(f"{k} {v}" for k, v in r["backfill_steps_s"].items()))
-    print("slowest queries of (c)-like run: " + "; ".join(
-        f"{q['s']} s {q['query'][:90]}" for q in r["month_slowest_queries"]["slowest"][:3]))
-    print("slowest queries of (d): " + "; ".join(
-        f"{q['s']} s {q['query'][:90]}" for q in r["backfill_queries"]["slowest"][:3]))
-    print("targets: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in r["targets"].items()))
+    print(
+        "steps of (b), s: "
+        + ", ".join(f"{k} {v}" for k, v in r["month_insert_steps_s"].items())
+    )
+    print(
+        "steps of (d), s: "
+        + ", ".join(f"{k} {v}" for k, v in r["backfill_steps_s"].items())
+    )
+    print(
+        "slowest queries of (c)-like run: "
+        + "; ".join(
+            f"{q['s']} s {q['query'][:90]}"
+            for q in r["month_slowest_queries"]["slowest"][:3]
+        )
+    )
+    print(
+        "slowest queries of (d): "
+        + "; ".join(
+            f"{q['s']} s {q['query'][:90]}"
+            for q in r["backfill_queries"]["slowest"][:3]
+        )
+    )
+    print(
+        "targets: "
+        + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in r["targets"].items())
+    )
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("phase", choices=("generate", "measure"))
     parser.add_argument("--db-host", default="127.0.0.1")
     parser.add_argument("--db-port", type=int, required=True)
@@ -973,10 +1350,20 @@ def main(argv=None):
     parser.add_argument("--db-password", default="odoo")
     parser.add_argument("--db-name", required=True)
     parser.add_argument("--addons-path", default="")
-    parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                      "out", "supplier_evaluation.json"))
+    parser.add_argument(
+        "--out",
+        default=os.path.join(
+            os.path.dirname(os.path.abspath(__file__)),
+            "out",
+            "supplier_evaluation.json",
+        ),
+    )
     args = parser.parse_args(argv)
-    if args.db_host not in ("127.0.0.1", "localhost", "::1") and not args.db_host.startswith("/"):
+    if args.db_host not in (
+        "127.0.0.1",
+        "localhost",
+        "::1",
+    ) and not args.db_host.startswith("/"):
         parser.error("the benchmark only talks to a local throwaway cluster")
     if args.phase == "generate":
         generate(args)

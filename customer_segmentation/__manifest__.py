@@ -1,7 +1,7 @@
 {
     "name": "Customer Segmentation",
     "version": "18.0.1.1.0",
-    "summary": "Customer tiers, RFM segments, value and cross-sell from your sales data",
+    "summary": "Customer tiers, RFM segments, value and cross-sell from your sales data",  # noqa: E501
     "category": "Sales/Sales",
     "website": "https://github.com/segeval/odoo-supplier-customer-analytics",
     "author": "Segeval",

@@ -7,13 +7,28 @@ source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT" || exit 1
 
 # Lint (OCA's ruff and pylint-odoo rules, .ruff.toml and .pylintrc-mandatory): LINT_STRICT
-# must be clean or level 1 fails. LINT_PENDING was written before the rules came and is not
-# clean yet: it is linted the same way and its findings are counted, but they do not fail the
-# level; move each path to LINT_STRICT once `ruff check --fix` and `ruff format` have run on it.
-# pylint-odoo checks Odoo addons only: setup/ and bench/ are command-line programs (print and
-# cr.commit() are what they are for) and tests/ plain pytest.
-LINT_STRICT=(setup tests/test_setup_scripts.py)
-LINT_PENDING=(supplier_evaluation customer_segmentation bench tests)
+# must be clean or level 1 fails. LINT_PENDING lists files that are not clean yet: they are
+# left out of LINT_STRICT's lint, linted the same way on their own, and their findings are
+# counted but do not fail the level; once `ruff check --fix`, `ruff format` and the fixes by
+# hand have run on a file, drop it from LINT_PENDING. pylint-odoo checks Odoo addons only:
+# setup/ and bench/ are command-line programs (print and cr.commit() are what they are for)
+# and tests/ plain pytest. (XML and JS are not linted by these tools.)
+LINT_STRICT=(setup bench tests supplier_evaluation customer_segmentation)
+# Linted after their pending change is merged (they were being changed when the rest was
+# made clean).
+LINT_PENDING=(
+    supplier_evaluation/__manifest__.py
+    supplier_evaluation/controllers/portal.py
+    supplier_evaluation/lib/charts.py
+    supplier_evaluation/models/purchase_order.py
+    supplier_evaluation/models/res_config_settings.py
+    supplier_evaluation/models/supplier_certificate.py
+    supplier_evaluation/models/supplier_scorecard.py
+    supplier_evaluation/tests/__init__.py
+    supplier_evaluation/tests/test_alerts_and_control.py
+    supplier_evaluation/tests/test_portal.py
+    tests/test_supplier_evaluation_portal_lib.py
+)
 ADDON_DIRS=(supplier_evaluation customer_segmentation)
 
 say "Level 1/2: repository tests (pure logic and static checks, no Odoo) and lint"
@@ -55,21 +70,36 @@ lint_check() {
 }
 RUFF="$TEST_VENV/bin/ruff"
 PYLINT="$TEST_VENV/bin/pylint"
+# LINT_PENDING left out of LINT_STRICT's lint: ruff's extend-exclude (a TOML list of the
+# paths) and pylint's ignore-paths (anchored regular expressions; pylint turns a backslash
+# into a slash in them, so a dot stays unescaped: it matches itself too).
+ruff_pending="extend-exclude=["
+pylint_pending=()
+for path in "${LINT_PENDING[@]}"; do
+    ruff_pending+="\"$path\","
+    pylint_pending+=("^$path\$")
+done
+ruff_pending="${ruff_pending%,}]"
+pylint_ignore=()
+if [ "${#pylint_pending[@]}" -gt 0 ]; then
+    pylint_ignore=("--ignore-paths=$(IFS=,; echo "${pylint_pending[*]}")")
+fi
 say "Lint of ${LINT_STRICT[*]} (must be clean)"
-lint_check "ruff check ${LINT_STRICT[*]}" "$RUFF" check --no-fix "${LINT_STRICT[@]}"
-lint_check "ruff format --check ${LINT_STRICT[*]}" "$RUFF" format --check "${LINT_STRICT[@]}"
+lint_check "ruff check ${LINT_STRICT[*]}" "$RUFF" check --no-fix --config "$ruff_pending" "${LINT_STRICT[@]}"
+lint_check "ruff format --check ${LINT_STRICT[*]}" "$RUFF" format --check --config "$ruff_pending" "${LINT_STRICT[@]}"
 strict_addons=()
 for path in "${LINT_STRICT[@]}"; do
     [[ " ${ADDON_DIRS[*]} " == *" $path "* ]] && strict_addons+=("$path")
 done
 if [ "${#strict_addons[@]}" -gt 0 ]; then
-    lint_check "pylint-odoo ${strict_addons[*]}" "$PYLINT" --rcfile=.pylintrc-mandatory "${strict_addons[@]}"
+    lint_check "pylint-odoo ${strict_addons[*]}" "$PYLINT" --rcfile=.pylintrc-mandatory \
+        "${pylint_ignore[@]}" "${strict_addons[@]}"
 fi
 if [ "${#LINT_PENDING[@]}" -gt 0 ]; then
-    say "Lint of ${LINT_PENDING[*]} (not clean yet: counted, not failing)"
+    say "Lint of ${#LINT_PENDING[@]} files of LINT_PENDING (not clean yet: counted, not failing)"
     pending_addons=()
     for path in "${LINT_PENDING[@]}"; do
-        [[ " ${ADDON_DIRS[*]} " == *" $path "* ]] && pending_addons+=("$path")
+        [[ " ${ADDON_DIRS[*]} " == *" ${path%%/*} "* ]] && pending_addons+=("$path")
     done
     "$RUFF" check --no-fix --statistics "${LINT_PENDING[@]}" | sed 's/^/  ruff: /'
     echo "  ruff format: $("$RUFF" format --check "${LINT_PENDING[@]}" 2>/dev/null | grep -c '^Would reformat') files to reformat"

@@ -3,6 +3,7 @@
 Each addon's ``lib`` package is loaded by file path, under the name
 ``<addon>_lib``, so its relative imports work without importing ``odoo``.
 """
+
 import importlib.util
 import sys
 from pathlib import Path

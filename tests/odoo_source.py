@@ -4,6 +4,7 @@ Looked for in this order: $ODOO_ROOT (the folder holding odoo-bin), the folder o
 odoo-bin named in $ODOO_BIN (e.g. "python3 /path/odoo-bin"), odoo-bin on PATH, and an
 importable ``odoo`` package (found, not imported). Nothing here imports Odoo.
 """
+
 import ast
 import functools
 import importlib.util
@@ -18,9 +19,10 @@ def _is_odoo_root(path):
     return (path / "odoo" / "addons" / "base" / "__manifest__.py").is_file()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def find_odoo_root():
-    """The folder that holds ``odoo/addons/base`` (and ``addons/`` in a source checkout), or None."""
+    """The folder that holds ``odoo/addons/base`` (and ``addons/`` in a source
+    checkout), or None."""
     if os.environ.get("ODOO_ROOT"):
         root = Path(os.environ["ODOO_ROOT"]).expanduser()
         if not _is_odoo_root(root):
@@ -38,7 +40,10 @@ def find_odoo_root():
     except (ImportError, ValueError):
         spec = None
     if spec is not None and spec.submodule_search_locations:
-        candidates += [Path(location).resolve().parent for location in spec.submodule_search_locations]
+        candidates += [
+            Path(location).resolve().parent
+            for location in spec.submodule_search_locations
+        ]
     return next((path for path in candidates if _is_odoo_root(path)), None)
 
 
@@ -55,7 +60,7 @@ def _manifest(root, module):
     return path, ast.literal_eval((path / "__manifest__.py").read_text())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _closure(root, depends):
     seen, todo = set(), list(depends) + ["base"]
     while todo:
@@ -66,23 +71,31 @@ def _closure(root, depends):
     return frozenset(seen)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _module_groups(root, module):
     """Qualified ids of the res.groups records that ``module``'s data files define."""
     path, manifest = _manifest(root, module)
     groups = set()
     for name in manifest.get("data", []):
         file = path / name
-        if file.suffix != ".xml" or "res.groups" not in file.read_text(encoding="utf-8"):
+        if file.suffix != ".xml" or "res.groups" not in file.read_text(
+            encoding="utf-8"
+        ):
             continue
         for record in etree.parse(str(file)).iter("record"):
             xmlid = record.get("id", "")
             qualified = xmlid if "." in xmlid else f"{module}.{xmlid}"
-            if record.get("model") == "res.groups" and qualified.split(".")[0] == module:
+            if (
+                record.get("model") == "res.groups"
+                and qualified.split(".")[0] == module
+            ):
                 groups.add(qualified)
     return frozenset(groups)
 
 
 def odoo_groups(root, depends):
-    """Qualified ids of the groups defined by ``depends`` and everything they depend on."""
-    return set().union(*(_module_groups(root, module) for module in _closure(root, tuple(depends))))
+    """Qualified ids of the groups defined by ``depends`` and everything they depend
+    on."""
+    return set().union(
+        *(_module_groups(root, module) for module in _closure(root, tuple(depends)))
+    )

@@ -1,7 +1,7 @@
 """Tests of customer_segmentation/lib/clusters.py (pure numpy, no Odoo)."""
+
 import numpy as np
 import pytest
-
 from conftest import load_lib_module
 
 clusters = load_lib_module("customer_segmentation", "clusters")
@@ -10,7 +10,9 @@ clusters = load_lib_module("customer_segmentation", "clusters")
 def blobs(centers, n_per, spread=0.3, seed=0):
     rng = np.random.default_rng(seed)
     centers = np.asarray(centers, dtype=float)
-    x = np.concatenate([c + spread * rng.standard_normal((n_per, centers.shape[1])) for c in centers])
+    x = np.concatenate(
+        [c + spread * rng.standard_normal((n_per, centers.shape[1])) for c in centers]
+    )
     truth = np.repeat(np.arange(len(centers)), n_per)
     return x, truth
 
@@ -20,7 +22,7 @@ FOUR = [[0, 0, 0], [6, 0, 0], [0, 6, 0], [0, 0, 6]]
 
 def same_partition(a, b):
     """True when labels a and b define the same partition (up to renaming)."""
-    pairs = set(zip(np.asarray(a).tolist(), np.asarray(b).tolist()))
+    pairs = set(zip(np.asarray(a).tolist(), np.asarray(b).tolist(), strict=False))
     return len(pairs) == len(set(a.tolist())) == len(set(b.tolist()))
 
 
@@ -33,20 +35,25 @@ def brute_silhouette(x, labels):
         if not own.any():
             continue
         a = dist[i, own].mean()
-        b = min(dist[i, labels == c].mean() for c in set(labels.tolist()) if c != labels[i])
+        b = min(
+            dist[i, labels == c].mean() for c in set(labels.tolist()) if c != labels[i]
+        )
         s[i] = (b - a) / max(a, b) if max(a, b) > 0 else 0.0
     return s.mean()
 
 
 # --- log_standardize ---------------------------------------------------------
 
+
 def test_log_standardize_log_nan_median_and_constant():
-    features = np.array([
-        [0.0, 1.0, 5.0],
-        [np.e - 1, np.nan, 5.0],
-        [np.e ** 2 - 1, 3.0, 5.0],
-        [np.nan, 5.0, 5.0],
-    ])
+    features = np.array(
+        [
+            [0.0, 1.0, 5.0],
+            [np.e - 1, np.nan, 5.0],
+            [np.e**2 - 1, 3.0, 5.0],
+            [np.nan, 5.0, 5.0],
+        ]
+    )
     z, mean, std = clusters.log_standardize(features, log_columns=[0])
     # column 0 after log1p: 0, 1, 2, NaN -> median 1 -> [0, 1, 2, 1]
     col0 = np.array([0.0, 1.0, 2.0, 1.0])
@@ -69,6 +76,7 @@ def test_log_standardize_mask_negative_and_all_nan():
 
 
 # --- k-means -----------------------------------------------------------------
+
 
 def test_kmeans_separated_blobs():
     x, truth = blobs(FOUR, 150, seed=1)
@@ -102,7 +110,8 @@ def test_kmeans_edge_cases():
 
 
 def test_kmeans_200k_points_every_label_is_the_nearest_centre():
-    """200,000 points (not timed): each label is the nearest centre, inertia their distances."""
+    """200,000 points (not timed): each label is the nearest centre, inertia their
+    distances."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((200_000, 5))
     fit = clusters.kmeans(x, 6, seed=0, n_init=1, max_iter=20)
@@ -110,10 +119,13 @@ def test_kmeans_200k_points_every_label_is_the_nearest_centre():
     d2 = ((x[:, None, :] - fit["centers"][None, :, :]) ** 2).sum(axis=2)
     np.testing.assert_array_equal(fit["labels"], d2.argmin(axis=1))
     assert fit["inertia"] == pytest.approx(d2.min(axis=1).sum(), rel=1e-9)
-    assert fit["inertia"] < 0.8 * ((x - x.mean(axis=0)) ** 2).sum()  # six centres beat one
+    assert (
+        fit["inertia"] < 0.8 * ((x - x.mean(axis=0)) ** 2).sum()
+    )  # six centres beat one
 
 
 # --- silhouette --------------------------------------------------------------
+
 
 def test_silhouette_matches_brute_force():
     rng = np.random.default_rng(3)
@@ -133,12 +145,13 @@ def test_silhouette_separated_blobs_high_and_one_cluster_nan():
 
 # --- stratified sample and k choice ------------------------------------------
 
+
 def test_stratified_sample_proportions():
     strata = np.repeat(["champions", "loyal", "at_risk", "tiny"], [6000, 3000, 997, 3])
     idx = clusters.stratified_sample(strata, 1000, seed=0)
     assert np.all(np.diff(idx) > 0)  # sorted, no duplicates
     labels, counts = np.unique(strata[idx], return_counts=True)
-    got = dict(zip(labels.tolist(), counts.tolist()))
+    got = dict(zip(labels.tolist(), counts.tolist(), strict=False))
     # 600 / 300 / 99.7 / 0.3 -> largest remainders: 600, 300, 100, 0 -> tiny gets 1
     assert got == {"champions": 600, "loyal": 300, "at_risk": 100, "tiny": 1}
     np.testing.assert_array_equal(idx, clusters.stratified_sample(strata, 1000, seed=0))
@@ -158,7 +171,9 @@ def test_choose_k_finds_true_k_on_blobs():
     assert scores[4] == max(scores.values())
     # stratified by a label unrelated to the clusters: same answer
     strata = np.arange(len(x)) % 3
-    k2, _ = clusters.choose_k(x, k_values=range(2, 7), sample_size=600, strata=strata, seed=1)
+    k2, _ = clusters.choose_k(
+        x, k_values=range(2, 7), sample_size=600, strata=strata, seed=1
+    )
     assert k2 == 4
 
 
@@ -170,13 +185,16 @@ def test_choose_k_degenerate_data():
 
 # --- words -------------------------------------------------------------------
 
+
 def test_describe_centers_words():
-    centers = np.array([
-        [1.2, 0.8, 0.9],
-        [-0.7, 0.1, -0.6],
-        [0.2, -0.49, 0.3],
-        [np.nan, -2.0, 0.5],
-    ])
+    centers = np.array(
+        [
+            [1.2, 0.8, 0.9],
+            [-0.7, 0.1, -0.6],
+            [0.2, -0.49, 0.3],
+            [np.nan, -2.0, 0.5],
+        ]
+    )
     names = ["frequency", "monetary", "days_late"]
     high = ["frequent", "high value", "pays late"]
     low = ["rare", "low value", "pays early"]
@@ -187,6 +205,8 @@ def test_describe_centers_words():
         "average",
         "low value, pays late",
     ]
-    assert clusters.describe_centers(centers[:1], names, high, ["", "", ""], threshold=1.0) == ["frequent"]
+    assert clusters.describe_centers(
+        centers[:1], names, high, ["", "", ""], threshold=1.0
+    ) == ["frequent"]
     with pytest.raises(ValueError):
         clusters.describe_centers(centers, names[:2], high, low)

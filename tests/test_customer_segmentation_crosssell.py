@@ -1,11 +1,11 @@
 """Tests of customer_segmentation/lib/crosssell.py (pure numpy, no Odoo)."""
+
 from collections import defaultdict
 from fractions import Fraction
 from itertools import permutations
 
 import numpy as np
 import pytest
-
 from conftest import load_lib_module
 
 crosssell = load_lib_module("customer_segmentation", "crosssell")
@@ -38,13 +38,24 @@ def as_pairs(baskets):
 
 
 def rule_table(rules):
-    return {(g, int(a), int(b)): (int(na), int(nab), s, c, lift)
-            for g, a, b, na, nab, s, c, lift in zip(
-                rules["group"], rules["a"], rules["b"], rules["n_a"], rules["n_ab"],
-                rules["support"], rules["confidence"], rules["lift"])}
+    return {
+        (g, int(a), int(b)): (int(na), int(nab), s, c, lift)
+        for g, a, b, na, nab, s, c, lift in zip(
+            rules["group"],
+            rules["a"],
+            rules["b"],
+            rules["n_a"],
+            rules["n_ab"],
+            rules["support"],
+            rules["confidence"],
+            rules["lift"],
+            strict=False,
+        )
+    }
 
 
 # --- top_products ------------------------------------------------------------
+
 
 def test_top_products_counts_customers_not_lines():
     customer, product, _ = as_pairs(BASKETS)
@@ -55,6 +66,7 @@ def test_top_products_counts_customers_not_lines():
 
 
 # --- pair_stats --------------------------------------------------------------
+
 
 def test_pair_stats_hand_example():
     customer, product, group = as_pairs(BASKETS)
@@ -70,7 +82,7 @@ def test_pair_stats_hand_example():
     assert table[("g1", A, C)][2:] == pytest.approx((2 / 5, 2 / 3, (2 / 3) / (2 / 5)))
     assert table[("g1", C, A)][2:] == pytest.approx((2 / 5, 1.0, 1.0 / (3 / 5)))
     # sorted by group, a, then confidence / lift descending
-    order = list(zip(rules["a"].tolist(), rules["b"].tolist()))
+    order = list(zip(rules["a"].tolist(), rules["b"].tolist(), strict=False))
     assert order == [(A, C), (A, B), (B, A), (C, A)]
     assert set(rules["n_group"].tolist()) == {5}
     assert set(rules) == set(crosssell.RULE_KEYS)
@@ -86,7 +98,9 @@ def test_pair_stats_filters_min_customers_and_lift():
     assert not any(key[0] == "g2" for key in table)
     assert len(table) == 4
     # min_customers = 3: nothing has 3 common buyers
-    assert crosssell.pair_stats(customer, product, group, min_customers=3)["a"].size == 0
+    assert (
+        crosssell.pair_stats(customer, product, group, min_customers=3)["a"].size == 0
+    )
 
 
 def test_pair_stats_without_groups_pools_everyone():
@@ -100,7 +114,9 @@ def test_pair_stats_without_groups_pools_everyone():
 
 def test_pair_stats_max_products_caps_each_group():
     customer, product, group = as_pairs(BASKETS)
-    rules = crosssell.pair_stats(customer, product, group, min_customers=2, max_products=2)
+    rules = crosssell.pair_stats(
+        customer, product, group, min_customers=2, max_products=2
+    )
     # g1 keeps A and B (3 buyers each): only (A, B) and (B, A) remain, same stats
     table = rule_table(rules)
     assert set(table) == {("g1", A, B), ("g1", B, A)}
@@ -109,7 +125,9 @@ def test_pair_stats_max_products_caps_each_group():
 
 def brute_pair_stats(customer, product, group, min_customers):
     baskets = defaultdict(set)
-    for c, p, g in zip(customer.tolist(), product.tolist(), group.tolist()):
+    for c, p, g in zip(
+        customer.tolist(), product.tolist(), group.tolist(), strict=False
+    ):
         baskets[(g, c)].add(p)
     out = {}
     for g in set(group.tolist()):
@@ -147,52 +165,95 @@ def test_pair_stats_matches_brute_force_on_random_data():
 
 # --- recommend ---------------------------------------------------------------
 
+
 def test_recommend_reason_and_exclusions():
     customer, product, group = as_pairs(BASKETS)
     rules = crosssell.pair_stats(customer, product, group, min_customers=2)
-    baskets = [np.array([A]), np.array([A, B]), np.array([C]), np.array([A, B, C]),
-               np.array([X]), np.array([A])]
+    baskets = [
+        np.array([A]),
+        np.array([A, B]),
+        np.array([C]),
+        np.array([A, B, C]),
+        np.array([X]),
+        np.array([A]),
+    ]
     seg = np.array(["g1", "g1", "g1", "g1", "g2", "g2"])
     recs = crosssell.recommend(baskets, rules, top_n=3, customer_group=seg)
-    rows = list(zip(recs["customer"].tolist(), recs["rank"].tolist(), recs["product"].tolist(),
-                    recs["because"].tolist()))
+    rows = list(
+        zip(
+            recs["customer"].tolist(),
+            recs["rank"].tolist(),
+            recs["product"].tolist(),
+            recs["because"].tolist(),
+            strict=False,
+        )
+    )
     assert rows == [
-        (0, 1, C, A), (0, 2, B, A),  # bought A: C (conf 2/3, lift 5/3) before B (2/3, 10/9)
-        (1, 1, C, A),                # bought A and B: B excluded, C explained by A
-        (2, 1, A, C),                # bought C: A (conf 1)
+        (0, 1, C, A),
+        (0, 2, B, A),  # bought A: C (conf 2/3, lift 5/3) before B (2/3, 10/9)
+        (1, 1, C, A),  # bought A and B: B excluded, C explained by A
+        (2, 1, A, C),  # bought C: A (conf 1)
         # customer 3 bought everything; 4 and 5 are in g2, which has no rules
     ]
-    conf = dict(zip(zip(recs["customer"].tolist(), recs["product"].tolist()), recs["confidence"]))
-    lift = dict(zip(zip(recs["customer"].tolist(), recs["product"].tolist()), recs["lift"]))
+    conf = dict(
+        zip(
+            zip(recs["customer"].tolist(), recs["product"].tolist(), strict=False),
+            recs["confidence"],
+            strict=False,
+        )
+    )
+    lift = dict(
+        zip(
+            zip(recs["customer"].tolist(), recs["product"].tolist(), strict=False),
+            recs["lift"],
+            strict=False,
+        )
+    )
     assert conf[(0, C)] == pytest.approx(2 / 3) and lift[(0, C)] == pytest.approx(5 / 3)
     assert conf[(2, A)] == pytest.approx(1.0) and lift[(2, A)] == pytest.approx(5 / 3)
     assert recs["n_ab"].tolist() == [2, 2, 2, 2]
     assert set(recs["group"].tolist()) == {"g1"}
     # never recommends something already bought
-    for c, p in zip(recs["customer"].tolist(), recs["product"].tolist()):
+    for c, p in zip(recs["customer"].tolist(), recs["product"].tolist(), strict=False):
         assert p not in baskets[c].tolist()
     # top_n = 1
     one = crosssell.recommend(baskets, rules, top_n=1, customer_group=seg)
     assert one["product"].tolist() == [C, C, A]
     # without customer groups every rule applies: customer 5 (in g2) now gets C and B
     pooled = crosssell.recommend(baskets, rules, top_n=3)
-    assert list(zip(pooled["customer"].tolist(), pooled["product"].tolist())) == [
-        (0, C), (0, B), (1, C), (2, A), (5, C), (5, B)]
+    assert list(
+        zip(pooled["customer"].tolist(), pooled["product"].tolist(), strict=False)
+    ) == [
+        (0, C),
+        (0, B),
+        (1, C),
+        (2, A),
+        (5, C),
+        (5, B),
+    ]
 
 
 def test_recommend_empty_inputs():
     customer, product, group = as_pairs(BASKETS)
     rules = crosssell.pair_stats(customer, product, group, min_customers=2)
     assert crosssell.recommend([], rules, 3)["customer"].size == 0
-    assert crosssell.recommend([np.array([], dtype=int)], rules, 3)["customer"].size == 0
+    assert (
+        crosssell.recommend([np.array([], dtype=int)], rules, 3)["customer"].size == 0
+    )
     no_rules = crosssell.pair_stats(customer, product, group, min_customers=99)
     assert crosssell.recommend([np.array([A])], no_rules, 3)["customer"].size == 0
 
 
 def brute_recommend(baskets, seg, rules, top_n):
     by_group_a = defaultdict(list)
-    for g, a, b, c, lift in zip(rules["group"].tolist(), rules["a"].tolist(), rules["b"].tolist(),
-                                rules["confidence"].tolist(), rules["lift"].tolist()):
+    for g, a, b, c, lift in zip(
+        rules["group"].tolist(),
+        rules["a"].tolist(),
+        rules["b"].tolist(),
+        rules["confidence"].tolist(),
+        rules["lift"].tolist(),
+        strict=False,
+    ):
         by_group_a[(g, a)].append((b, c, lift))
     out = []
     for i, basket in enumerate(baskets):
@@ -205,7 +266,9 @@ def brute_recommend(baskets, seg, rules, top_n):
                 key = (-c, -lift, a)
                 if b not in best or key < best[b][0]:
                     best[b] = (key, a, c, lift)
-        ranked = sorted(best.items(), key=lambda item: (item[1][0][0], item[1][0][1], item[0]))
+        ranked = sorted(
+            best.items(), key=lambda item: (item[1][0][0], item[1][0][1], item[0])
+        )
         for rank, (b, (_, a, c, lift)) in enumerate(ranked[:top_n], start=1):
             out.append((i, rank, b, a, c, lift))
     return out
@@ -225,7 +288,18 @@ def test_recommend_matches_brute_force_on_random_data(block_rows, monkeypatch):
     assert rules["a"].size > 50
     baskets = [np.unique(product[customer == c]) for c in range(800)]
     for top_n in (1, 3):
-        recs = crosssell.recommend(baskets, rules, top_n=top_n, customer_group=segment_of)
-        got = list(zip(recs["customer"].tolist(), recs["rank"].tolist(), recs["product"].tolist(),
-                       recs["because"].tolist(), recs["confidence"].tolist(), recs["lift"].tolist()))
+        recs = crosssell.recommend(
+            baskets, rules, top_n=top_n, customer_group=segment_of
+        )
+        got = list(
+            zip(
+                recs["customer"].tolist(),
+                recs["rank"].tolist(),
+                recs["product"].tolist(),
+                recs["because"].tolist(),
+                recs["confidence"].tolist(),
+                recs["lift"].tolist(),
+                strict=False,
+            )
+        )
         assert got == brute_recommend(baskets, segment_of.tolist(), rules, top_n)

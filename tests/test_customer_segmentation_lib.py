@@ -1,7 +1,7 @@
 """Tests of customer_segmentation/lib (pure numpy, no Odoo)."""
+
 import numpy as np
 import pytest
-
 from conftest import load_lib_module
 
 rfm = load_lib_module("customer_segmentation", "rfm")
@@ -13,10 +13,14 @@ NAN = float("nan")
 
 
 def grid_tuples(grid=None):
-    return [(r["r_min"], r["r_max"], r["f_min"], r["f_max"]) for r in grid or segments.DEFAULT_RF_GRID]
+    return [
+        (r["r_min"], r["r_max"], r["f_min"], r["f_max"])
+        for r in grid or segments.DEFAULT_RF_GRID
+    ]
 
 
 # --- rfm.quintile_scores -----------------------------------------------------
+
 
 def test_quintiles_ten_distinct_values_two_per_score():
     scores = rfm.quintile_scores([10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
@@ -30,7 +34,18 @@ def test_quintiles_input_order_does_not_matter():
 
 def test_quintiles_reversed_for_recency():
     days = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
-    assert rfm.quintile_scores(days, higher_is_better=False).tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
+    assert rfm.quintile_scores(days, higher_is_better=False).tolist() == [
+        5,
+        5,
+        4,
+        4,
+        3,
+        3,
+        2,
+        2,
+        1,
+        1,
+    ]
 
 
 def test_quintiles_heavy_ties_share_one_score():
@@ -43,14 +58,27 @@ def test_quintiles_heavy_ties_share_one_score():
 
 def test_quintiles_exact_boundary():
     # 4 of 10 tied: p = (2.5 - 0.5) / 10 = 0.2 exactly -> 1 + floor(1.0) = 2
-    assert rfm.quintile_scores([1, 1, 1, 1, 2, 3, 4, 5, 6, 7]).tolist() == [2, 2, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert rfm.quintile_scores([1, 1, 1, 1, 2, 3, 4, 5, 6, 7]).tolist() == [
+        2,
+        2,
+        2,
+        2,
+        3,
+        3,
+        4,
+        4,
+        5,
+        5,
+    ]
 
 
 @pytest.mark.parametrize("higher_is_better", [True, False])
 def test_quintiles_property_ties_equal_and_monotone(higher_is_better):
     rng = np.random.default_rng(7)
     for _ in range(50):
-        values = rng.integers(0, rng.integers(1, 12), size=rng.integers(1, 300)).astype(float)
+        values = rng.integers(0, rng.integers(1, 12), size=rng.integers(1, 300)).astype(
+            float
+        )
         scores = rfm.quintile_scores(values, higher_is_better)
         assert scores.min() >= 1 and scores.max() <= 5
         for value in np.unique(values):
@@ -77,14 +105,26 @@ def test_quintiles_empty():
 
 # --- rfm.threshold_scores ----------------------------------------------------
 
+
 def test_threshold_scores_both_directions():
     values = [5, 10, 15, 20, 39, 40, 100, NAN]
     bounds = [10, 20, 30, 40]
     assert rfm.threshold_scores(values, bounds).tolist() == [1, 2, 2, 3, 4, 5, 5, 0]
-    assert rfm.threshold_scores(values, bounds, higher_is_better=False).tolist() == [5, 4, 4, 3, 2, 1, 1, 0]
+    assert rfm.threshold_scores(values, bounds, higher_is_better=False).tolist() == [
+        5,
+        4,
+        4,
+        3,
+        2,
+        1,
+        1,
+        0,
+    ]
 
 
-@pytest.mark.parametrize("bounds", [[1, 2, 3], [1, 2, 3, 4, 5], [1, 2, 2, 3], [4, 3, 2, 1], [1, 2, NAN, 4]])
+@pytest.mark.parametrize(
+    "bounds", [[1, 2, 3], [1, 2, 3, 4, 5], [1, 2, 2, 3], [4, 3, 2, 1], [1, 2, NAN, 4]]
+)
 def test_threshold_scores_bad_thresholds(bounds):
     with pytest.raises(ValueError):
         rfm.threshold_scores([1.0], bounds)
@@ -92,21 +132,27 @@ def test_threshold_scores_bad_thresholds(bounds):
 
 # --- segments ----------------------------------------------------------------
 
+
 def test_default_grid_covers_every_cell_once():
     grid = segments.DEFAULT_RF_GRID
     assert len({rule["code"] for rule in grid}) == len(grid)
     assert segments.coverage_problems(grid_tuples()) == ([], [])
     cells = np.zeros((6, 6), dtype=int)
     for r_min, r_max, f_min, f_max in grid_tuples():
-        cells[r_min:r_max + 1, f_min:f_max + 1] += 1
+        cells[r_min : r_max + 1, f_min : f_max + 1] += 1
     assert (cells[1:, 1:] == 1).all()
 
 
 def test_coverage_names_gap_and_overlap():
     rules = {rule["code"]: rule for rule in segments.DEFAULT_RF_GRID}
     del rules["need_attention"]  # leaves R3 F3 uncovered
-    rules["champions"] = dict(rules["champions"], f_min=3)  # R5 F3 also potential loyalist
-    assert segments.coverage_problems(grid_tuples(list(rules.values()))) == ([(3, 3)], [(5, 3)])
+    rules["champions"] = dict(
+        rules["champions"], f_min=3
+    )  # R5 F3 also potential loyalist
+    assert segments.coverage_problems(grid_tuples(list(rules.values()))) == (
+        [(3, 3)],
+        [(5, 3)],
+    )
 
 
 def test_coverage_accepts_grid_dicts():
@@ -115,7 +161,9 @@ def test_coverage_accepts_grid_dicts():
     assert uncovered == [] and duplicated == [(1, 1), (1, 2)]
 
 
-@pytest.mark.parametrize("rule", [(0, 5, 1, 5), (1, 6, 1, 5), (4, 3, 1, 5), (1, 5, 3, 2), (1, 5, 1.5, 5)])
+@pytest.mark.parametrize(
+    "rule", [(0, 5, 1, 5), (1, 6, 1, 5), (4, 3, 1, 5), (1, 5, 3, 2), (1, 5, 1.5, 5)]
+)
 def test_bad_bounds_raise(rule):
     with pytest.raises(ValueError):
         segments.coverage_problems([rule])
@@ -129,19 +177,31 @@ def test_assign_segments_default_grid():
     f = np.array([5, 1, 5, 3, 1, 3, 3, 0, 0])
     index = segments.assign_segments(r, f, grid_tuples())
     assert [codes[i] if i >= 0 else None for i in index] == [
-        "champions", "new_customers", "cant_lose", "need_attention", "promising", "at_risk",
-        None, None, None]
+        "champions",
+        "new_customers",
+        "cant_lose",
+        "need_attention",
+        "promising",
+        "at_risk",
+        None,
+        None,
+        None,
+    ]
 
 
 def test_assign_segments_first_match_and_gap():
-    assert segments.assign_segments([1, 1, 2], [1, 2, 2], [(1, 5, 2, 5), (1, 1, 1, 5)]).tolist() == [1, 0, 0]
+    assert segments.assign_segments(
+        [1, 1, 2], [1, 2, 2], [(1, 5, 2, 5), (1, 1, 1, 5)]
+    ).tolist() == [1, 0, 0]
     assert segments.assign_segments([3], [3], [(1, 2, 1, 5)]).tolist() == [-1]
 
 
 # --- tiers -------------------------------------------------------------------
 
+
 def test_pareto_hand_example():
-    # total 100; share before: 0, .5, .8, .9, .9 (tied 5s use the first) -> S, S, K, K, K
+    # total 100; share before: 0, .5, .8, .9, .9 (tied 5s use the first) -> S, S, K, K,
+    # K
     result = tiers.pareto_tiers([50, 30, 10, 5, 5])
     assert result["tier"].tolist() == [0, 0, 1, 1, 1]
     assert result["rank"].tolist() == [1, 2, 3, 4, 4]
@@ -150,12 +210,17 @@ def test_pareto_hand_example():
 
 
 def test_pareto_ordinary_unsorted_and_non_positive():
-    # sorted 50, 30, 10, 5, 3, 2: share before 0, .5, .8, .9, .95, .98 -> S, S, K, K, O, O
+    # sorted 50, 30, 10, 5, 3, 2: share before 0, .5, .8, .9, .95, .98 -> S, S, K, K, O,
+    # O
     result = tiers.pareto_tiers([3, NAN, 50, -4, 30, 0, 10, 5, 2])
     assert result["tier"].tolist() == [2, 2, 0, 2, 0, 2, 1, 1, 2]
     assert result["rank"].tolist() == [5, 9, 1, 8, 2, 7, 3, 4, 6]
-    np.testing.assert_allclose(result["share"], [0.03, 0, 0.5, 0, 0.3, 0, 0.1, 0.05, 0.02])
-    np.testing.assert_allclose(result["cumulative_share"], [0.98, 1, 0.5, 1, 0.8, 1, 0.9, 0.95, 1.0])
+    np.testing.assert_allclose(
+        result["share"], [0.03, 0, 0.5, 0, 0.3, 0, 0.1, 0.05, 0.02]
+    )
+    np.testing.assert_allclose(
+        result["cumulative_share"], [0.98, 1, 0.5, 1, 0.8, 1, 0.9, 0.95, 1.0]
+    )
 
 
 def test_pareto_ties_share_tier():
@@ -174,7 +239,9 @@ def test_pareto_custom_cuts_and_no_positive_total():
     assert tiers.pareto_tiers([])["tier"].shape == (0,)
 
 
-@pytest.mark.parametrize("cuts", [(0, 0.9), (0.9, 0.8), (0.8, 0.8), (0.8, 1.01), (-0.1, 0.5)])
+@pytest.mark.parametrize(
+    "cuts", [(0, 0.9), (0.9, 0.8), (0.8, 0.8), (0.8, 1.01), (-0.1, 0.5)]
+)
 def test_pareto_bad_cuts(cuts):
     with pytest.raises(ValueError):
         tiers.pareto_tiers([1.0], *cuts)
@@ -192,7 +259,9 @@ def test_hysteresis_single_run_cases():
 def run_sequence(new_tiers, runs_required=2):
     tier, count, history = np.array([-1]), np.array([0]), []
     for new in new_tiers:
-        tier, count = tiers.apply_hysteresis(tier, np.array([new]), count, runs_required)
+        tier, count = tiers.apply_hysteresis(
+            tier, np.array([new]), count, runs_required
+        )
         history.append((int(tier[0]), int(count[0])))
     return history
 
@@ -201,7 +270,12 @@ def test_hysteresis_demotion_after_two_runs_and_reset():
     assert run_sequence([0, 1, 1]) == [(0, 0), (0, 1), (1, 0)]
     assert run_sequence([0, 1, 0, 1]) == [(0, 0), (0, 1), (0, 0), (0, 1)]
     assert run_sequence([0, 2, 1, 1]) == [(0, 0), (0, 1), (1, 0), (1, 0)]
-    assert run_sequence([0, 1, 1, 1], runs_required=3) == [(0, 0), (0, 1), (0, 2), (1, 0)]
+    assert run_sequence([0, 1, 1, 1], runs_required=3) == [
+        (0, 0),
+        (0, 1),
+        (0, 2),
+        (1, 0),
+    ]
 
 
 def test_hysteresis_runs_required_one_is_immediate():
@@ -235,6 +309,7 @@ def test_downgrades_mask():
 
 # --- scale -------------------------------------------------------------------
 
+
 def test_scale_200k_shapes():
     """Runs on 200,000 customers (not timed)."""
     rng = np.random.default_rng(0)
@@ -243,5 +318,8 @@ def test_scale_200k_shapes():
     scores = rfm.quintile_scores(values)
     assert scores.shape == (200_000,) and set(np.unique(scores)) == {0, 1, 2, 3, 4, 5}
     result = tiers.pareto_tiers(values)
-    assert all(result[key].shape == (200_000,) for key in ("tier", "rank", "share", "cumulative_share"))
+    assert all(
+        result[key].shape == (200_000,)
+        for key in ("tier", "rank", "share", "cumulative_share")
+    )
     assert set(np.unique(result["tier"])) == {0, 1, 2}

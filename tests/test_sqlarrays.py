@@ -1,15 +1,48 @@
 """Array literals of both addons' lib/sqlarrays.py, read back by a decoder written from
 PostgreSQL's array input syntax (no database: https://www.postgresql.org/docs/current/arrays.html#ARRAYS-IO)."""
+
 import datetime
 
 import pytest
-
 from conftest import ADDONS, load_lib_module
 
 
+def _read_quoted(body, i, text):
+    """The quoted element starting after the quote at ``body[i - 1]``: (its end, its
+    text)."""
+    chars = []
+    while True:
+        if i >= len(body):
+            raise ValueError(f"unterminated quoted element: {text!r}")
+        if body[i] == "\\":
+            if i + 1 >= len(body):
+                raise ValueError(f"dangling backslash: {text!r}")
+            chars.append(body[i + 1])
+            i += 2
+        elif body[i] == '"':
+            return i + 1, "".join(chars)
+        else:
+            chars.append(body[i])
+            i += 1
+
+
+def _read_unquoted(body, i, text):
+    """The unquoted element starting at ``body[i]``: (its end, its text or None for
+    NULL)."""
+    start = i
+    while i < len(body) and body[i] != ",":
+        if body[i] in '{}"\\':
+            raise ValueError(f"{body[i]!r} in an unquoted element: {text!r}")
+        i += 1
+    word = body[start:i].strip()
+    if not word:
+        raise ValueError(f"empty element: {text!r}")
+    return i, None if word.upper() == "NULL" else word
+
+
 def parse_array(text):
-    """The elements of a one-dimensional array literal as PostgreSQL reads it: a string per
-    element, None for an unquoted NULL. Raises ValueError where PostgreSQL reports a
+    """The elements of a one-dimensional array literal as PostgreSQL reads it: a string
+    per element, None for an unquoted NULL. Raises ValueError where PostgreSQL reports a
     malformed array literal."""
     if len(text) < 2 or text[0] != "{" or text[-1] != "}":
         raise ValueError(f"not an array literal: {text!r}")
@@ -20,32 +53,10 @@ def parse_array(text):
         while i < len(body) and body[i].isspace():
             i += 1
         if i < len(body) and body[i] == '"':
-            i, chars = i + 1, []
-            while True:
-                if i >= len(body):
-                    raise ValueError(f"unterminated quoted element: {text!r}")
-                if body[i] == "\\":
-                    if i + 1 >= len(body):
-                        raise ValueError(f"dangling backslash: {text!r}")
-                    chars.append(body[i + 1])
-                    i += 2
-                elif body[i] == '"':
-                    i += 1
-                    break
-                else:
-                    chars.append(body[i])
-                    i += 1
-            elements.append("".join(chars))
+            i, element = _read_quoted(body, i + 1, text)
         else:
-            start = i
-            while i < len(body) and body[i] != ",":
-                if body[i] in '{}"\\':
-                    raise ValueError(f"{body[i]!r} in an unquoted element: {text!r}")
-                i += 1
-            word = body[start:i].strip()
-            if not word:
-                raise ValueError(f"empty element: {text!r}")
-            elements.append(None if word.upper() == "NULL" else word)
+            i, element = _read_unquoted(body, i, text)
+        elements.append(element)
         while i < len(body) and body[i].isspace():
             i += 1
         if i == len(body):
@@ -55,7 +66,9 @@ def parse_array(text):
         i += 1
 
 
-@pytest.mark.parametrize("text", ['{"a}', '{a"b}', "{a,,b}", '{"a"b}', "{a\\", "{a,{b}}", "a,b"])
+@pytest.mark.parametrize(
+    "text", ['{"a}', '{a"b}', "{a,,b}", '{"a"b}', "{a\\", "{a,{b}}", "a,b"]
+)
 def test_decoder_refuses_what_postgres_refuses(text):
     with pytest.raises(ValueError):
         parse_array(text)
@@ -66,10 +79,30 @@ def test_array_literal_quotes_escapes_and_reads_back(addon):
     sqlarrays = load_lib_module(addon, "sqlarrays")
     assert sqlarrays.array_literal([]) == "{}"
     assert sqlarrays.array_literal([1, None, 2.5, True]) == '{"1",NULL,"2.5","True"}'
-    assert sqlarrays.array_literal(['say "hi"', "back\\slash", "a,b"]) == '{"say \\"hi\\"","back\\\\slash","a,b"}'
-    values = [1, None, 2.5, True, 'say "hi"', "back\\slash", "a,b", "{x}", "NULL", "", " padded ",
-              "tab\tand\nnewline", '\\"', "é€", datetime.date(2026, 2, 28)]
-    assert parse_array(sqlarrays.array_literal(values)) == [None if v is None else str(v) for v in values]
+    assert (
+        sqlarrays.array_literal(['say "hi"', "back\\slash", "a,b"])
+        == '{"say \\"hi\\"","back\\\\slash","a,b"}'
+    )
+    values = [
+        1,
+        None,
+        2.5,
+        True,
+        'say "hi"',
+        "back\\slash",
+        "a,b",
+        "{x}",
+        "NULL",
+        "",
+        " padded ",
+        "tab\tand\nnewline",
+        '\\"',
+        "é€",
+        datetime.date(2026, 2, 28),
+    ]
+    assert parse_array(sqlarrays.array_literal(values)) == [
+        None if v is None else str(v) for v in values
+    ]
 
 
 def test_plain_array_literal_marks_nulls_without_quoting():

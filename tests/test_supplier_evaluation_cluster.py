@@ -1,17 +1,24 @@
 """Checks of supplier_evaluation/lib/cluster.py (pure numpy, no Odoo)."""
+
 import math
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose, assert_array_equal
-
 from conftest import load_lib_module
+from numpy.testing import assert_allclose, assert_array_equal
 
 cluster = load_lib_module("supplier_evaluation", "cluster")
 
 nan = np.nan
 HIB = np.array([True, True, False, False, False, True])
-NAMES = ["on-time", "quality", "price index", "lead time", "lead-time spread", "total score"]
+NAMES = [
+    "on-time",
+    "quality",
+    "price index",
+    "lead time",
+    "lead-time spread",
+    "total score",
+]
 
 
 def blobs(seed=1, per=30, spread=0.3):
@@ -25,19 +32,22 @@ def blobs(seed=1, per=30, spread=0.3):
 def same_partition(a, b):
     """True when labelings a and b define the same partition."""
     a, b = np.asarray(a), np.asarray(b)
-    pairs = set(zip(a.tolist(), b.tolist()))
+    pairs = set(zip(a.tolist(), b.tolist(), strict=False))
     return len(pairs) == len(set(a.tolist())) == len(set(b.tolist()))
 
 
 # --- standardize -----------------------------------------------------------
 
+
 def test_standardize_nan_and_zero_std_columns():
-    features = np.array([
-        [1.0, 5.0, nan, 2.0],
-        [2.0, 5.0, nan, nan],
-        [3.0, 5.0, nan, 4.0],
-        [nan, 5.0, nan, 10.0],
-    ])
+    features = np.array(
+        [
+            [1.0, 5.0, nan, 2.0],
+            [2.0, 5.0, nan, nan],
+            [3.0, 5.0, nan, 4.0],
+            [nan, 5.0, nan, 10.0],
+        ]
+    )
     z, mean, std = cluster.standardize(features)
     # column 0: NaN -> median 2 -> [1, 2, 3, 2]
     filled0 = np.array([1.0, 2.0, 3.0, 2.0])
@@ -69,6 +79,7 @@ def test_standardize_does_not_modify_input_and_constant_float_column():
 
 # --- kmeans ----------------------------------------------------------------
 
+
 def test_kmeans_recovers_three_blobs():
     x, truth = blobs()
     fit = cluster.kmeans(x, 3, seed=0)
@@ -77,7 +88,9 @@ def test_kmeans_recovers_three_blobs():
     assert same_partition(fit["labels"], truth)
     got = fit["centers"][np.argsort(fit["centers"][:, 0] + 2 * fit["centers"][:, 1])]
     assert_allclose(got, [[0, 0], [10, 0], [0, 10]], atol=0.3)
-    expected = sum(((x[truth == c] - x[truth == c].mean(axis=0)) ** 2).sum() for c in range(3))
+    expected = sum(
+        ((x[truth == c] - x[truth == c].mean(axis=0)) ** 2).sum() for c in range(3)
+    )
     assert isinstance(fit["inertia"], float)
     assert_allclose(fit["inertia"], expected)
 
@@ -164,6 +177,7 @@ def test_kmeans_empty_cluster_reseeded_with_farthest_point():
 
 # --- silhouette ------------------------------------------------------------
 
+
 def test_silhouette_separated_blobs_near_one():
     x, truth = blobs(spread=0.2)
     assert cluster.silhouette(x, truth) > 0.9
@@ -204,7 +218,9 @@ def test_silhouette_hand_computed_plane():
     s_d = (b_d - 4) / b_d
     expected = (s_a + s_b + s_c + s_d) / 4
     # labels need not be 0..k-1
-    assert cluster.silhouette(x, ["x", "x", "y", "y"]) == pytest.approx(expected, rel=1e-12)
+    assert cluster.silhouette(x, ["x", "x", "y", "y"]) == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 def test_silhouette_singleton_cluster_scores_zero():
@@ -217,12 +233,15 @@ def test_silhouette_singleton_cluster_scores_zero():
 
 # --- labels ----------------------------------------------------------------
 
+
 def test_label_supplier_clusters_three():
-    centers = np.array([
-        [0.1, 0.0, 0.0, 0.1, 0.0, 0.0],     # average
-        [-1.0, -1.0, 1.0, 1.0, 1.0, -1.0],  # bad everywhere
-        [1.0, 1.0, -1.0, -1.0, -0.5, 1.0],  # good everywhere
-    ])
+    centers = np.array(
+        [
+            [0.1, 0.0, 0.0, 0.1, 0.0, 0.0],  # average
+            [-1.0, -1.0, 1.0, 1.0, 1.0, -1.0],  # bad everywhere
+            [1.0, 1.0, -1.0, -1.0, -0.5, 1.0],  # good everywhere
+        ]
+    )
     codes, merit = cluster.label_supplier_clusters(centers, HIB)
     assert codes == ["stable", "high_risk", "high_potential"]
     assert_allclose(merit, [0.0, -1.0, 5.5 / 6])
@@ -239,7 +258,9 @@ def test_label_supplier_clusters_k_one_and_two():
     codes, merit = cluster.label_supplier_clusters([[1.0, -1.0]], [True, False])
     assert codes == ["stable"]
     assert_allclose(merit, [1.0])
-    codes, merit = cluster.label_supplier_clusters([[-0.5, 0.5], [0.5, -0.5]], [True, False])
+    codes, merit = cluster.label_supplier_clusters(
+        [[-0.5, 0.5], [0.5, -0.5]], [True, False]
+    )
     assert codes == ["high_risk", "high_potential"]
     assert_allclose(merit, [-0.5, 0.5])
     # even when both are "good", the worse one of two is high_risk
@@ -253,6 +274,7 @@ def test_label_supplier_clusters_shape_mismatch():
 
 
 # --- describe_center -------------------------------------------------------
+
 
 def test_describe_center_phrases():
     center = [0.8, 0.1, -0.6, 1.2, -0.49, -2.0]

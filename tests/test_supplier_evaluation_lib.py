@@ -1,11 +1,11 @@
 """Hand-computed checks of supplier_evaluation/lib (pure numpy, no Odoo)."""
+
 import math
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose, assert_array_equal
-
 from conftest import load_lib_module
+from numpy.testing import assert_allclose, assert_array_equal
 
 scoring = load_lib_module("supplier_evaluation", "scoring")
 metrics = load_lib_module("supplier_evaluation", "metrics")
@@ -16,6 +16,7 @@ nan = np.nan
 
 
 # --- scoring ---------------------------------------------------------------
+
 
 def test_linear_scores_higher_is_better_clips():
     scores = scoring.linear_scores([70, 80, 90, 100, 110, nan], 80, 100)
@@ -72,6 +73,7 @@ def test_check_weights():
 
 # --- metrics ---------------------------------------------------------------
 
+
 def test_robust_keep_mask_drops_outlier():
     # median 3.5, MAD 1.5 -> limit 3.5 + 5 * 1.4826 * 1.5 = 14.62
     keep = metrics.robust_keep_mask([1, 2, 3, 4, 5, 1000])
@@ -85,8 +87,9 @@ def test_robust_keep_mask_hard_rules():
 
 def test_robust_keep_mask_zero_mad_only_hard_rules():
     assert metrics.robust_keep_mask([5, 5, 5, 5, 50]).all()
-    assert_array_equal(metrics.robust_keep_mask([5, 5, 5, 5, 50], hard_max=20),
-                       [True] * 4 + [False])
+    assert_array_equal(
+        metrics.robust_keep_mask([5, 5, 5, 5, 50], hard_max=20), [True] * 4 + [False]
+    )
 
 
 def test_on_time_in_full():
@@ -120,9 +123,9 @@ def test_price_index_three_suppliers():
     spend = [40, 60, 120, 70, 500, 50, 40, 70]
     result = metrics.price_index(group, product, price, spend, n_groups=5)
     expected = [
-        (100 * 10 / 13 + 50 * 5 / 4) / 150,   # ratios 10/mean(12,14), 5/4
-        (120 * 12 / 12 + 40 * 4 / 5) / 160,   # ratios 12/mean(10,14), 4/5
-        14 / 11,                              # 14/mean(10,12)
+        (100 * 10 / 13 + 50 * 5 / 4) / 150,  # ratios 10/mean(12,14), 5/4
+        (120 * 12 / 12 + 40 * 4 / 5) / 160,  # ratios 12/mean(10,14), 4/5
+        14 / 11,  # 14/mean(10,12)
         nan,
         nan,
     ]
@@ -152,6 +155,7 @@ def test_lead_time_default_keep():
 
 # --- kraljic ---------------------------------------------------------------
 
+
 def test_supply_risk():
     risk = kraljic.supply_risk([1.0, 0.0, 0.5, 0.0], [0.5, 2.0, nan, 0.25])
     assert_allclose(risk, [0.85, 0.3, 0.35, 0.075])
@@ -162,11 +166,19 @@ def test_kraljic_quadrants_and_boundaries():
     share = [0.2, 0.2, 0.19, 0.19, 0.5, 0.0]
     risk = [0.5, 0.49, 0.5, 0.49, 0.1, 0.9]
     result = kraljic.suggest(share, risk, impact_threshold=0.2, risk_threshold=0.5)
-    assert list(result) == ["strategic", "leverage", "bottleneck", "routine", "leverage", "bottleneck"]
+    assert list(result) == [
+        "strategic",
+        "leverage",
+        "bottleneck",
+        "routine",
+        "leverage",
+        "bottleneck",
+    ]
     assert set(result) <= set(kraljic.CLASSES)
 
 
 # --- trend -----------------------------------------------------------------
+
 
 def test_linear_trends_exact_line():
     result = trend.linear_trends([[1, 3, 5, 7, 9, 11]])
@@ -178,12 +190,14 @@ def test_linear_trends_exact_line():
 
 
 def test_linear_trends_gaps_noise_and_short_series():
-    y = np.array([
-        [1, nan, 5, 7, nan],      # points x=0,2,3 on y = 2x + 1
-        [1, 3, 2, nan, nan],      # slope 0.5, intercept 1.5, r2 1 - 1.5/2
-        [1, nan, nan, 2, nan],    # only 2 points
-        [0.1, 0.1, 0.1, 0.1, 0.1],  # flat
-    ])
+    y = np.array(
+        [
+            [1, nan, 5, 7, nan],  # points x=0,2,3 on y = 2x + 1
+            [1, 3, 2, nan, nan],  # slope 0.5, intercept 1.5, r2 1 - 1.5/2
+            [1, nan, nan, 2, nan],  # only 2 points
+            [0.1, 0.1, 0.1, 0.1, 0.1],  # flat
+        ]
+    )
     result = trend.linear_trends(y)
     assert_allclose(result["slope"], [2.0, 0.5, nan, 0.0], atol=1e-12)
     assert_allclose(result["intercept"], [1.0, 1.5, nan, 0.1])
@@ -193,16 +207,18 @@ def test_linear_trends_gaps_noise_and_short_series():
 
 
 def test_breach_runs():
-    breach = np.array([
-        [False, True, True],
-        [True, True, True],      # third bad month in a row
-        [True, True, False],
-        [True, True, True],
-        [True, True, True],
-    ])
+    breach = np.array(
+        [
+            [False, True, True],
+            [True, True, True],  # third bad month in a row
+            [True, True, False],
+            [True, True, True],
+            [True, True, True],
+        ]
+    )
     no_data = np.zeros_like(breach)
-    no_data[3, 2] = True          # latest month without data -> 0
-    no_data[4, 0] = True          # no data earlier ends the run
+    no_data[3, 2] = True  # latest month without data -> 0
+    no_data[4, 0] = True  # no data earlier ends the run
     assert_array_equal(trend.breach_runs(breach, no_data), [2, 3, 0, 0, 2])
 
 
@@ -217,13 +233,30 @@ def test_periods():
     import datetime as dt
 
     periods = load_lib_module("supplier_evaluation", "periods")
-    assert periods.period_of(dt.date(2026, 2, 14)) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
-    assert periods.period_of(dt.date(2024, 2, 14)) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
-    assert periods.period_of(dt.date(2026, 11, 3), "quarter") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
-    assert periods.previous_period(dt.date(2026, 1, 10)) == (dt.date(2025, 12, 1), dt.date(2025, 12, 31))
-    assert periods.previous_period(dt.date(2026, 1, 10), "quarter") == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    assert periods.period_of(dt.date(2026, 2, 14)) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 2, 28),
+    )
+    assert periods.period_of(dt.date(2024, 2, 14)) == (
+        dt.date(2024, 2, 1),
+        dt.date(2024, 2, 29),
+    )
+    assert periods.period_of(dt.date(2026, 11, 3), "quarter") == (
+        dt.date(2026, 10, 1),
+        dt.date(2026, 12, 31),
+    )
+    assert periods.previous_period(dt.date(2026, 1, 10)) == (
+        dt.date(2025, 12, 1),
+        dt.date(2025, 12, 31),
+    )
+    assert periods.previous_period(dt.date(2026, 1, 10), "quarter") == (
+        dt.date(2025, 10, 1),
+        dt.date(2025, 12, 31),
+    )
     months = periods.periods_between(dt.date(2025, 11, 20), dt.date(2026, 2, 1))
     assert [p[0].month for p in months] == [11, 12, 1, 2]
-    assert len(periods.periods_between(dt.date(2024, 1, 1), dt.date(2025, 12, 31))) == 24
+    assert (
+        len(periods.periods_between(dt.date(2024, 1, 1), dt.date(2025, 12, 31))) == 24
+    )
     with pytest.raises(ValueError):
         periods.periods_between(dt.date(2026, 2, 1), dt.date(2026, 1, 1))

@@ -13,10 +13,15 @@ with ``np.einsum`` / broadcasting instead of ``@`` where the multi-threaded
 BLAS would not pay off, since BLAS thread hand-offs are slow on a busy
 server.
 """
+
 import numpy as np
 
+# The numbers of clusters choose_k tries unless told (a range: immutable, safe as a
+# default).
+DEFAULT_K_VALUES = range(2, 9)
 
 # --- features ----------------------------------------------------------------
+
 
 def log_standardize(features, log_columns=()):
     """Z-scores of ``features`` (n, d) after log1p on the skewed columns.
@@ -61,7 +66,7 @@ def log_standardize(features, log_columns=()):
     x = np.where(missing, medians, x)
     mean = x.mean(axis=0)
     centred = x - mean
-    std = np.sqrt((centred ** 2).mean(axis=0))
+    std = np.sqrt((centred**2).mean(axis=0))
     constant = (x.max(axis=0) == x.min(axis=0)) | (std == 0)
     std = np.where(constant, 1.0, std)
     z = np.where(constant, 0.0, centred / std)
@@ -69,6 +74,7 @@ def log_standardize(features, log_columns=()):
 
 
 # --- k-means -----------------------------------------------------------------
+
 
 def _sq_distances(x, centers):
     """(n, k) squared Euclidean distances, computed centre by centre.
@@ -92,7 +98,7 @@ def _kmeans_pp(x, k, rng):
         total = closest.sum()
         idx = rng.choice(n, p=closest / total) if total > 0 else rng.integers(n)
         centers[j] = x[idx]
-        closest = np.minimum(closest, _sq_distances(x, centers[j:j + 1])[:, 0])
+        closest = np.minimum(closest, _sq_distances(x, centers[j : j + 1])[:, 0])
     return centers
 
 
@@ -171,7 +177,11 @@ def kmeans(x, k, seed=0, n_init=5, max_iter=100):
         if best is None or run[2] < best[2]:
             best = run
     labels, centers, inertia = best
-    return {"labels": labels.astype(np.int64), "centers": centers + offset, "inertia": inertia}
+    return {
+        "labels": labels.astype(np.int64),
+        "centers": centers + offset,
+        "inertia": inertia,
+    }
 
 
 def assign(x, centers):
@@ -182,6 +192,7 @@ def assign(x, centers):
 
 
 # --- quality and k choice ----------------------------------------------------
+
 
 def silhouette(x, labels, block=256):
     """Mean silhouette coefficient of the partition ``labels`` of ``x``.
@@ -270,7 +281,7 @@ def stratified_sample(strata, size, seed=0):
     return np.flatnonzero(rank < quota[inverse])
 
 
-def choose_k(x, k_values=range(2, 9), sample_size=3000, strata=None, seed=0):
+def choose_k(x, k_values=DEFAULT_K_VALUES, sample_size=3000, strata=None, seed=0):
     """Pick the number of clusters by silhouette on a (stratified) sample.
 
     A sample of about ``sample_size`` rows is drawn (proportionally per
@@ -289,7 +300,9 @@ def choose_k(x, k_values=range(2, 9), sample_size=3000, strata=None, seed=0):
     if strata is not None:
         idx = stratified_sample(strata, sample_size, seed=seed)
     elif n > sample_size:
-        idx = np.sort(np.random.default_rng(seed).choice(n, int(sample_size), replace=False))
+        idx = np.sort(
+            np.random.default_rng(seed).choice(n, int(sample_size), replace=False)
+        )
     else:
         idx = np.arange(n)
     sample = x[idx]
@@ -309,6 +322,7 @@ def choose_k(x, k_values=range(2, 9), sample_size=3000, strata=None, seed=0):
 
 # --- words -------------------------------------------------------------------
 
+
 def describe_centers(centers, names, high_words, low_words, threshold=0.5):
     """Plain words for each cluster from its standardised centre.
 
@@ -324,11 +338,13 @@ def describe_centers(centers, names, high_words, low_words, threshold=0.5):
     names, high_words, low_words = list(names), list(high_words), list(low_words)
     d = centers.shape[1]
     if not (len(names) == len(high_words) == len(low_words) == d):
-        raise ValueError("names, high_words and low_words need one entry per centre column")
+        raise ValueError(
+            "names, high_words and low_words need one entry per centre column"
+        )
     texts = []
     for center in centers:
         words = []
-        for z, high, low in zip(center, high_words, low_words):
+        for z, high, low in zip(center, high_words, low_words, strict=False):
             if np.isnan(z) or z == 0 or abs(z) < threshold:
                 continue
             word = high if z > 0 else low

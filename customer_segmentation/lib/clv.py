@@ -48,6 +48,7 @@ Typical use::
     per_customer = n52[pat["inverse"]]
     value = gamma_gamma_expected_value(gg["params"], x, m)
 """
+
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import digamma, expit, gammaln, hyp2f1
@@ -69,10 +70,13 @@ class NotEnoughData(ValueError):
 
 # --- input handling ----------------------------------------------------------
 
+
 def _vector(values, name, n=None):
     arr = np.asarray(values, dtype=float).ravel()
     if n is not None and arr.shape[0] != n:
-        raise ValueError(f"{name} must have one value per customer ({n}), got {arr.shape[0]}")
+        raise ValueError(
+            f"{name} must have one value per customer ({n}), got {arr.shape[0]}"
+        )
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite (no NaN or infinity)")
     return arr
@@ -105,7 +109,9 @@ def _bgnbd_inputs(x, t_x, T):
         raise ValueError("t_x and T must be non-negative")
     # tolerance for float noise from unit conversions (days / 7)
     if np.any(t_x > T * (1 + 1e-9) + 1e-12):
-        raise ValueError("t_x (time of the last purchase) must not exceed T (customer age)")
+        raise ValueError(
+            "t_x (time of the last purchase) must not exceed T (customer age)"
+        )
     return x, t_x, T
 
 
@@ -121,11 +127,14 @@ def _param_values(params, names):
         return np.array([float(params[key]) for key in names])
     values = np.asarray(params, dtype=float).ravel()
     if values.shape[0] != len(names):
-        raise ValueError(f"expected {len(names)} parameters {names}, got {values.shape[0]}")
+        raise ValueError(
+            f"expected {len(names)} parameters {names}, got {values.shape[0]}"
+        )
     return values
 
 
 # --- pattern grouping --------------------------------------------------------
+
 
 def _unique_rows(columns):
     """Distinct rows of equal-length float columns: (rows, inverse, counts).
@@ -134,11 +143,16 @@ def _unique_rows(columns):
     maps each input row to its distinct row. Uses one lexsort, much faster
     than ``np.unique(axis=0)`` on large inputs.
     """
-    columns = [np.asarray(col, dtype=float).ravel() + 0.0 for col in columns]  # -0.0 -> 0.0
+    columns = [
+        np.asarray(col, dtype=float).ravel() + 0.0 for col in columns
+    ]  # -0.0 -> 0.0
     n = columns[0].shape[0] if columns else 0
     if n == 0:
-        return (np.zeros((0, len(columns))), np.zeros(0, dtype=np.int64),
-                np.zeros(0, dtype=np.int64))
+        return (
+            np.zeros((0, len(columns))),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.int64),
+        )
     order = np.lexsort(columns[::-1])
     sorted_cols = [col[order] for col in columns]
     new = np.zeros(n, dtype=bool)
@@ -190,12 +204,14 @@ def summarize_patterns(frequency, recency, T, monetary=None):
     if monetary is not None:
         m = _vector(monetary, "monetary", x.shape[0])
         gg_rows, gg_inverse, gg_counts = _unique_rows((x, m))
-        out.update({
-            "gg_x": gg_rows[:, 0].copy() if gg_rows.size else np.zeros(0),
-            "gg_m": gg_rows[:, 1].copy() if gg_rows.size else np.zeros(0),
-            "gg_weights": gg_counts,
-            "gg_inverse": gg_inverse,
-        })
+        out.update(
+            {
+                "gg_x": gg_rows[:, 0].copy() if gg_rows.size else np.zeros(0),
+                "gg_m": gg_rows[:, 1].copy() if gg_rows.size else np.zeros(0),
+                "gg_weights": gg_counts,
+                "gg_inverse": gg_inverse,
+            }
+        )
     return out
 
 
@@ -229,15 +245,22 @@ def purchase_day_summary(customer, day, value, until, unit=7.0):
     starts = np.flatnonzero(first_of_day)
     value = np.add.reduceat(value, starts) if starts.size else value
     customer, day = customer[starts], day[starts]
-    customers, first_index, counts = np.unique(customer, return_index=True, return_counts=True)
+    customers, first_index, counts = np.unique(
+        customer, return_index=True, return_counts=True
+    )
     first, last = day[first_index], day[first_index + counts - 1]
-    repeat_value = np.add.reduceat(value, first_index) - value[first_index] if customers.size else value
+    repeat_value = (
+        np.add.reduceat(value, first_index) - value[first_index]
+        if customers.size
+        else value
+    )
     x = (counts - 1).astype(float)
     m = np.where(x > 0, repeat_value / np.maximum(x, 1.0), 0.0)
     return customers, x, (last - first) / float(unit), (until - first) / float(unit), m
 
 
 # --- BG/NBD ------------------------------------------------------------------
+
 
 def _by_value(x):
     """(distinct values, inverse index) of x: per-x special functions are
@@ -260,8 +283,15 @@ def _bgnbd_terms(values, x, t_x, T, x_groups=None, weights=None):
     ux, inv = x_groups if x_groups is not None else _by_value(x)
     repeat_u = ux > 0
     safe_u = np.where(repeat_u, b + ux - 1.0, 1.0)  # b + x - 1 (unused when x == 0)
-    a12 = (gammaln(r + ux) - gammaln(r) + r * np.log(alpha)
-           + gammaln(a + b) + gammaln(b + ux) - gammaln(b) - gammaln(a + b + ux))
+    a12 = (
+        gammaln(r + ux)
+        - gammaln(r)
+        + r * np.log(alpha)
+        + gammaln(a + b)
+        + gammaln(b + ux)
+        - gammaln(b)
+        - gammaln(a + b + ux)
+    )
     log_a4 = np.where(repeat_u, np.log(a) - np.log(safe_u), -np.inf)
     log_t = np.log(alpha + T)
     log_tx = np.log(alpha + t_x)
@@ -280,12 +310,18 @@ def _bgnbd_terms(values, x, t_x, T, x_groups=None, weights=None):
     ww4 = weights * w4
     wx4 = np.bincount(inv, weights=ww4, minlength=ux.shape[0])
     psi_common = digamma(a + b) - digamma(a + b + ux)
-    d_r = (_wsum(wx, digamma(r + ux) - digamma(r) + np.log(alpha))
-           - _wsum(weights, log_t) - _wsum(ww4, log_tx - log_t))
-    d_alpha = (r / alpha * weights.sum()
-               - _wsum(weights * rx, 1.0 / (alpha + T) + w4 * (1.0 / (alpha + t_x) - 1.0 / (alpha + T))))
+    d_r = (
+        _wsum(wx, digamma(r + ux) - digamma(r) + np.log(alpha))
+        - _wsum(weights, log_t)
+        - _wsum(ww4, log_tx - log_t)
+    )
+    d_alpha = r / alpha * weights.sum() - _wsum(
+        weights * rx, 1.0 / (alpha + T) + w4 * (1.0 / (alpha + t_x) - 1.0 / (alpha + T))
+    )
     d_a = _wsum(wx, psi_common) + wx4.sum() / a
-    d_b = _wsum(wx, psi_common + digamma(b + ux) - digamma(b)) - _wsum(wx4, 1.0 / safe_u)
+    d_b = _wsum(wx, psi_common + digamma(b + ux) - digamma(b)) - _wsum(
+        wx4, 1.0 / safe_u
+    )
     return ll, np.array([d_r, d_alpha, d_a, d_b])
 
 
@@ -340,12 +376,13 @@ def _fit(objective, starts, names, n_params):
     def guarded(theta):
         excess = np.maximum(np.abs(theta) - _LOG_BOUND, 0.0)
         # overflow far from the optimum must not derail the line search
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        with np.errstate(
+            over="ignore", invalid="ignore", divide="ignore", under="ignore"
+        ):
             value, grad = objective(np.clip(theta, -_LOG_BOUND - 5.0, _LOG_BOUND + 5.0))
         if not np.isfinite(value) or not np.all(np.isfinite(grad)):
             return 1e10, np.zeros_like(theta)
-        return (value + 0.5 * float(np.sum(excess ** 2)),
-                grad + excess * np.sign(theta))
+        return (value + 0.5 * float(np.sum(excess**2)), grad + excess * np.sign(theta))
 
     best = None
     best_ok = None
@@ -353,24 +390,42 @@ def _fit(objective, starts, names, n_params):
     for start in starts:
         start = np.asarray(start, dtype=float)
         try:
-            res = minimize(guarded, start, jac=True, method="BFGS",
-                           options={"maxiter": 1000, "gtol": 1e-6})
+            res = minimize(
+                guarded,
+                start,
+                jac=True,
+                method="BFGS",
+                options={"maxiter": 1000, "gtol": 1e-6},
+            )
             usable, ok = _status(res)
             if not ok:
-                res2 = minimize(guarded, res.x if usable else start, jac=True,
-                                method="L-BFGS-B", bounds=bounds,
-                                options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8})
+                res2 = minimize(
+                    guarded,
+                    res.x if usable else start,
+                    jac=True,
+                    method="L-BFGS-B",
+                    bounds=bounds,
+                    options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8},
+                )
                 usable2, ok2 = _status(res2)
                 if usable2 and (ok2 or not usable or res2.fun < res.fun):
                     res, usable, ok = res2, usable2, ok2
-        except (ValueError, FloatingPointError, ArithmeticError) as exc:  # pragma: no cover
+        except (
+            ValueError,
+            FloatingPointError,
+            ArithmeticError,
+        ) as exc:  # pragma: no cover
             errors.append(str(exc))
             continue
         if not usable:
             continue
         if best is None or res.fun < best[0].fun:
             best = (res, ok)
-        if ok and best_ok is not None and np.allclose(res.x, best_ok[0].x, rtol=0, atol=1e-3):
+        if (
+            ok
+            and best_ok is not None
+            and np.allclose(res.x, best_ok[0].x, rtol=0, atol=1e-3)
+        ):
             # two starts reached the same optimum: the remaining starts are
             # only insurance against local optima, skip them (saves time)
             if res.fun < best_ok[0].fun:
@@ -380,17 +435,24 @@ def _fit(objective, starts, names, n_params):
             best_ok = (res, ok)
     chosen = best_ok if best_ok is not None else best
     if chosen is None:
-        return None, False, "the optimiser failed from every starting point" + (
-            f" ({errors[0]})" if errors else ""), []
+        return (
+            None,
+            False,
+            "the optimiser failed from every starting point"
+            + (f" ({errors[0]})" if errors else ""),
+            [],
+        )
     res, ok = chosen
     # within a factor e of the limit counts as "at the bound": the likelihood
     # is flat there, the optimiser merely stopped somewhere on the plateau
     at_bound = [names[i] for i in range(n_params) if abs(res.x[i]) >= _LOG_BOUND - 1.0]
     message = str(res.message)
     if at_bound:
-        message += ("; parameter(s) %s reached the search limit (the data do not pin them "
-                    "down: predictions remain usable, the parameter values themselves are not)"
-                    % ", ".join(at_bound))
+        message += (
+            "; parameter(s) %s reached the search limit (the data do not pin them "
+            "down: predictions remain usable, the parameter values themselves are not)"
+            % ", ".join(at_bound)
+        )
     if not ok:
         message = "the optimiser did not converge: " + message
     elif not res.success:
@@ -431,15 +493,20 @@ def fit_bgnbd(x, t_x, T, weights=None):
     if n_customers < MIN_CUSTOMERS:
         raise NotEnoughData(
             f"Not enough customers to fit the BG/NBD purchase model: {n_customers:g} "
-            f"customer(s), at least {MIN_CUSTOMERS} are needed.")
+            f"customer(s), at least {MIN_CUSTOMERS} are needed."
+        )
     if n_repeat < MIN_REPEAT_BUYERS:
         raise NotEnoughData(
             f"Not enough repeat buyers to fit the BG/NBD purchase model: {n_repeat:g} "
-            f"customer(s) bought more than once, at least {MIN_REPEAT_BUYERS} are needed.")
+            f"customer(s) bought more than once, at least {MIN_REPEAT_BUYERS} are "
+            "needed."
+        )
     scale = float(_wsum(w, T) / n_customers)
     if scale <= 0:
-        raise NotEnoughData("Not enough history to fit the BG/NBD purchase model: "
-                            "every customer has age T = 0.")
+        raise NotEnoughData(
+            "Not enough history to fit the BG/NBD purchase model: "
+            "every customer has age T = 0."
+        )
     ts, Ts = t_x / scale, T / scale
     total = n_customers
 
@@ -461,20 +528,33 @@ def fit_bgnbd(x, t_x, T, weights=None):
     outcome = _fit(objective, starts, BGNBD_PARAMS, 4)
     result = {"n_customers": n_customers, "n_repeat": n_repeat}
     if outcome[0] is None:
-        result.update({"params": dict.fromkeys(BGNBD_PARAMS, float("nan")),
-                       "log_likelihood": float("nan"), "converged": False,
-                       "message": outcome[2], "at_bound": []})
+        result.update(
+            {
+                "params": dict.fromkeys(BGNBD_PARAMS, float("nan")),
+                "log_likelihood": float("nan"),
+                "converged": False,
+                "message": outcome[2],
+                "at_bound": [],
+            }
+        )
         return result
     res, ok, message, at_bound = outcome
     r, alpha, a, b = np.exp(res.x)
-    params = {"r": float(r), "alpha": float(alpha * scale), "a": float(a), "b": float(b)}
-    result.update({
-        "params": params,
-        "log_likelihood": bgnbd_log_likelihood(params, x, t_x, T, w),
-        "converged": ok,
-        "message": message,
-        "at_bound": at_bound,
-    })
+    params = {
+        "r": float(r),
+        "alpha": float(alpha * scale),
+        "a": float(a),
+        "b": float(b),
+    }
+    result.update(
+        {
+            "params": params,
+            "log_likelihood": bgnbd_log_likelihood(params, x, t_x, T, w),
+            "converged": ok,
+            "message": message,
+            "at_bound": at_bound,
+        }
+    )
     return result
 
 
@@ -489,8 +569,9 @@ def bgnbd_probability_alive(params, x, t_x, T):
     x, t_x, T = _bgnbd_inputs(x, t_x, T)
     repeat = x > 0
     safe = np.where(repeat, b + x - 1.0, 1.0)
-    log_ratio = (np.log(a) - np.log(safe)
-                 + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x)))
+    log_ratio = (
+        np.log(a) - np.log(safe) + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
+    )
     return np.where(repeat, expit(-log_ratio), 1.0)
 
 
@@ -538,10 +619,11 @@ def bgnbd_expected_purchases(params, x, t_x, T, horizon):
     if abs(a - 1.0) < 1e-6:
         a = 1.0 + (1e-6 if a >= 1.0 else -1e-6)
     p_alive = bgnbd_probability_alive((r, alpha, a, b), x, t_x, T)
-    # When no customer is seen dropping out, the fit sends a and b to infinity with a/(a+b)
-    # fixed: p no longer varies between customers. The hypergeometric term then overflows,
-    # while the expectation has long reached its limit, so a and b are scaled down to at most
-    # MAX_BETA_SCALE keeping their ratio (the result moves by < 0.1 % between 1e2 and 1e3).
+    # When no customer is seen dropping out, the fit sends a and b to infinity with
+    # a/(a+b) fixed: p no longer varies between customers. The hypergeometric term then
+    # overflows, while the expectation has long reached its limit, so a and b are scaled
+    # down to at most MAX_BETA_SCALE keeping their ratio (the result moves by < 0.1 %
+    # between 1e2 and 1e3).
     if max(a, b) > MAX_BETA_SCALE:
         scale = MAX_BETA_SCALE / max(a, b)
         a, b = max(a * scale, 1.0 + 1e-6), b * scale
@@ -572,11 +654,14 @@ def bgnbd_expected_purchases_by_period(params, x, t_x, T, periods, period_length
     x = np.asarray(x, dtype=float).ravel()
     cumulative = np.zeros((x.shape[0], periods + 1))
     for k in range(1, periods + 1):
-        cumulative[:, k] = bgnbd_expected_purchases(params, x, t_x, T, k * float(period_length))
+        cumulative[:, k] = bgnbd_expected_purchases(
+            params, x, t_x, T, k * float(period_length)
+        )
     return np.maximum(np.diff(cumulative, axis=1), 0.0)
 
 
 # --- Gamma-Gamma -------------------------------------------------------------
+
 
 def _gg_inputs(x, m):
     x = _vector(x, "x (frequency)")
@@ -601,7 +686,13 @@ def _gg_terms(values, x, m, x_groups=None, weights=None):
     pux = p * ux
     log_m = np.log(m)
     log_vmx = np.log(gamma + m * x)
-    per_x = gammaln(pux + q) - gammaln(pux) - gammaln(q) + q * np.log(gamma) + pux * np.log(ux)
+    per_x = (
+        gammaln(pux + q)
+        - gammaln(pux)
+        - gammaln(q)
+        + q * np.log(gamma)
+        + pux * np.log(ux)
+    )
     px = p * x
     ll = per_x[inv] + (px - 1.0) * log_m - (px + q) * log_vmx
     if weights is None:
@@ -609,10 +700,15 @@ def _gg_terms(values, x, m, x_groups=None, weights=None):
     wx = np.bincount(inv, weights=weights, minlength=ux.shape[0])
     psi_pxq = digamma(pux + q)
     wxx = weights * x
-    d_p = (_wsum(wx * ux, psi_pxq - digamma(pux) + np.log(ux))
-           + _wsum(wxx, log_m) - _wsum(wxx, log_vmx))
+    d_p = (
+        _wsum(wx * ux, psi_pxq - digamma(pux) + np.log(ux))
+        + _wsum(wxx, log_m)
+        - _wsum(wxx, log_vmx)
+    )
     d_q = _wsum(wx, psi_pxq - digamma(q) + np.log(gamma)) - _wsum(weights, log_vmx)
-    d_gamma = q / gamma * weights.sum() - _wsum(weights * (px + q), 1.0 / (gamma + m * x))
+    d_gamma = q / gamma * weights.sum() - _wsum(
+        weights * (px + q), 1.0 / (gamma + m * x)
+    )
     return ll, np.array([d_p, d_q, d_gamma])
 
 
@@ -623,13 +719,16 @@ def gamma_gamma_log_likelihood(params, x, m, weights=None):
     x > 0 and m > 0 can be evaluated (a ValueError otherwise). The density
     of the mean m of x purchases (Fader & Hardie 2013, eq. 3):
 
-        f(m | x) = G(px+q) / (G(px) G(q)) * gamma^q m^(px-1) x^(px) / (gamma + m x)^(px+q)
+        f(m | x) = G(px+q) / (G(px) G(q))
+                   * gamma^q m^(px-1) x^(px) / (gamma + m x)^(px+q)
     """
     values = _gg_params(params)
     x, m = _gg_inputs(x, m)
     w = _weights(weights, x.shape[0])
     if np.any((x <= 0) | (m <= 0)):
-        raise ValueError("the Gamma-Gamma likelihood needs x > 0 and m > 0 for every customer")
+        raise ValueError(
+            "the Gamma-Gamma likelihood needs x > 0 and m > 0 for every customer"
+        )
     ll, _ = _gg_terms(values, x, m)
     return float(_wsum(w, ll))
 
@@ -657,9 +756,10 @@ def fit_gamma_gamma(x, m, weights=None):
     n_customers = float(w.sum())
     if n_customers < MIN_CUSTOMERS:
         raise NotEnoughData(
-            f"Not enough repeat buyers to fit the Gamma-Gamma spend model: {n_customers:g} "
-            f"customer(s) with repeat purchases of positive value, at least {MIN_CUSTOMERS} "
-            f"are needed.")
+            "Not enough repeat buyers to fit the Gamma-Gamma spend model: "
+            f"{n_customers:g} customer(s) with repeat purchases of positive value, at "
+            f"least {MIN_CUSTOMERS} are needed."
+        )
     scale = float(_wsum(w, m) / n_customers)
     ms = m / scale
 
@@ -680,21 +780,32 @@ def fit_gamma_gamma(x, m, weights=None):
     outcome = _fit(objective, starts, GAMMA_GAMMA_PARAMS, 3)
     result = {"n_customers": n_customers, "n_repeat": n_customers}
     if outcome[0] is None:
-        result.update({"params": dict.fromkeys(GAMMA_GAMMA_PARAMS, float("nan")),
-                       "log_likelihood": float("nan"), "converged": False,
-                       "message": outcome[2], "at_bound": [], "mean_value": float("nan")})
+        result.update(
+            {
+                "params": dict.fromkeys(GAMMA_GAMMA_PARAMS, float("nan")),
+                "log_likelihood": float("nan"),
+                "converged": False,
+                "message": outcome[2],
+                "at_bound": [],
+                "mean_value": float("nan"),
+            }
+        )
         return result
     res, ok, message, at_bound = outcome
     p, q, gamma = np.exp(res.x)
     params = {"p": float(p), "q": float(q), "gamma": float(gamma * scale)}
-    result.update({
-        "params": params,
-        "log_likelihood": gamma_gamma_log_likelihood(params, x, m, w),
-        "converged": ok,
-        "message": message,
-        "at_bound": at_bound,
-        "mean_value": float(p * gamma * scale / (q - 1.0)) if q > 1.0 else float("nan"),
-    })
+    result.update(
+        {
+            "params": params,
+            "log_likelihood": gamma_gamma_log_likelihood(params, x, m, w),
+            "converged": ok,
+            "message": message,
+            "at_bound": at_bound,
+            "mean_value": float(p * gamma * scale / (q - 1.0))
+            if q > 1.0
+            else float("nan"),
+        }
+    )
     return result
 
 
@@ -718,8 +829,14 @@ def gamma_gamma_expected_value(params, x, m):
 
 # --- value and checks --------------------------------------------------------
 
-def discounted_clv(expected_purchases_per_period, expected_value, periods,
-                   annual_rate, periods_per_year):
+
+def discounted_clv(
+    expected_purchases_per_period,
+    expected_value,
+    periods,
+    annual_rate,
+    periods_per_year,
+):
     """Discounted customer lifetime value over ``periods`` future periods.
 
     Choice: purchases happen at the *end* of each period and are discounted
@@ -753,7 +870,9 @@ def discounted_clv(expected_purchases_per_period, expected_value, periods,
     value = np.asarray(expected_value, dtype=float)
     if purchases.ndim == 2:
         if purchases.shape[1] != periods:
-            raise ValueError("a 2-D expected_purchases_per_period needs one column per period")
+            raise ValueError(
+                "a 2-D expected_purchases_per_period needs one column per period"
+            )
         factors = (1.0 + d) ** -np.arange(1, periods + 1, dtype=float)
         return np.einsum("ij,j->i", purchases, factors) * value
     annuity = periods if d == 0 else (1.0 - (1.0 + d) ** -periods) / d

@@ -12,14 +12,25 @@ Typical use::
                      customer_group=segment_of_customer)
     # -> "bought by 62% of Champions who buy X (lift 3.1)"
 """
+
 import numpy as np
 from scipy import sparse
 
 # candidate rows per block in recommend()
 _BLOCK_ROWS = 1 << 20
 
-RULE_KEYS = ("group", "a", "b", "n_group", "n_a", "n_b", "n_ab",
-             "support", "confidence", "lift")
+RULE_KEYS = (
+    "group",
+    "a",
+    "b",
+    "n_group",
+    "n_a",
+    "n_b",
+    "n_ab",
+    "support",
+    "confidence",
+    "lift",
+)
 
 
 def _pairs(customer, product, group=None):
@@ -55,8 +66,11 @@ def top_products(customer, product, max_products):
 
 
 def _empty_rules(group_dtype, product_dtype):
-    out = {"group": np.zeros(0, dtype=group_dtype),
-           "a": np.zeros(0, dtype=product_dtype), "b": np.zeros(0, dtype=product_dtype)}
+    out = {
+        "group": np.zeros(0, dtype=group_dtype),
+        "a": np.zeros(0, dtype=product_dtype),
+        "b": np.zeros(0, dtype=product_dtype),
+    }
     for key in ("n_group", "n_a", "n_b", "n_ab"):
         out[key] = np.zeros(0, dtype=np.int64)
     for key in ("support", "confidence", "lift"):
@@ -94,7 +108,9 @@ def pair_stats(customer, product, group=None, min_customers=5, max_products=None
     groups, g_idx = np.unique(group, return_inverse=True)
     products, p_idx = np.unique(product, return_inverse=True)
     _, c_idx = np.unique(customer, return_inverse=True)
-    g_idx, p_idx, c_idx = (v.reshape(-1).astype(np.int64) for v in (g_idx, p_idx, c_idx))
+    g_idx, p_idx, c_idx = (
+        v.reshape(-1).astype(np.int64) for v in (g_idx, p_idx, c_idx)
+    )
     n_p = products.size
     n_c = int(c_idx.max()) + 1
     # one row per (group, customer) unit; one column per (group, product)
@@ -105,14 +121,23 @@ def pair_stats(customer, product, group=None, min_customers=5, max_products=None
     col = g_idx * n_p + p_idx
     cells = np.unique(u_idx.astype(np.int64) * (groups.size * n_p) + col)
     rows, cols = cells // (groups.size * n_p), cells % (groups.size * n_p)
-    n_buyers = np.bincount(cols, minlength=groups.size * n_p)  # n_a per (group, product)
-    keep_col = n_buyers >= min_customers  # n_ab <= min(n_a, n_b): others can never qualify
+    n_buyers = np.bincount(
+        cols, minlength=groups.size * n_p
+    )  # n_a per (group, product)
+    keep_col = (
+        n_buyers >= min_customers
+    )  # n_ab <= min(n_a, n_b): others can never qualify
     if max_products is not None:
-        # rank of each product within its group by number of buyers (ties: product order)
+        # rank of each product within its group by number of buyers (ties: product
+        # order)
         per_group = n_buyers.reshape(groups.size, n_p)
-        order = np.lexsort((np.broadcast_to(np.arange(n_p), per_group.shape), -per_group), axis=1)
+        order = np.lexsort(
+            (np.broadcast_to(np.arange(n_p), per_group.shape), -per_group), axis=1
+        )
         rank = np.empty_like(order)
-        np.put_along_axis(rank, order, np.arange(n_p)[None, :].repeat(groups.size, 0), axis=1)
+        np.put_along_axis(
+            rank, order, np.arange(n_p)[None, :].repeat(groups.size, 0), axis=1
+        )
         keep_col &= rank.reshape(-1) < int(max_products)
     kept = keep_col[cols]
     rows, cols = rows[kept], cols[kept]
@@ -123,9 +148,14 @@ def pair_stats(customer, product, group=None, min_customers=5, max_products=None
     col_c = col_c.reshape(-1)
     incidence = sparse.csr_matrix(
         (np.ones(rows.size, dtype=np.int64), (rows, col_c)),
-        shape=(units.size, used_cols.size))
+        shape=(units.size, used_cols.size),
+    )
     co = (incidence.T @ incidence).tocoo()  # block-diagonal: pairs within a group only
-    i, j, n_ab = co.row.astype(np.int64), co.col.astype(np.int64), co.data.astype(np.int64)
+    i, j, n_ab = (
+        co.row.astype(np.int64),
+        co.col.astype(np.int64),
+        co.data.astype(np.int64),
+    )
     sel = (i != j) & (n_ab >= min_customers)
     i, j, n_ab = i[sel], j[sel], n_ab[sel]
     ci, cj = used_cols[i], used_cols[j]
@@ -138,7 +168,9 @@ def pair_stats(customer, product, group=None, min_customers=5, max_products=None
     lift = confidence / (n_b / n_g)
     # integer test of lift > 1 (n_ab * n_g > n_a * n_b): no rounding surprises
     sel = n_ab * n_g > n_a * n_b
-    order = np.lexsort((cj[sel] % n_p, -lift[sel], -confidence[sel], ci[sel] % n_p, g[sel]))
+    order = np.lexsort(
+        (cj[sel] % n_p, -lift[sel], -confidence[sel], ci[sel] % n_p, g[sel])
+    )
     idx = np.flatnonzero(sel)[order]
     return {
         "group": groups[g[idx]],
@@ -176,10 +208,16 @@ def recommend(customer_products, rules, top_n=3, customer_group=None):
     """
     top_n = int(top_n)
     n_customers = len(customer_products)
-    lengths = np.fromiter((len(np.asarray(p).ravel()) for p in customer_products),
-                          dtype=np.int64, count=n_customers)
-    flat = (np.concatenate([np.asarray(p).ravel() for p in customer_products])
-            if n_customers and lengths.sum() else np.zeros(0, dtype=np.asarray(rules["a"]).dtype))
+    lengths = np.fromiter(
+        (len(np.asarray(p).ravel()) for p in customer_products),
+        dtype=np.int64,
+        count=n_customers,
+    )
+    flat = (
+        np.concatenate([np.asarray(p).ravel() for p in customer_products])
+        if n_customers and lengths.sum()
+        else np.zeros(0, dtype=np.asarray(rules["a"]).dtype)
+    )
     owner = np.repeat(np.arange(n_customers, dtype=np.int64), lengths)
     r_group = np.asarray(rules["group"])
     r_a, r_b = np.asarray(rules["a"]), np.asarray(rules["b"])
@@ -187,14 +225,20 @@ def recommend(customer_products, rules, top_n=3, customer_group=None):
     r_lift = np.asarray(rules["lift"], dtype=float)
     r_nab = np.asarray(rules["n_ab"], dtype=np.int64)
     empty = {
-        "customer": np.zeros(0, dtype=np.int64), "rank": np.zeros(0, dtype=np.int64),
-        "product": r_b[:0], "because": r_a[:0], "confidence": np.zeros(0),
-        "lift": np.zeros(0), "n_ab": np.zeros(0, dtype=np.int64), "group": r_group[:0],
+        "customer": np.zeros(0, dtype=np.int64),
+        "rank": np.zeros(0, dtype=np.int64),
+        "product": r_b[:0],
+        "because": r_a[:0],
+        "confidence": np.zeros(0),
+        "lift": np.zeros(0),
+        "n_ab": np.zeros(0, dtype=np.int64),
+        "group": r_group[:0],
     }
     if top_n <= 0 or r_a.size == 0 or flat.size == 0:
         return empty
     # integer codes for products and groups
     products = np.unique(np.concatenate([flat, r_a, r_b]))
+
     def code(values):
         return np.searchsorted(products, values).astype(np.int64)
 
@@ -243,8 +287,9 @@ def recommend(customer_products, rules, top_n=3, customer_group=None):
     quality = np.empty(n_r, dtype=np.int64)
     quality[by_quality] = np.arange(n_r)
     step = np.ones(n_r, dtype=bool)
-    step[1:] = ((r_conf[by_quality][1:] != r_conf[by_quality][:-1])
-                | (r_lift[by_quality][1:] != r_lift[by_quality][:-1]))
+    step[1:] = (r_conf[by_quality][1:] != r_conf[by_quality][:-1]) | (
+        r_lift[by_quality][1:] != r_lift[by_quality][:-1]
+    )
     cl_rank = np.empty(n_r, dtype=np.int64)
     cl_rank[by_quality] = np.cumsum(step) - 1
     rules_sorted = (ra, rb, r_conf, r_lift, quality, by_quality, cl_rank)
@@ -253,16 +298,30 @@ def recommend(customer_products, rules, top_n=3, customer_group=None):
     # page faults) and memory stays bounded
     cum = np.cumsum(take)
     item_cuts = np.searchsorted(cum, np.arange(_BLOCK_ROWS, int(cum[-1]), _BLOCK_ROWS))
-    cust_cuts = np.unique(np.concatenate((owner[np.minimum(item_cuts, owner.size - 1)], [n_customers])))
+    cust_cuts = np.unique(
+        np.concatenate((owner[np.minimum(item_cuts, owner.size - 1)], [n_customers]))
+    )
     item_bounds = np.searchsorted(owner, cust_cuts)  # items of customers < cut
     parts = []
     lo = 0
     for hi in item_bounds:
         if hi > lo:
-            parts.append(_recommend_block(owner[lo:hi], f_prod[lo:hi], first[lo:hi], take[lo:hi],
-                                          n_p, n_customers, top_n, rules_sorted))
+            parts.append(
+                _recommend_block(
+                    owner[lo:hi],
+                    f_prod[lo:hi],
+                    first[lo:hi],
+                    take[lo:hi],
+                    n_p,
+                    n_customers,
+                    top_n,
+                    rules_sorted,
+                )
+            )
         lo = hi
-    cust, cand, ridx, rank = (np.concatenate([part[i] for part in parts]) for i in range(4))
+    cust, cand, ridx, rank = (
+        np.concatenate([part[i] for part in parts]) for i in range(4)
+    )
     return {
         "customer": cust,
         "rank": rank.astype(np.int64),
@@ -299,7 +358,7 @@ def _recommend_block(owner, f_prod, first, take, n_p, n_customers, top_n, rules_
     if cust.size == 0:
         return (cust, cand, ridx, cust)
     n_cl = int(cl_rank.max()) + 1
-    if float(n_customers) * n_p * n_r < 2.0 ** 62:
+    if float(n_customers) * n_p * n_r < 2.0**62:
         # fast path: single int64 keys, plain sorts instead of multi-key lexsorts
         key = (cust * n_p + cand) * n_r + quality[ridx]
         key.sort()

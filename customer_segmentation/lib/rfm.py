@@ -1,4 +1,5 @@
 """Recency / frequency / monetary scoring (1..5, 0 = not scored)."""
+
 import numpy as np
 
 
@@ -35,7 +36,11 @@ def threshold_scores(values, thresholds, higher_is_better=True):
     Lower is better: value < t1 -> 5, ..., value >= t4 -> 1.
     """
     bounds = np.asarray(thresholds, dtype=float)
-    if bounds.shape != (4,) or not np.all(np.isfinite(bounds)) or np.any(np.diff(bounds) <= 0):
+    if (
+        bounds.shape != (4,)
+        or not np.all(np.isfinite(bounds))
+        or np.any(np.diff(bounds) <= 0)
+    ):
         raise ValueError("thresholds must be 4 strictly increasing finite numbers")
     values = np.asarray(values, dtype=float)
     passed = np.searchsorted(bounds, values, side="right")

@@ -1,23 +1,31 @@
 """PostgreSQL array literals: one text parameter per column, parsed once by the server.
 
-Passing a Python list makes psycopg2 spell out ARRAY[v1, v2, ...], which PostgreSQL must parse
-element by element; for bulk writes of 10^5 rows the text form is several times faster.
+Passing a Python list makes psycopg2 spell out ARRAY[v1, v2, ...], which PostgreSQL must
+parse element by element; for bulk writes of 10^5 rows the text form is several times
+faster.
 """
 
 
 def array_literal(values):
     """'{"a","b",NULL}' for ``values``; None becomes NULL, everything else is quoted."""
-    return "{" + ",".join(
-        "NULL" if value is None else '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        for value in values
-    ) + "}"
+    return (
+        "{"
+        + ",".join(
+            "NULL"
+            if value is None
+            else '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            for value in values
+        )
+        + "}"
+    )
 
 
 def plain_array_literal(values, nulls=()):
-    """'{1,2.5,NULL}' for values whose text needs no quoting: numbers, booleans, ISO dates.
+    """'{1,2.5,NULL}' for values whose text needs no quoting: numbers, booleans, ISO
+    dates.
 
-    ``nulls`` lists the positions that become NULL. Without per-element quoting this is several
-    times faster than ``array_literal`` on columns of 10^5 values.
+    ``nulls`` lists the positions that become NULL. Without per-element quoting this is
+    several times faster than ``array_literal`` on columns of 10^5 values.
     """
     texts = list(map(str, values))
     for position in nulls:

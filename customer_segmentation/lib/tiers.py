@@ -1,4 +1,5 @@
 """Pareto (ABC) customer tiers with hysteresis on demotion."""
+
 import numpy as np
 
 TIERS = ("strategic", "key", "ordinary")
@@ -38,7 +39,8 @@ def pareto_tiers(values, strategic_cut=0.80, key_cut=0.95):
     group_end = np.ones(values.size, dtype=bool)
     group_end[:-1] = group_start[1:]
     last_of_group = np.minimum.accumulate(
-        np.where(group_end, positions, values.size)[::-1])[::-1]
+        np.where(group_end, positions, values.size)[::-1]
+    )[::-1]
 
     running = np.cumsum(amounts[order])
     before = np.concatenate(([0.0], running[:-1]))  # held by those ranked above
@@ -47,8 +49,13 @@ def pareto_tiers(values, strategic_cut=0.80, key_cut=0.95):
     cumulative_before = before[first_of_group] / divisor
     cumulative_sorted = running[last_of_group] / divisor
     tier_sorted = np.select(
-        [cumulative_before < strategic_cut - _EPSILON, cumulative_before < key_cut - _EPSILON],
-        [STRATEGIC, KEY], ORDINARY).astype(np.int8)
+        [
+            cumulative_before < strategic_cut - _EPSILON,
+            cumulative_before < key_cut - _EPSILON,
+        ],
+        [STRATEGIC, KEY],
+        ORDINARY,
+    ).astype(np.int8)
 
     tier = np.empty(values.size, dtype=np.int8)
     rank = np.empty(values.size, dtype=np.int64)
@@ -57,7 +64,12 @@ def pareto_tiers(values, strategic_cut=0.80, key_cut=0.95):
     rank[order] = first_of_group + 1
     cumulative_share[order] = cumulative_sorted
     tier[~positive] = ORDINARY
-    return {"tier": tier, "rank": rank, "share": share, "cumulative_share": cumulative_share}
+    return {
+        "tier": tier,
+        "rank": rank,
+        "share": share,
+        "cumulative_share": cumulative_share,
+    }
 
 
 def apply_hysteresis(previous_tier, new_tier, below_count, runs_required=2):

@@ -1,4 +1,5 @@
 """Movements between states (segments or tiers) from one run to the next."""
+
 import numpy as np
 
 
@@ -36,6 +37,8 @@ def downgrades(old_codes, new_codes, pairs):
     size = int(pairs.max()) + 1
     table = np.zeros((size, size), dtype=bool)
     table[pairs[:, 0], pairs[:, 1]] = True
-    inside = (old_codes >= 0) & (old_codes < size) & (new_codes >= 0) & (new_codes < size)
+    inside = (
+        (old_codes >= 0) & (old_codes < size) & (new_codes >= 0) & (new_codes < size)
+    )
     mask[inside] = table[old_codes[inside], new_codes[inside]]
     return mask

@@ -16,12 +16,21 @@ class CustomerProfile(models.Model):
     _order = "rank, id"
     _rec_name = "partner_id"
     _check_company_auto = True
-    # Written in bulk by the run: run_date and changed_date say when; pins are logged on the customer.
+    # Written in bulk by the run: run_date and changed_date say when; pins are logged on
+    # the customer.
     _log_access = False
 
-    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, readonly=True,
-                                 ondelete="cascade")
-    company_id = fields.Many2one("res.company", required=True, readonly=True)  # indexed by partner_company_uniq
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Customer",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True
+    )  # indexed by partner_company_uniq
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
 
@@ -29,13 +38,24 @@ class CustomerProfile(models.Model):
     last_order_date = fields.Date(readonly=True)
     recency_days = fields.Integer("Recency (days)", readonly=True, aggregator="avg")
     frequency = fields.Integer("Orders", readonly=True)
-    monetary = fields.Monetary("Revenue", readonly=True, currency_field="currency_id",
-                               help="Untaxed confirmed orders in the window, in company currency, less credit notes.")
+    monetary = fields.Monetary(
+        "Revenue",
+        readonly=True,
+        currency_field="currency_id",
+        help="Untaxed confirmed orders in the window, in company currency, less credit "
+        "notes.",
+    )
     margin = fields.Monetary(readonly=True, currency_field="currency_id")
     margin_known = fields.Boolean(readonly=True)
-    average_order_value = fields.Monetary(readonly=True, currency_field="currency_id", aggregator="avg")
-    payment_days = fields.Float("Days to pay vs due date", readonly=True, aggregator="avg",
-                                help="Average days between due date and payment; negative is early.")
+    average_order_value = fields.Monetary(
+        readonly=True, currency_field="currency_id", aggregator="avg"
+    )
+    payment_days = fields.Float(
+        "Days to pay vs due date",
+        readonly=True,
+        aggregator="avg",
+        help="Average days between due date and payment; negative is early.",
+    )
     late_share = fields.Float("Paid late (%)", readonly=True, aggregator="avg")
     invoice_count = fields.Integer("Invoices", readonly=True)
 
@@ -51,68 +71,138 @@ class CustomerProfile(models.Model):
     tier_below_count = fields.Integer("Runs below tier", readonly=True)
     rank = fields.Integer(readonly=True, aggregator="min")
     share = fields.Float("Share of basis (%)", readonly=True, aggregator="sum")
-    cumulative_share = fields.Float("Cumulative share (%)", readonly=True, aggregator="max")
-    decile = fields.Integer("Customer decile", readonly=True, aggregator=None,
-                            help="1 = the 10% of customers with the highest tier basis.")
+    cumulative_share = fields.Float(
+        "Cumulative share (%)", readonly=True, aggregator="max"
+    )
+    decile = fields.Integer(
+        "Customer decile",
+        readonly=True,
+        aggregator=None,
+        help="1 = the 10% of customers with the highest tier basis.",
+    )
     tier_reason = fields.Char(compute="_compute_tier_reason")
     pin_tier = fields.Selection(TIERS, "Pinned tier")
     pin_reason = fields.Char("Pin reason")
     pin_expiry = fields.Date("Pin until")
 
-    # Predictions (BG/NBD + Gamma-Gamma) and cluster; empty when the models could not be fitted
-    probability_alive = fields.Float("Probability still active (%)", readonly=True, aggregator="avg")
-    expected_purchases = fields.Float("Expected purchases (horizon)", readonly=True, aggregator="sum")
-    expected_order_value = fields.Monetary(readonly=True, currency_field="currency_id", aggregator="avg")
-    lifetime_value = fields.Monetary("Lifetime value (horizon)", readonly=True, currency_field="currency_id",
-                                     aggregator="sum", help="Discounted at the annual rate set in the settings.")
+    # Predictions (BG/NBD + Gamma-Gamma) and cluster; empty when the models could not be
+    # fitted
+    probability_alive = fields.Float(
+        "Probability still active (%)", readonly=True, aggregator="avg"
+    )
+    expected_purchases = fields.Float(
+        "Expected purchases (horizon)", readonly=True, aggregator="sum"
+    )
+    expected_order_value = fields.Monetary(
+        readonly=True, currency_field="currency_id", aggregator="avg"
+    )
+    lifetime_value = fields.Monetary(
+        "Lifetime value (horizon)",
+        readonly=True,
+        currency_field="currency_id",
+        aggregator="sum",
+        help="Discounted at the annual rate set in the settings.",
+    )
     cluster_index = fields.Integer("Cluster", readonly=True, aggregator=None)
     cluster_description = fields.Char("Cluster profile", readonly=True)
-    crosssell_ids = fields.One2many("customer.crosssell.suggestion", "profile_id", string="Suggestions", readonly=True)
+    crosssell_ids = fields.One2many(
+        "customer.crosssell.suggestion",
+        "profile_id",
+        string="Suggestions",
+        readonly=True,
+    )
 
     previous_segment_id = fields.Many2one("customer.segment", readonly=True)
     previous_tier = fields.Selection(TIERS, readonly=True)
-    changed_date = fields.Date("Changed on", readonly=True, help="Last run that changed the segment or tier.")
+    changed_date = fields.Date(
+        "Changed on", readonly=True, help="Last run that changed the segment or tier."
+    )
     run_date = fields.Date("Last run", readonly=True)
-    moved_down = fields.Boolean("Moved down", readonly=True,
-                                help="The last run moved it from a watched to an alert segment, or to a lower tier.")
-    # Hysteresis counter as it was before the last run's day, so a second run that day repeats it.
+    moved_down = fields.Boolean(
+        "Moved down",
+        readonly=True,
+        help="The last run moved it from a watched to an alert segment, or to a lower "
+        "tier.",
+    )
+    # Hysteresis counter as it was before the last run's day, so a second run that day
+    # repeats it.
     base_below = fields.Integer(readonly=True)
 
     _sql_constraints = [
-        ("partner_company_uniq", "unique(company_id, partner_id)", "A customer has one profile per company."),
+        (
+            "partner_company_uniq",
+            "unique(company_id, partner_id)",
+            "A customer has one profile per company.",
+        ),
     ]
 
-    @api.depends("tier", "tier_computed", "rank", "share", "cumulative_share", "pin_tier", "pin_expiry")
+    @api.depends(
+        "tier",
+        "tier_computed",
+        "rank",
+        "share",
+        "cumulative_share",
+        "pin_tier",
+        "pin_expiry",
+    )
     @api.depends_context("lang")
     def _compute_tier_reason(self):
         today = fields.Date.context_today(self)
         for profile in self:
             company = profile.company_id
-            basis = dict(company._fields["customer_tier_basis"]._description_selection(self.env)).get(
-                company.customer_tier_basis, "").lower()
-            if profile.pin_tier and (not profile.pin_expiry or profile.pin_expiry >= today):
+            basis = (
+                dict(
+                    company._fields["customer_tier_basis"]._description_selection(
+                        self.env
+                    )
+                )
+                .get(company.customer_tier_basis, "")
+                .lower()
+            )
+            if profile.pin_tier and (
+                not profile.pin_expiry or profile.pin_expiry >= today
+            ):
                 profile.tier_reason = _("pinned: %s", profile.pin_reason or "")
             elif not profile.rank:
                 profile.tier_reason = False
             elif profile.tier != profile.tier_computed:
                 profile.tier_reason = _(
-                    "kept for now: figures say %(tier)s (rank %(rank)s, %(share).1f%% of %(basis)s)",
-                    tier=dict(TIERS)[profile.tier_computed] if profile.tier_computed else "",
-                    rank=profile.rank, share=profile.share, basis=basis,
+                    "kept for now: figures say %(tier)s (rank %(rank)s, %(share).1f%% of %(basis)s)",  # noqa: E501
+                    tier=dict(TIERS)[profile.tier_computed]
+                    if profile.tier_computed
+                    else "",
+                    rank=profile.rank,
+                    share=profile.share,
+                    basis=basis,
                 )
             else:
-                cut = {"strategic": company.customer_strategic_cut, "key": company.customer_key_cut}.get(profile.tier)
-                head = _("top %(cut)s%% of %(basis)s", cut=round(cut * 100), basis=basis) if cut else _("long tail")
+                cut = {
+                    "strategic": company.customer_strategic_cut,
+                    "key": company.customer_key_cut,
+                }.get(profile.tier)
+                head = (
+                    _("top %(cut)s%% of %(basis)s", cut=round(cut * 100), basis=basis)
+                    if cut
+                    else _("long tail")
+                )
                 profile.tier_reason = _(
                     "%(head)s: %(share).1f%% of %(basis)s, rank %(rank)s",
-                    head=head, share=profile.share, basis=basis, rank=profile.rank,
+                    head=head,
+                    share=profile.share,
+                    basis=basis,
+                    rank=profile.rank,
                 )
 
     @api.constrains("pin_tier", "pin_reason")
     def _check_pin_reason(self):
         for profile in self:
             if profile.pin_tier and not (profile.pin_reason or "").strip():
-                raise ValidationError(_("Say why the tier of %s is pinned.", profile.partner_id.display_name))
+                raise ValidationError(
+                    _(
+                        "Say why the tier of %s is pinned.",
+                        profile.partner_id.display_name,
+                    )
+                )
 
     def write(self, vals):
         result = super().write(vals)
@@ -123,23 +213,35 @@ class CustomerProfile(models.Model):
         return result
 
     def _log_pins(self):
-        """Who pinned what and when goes to the customer's chatter (profiles keep no write log)."""
+        """Who pinned what and when goes to the customer's chatter (profiles keep no
+        write log)."""
         tiers = dict(self._fields["pin_tier"]._description_selection(self.env))
         for profile in self:
             if profile.pin_tier:
-                body = _("Tier pinned to %(tier)s in %(company)s until %(expiry)s: %(reason)s",
-                         tier=tiers[profile.pin_tier], company=profile.company_id.name,
-                         expiry=format_date(self.env, profile.pin_expiry) if profile.pin_expiry else _("further notice"),
-                         reason=profile.pin_reason)
+                body = _(
+                    "Tier pinned to %(tier)s in %(company)s until %(expiry)s: %(reason)s",  # noqa: E501
+                    tier=tiers[profile.pin_tier],
+                    company=profile.company_id.name,
+                    expiry=format_date(self.env, profile.pin_expiry)
+                    if profile.pin_expiry
+                    else _("further notice"),
+                    reason=profile.pin_reason,
+                )
             else:
                 body = _("Tier pin removed in %s.", profile.company_id.name)
             profile.partner_id.message_post(body=body, subtype_xmlid="mail.mt_note")
 
-    def _apply_pins(self):
-        """The effective tier: a pin until it expires, otherwise the tier from figures."""
+    # Not an override: super() writes the tier past this model's own write().
+    def _apply_pins(self):  # pylint: disable=missing-return
+        """The effective tier: a pin until it expires, otherwise the tier from
+        figures."""
         today = fields.Date.context_today(self)
         for profile in self:
-            pinned = profile.pin_tier and (not profile.pin_expiry or profile.pin_expiry >= today)
-            tier = profile.pin_tier if pinned else (profile.tier_computed or profile.tier)
+            pinned = profile.pin_tier and (
+                not profile.pin_expiry or profile.pin_expiry >= today
+            )
+            tier = (
+                profile.pin_tier if pinned else (profile.tier_computed or profile.tier)
+            )
             if tier != profile.tier:
                 super(CustomerProfile, profile).write({"tier": tier})

@@ -21,21 +21,32 @@ class CustomerSegment(models.Model):
     f_max = fields.Integer("F to", required=True, default=5)
     description = fields.Char(translate=True)
     watch_downgrade = fields.Boolean(
-        "Watch departures", help="A customer leaving this segment for an alert segment raises an activity.")
+        "Watch departures",
+        help="A customer leaving this segment for an alert segment raises an activity.",
+    )
     alert_on_arrival = fields.Boolean(
-        "Alert segment", help="A watched customer arriving here raises an activity for its salesperson.")
+        "Alert segment",
+        help="A watched customer arriving here raises an activity for its salesperson.",
+    )
 
     _sql_constraints = [
-        ("code_scheme_uniq", "unique(code, scheme_id)", "Segment codes are unique in a rule table."),
+        (
+            "code_scheme_uniq",
+            "unique(code, scheme_id)",
+            "Segment codes are unique in a rule table.",
+        ),
     ]
 
     @api.constrains("r_min", "r_max", "f_min", "f_max")
     def _check_bounds(self):
         for segment in self:
-            if not (1 <= segment.r_min <= segment.r_max <= 5 and 1 <= segment.f_min <= segment.f_max <= 5):
+            if not (
+                1 <= segment.r_min <= segment.r_max <= 5
+                and 1 <= segment.f_min <= segment.f_max <= 5
+            ):
                 raise ValidationError(
                     _(
-                        "Segment “%s”: scores run from 1 to 5, and each range must start at or below its end.",
+                        "Segment “%s”: scores run from 1 to 5, and each range must start at or below its end.",  # noqa: E501
                         segment.name,
                     )
                 )

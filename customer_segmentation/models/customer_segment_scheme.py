@@ -2,6 +2,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import LazyTranslate
 
+from ..lib import segments
+
 _lt = LazyTranslate(__name__)
 
 # The default grid's names, marked for translation (lib/segments.py holds the cells).
@@ -18,8 +20,6 @@ DEFAULT_SEGMENT_NAMES = {
     "hibernating": _lt("Hibernating"),
 }
 
-from ..lib import segments
-
 
 class CustomerSegmentScheme(models.Model):
     _name = "customer.segment.scheme"
@@ -27,11 +27,15 @@ class CustomerSegmentScheme(models.Model):
     _inherit = ["mail.thread"]
     _check_company_auto = True
 
-    name = fields.Char(required=True, translate=True, default=lambda self: _("RFM segments"))
+    name = fields.Char(
+        required=True, translate=True, default=lambda self: _("RFM segments")
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    segment_ids = fields.One2many("customer.segment", "scheme_id", string="Segments", copy=True)
+    segment_ids = fields.One2many(
+        "customer.segment", "scheme_id", string="Segments", copy=True
+    )
 
     _sql_constraints = [
         ("company_uniq", "unique(company_id)", "A company has one segment rule table."),
@@ -43,17 +47,23 @@ class CustomerSegmentScheme(models.Model):
             if not scheme.segment_ids:
                 raise ValidationError(_("The segment rule table cannot be empty."))
             uncovered, duplicated = segments.coverage_problems(
-                scheme.segment_ids.mapped(lambda s: (s.r_min, s.r_max, s.f_min, s.f_max))
+                scheme.segment_ids.mapped(
+                    lambda s: (s.r_min, s.r_max, s.f_min, s.f_max)
+                )
             )
             problems = []
             if uncovered:
-                problems.append(_("not covered by any segment: %s", _format_cells(uncovered)))
+                problems.append(
+                    _("not covered by any segment: %s", _format_cells(uncovered))
+                )
             if duplicated:
-                problems.append(_("covered by more than one segment: %s", _format_cells(duplicated)))
+                problems.append(
+                    _("covered by more than one segment: %s", _format_cells(duplicated))
+                )
             if problems:
                 raise ValidationError(
                     _(
-                        "Every (R, F) cell must belong to exactly one segment. Cells %s.",
+                        "Every (R, F) cell must belong to exactly one segment. Cells %s.",  # noqa: E501
                         "; ".join(problems),
                     )
                 )
@@ -64,33 +74,61 @@ class CustomerSegmentScheme(models.Model):
 
         Segment names are stored in every installed language.
         """
-        company = self.env["res.company"].browse(company) if isinstance(company, int) else company
+        company = (
+            self.env["res.company"].browse(company)
+            if isinstance(company, int)
+            else company
+        )
         watched, alert = {"champions", "loyal", "cant_lose"}, {"at_risk", "hibernating"}
-        scheme = self.sudo().with_context(lang="en_US").create({
-            "company_id": company.id,
-            "segment_ids": [
-                Command.create({
-                    "sequence": sequence, "code": rule["code"], "name": rule["name"],
-                    "r_min": rule["r_min"], "r_max": rule["r_max"], "f_min": rule["f_min"], "f_max": rule["f_max"],
-                    "watch_downgrade": rule["code"] in watched, "alert_on_arrival": rule["code"] in alert,
-                })
-                for sequence, rule in enumerate(segments.DEFAULT_RF_GRID, 1)
-            ],
-        })
-        languages = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        scheme = (
+            self.sudo()
+            .with_context(lang="en_US")
+            .create(
+                {
+                    "company_id": company.id,
+                    "segment_ids": [
+                        Command.create(
+                            {
+                                "sequence": sequence,
+                                "code": rule["code"],
+                                "name": rule["name"],
+                                "r_min": rule["r_min"],
+                                "r_max": rule["r_max"],
+                                "f_min": rule["f_min"],
+                                "f_max": rule["f_max"],
+                                "watch_downgrade": rule["code"] in watched,
+                                "alert_on_arrival": rule["code"] in alert,
+                            }
+                        )
+                        for sequence, rule in enumerate(segments.DEFAULT_RF_GRID, 1)
+                    ],
+                }
+            )
+        )
+        languages = [
+            code
+            for code, _name in self.env["res.lang"].get_installed()
+            if code != "en_US"
+        ]
         for segment in scheme.segment_ids:
             label = DEFAULT_SEGMENT_NAMES.get(segment.code)
             if label and languages:
-                segment.update_field_translations("name", {
-                    code: label._translate(code) for code in languages})
+                segment.update_field_translations(
+                    "name", {code: label._translate(code) for code in languages}
+                )
         return scheme.sudo(False).with_env(self.env)
 
     # Segments written through the table are checked together, once, by _check_coverage.
     @api.model_create_multi
     def create(self, vals_list):
-        schemes = super(
-            CustomerSegmentScheme, self.with_context(customer_segmentation_batch=True)
-        ).create(vals_list).with_env(self.env)
+        schemes = (
+            super(
+                CustomerSegmentScheme,
+                self.with_context(customer_segmentation_batch=True),
+            )
+            .create(vals_list)
+            .with_env(self.env)
+        )
         schemes._check_coverage()  # also when created without segments
         return schemes
 

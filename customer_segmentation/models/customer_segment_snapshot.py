@@ -4,7 +4,8 @@ from .customer_profile import TIERS
 
 
 class CustomerSegmentSnapshot(models.Model):
-    """A customer's segment and tier as a run changed them: one row per change, written in bulk."""
+    """A customer's segment and tier as a run changed them: one row per change, written
+    in bulk."""
 
     _name = "customer.segment.snapshot"
     _description = "Customer Segment Change"
@@ -14,10 +15,19 @@ class CustomerSegmentSnapshot(models.Model):
     _log_access = False
 
     # run_id is indexed by the run_partner_uniq constraint; the company is the run's.
-    run_id = fields.Many2one("customer.segmentation.run", required=True, ondelete="cascade", readonly=True)
+    run_id = fields.Many2one(
+        "customer.segmentation.run", required=True, ondelete="cascade", readonly=True
+    )
     company_id = fields.Many2one(related="run_id.company_id")
     date = fields.Date(required=True, readonly=True)
-    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, readonly=True, ondelete="cascade")
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Customer",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="cascade",
+    )
     from_segment_id = fields.Many2one("customer.segment", "From segment", readonly=True)
     segment_id = fields.Many2one("customer.segment", "Segment", readonly=True)
     from_tier = fields.Selection(TIERS, readonly=True)
@@ -27,8 +37,15 @@ class CustomerSegmentSnapshot(models.Model):
     m_score = fields.Integer("M", readonly=True, aggregator="avg")
     frequency = fields.Integer("Orders", readonly=True)
     monetary = fields.Float("Revenue", readonly=True)
-    moved_down = fields.Boolean(readonly=True, help="Moved from a watched segment to an alert segment, or to a lower tier.")
+    moved_down = fields.Boolean(
+        readonly=True,
+        help="Moved from a watched segment to an alert segment, or to a lower tier.",
+    )
 
     _sql_constraints = [
-        ("run_partner_uniq", "unique(run_id, partner_id)", "One change per customer and run."),
+        (
+            "run_partner_uniq",
+            "unique(run_id, partner_id)",
+            "One change per customer and run.",
+        ),
     ]

@@ -16,8 +16,12 @@ WEEK = 7.0
 WEEKS_PER_MONTH = 365.25 / 12 / WEEK
 # Profile columns written by the prediction steps, with their PostgreSQL types.
 PREDICTION_COLUMNS = {
-    "probability_alive": "float8", "expected_purchases": "float8", "expected_order_value": "float8",
-    "lifetime_value": "float8", "cluster_index": "int4", "cluster_description": "varchar",
+    "probability_alive": "float8",
+    "expected_purchases": "float8",
+    "expected_order_value": "float8",
+    "lifetime_value": "float8",
+    "cluster_index": "int4",
+    "cluster_description": "varchar",
 }
 # Cluster features: (profile column, log-scaled, word when high, word when low)
 CLUSTER_FEATURES = [
@@ -33,16 +37,24 @@ class CustomerSegmentationRun(models.Model):
     _inherit = "customer.segmentation.run"
 
     clv_parameters = fields.Char(
-        "Fitted parameters", readonly=True,
-        help="Fitted on every customer's full history up to the as-of date. BG/NBD purchase model: r and "
-             "alpha, the shape and scale of the purchase rates (alpha in weeks), a and b, the dropout "
-             "probabilities. Gamma-Gamma spend model: p, q and gamma (gamma in the company currency).")
+        "Fitted parameters",
+        readonly=True,
+        help="Fitted on every customer's full history up to the as-of date. BG/NBD "
+        "purchase model: r and alpha, the shape and scale of the purchase rates "
+        "(alpha in weeks), a and b, the dropout probabilities. Gamma-Gamma spend "
+        "model: p, q and gamma (gamma in the company currency).",
+    )
     clv_calibration_parameters = fields.Char(
-        "Calibration fit", readonly=True,
-        help="BG/NBD parameters fitted on the history up to the day before the holdout months, for the "
-             "holdout check (alpha in weeks).")
-    clv_note = fields.Char("Lifetime value", readonly=True,
-                           help="Why no lifetime value was computed, when it was not.")
+        "Calibration fit",
+        readonly=True,
+        help="BG/NBD parameters fitted on the history up to the day before the holdout "
+        "months, for the holdout check (alpha in weeks).",
+    )
+    clv_note = fields.Char(
+        "Lifetime value",
+        readonly=True,
+        help="Why no lifetime value was computed, when it was not.",
+    )
     holdout_report = fields.Html("Holdout check", readonly=True, sanitize=False)
     cluster_count = fields.Integer("Clusters", readonly=True)
     cluster_silhouette = fields.Float("Silhouette", readonly=True, digits=(4, 3))
@@ -66,22 +78,29 @@ class CustomerSegmentationRun(models.Model):
 
     # ------------------------------------------------------------------ lifetime value
     def _fetch_order_days(self, company, period):
-        """Per customer and order day (company time zone), over the customer's whole history up to
-        the as-of day: the untaxed amount in company currency. The RFM window does not cut it: the
-        purchase model needs each customer's first purchase ever."""
-        self.env.cr.execute(SQL(
-            """
+        """Per customer and order day (company time zone), over the customer's whole
+        history up to the as-of day: the untaxed amount in company currency. The RFM
+        window does not cut it: the purchase model needs each customer's first purchase
+        ever."""
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT p.commercial_partner_id,
-                   (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date - DATE '1970-01-01',
+                   (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date - DATE
+                       '1970-01-01',
                    SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
-             WHERE o.company_id = %(company)s AND o.state = 'sale' AND o.date_order < %(end)s
+             WHERE o.company_id = %(company)s AND o.state = 'sale'
+                 AND o.date_order < %(end)s
              GROUP BY 1, 2
              ORDER BY 1, 2
             """,
-            tz=period["tz"], company=company.id, end=period["end"],
-        ))
+                tz=period["tz"],
+                company=company.id,
+                end=period["end"],
+            )
+        )
         rows = self.env.cr.fetchall()
         return {
             "partner": np.array([r[0] for r in rows], dtype=np.int64),
@@ -91,20 +110,27 @@ class CustomerSegmentationRun(models.Model):
 
     @staticmethod
     def _rfm_inputs(days, until_day):
-        """BG/NBD and Gamma-Gamma inputs (x, t_x, T in weeks, m) from the order days up to
-        ``until_day`` included."""
-        return clv.purchase_day_summary(days["partner"], days["day"], days["value"], until_day, WEEK)
+        """BG/NBD and Gamma-Gamma inputs (x, t_x, T in weeks, m) from the order days up
+        to ``until_day`` included."""
+        return clv.purchase_day_summary(
+            days["partner"], days["day"], days["value"], until_day, WEEK
+        )
 
     @staticmethod
     def _fit_purchases(x, t_x, T):
         patterns = clv.summarize_patterns(x, t_x, T)
-        return clv.fit_bgnbd(patterns["x"], patterns["t_x"], patterns["T"], patterns["weights"])
+        return clv.fit_bgnbd(
+            patterns["x"], patterns["t_x"], patterns["T"], patterns["weights"]
+        )
 
     @staticmethod
     def _format_parameters(params):
-        """``name = value`` of each parameter, alpha with its unit (the models count in weeks)."""
-        return ", ".join(f"{name} = {value:.5g}" + (" weeks" if name == "alpha" else "")
-                         for name, value in params.items())
+        """``name = value`` of each parameter, alpha with its unit (the models count in
+        weeks)."""
+        return ", ".join(
+            f"{name} = {value:.5g}" + (" weeks" if name == "alpha" else "")
+            for name, value in params.items()
+        )
 
     def _predict_lifetime_value(self, company, today, days):
         today_day = _day_number(today)
@@ -113,42 +139,68 @@ class CustomerSegmentationRun(models.Model):
         try:
             fit = self._fit_purchases(x, t_x, T)
             if not fit["converged"]:
-                raise clv.NotEnoughData(_("the purchase model did not converge (%s)", fit["message"]))
+                raise clv.NotEnoughData(
+                    _("the purchase model did not converge (%s)", fit["message"])
+                )
             repeat = (x > 0) & (m > 0)
             spend = clv.fit_gamma_gamma(x[repeat], m[repeat])
             if not spend["converged"]:
-                raise clv.NotEnoughData(_("the spend model did not converge (%s)", spend["message"]))
+                raise clv.NotEnoughData(
+                    _("the spend model did not converge (%s)", spend["message"])
+                )
         except clv.NotEnoughData as error:
-            self.write({"clv_parameters": False, "clv_calibration_parameters": False, "holdout_report": False,
-                        "clv_note": _("No lifetime value: %s", error)})
+            self.write(
+                {
+                    "clv_parameters": False,
+                    "clv_calibration_parameters": False,
+                    "holdout_report": False,
+                    "clv_note": _("No lifetime value: %s", error),
+                }
+            )
             return None
-        # Extreme fitted parameters can overflow the hypergeometric term for a few customers: those
-        # predictions stay empty rather than invented.
+        # Extreme fitted parameters can overflow the hypergeometric term for a few
+        # customers: those predictions stay empty rather than invented.
         with np.errstate(all="ignore"):
             alive = clv.bgnbd_probability_alive(fit["params"], x, t_x, T)
-            per_month = clv.bgnbd_expected_purchases_by_period(fit["params"], x, t_x, T, horizon, WEEKS_PER_MONTH)
+            per_month = clv.bgnbd_expected_purchases_by_period(
+                fit["params"], x, t_x, T, horizon, WEEKS_PER_MONTH
+            )
             value = clv.gamma_gamma_expected_value(spend["params"], x, m)
-            lifetime = clv.discounted_clv(np.nan_to_num(per_month, nan=0.0), value, horizon,
-                                          company.customer_clv_discount_rate, 12)
+            lifetime = clv.discounted_clv(
+                np.nan_to_num(per_month, nan=0.0),
+                value,
+                horizon,
+                company.customer_clv_discount_rate,
+                12,
+            )
         lifetime = np.where(np.isfinite(per_month).all(axis=1), lifetime, np.nan)
         report, calibration = self._holdout_report(company, today, days)
-        self.write({
-            "clv_parameters": "; ".join(self._format_parameters(p) for p in (fit["params"], spend["params"])),
-            "clv_calibration_parameters": calibration and self._format_parameters(calibration),
-            "clv_note": False,
-            "holdout_report": report,
-        })
+        self.write(
+            {
+                "clv_parameters": "; ".join(
+                    self._format_parameters(p) for p in (fit["params"], spend["params"])
+                ),
+                "clv_calibration_parameters": calibration
+                and self._format_parameters(calibration),
+                "clv_note": False,
+                "holdout_report": report,
+            }
+        )
         return customers, {
-            "probability_alive": alive * 100, "expected_purchases": per_month.sum(axis=1),
-            "expected_order_value": value, "lifetime_value": lifetime,
+            "probability_alive": alive * 100,
+            "expected_purchases": per_month.sum(axis=1),
+            "expected_order_value": value,
+            "lifetime_value": lifetime,
         }
 
     def _holdout_report(self, company, today, days):
-        """Fit on the history up to the day before the last months (the holdout), then compare the
-        purchases predicted in the holdout with the actual ones. Returns the report and the
-        calibration fit's parameters (False when there is no check)."""
+        """Fit on the history up to the day before the last months (the holdout), then
+        compare the purchases predicted in the holdout with the actual ones. Returns the
+        report and the calibration fit's parameters (False when there is no check)."""
         holdout = company.customer_holdout_months
-        calibration_end = today - relativedelta(months=holdout)  # its last day, included
+        calibration_end = today - relativedelta(
+            months=holdout
+        )  # its last day, included
         end_day, today_day = _day_number(calibration_end), _day_number(today)
         customers, x, t_x, T, _m = self._rfm_inputs(days, end_day)
         try:
@@ -159,35 +211,62 @@ class CustomerSegmentationRun(models.Model):
         with np.errstate(all="ignore"):
             predicted = clv.bgnbd_expected_purchases(fit["params"], x, t_x, T, weeks)
         later = (days["day"] > end_day) & (days["day"] <= today_day)
-        actual_counts = dict(zip(*np.unique(days["partner"][later], return_counts=True)))
-        actual = np.array([actual_counts.get(pid, 0) for pid in customers.tolist()], dtype=float)
+        actual_counts = dict(
+            zip(*np.unique(days["partner"][later], return_counts=True), strict=False)
+        )
+        actual = np.array(
+            [actual_counts.get(pid, 0) for pid in customers.tolist()], dtype=float
+        )
         finite = np.isfinite(predicted)
         if finite.sum() < 10:
-            return Markup("<p>%s</p>") % _("No holdout check: too few customers by %s.",
-                                           format_date(self.env, calibration_end)), False
+            return Markup("<p>%s</p>") % _(
+                "No holdout check: too few customers by %s.",
+                format_date(self.env, calibration_end),
+            ), False
         check = clv.holdout_check(predicted[finite], actual[finite])
         rows = Markup("").join(
-            Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%.1f</td>"
-                   "<td class='text-end'>%.0f</td></tr>") % (decile, count, pred, act)
+            Markup(
+                "<tr><td>%s</td><td class='text-end'>%s</td><td "
+                "class='text-end'>%.1f</td><td class='text-end'>%.0f</td></tr>"
+            )
+            % (decile, count, pred, act)
             for decile, count, pred, act in zip(
-                range(1, len(check["count"]) + 1), check["count"].tolist(),
-                check["predicted"].tolist(), check["actual"].tolist()))
+                range(1, len(check["count"]) + 1),
+                check["count"].tolist(),
+                check["predicted"].tolist(),
+                check["actual"].tolist(),
+                strict=False,
+            )
+        )
         return Markup(
-            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th><th "
+            "class='text-end'>%s</th><th class='text-end'>%s</th><th "
+            "class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
         ) % (
-            _("Fitted on orders up to %(end)s included; purchases from %(start)s to %(today)s (%(months)s "
-              "months): predicted %(pred).0f, actual %(act).0f.",
-              end=format_date(self.env, calibration_end),
-              start=format_date(self.env, calibration_end + datetime.timedelta(days=1)),
-              today=format_date(self.env, today), months=holdout,
-              pred=check["predicted_total"], act=check["actual_total"]),
-            _("Decile of predicted purchases"), _("Customers"), _("Predicted"), _("Actual"), rows,
+            _(
+                "Fitted on orders up to %(end)s included; purchases from %(start)s to "
+                "%(today)s (%(months)s months): predicted %(pred).0f, actual "
+                "%(act).0f.",
+                end=format_date(self.env, calibration_end),
+                start=format_date(
+                    self.env, calibration_end + datetime.timedelta(days=1)
+                ),
+                today=format_date(self.env, today),
+                months=holdout,
+                pred=check["predicted_total"],
+                act=check["actual_total"],
+            ),
+            _("Decile of predicted purchases"),
+            _("Customers"),
+            _("Predicted"),
+            _("Actual"),
+            rows,
         ), fit["params"]
 
     def _write_predictions(self, company, lifetime, grouping):
-        """One bulk update of the profiles' lifetime value and cluster columns, rows that change
-        only; profiles left out of both (or all, when a step found nothing) are emptied."""
+        """One bulk update of the profiles' lifetime value and cluster columns, rows
+        that change only; profiles left out of both (or all, when a step found nothing)
+        are emptied."""
         empty = np.zeros(0, dtype=np.int64)
         ltv_partners, ltv = lifetime if lifetime is not None else (empty, {})
         cluster_partners, cluster = grouping if grouping is not None else (empty, {})
@@ -195,75 +274,141 @@ class CustomerSegmentationRun(models.Model):
         columns = {}
         for name in PREDICTION_COLUMNS:
             column = np.full(len(partners), None, dtype=object)
-            for source_partners, source in ((ltv_partners, ltv), (cluster_partners, cluster)):
+            for source_partners, source in (
+                (ltv_partners, ltv),
+                (cluster_partners, cluster),
+            ):
                 if name in source:
                     values = np.asarray(source[name])
                     if values.dtype.kind == "f":  # infinities stay empty, like NaN
-                        values = np.where(np.isfinite(values), np.round(values, 4), np.nan)
+                        values = np.where(
+                            np.isfinite(values), np.round(values, 4), np.nan
+                        )
                     column[np.searchsorted(partners, source_partners)] = values
             columns[name] = column
         names = SQL(", ").join(SQL.identifier(c) for c in PREDICTION_COLUMNS)
         partner_array = plain_array_literal(partners.tolist())
         if len(partners):
-            self.env.cr.execute(SQL(
-                "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS v(partner_id, %s) "
-                "WHERE p.company_id = %s AND p.partner_id = v.partner_id AND (%s)",
-                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in PREDICTION_COLUMNS),
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS "
+                    "v(partner_id, %s) WHERE p.company_id = %s AND p.partner_id = "
+                    "v.partner_id AND (%s)",
+                    SQL(", ").join(
+                        SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
+                        for c in PREDICTION_COLUMNS
+                    ),
+                    partner_array,
+                    SQL(", ").join(
+                        _sql_array(columns[c], kind)
+                        for c, kind in PREDICTION_COLUMNS.items()
+                    ),
+                    names,
+                    company.id,
+                    SQL(" OR ").join(
+                        SQL(
+                            "p.%s IS DISTINCT FROM v.%s",
+                            SQL.identifier(c),
+                            SQL.identifier(c),
+                        )
+                        for c in PREDICTION_COLUMNS
+                    ),
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE customer_profile SET %s WHERE company_id = %s AND (%s) AND "
+                "partner_id <> ALL(%s::int[])",
+                SQL(", ").join(
+                    SQL("%s = NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS
+                ),
+                company.id,
+                SQL(" OR ").join(
+                    SQL("%s IS NOT NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS
+                ),
                 partner_array,
-                SQL(", ").join(_sql_array(columns[c], kind) for c, kind in PREDICTION_COLUMNS.items()),
-                names, company.id,
-                SQL(" OR ").join(SQL("p.%s IS DISTINCT FROM v.%s", SQL.identifier(c), SQL.identifier(c))
-                                 for c in PREDICTION_COLUMNS),
-            ))
-        self.env.cr.execute(SQL(
-            "UPDATE customer_profile SET %s WHERE company_id = %s AND (%s) AND partner_id <> ALL(%s::int[])",
-            SQL(", ").join(SQL("%s = NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS), company.id,
-            SQL(" OR ").join(SQL("%s IS NOT NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS),
-            partner_array))
+            )
+        )
         self.env["customer.profile"].invalidate_model(list(PREDICTION_COLUMNS))
 
     # ------------------------------------------------------------------ clusters
     def _cluster_customers(self, company):
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT partner_id, segment_id, recency_days, frequency, monetary,
-                   CASE WHEN margin_known AND monetary > 0 THEN margin / monetary END, payment_days
-              FROM customer_profile WHERE company_id = %s AND frequency > 0 ORDER BY partner_id
-            """, company.id))
+                   CASE WHEN margin_known AND monetary > 0 THEN margin / monetary END,
+                       payment_days
+              FROM customer_profile WHERE company_id = %s AND frequency > 0
+                  ORDER BY partner_id
+            """,
+                company.id,
+            )
+        )
         rows = self.env.cr.fetchall()
         partners = np.array([r[0] for r in rows], dtype=np.int64)
         k = company.customer_cluster_count
         if len(rows) < 3 * max(k, 2) * 2:
             note = _("No clusters: %s customers with orders are too few.", len(rows))
-            self.write({"cluster_count": 0, "cluster_silhouette": 0.0, "cluster_note": note})
+            self.write(
+                {"cluster_count": 0, "cluster_silhouette": 0.0, "cluster_note": note}
+            )
             return None
-        features = np.array([[np.nan if v is None else float(v) for v in r[2:]] for r in rows], dtype=float)
+        features = np.array(
+            [[np.nan if v is None else float(v) for v in r[2:]] for r in rows],
+            dtype=float,
+        )
         z, _mean, _std = clusters.log_standardize(
-            features, [i for i, (_n, log, _h, _l) in enumerate(CLUSTER_FEATURES) if log])
+            features, [i for i, (_n, log, _h, _l) in enumerate(CLUSTER_FEATURES) if log]
+        )
         strata = np.array([r[1] or 0 for r in rows])
         scores = {}
         if not k:
-            k, scores = clusters.choose_k(z, range(2, 7), sample_size=3000, strata=strata, seed=0)
+            k, scores = clusters.choose_k(
+                z, range(2, 7), sample_size=3000, strata=strata, seed=0
+            )
             k = k or 2
         result = clusters.kmeans(z, k, seed=0)
         sample = clusters.stratified_sample(strata, 3000, seed=0)
-        silhouette = scores.get(k) if scores else clusters.silhouette(z[sample], result["labels"][sample])
+        silhouette = (
+            scores.get(k)
+            if scores
+            else clusters.silhouette(z[sample], result["labels"][sample])
+        )
         words = clusters.describe_centers(
-            result["centers"], [self.env._(n) for n, _log, _h, _l in CLUSTER_FEATURES],
+            result["centers"],
+            [self.env._(n) for n, _log, _h, _l in CLUSTER_FEATURES],
             [self.env._(h) for _n, _log, h, _l in CLUSTER_FEATURES],
-            [self.env._(low) for _n, _log, _h, low in CLUSTER_FEATURES])
+            [self.env._(low) for _n, _log, _h, low in CLUSTER_FEATURES],
+        )
         labels = result["labels"]
         # Customers that all look alike have no silhouette (NaN): it shows as 0.
-        silhouette = float(silhouette) if silhouette is not None and np.isfinite(silhouette) else 0.0
-        self.write({"cluster_count": k, "cluster_silhouette": silhouette, "cluster_note": False})
-        return partners, {"cluster_index": labels + 1,
-                          "cluster_description": np.array([words[c] for c in labels.tolist()], dtype=object)}
+        silhouette = (
+            float(silhouette)
+            if silhouette is not None and np.isfinite(silhouette)
+            else 0.0
+        )
+        self.write(
+            {
+                "cluster_count": k,
+                "cluster_silhouette": silhouette,
+                "cluster_note": False,
+            }
+        )
+        return partners, {
+            "cluster_index": labels + 1,
+            "cluster_description": np.array(
+                [words[c] for c in labels.tolist()], dtype=object
+            ),
+        }
 
     # ------------------------------------------------------------------ cross-sell
     def _compute_crosssell(self, company, period):
-        """Pairs per segment counted in SQL (top products only), then top suggestions per customer."""
-        self.env.cr.execute(SQL(
-            """
+        """Pairs per segment counted in SQL (top products only), then top suggestions
+        per customer."""
+        self.env.cr.execute(
+            SQL(
+                """
             DROP TABLE IF EXISTS customer_bought;
             CREATE TEMP TABLE customer_bought ON COMMIT DROP AS
             WITH bought AS (
@@ -273,60 +418,97 @@ class CustomerSegmentationRun(models.Model):
                   JOIN res_partner p ON p.id = o.partner_id
                  WHERE o.company_id = %(company)s AND o.state = 'sale'
                    AND o.date_order >= %(start)s AND o.date_order < %(end)s
-                   AND l.product_id IS NOT NULL AND l.display_type IS NULL AND l.product_uom_qty > 0
+                   AND l.product_id IS NOT NULL AND l.display_type IS NULL
+                       AND l.product_uom_qty > 0
             )
             SELECT bought.partner, bought.product_id, c.id AS profile_id, c.segment_id
               FROM bought
-              JOIN customer_profile c ON c.partner_id = bought.partner AND c.company_id = %(company)s
+              JOIN customer_profile c ON c.partner_id = bought.partner
+                  AND c.company_id = %(company)s
              WHERE c.segment_id IS NOT NULL;
             CREATE INDEX ON customer_bought (partner);
-            -- the pair count below self-joins this table: it must be planned from its real size
+            -- the pair count below self-joins this table: it must be planned from its
+            -- real size
             ANALYZE customer_bought;
             """,
-            company=company.id, start=period["start"], end=period["end"]))
-        self.env.cr.execute(SQL(
-            """
+                company=company.id,
+                start=period["start"],
+                end=period["end"],
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
             WITH top AS (
                 SELECT product_id FROM customer_bought GROUP BY product_id
                  ORDER BY COUNT(*) DESC, product_id LIMIT %(max_products)s
             ), seg AS MATERIALIZED (
-                SELECT b.partner, b.product_id, b.segment_id FROM customer_bought b JOIN top USING (product_id)
+                SELECT b.partner, b.product_id,
+                    b.segment_id FROM customer_bought b JOIN top USING (product_id)
             ), n_segment AS (
-                SELECT segment_id, COUNT(DISTINCT partner) AS n FROM seg GROUP BY segment_id
+                SELECT segment_id, COUNT(DISTINCT partner) AS n FROM seg
+                    GROUP BY segment_id
             ), n_product AS (
-                SELECT segment_id, product_id, COUNT(*) AS n FROM seg GROUP BY segment_id, product_id
+                SELECT segment_id, product_id,
+                    COUNT(*) AS n FROM seg GROUP BY segment_id, product_id
             ), pairs AS (
-                SELECT a.segment_id, a.product_id AS product_a, b.product_id AS product_b, COUNT(*) AS n_ab
-                  FROM seg a JOIN seg b ON b.partner = a.partner AND b.segment_id = a.segment_id
+                SELECT a.segment_id, a.product_id AS product_a,
+                    b.product_id AS product_b, COUNT(*) AS n_ab
+                  FROM seg a JOIN seg b ON b.partner = a.partner
+                      AND b.segment_id = a.segment_id
                                        AND b.product_id <> a.product_id
                  GROUP BY a.segment_id, a.product_id, b.product_id
                 HAVING COUNT(*) >= %(min_customers)s
             )
-            SELECT pairs.segment_id, pairs.product_a, pairs.product_b, s.n, na.n, nb.n, pairs.n_ab
+            SELECT pairs.segment_id, pairs.product_a, pairs.product_b, s.n, na.n, nb.n,
+                pairs.n_ab
               FROM pairs
               JOIN n_segment s ON s.segment_id = pairs.segment_id
-              JOIN n_product na ON na.segment_id = pairs.segment_id AND na.product_id = pairs.product_a
-              JOIN n_product nb ON nb.segment_id = pairs.segment_id AND nb.product_id = pairs.product_b
+              JOIN n_product na ON na.segment_id = pairs.segment_id
+                  AND na.product_id = pairs.product_a
+              JOIN n_product nb ON nb.segment_id = pairs.segment_id
+                  AND nb.product_id = pairs.product_b
              WHERE pairs.n_ab::float8 * s.n > na.n::float8 * nb.n  -- lift > 1
             """,
-            company=company.id, max_products=company.customer_crosssell_max_products,
-            min_customers=company.customer_crosssell_min_customers))
+                company=company.id,
+                max_products=company.customer_crosssell_max_products,
+                min_customers=company.customer_crosssell_min_customers,
+            )
+        )
         pairs = np.array(self.env.cr.fetchall(), dtype=np.int64).reshape(-1, 7)
         segment, a, b, n_seg, n_a, n_b, n_ab = pairs.T
         with np.errstate(invalid="ignore", divide="ignore"):
             rules = {
-                "group": segment, "a": a, "b": b, "n_group": n_seg, "n_a": n_a, "n_b": n_b, "n_ab": n_ab,
-                "support": n_ab / np.maximum(n_seg, 1), "confidence": n_ab / np.maximum(n_a, 1),
+                "group": segment,
+                "a": a,
+                "b": b,
+                "n_group": n_seg,
+                "n_a": n_a,
+                "n_b": n_b,
+                "n_ab": n_ab,
+                "support": n_ab / np.maximum(n_seg, 1),
+                "confidence": n_ab / np.maximum(n_a, 1),
                 "lift": (n_ab / np.maximum(n_a, 1)) / (n_b / np.maximum(n_seg, 1)),
             }
         uid, now = self.env.uid, fields.Datetime.now()
-        self._sync_rows("customer_crosssell_rule", company, ("segment_id", "product_a_id", "product_b_id"), {
-            "segment_id": ("int4", segment), "product_a_id": ("int4", a), "product_b_id": ("int4", b),
-            "segment_customers": ("int4", n_seg), "customers_a": ("int4", n_a), "customers_ab": ("int4", n_ab),
-            "support": ("float8", np.round(rules["support"], 4)),
-            "confidence": ("float8", np.round(rules["confidence"], 4)),
-            "lift": ("float8", np.round(rules["lift"], 2)),
-        }, uid, now)
+        self._sync_rows(
+            "customer_crosssell_rule",
+            company,
+            ("segment_id", "product_a_id", "product_b_id"),
+            {
+                "segment_id": ("int4", segment),
+                "product_a_id": ("int4", a),
+                "product_b_id": ("int4", b),
+                "segment_customers": ("int4", n_seg),
+                "customers_a": ("int4", n_a),
+                "customers_ab": ("int4", n_ab),
+                "support": ("float8", np.round(rules["support"], 4)),
+                "confidence": ("float8", np.round(rules["confidence"], 4)),
+                "lift": ("float8", np.round(rules["lift"], 2)),
+            },
+            uid,
+            now,
+        )
         self._write_suggestions(company, rules if len(segment) else None, uid, now)
         self.env.cr.execute(SQL("DROP TABLE customer_bought"))
         self.crosssell_rule_count = len(segment)
@@ -334,63 +516,140 @@ class CustomerSegmentationRun(models.Model):
         self.env["customer.crosssell.rule"].invalidate_model()
 
     def _write_suggestions(self, company, rules, uid, now):
-        """Top suggestions per customer of a segment, synced into customer_crosssell_suggestion."""
+        """Top suggestions per customer of a segment, synced into
+        customer_crosssell_suggestion."""
         found = None
         if rules is not None:
-            self.env.cr.execute(SQL(
-                """
+            self.env.cr.execute(
+                SQL(
+                    """
                 SELECT profile_id, partner, segment_id, array_agg(product_id)
                   FROM customer_bought GROUP BY profile_id, partner, segment_id
-                """))
+                """
+                )
+            )
             rows = self.env.cr.fetchall()
             if rows:
                 groups = np.array([r[2] for r in rows], dtype=np.int64)
-                found = crosssell.recommend([np.array(r[3], dtype=np.int64) for r in rows], rules,
-                                            top_n=company.customer_crosssell_top_n, customer_group=groups)
+                found = crosssell.recommend(
+                    [np.array(r[3], dtype=np.int64) for r in rows],
+                    rules,
+                    top_n=company.customer_crosssell_top_n,
+                    customer_group=groups,
+                )
         if found is None or not len(found["customer"]):
-            found, profiles = {k: [] for k in ("customer", "rank", "product", "because", "confidence", "lift")}, []
+            found, profiles = (
+                {
+                    k: []
+                    for k in (
+                        "customer",
+                        "rank",
+                        "product",
+                        "because",
+                        "confidence",
+                        "lift",
+                    )
+                },
+                [],
+            )
         else:
             profiles = np.array([r[0] for r in rows], dtype=np.int64)[found["customer"]]
-        self._sync_rows("customer_crosssell_suggestion", company, ("profile_id", "rank"), {
-            "profile_id": ("int4", profiles), "rank": ("int4", found["rank"]),
-            "product_id": ("int4", found["product"]), "because_product_id": ("int4", found["because"]),
-            "confidence": ("float8", np.round(np.asarray(found["confidence"], dtype=float), 4)),
-            "lift": ("float8", np.round(np.asarray(found["lift"], dtype=float), 4)),
-        }, uid, now)
+        self._sync_rows(
+            "customer_crosssell_suggestion",
+            company,
+            ("profile_id", "rank"),
+            {
+                "profile_id": ("int4", profiles),
+                "rank": ("int4", found["rank"]),
+                "product_id": ("int4", found["product"]),
+                "because_product_id": ("int4", found["because"]),
+                "confidence": (
+                    "float8",
+                    np.round(np.asarray(found["confidence"], dtype=float), 4),
+                ),
+                "lift": ("float8", np.round(np.asarray(found["lift"], dtype=float), 4)),
+            },
+            uid,
+            now,
+        )
 
     def _sync_rows(self, table, company, keys, columns, uid, now):
-        """Make the company's rows of ``table`` those given (column -> (type, values)), matched on
-        ``keys``: delete the missing, update the changed, insert the new. A rerun on unchanged data
-        writes nothing."""
+        """Make the company's rows of ``table`` those given (column -> (type, values)),
+        matched on ``keys``: delete the missing, update the changed, insert the new. A
+        rerun on unchanged data writes nothing."""
         names = list(columns)
-        self.env.cr.execute(SQL(
-            "CREATE TEMP TABLE customer_sync_rows ON COMMIT DROP AS SELECT * FROM unnest(%s) AS v(%s)",
-            SQL(", ").join(_sql_array(values, kind) for kind, values in columns.values()),
-            SQL(", ").join(SQL.identifier(c) for c in names)))
+        self.env.cr.execute(
+            SQL(
+                "CREATE TEMP TABLE customer_sync_rows ON COMMIT DROP AS SELECT * FROM "
+                "unnest(%s) AS v(%s)",
+                SQL(", ").join(
+                    _sql_array(values, kind) for kind, values in columns.values()
+                ),
+                SQL(", ").join(SQL.identifier(c) for c in names),
+            )
+        )
         self.env.cr.execute("ANALYZE customer_sync_rows")
-        same_key = SQL(" AND ").join(SQL("t.%s = n.%s", SQL.identifier(k), SQL.identifier(k)) for k in keys)
+        same_key = SQL(" AND ").join(
+            SQL("t.%s = n.%s", SQL.identifier(k), SQL.identifier(k)) for k in keys
+        )
         value_names = [c for c in names if c not in keys]
-        self.env.cr.execute(SQL(
-            "DELETE FROM %s t WHERE t.company_id = %s AND NOT EXISTS (SELECT 1 FROM customer_sync_rows n WHERE %s)",
-            SQL.identifier(table), company.id, same_key))
-        self.env.cr.execute(SQL(
-            "UPDATE %s t SET %s, write_uid = %s, write_date = %s FROM customer_sync_rows n "
-            "WHERE t.company_id = %s AND %s AND (%s)",
-            SQL.identifier(table),
-            SQL(", ").join(SQL("%s = n.%s", SQL.identifier(c), SQL.identifier(c)) for c in value_names),
-            uid, now, company.id, same_key,
-            SQL(" OR ").join(SQL("t.%s IS DISTINCT FROM n.%s", SQL.identifier(c), SQL.identifier(c))
-                             for c in value_names)))
-        # What is left once the known keys are removed is new. (An anti-join inside the INSERT
-        # would re-read, for each row, the rows it has just inserted: quadratic.)
-        self.env.cr.execute(SQL(
-            "DELETE FROM customer_sync_rows n USING %s t WHERE t.company_id = %s AND %s",
-            SQL.identifier(table), company.id, same_key))
-        self.env.cr.execute(SQL(
-            "INSERT INTO %s (company_id, %s, create_uid, create_date, write_uid, write_date) "
-            "SELECT %s, %s, %s, %s, %s, %s FROM customer_sync_rows n",
-            SQL.identifier(table), SQL(", ").join(SQL.identifier(c) for c in names),
-            company.id, SQL(", ").join(SQL("n.%s", SQL.identifier(c)) for c in names), uid, now, uid, now))
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM %s t WHERE t.company_id = %s AND NOT EXISTS (SELECT 1 "
+                "FROM customer_sync_rows n WHERE %s)",
+                SQL.identifier(table),
+                company.id,
+                same_key,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s t SET %s, write_uid = %s, write_date = %s FROM "
+                "customer_sync_rows n WHERE t.company_id = %s AND %s AND (%s)",
+                SQL.identifier(table),
+                SQL(", ").join(
+                    SQL("%s = n.%s", SQL.identifier(c), SQL.identifier(c))
+                    for c in value_names
+                ),
+                uid,
+                now,
+                company.id,
+                same_key,
+                SQL(" OR ").join(
+                    SQL(
+                        "t.%s IS DISTINCT FROM n.%s",
+                        SQL.identifier(c),
+                        SQL.identifier(c),
+                    )
+                    for c in value_names
+                ),
+            )
+        )
+        # What is left once the known keys are removed is new. (An anti-join inside the
+        # INSERT would re-read, for each row, the rows it has just inserted: quadratic.)
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM customer_sync_rows n USING %s t WHERE t.company_id = %s "
+                "AND %s",
+                SQL.identifier(table),
+                company.id,
+                same_key,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (company_id, %s, create_uid, create_date, write_uid, "
+                "write_date) SELECT %s, %s, %s, %s, %s, %s FROM customer_sync_rows n",
+                SQL.identifier(table),
+                SQL(", ").join(SQL.identifier(c) for c in names),
+                company.id,
+                SQL(", ").join(SQL("n.%s", SQL.identifier(c)) for c in names),
+                uid,
+                now,
+                uid,
+                now,
+            )
+        )
         self.env.cr.execute("DROP TABLE customer_sync_rows")
 
 

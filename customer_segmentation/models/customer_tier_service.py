@@ -12,12 +12,20 @@ class CustomerTierService(models.Model):
     _check_company_auto = True
 
     tier = fields.Selection(TIERS, required=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
     pricelist_id = fields.Many2one("product.pricelist", check_company=True)
     payment_term_id = fields.Many2one("account.payment.term", check_company=True)
     team_id = fields.Many2one("crm.team", "Sales team", check_company=True)
-    service_note = fields.Text(translate=True, help="Shown on quotations of customers of this tier.")
+    service_note = fields.Text(
+        translate=True, help="Shown on quotations of customers of this tier."
+    )
 
     _sql_constraints = [
-        ("tier_company_uniq", "unique(tier, company_id)", "One service level per tier and company."),
+        (
+            "tier_company_uniq",
+            "unique(tier, company_id)",
+            "One service level per tier and company.",
+        ),
     ]

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 from .customer_profile import TIERS
 
-# A customer's figures are for sales: its salesperson (record rules of customer.profile) and managers.
+# A customer's figures are for sales: its salesperson (record rules of customer.profile)
+# and managers.
 FIGURES_GROUP = "customer_segmentation.customer_segmentation_group_user"
 # partner field -> profile field
 PROFILE_FIGURES = {
@@ -31,60 +32,146 @@ PROFILE_FIGURES = {
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    customer_profile_ids = fields.One2many("customer.profile", "partner_id", "Segmentation profiles", readonly=True,
-                                           groups=FIGURES_GROUP)
-    customer_snapshot_ids = fields.One2many("customer.segment.snapshot", "partner_id", readonly=True,
-                                            groups=FIGURES_GROUP)
-    customer_profile_id = fields.Many2one("customer.profile", "Segmentation profile", groups=FIGURES_GROUP,
-                                          compute="_compute_customer_figures", search="_search_customer_profile_id")
-    customer_tier = fields.Selection(TIERS, "Tier", compute="_compute_customer_figures",
-                                     search="_search_customer_tier", groups=FIGURES_GROUP)
-    customer_segment_id = fields.Many2one("customer.segment", "Segment", compute="_compute_customer_figures",
-                                          search="_search_customer_segment_id", groups=FIGURES_GROUP)
-    customer_tier_reason = fields.Char("Tier reason", compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_r_score = fields.Integer("R", compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_f_score = fields.Integer("F", compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_m_score = fields.Integer("M", compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_currency_id = fields.Many2one("res.currency", "Profile currency", compute="_compute_customer_figures",
-                                           groups=FIGURES_GROUP)
-    customer_revenue = fields.Monetary("Revenue (window)", currency_field="customer_currency_id",
-                                       compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_margin = fields.Monetary("Margin (window)", currency_field="customer_currency_id",
-                                      compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_margin_known = fields.Boolean(compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_order_count = fields.Integer("Orders (window)", compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_recency_days = fields.Integer("Days since last order", compute="_compute_customer_figures",
-                                           groups=FIGURES_GROUP)
-    customer_average_order_value = fields.Monetary("Average order value", currency_field="customer_currency_id",
-                                                   compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_payment_days = fields.Float("Days to pay vs due", compute="_compute_customer_figures",
-                                         groups=FIGURES_GROUP)
-    customer_probability_alive = fields.Float("Probability still active (%)", compute="_compute_customer_figures",
-                                              groups=FIGURES_GROUP)
-    customer_lifetime_value = fields.Monetary("Lifetime value", currency_field="customer_currency_id",
-                                              compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_cluster_description = fields.Char("Cluster", compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_crosssell_ids = fields.Many2many("customer.crosssell.suggestion", string="Suggestions",
-                                              compute="_compute_customer_figures", groups=FIGURES_GROUP)
-    customer_late_share = fields.Float("Invoices paid late (%)", compute="_compute_customer_figures",
-                                       groups=FIGURES_GROUP)
+    customer_profile_ids = fields.One2many(
+        "customer.profile",
+        "partner_id",
+        "Segmentation profiles",
+        readonly=True,
+        groups=FIGURES_GROUP,
+    )
+    customer_snapshot_ids = fields.One2many(
+        "customer.segment.snapshot", "partner_id", readonly=True, groups=FIGURES_GROUP
+    )
+    customer_profile_id = fields.Many2one(
+        "customer.profile",
+        "Segmentation profile",
+        groups=FIGURES_GROUP,
+        compute="_compute_customer_figures",
+        search="_search_customer_profile_id",
+    )
+    customer_tier = fields.Selection(
+        TIERS,
+        "Tier",
+        compute="_compute_customer_figures",
+        search="_search_customer_tier",
+        groups=FIGURES_GROUP,
+    )
+    customer_segment_id = fields.Many2one(
+        "customer.segment",
+        "Segment",
+        compute="_compute_customer_figures",
+        search="_search_customer_segment_id",
+        groups=FIGURES_GROUP,
+    )
+    customer_tier_reason = fields.Char(
+        "Tier reason", compute="_compute_customer_figures", groups=FIGURES_GROUP
+    )
+    customer_r_score = fields.Integer(
+        "R", compute="_compute_customer_figures", groups=FIGURES_GROUP
+    )
+    customer_f_score = fields.Integer(
+        "F", compute="_compute_customer_figures", groups=FIGURES_GROUP
+    )
+    customer_m_score = fields.Integer(
+        "M", compute="_compute_customer_figures", groups=FIGURES_GROUP
+    )
+    customer_currency_id = fields.Many2one(
+        "res.currency",
+        "Profile currency",
+        compute="_compute_customer_figures",
+        groups=FIGURES_GROUP,
+    )
+    customer_revenue = fields.Monetary(
+        "Revenue (window)",
+        currency_field="customer_currency_id",
+        compute="_compute_customer_figures",
+        groups=FIGURES_GROUP,
+    )
+    customer_margin = fields.Monetary(
+        "Margin (window)",
+        currency_field="customer_currency_id",
+        compute="_compute_customer_figures",
+        groups=FIGURES_GROUP,
+    )
+    customer_margin_known = fields.Boolean(
+        compute="_compute_customer_figures", groups=FIGURES_GROUP
+    )
+    customer_order_count = fields.Integer(
+        "Orders (window)", compute="_compute_customer_figures", groups=FIGURES_GROUP
+    )
+    customer_recency_days = fields.Integer(
+        "Days since last order",
+        compute="_compute_customer_figures",
+        groups=FIGURES_GROUP,
+    )
+    customer_average_order_value = fields.Monetary(
+        "Average order value",
+        currency_field="customer_currency_id",
+        compute="_compute_customer_figures",
+        groups=FIGURES_GROUP,
+    )
+    customer_payment_days = fields.Float(
+        "Days to pay vs due", compute="_compute_customer_figures", groups=FIGURES_GROUP
+    )
+    customer_probability_alive = fields.Float(
+        "Probability still active (%)",
+        compute="_compute_customer_figures",
+        groups=FIGURES_GROUP,
+    )
+    customer_lifetime_value = fields.Monetary(
+        "Lifetime value",
+        currency_field="customer_currency_id",
+        compute="_compute_customer_figures",
+        groups=FIGURES_GROUP,
+    )
+    customer_cluster_description = fields.Char(
+        "Cluster", compute="_compute_customer_figures", groups=FIGURES_GROUP
+    )
+    customer_crosssell_ids = fields.Many2many(
+        "customer.crosssell.suggestion",
+        string="Suggestions",
+        compute="_compute_customer_figures",
+        groups=FIGURES_GROUP,
+    )
+    customer_late_share = fields.Float(
+        "Invoices paid late (%)",
+        compute="_compute_customer_figures",
+        groups=FIGURES_GROUP,
+    )
 
-    @api.depends(*(f"commercial_partner_id.customer_profile_ids.{name}" for name in PROFILE_FIGURES.values()))
+    @api.depends(
+        *(
+            f"commercial_partner_id.customer_profile_ids.{name}"
+            for name in PROFILE_FIGURES.values()
+        )
+    )
     @api.depends_context("company", "uid")
     def _compute_customer_figures(self):
-        # Read with the user's rights (not as superuser, as related fields would): the profile's record
-        # rules decide whose figures a salesperson sees.
+        # Read with the user's rights (not as superuser, as related fields would): the
+        # profile's record rules decide whose figures a salesperson sees.
         Profile = self.env["customer.profile"]
-        profiles = Profile.search([
-            ("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id),
-        ]) if Profile.has_access("read") else Profile
+        profiles = (
+            Profile.search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                ]
+            )
+            if Profile.has_access("read")
+            else Profile
+        )
         by_partner = {profile.partner_id.id: profile for profile in profiles}
         for partner in self:
             profile = by_partner.get(partner.commercial_partner_id.id, Profile)
-            partner.update({
-                "customer_profile_id": profile,
-                **{partner_field: profile[profile_field] for partner_field, profile_field in PROFILE_FIGURES.items()},
-            })
+            partner.update(
+                {
+                    "customer_profile_id": profile,
+                    **{
+                        partner_field: profile[profile_field]
+                        for partner_field, profile_field in PROFILE_FIGURES.items()
+                    },
+                }
+            )
 
     def _search_customer_profile_id(self, operator, value):
         return [("commercial_partner_id.customer_profile_ids", operator, value)]
@@ -96,7 +183,9 @@ class ResPartner(models.Model):
         return self._search_through_profile("segment_id", operator, value)
 
     def _search_through_profile(self, field_name, operator, value):
-        """Customers (and their contacts) whose profile in the current company matches."""
-        profiles = self.env["customer.profile"]._search([
-            ("company_id", "=", self.env.company.id), (field_name, operator, value)])
+        """Customers (and their contacts) whose profile in the current company
+        matches."""
+        profiles = self.env["customer.profile"]._search(
+            [("company_id", "=", self.env.company.id), (field_name, operator, value)]
+        )
         return [("commercial_partner_id.customer_profile_ids", "in", profiles)]

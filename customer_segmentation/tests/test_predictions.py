@@ -2,21 +2,24 @@ import random
 
 from odoo.tests import tagged
 
-from .common import RUN_DAY, SegmentationCase
+from .common import SegmentationCase
 
 
 @tagged("post_install", "-at_install")
 class TestPredictions(SegmentationCase):
-    """Lifetime value, clusters and cross-sell, from orders made through Odoo's flows."""
+    """Lifetime value, clusters and cross-sell, from orders made through Odoo's
+    flows."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company.customer_crosssell_min_customers = 3
-        cls.widget_b, cls.widget_c = cls.env["product.product"].create([
-            {"name": "Widget B", "type": "consu", "taxes_id": [(5, 0, 0)]},
-            {"name": "Widget C", "type": "consu", "taxes_id": [(5, 0, 0)]},
-        ])
+        cls.widget_b, cls.widget_c = cls.env["product.product"].create(
+            [
+                {"name": "Widget B", "type": "consu", "taxes_id": [(5, 0, 0)]},
+                {"name": "Widget C", "type": "consu", "taxes_id": [(5, 0, 0)]},
+            ]
+        )
 
     def _history(self, customers=30, seed=7):
         """Customers with one to six orders over 2024-2026, some lapsed."""
@@ -28,12 +31,15 @@ class TestPredictions(SegmentationCase):
             first = rng.randint(0, 400)
             for k in range(rng.choice([1, 1, 2, 3, 4, 6])):
                 day = min(first + k * rng.randint(20, 90), 700)
-                self._order(partner, rng.choice([100, 200, 400]), f"{self._day(day)} 09:00:00")
+                self._order(
+                    partner, rng.choice([100, 200, 400]), f"{self._day(day)} 09:00:00"
+                )
         return partners
 
     @staticmethod
     def _day(offset):
         import datetime  # noqa: PLC0415
+
         return (datetime.date(2024, 5, 1) + datetime.timedelta(days=offset)).isoformat()
 
     def test_lifetime_value_and_clusters_stored_after_a_run(self):
@@ -42,14 +48,19 @@ class TestPredictions(SegmentationCase):
         self.assertFalse(run.clv_note)
         self.assertIn("r = ", run.clv_parameters)
         self.assertIn("Decile of predicted purchases", run.holdout_report)
-        profiles = self.env["customer.profile"].search([("company_id", "=", self.company.id), ("frequency", ">", 0)])
+        profiles = self.env["customer.profile"].search(
+            [("company_id", "=", self.company.id), ("frequency", ">", 0)]
+        )
         self.assertGreaterEqual(len(profiles), 30)
         for profile in profiles:
-            self.assertTrue(0 < profile.probability_alive <= 100, profile.partner_id.name)
+            self.assertTrue(
+                0 < profile.probability_alive <= 100, profile.partner_id.name
+            )
             self.assertGreaterEqual(profile.expected_purchases, 0)
         repeaters = profiles.filtered(lambda p: p.frequency > 1)
         self.assertTrue(all(p.lifetime_value > 0 for p in repeaters))
-        # A customer who bought often and lately is more likely alive than one who stopped long ago.
+        # A customer who bought often and lately is more likely alive than one who
+        # stopped long ago.
         best = max(repeaters, key=lambda p: (p.frequency, -p.recency_days))
         lapsed = max(repeaters, key=lambda p: p.recency_days)
         self.assertGreater(best.probability_alive, lapsed.probability_alive)
@@ -62,21 +73,48 @@ class TestPredictions(SegmentationCase):
         run = self._run()
         self.assertIn("No lifetime value", run.clv_note)
         self.assertIn("No clusters", run.cluster_note)
-        profile = self.env["customer.profile"].search([("partner_id", "=", self.acme.id)])
+        profile = self.env["customer.profile"].search(
+            [("partner_id", "=", self.acme.id)]
+        )
         self.assertFalse(profile.lifetime_value)
         self.assertFalse(profile.probability_alive)
         self.assertFalse(profile.cluster_description)
 
     def _crosssell_history(self):
-        """One segment (one recent order each): six buy Widget + B, five buy C, and Acme only Widget."""
+        """One segment (one recent order each): six buy Widget + B, five buy C, and Acme
+        only Widget."""
         for i in range(6):
-            order = self._order(self._customer(f"Pair {i}"), 100, "2026-03-20 09:00:00", confirm=False)
-            order.order_line = [(0, 0, {"product_id": self.widget_b.id, "product_uom_qty": 1, "price_unit": 50})]
+            order = self._order(
+                self._customer(f"Pair {i}"), 100, "2026-03-20 09:00:00", confirm=False
+            )
+            order.order_line = [
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": self.widget_b.id,
+                        "product_uom_qty": 1,
+                        "price_unit": 50,
+                    },
+                )
+            ]
             self._confirm(order, "2026-03-20 09:00:00")
         for i in range(5):
-            order = self._order(self._customer(f"Other {i}"), 0, "2026-03-20 09:00:00", confirm=False)
-            order.order_line = [(5, 0, 0), (0, 0, {"product_id": self.widget_c.id, "product_uom_qty": 1,
-                                                   "price_unit": 100})]
+            order = self._order(
+                self._customer(f"Other {i}"), 0, "2026-03-20 09:00:00", confirm=False
+            )
+            order.order_line = [
+                (5, 0, 0),
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": self.widget_c.id,
+                        "product_uom_qty": 1,
+                        "price_unit": 100,
+                    },
+                ),
+            ]
             self._confirm(order, "2026-03-20 09:00:00")
         self._order(self.acme, 100, "2026-03-20 09:00:00")
 
@@ -84,34 +122,59 @@ class TestPredictions(SegmentationCase):
         self._crosssell_history()
         run = self._run()
         self.assertGreater(run.crosssell_rule_count, 0)
-        profile = self.env["customer.profile"].search([("partner_id", "=", self.acme.id)])
+        profile = self.env["customer.profile"].search(
+            [("partner_id", "=", self.acme.id)]
+        )
         suggestion = profile.crosssell_ids
         self.assertEqual(suggestion.product_id, self.widget_b)
         self.assertNotIn(self.product, profile.crosssell_ids.product_id)
-        # 6 of the 7 customers of the segment who buy Widget also buy B; B is bought by 6 of 12.
-        self.assertEqual(suggestion.reason, f"bought by 86% of {profile.segment_id.name} who buy Widget (lift 1.7)")
-        buyer_of_both = self.env["customer.profile"].search([("partner_id.name", "=", "Pair 0")])
+        # 6 of the 7 customers of the segment who buy Widget also buy B; B is bought by
+        # 6 of 12.
+        self.assertEqual(
+            suggestion.reason,
+            f"bought by 86% of {profile.segment_id.name} who buy Widget (lift 1.7)",
+        )
+        buyer_of_both = self.env["customer.profile"].search(
+            [("partner_id.name", "=", "Pair 0")]
+        )
         self.assertNotIn(self.widget_b, buyer_of_both.crosssell_ids.product_id)
 
     def test_suggestion_added_to_quotation(self):
         self._crosssell_history()
         self._run()
-        quotation = self.env["sale.order"].with_user(self.salesperson).create(
-            {"partner_id": self.acme.id, "company_id": self.company.id})
+        quotation = (
+            self.env["sale.order"]
+            .with_user(self.salesperson)
+            .create({"partner_id": self.acme.id, "company_id": self.company.id})
+        )
         suggestion = quotation.customer_crosssell_ids
         self.assertEqual(suggestion.product_id, self.widget_b)
         suggestion.with_context(crosssell_order_id=quotation.id).action_add_to_order()
         self.assertEqual(quotation.order_line.product_id, self.widget_b)
         quotation.invalidate_recordset()
-        self.assertFalse(quotation.customer_crosssell_ids, "a product on the quotation is not suggested again")
+        self.assertFalse(
+            quotation.customer_crosssell_ids,
+            "a product on the quotation is not suggested again",
+        )
 
     def _company_row_versions(self):
-        """xmin of every profile, cross-sell rule and suggestion of the company: changes on any write."""
-        models = ("customer.profile", "customer.crosssell.rule", "customer.crosssell.suggestion")
-        return {self.env[model]._table: self._row_versions(
-            self.env[model].search([("company_id", "=", self.company.id)])) for model in models}
+        """xmin of every profile, cross-sell rule and suggestion of the company: changes
+        on any write."""
+        models = (
+            "customer.profile",
+            "customer.crosssell.rule",
+            "customer.crosssell.suggestion",
+        )
+        return {
+            self.env[model]._table: self._row_versions(
+                self.env[model].search([("company_id", "=", self.company.id)])
+            )
+            for model in models
+        }
 
-    def test_rerun_without_new_orders_writes_nothing_and_new_order_updates_suggestions(self):
+    def test_rerun_without_new_orders_writes_nothing_and_new_order_updates_suggestions(
+        self,
+    ):
         self._history()
         self._crosssell_history()
         run = self._run()
@@ -119,18 +182,37 @@ class TestPredictions(SegmentationCase):
         self.assertTrue(before["customer_crosssell_suggestion"])
         self.env.invalidate_all()
         self.assertEqual(self._run(), run, "the same day's run is reused")
-        self.assertEqual(self._company_row_versions(), before, "nothing rewritten when nothing changed")
+        self.assertEqual(
+            self._company_row_versions(),
+            before,
+            "nothing rewritten when nothing changed",
+        )
         # Acme now buys B: its suggestion of B goes, the other rows stay as they were.
         acme_profile = self._profile(self.acme)
         self.assertIn(self.widget_b, acme_profile.crosssell_ids.product_id)
         order = self._order(self.acme, 0, "2026-03-25 09:00:00", confirm=False)
-        order.order_line = [(5, 0, 0), (0, 0, {"product_id": self.widget_b.id, "product_uom_qty": 1,
-                                               "price_unit": 50})]
+        order.order_line = [
+            (5, 0, 0),
+            (
+                0,
+                0,
+                {
+                    "product_id": self.widget_b.id,
+                    "product_uom_qty": 1,
+                    "price_unit": 50,
+                },
+            ),
+        ]
         self._confirm(order, "2026-03-25 09:00:00")
         self._run()
         acme_profile.invalidate_recordset()
         self.assertNotIn(self.widget_b, acme_profile.crosssell_ids.product_id)
         after = self._company_row_versions()
-        unchanged = [i for i, v in before["customer_crosssell_rule"].items()
-                     if after["customer_crosssell_rule"].get(i) == v]
-        self.assertTrue(unchanged, "rules whose figures did not move are kept, not re-inserted")
+        unchanged = [
+            i
+            for i, v in before["customer_crosssell_rule"].items()
+            if after["customer_crosssell_rule"].get(i) == v
+        ]
+        self.assertTrue(
+            unchanged, "rules whose figures did not move are kept, not re-inserted"
+        )

@@ -15,13 +15,27 @@ class TestSegmentationRun(SegmentationCase):
 
     def test_figures_currency_cancelled_and_credit_notes(self):
         self._order(self.acme_contact, 1000, "2026-01-10 09:00:00")
-        self._order(self.acme, 400, "2026-03-05 09:00:00", pricelist=self.eur_pricelist)  # 200 USD at 2 EUR/USD
+        self._order(
+            self.acme, 400, "2026-03-05 09:00:00", pricelist=self.eur_pricelist
+        )  # 200 USD at 2 EUR/USD
         self._order(self.acme, 5000, "2026-03-06 09:00:00")._action_cancel()
-        refund = self.env["account.move"].create({
-            "move_type": "out_refund", "partner_id": self.acme.id, "invoice_date": "2026-03-10",
-            "invoice_line_ids": [Command.create({"product_id": self.product.id, "quantity": 1, "price_unit": 100,
-                                                 "tax_ids": [Command.clear()]})],
-        })
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.acme.id,
+                "invoice_date": "2026-03-10",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "quantity": 1,
+                            "price_unit": 100,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
         refund.action_post()
         self._order(self.bolt, 300, "2026-02-01 09:00:00")
         run = self._run()
@@ -38,29 +52,60 @@ class TestSegmentationRun(SegmentationCase):
         self.assertEqual(acme.tier, "strategic")
         self.assertAlmostEqual(acme.share, 100 * 1100 / 1400, places=3)
         self.assertEqual(acme.rank, 1)
-        self.assertEqual(acme.tier_reason, "top 80% of revenue: 78.6% of revenue, rank 1")
-        self.assertEqual(self._profile(self.bolt).tier, "strategic")  # crosses 80%: still strategic
+        self.assertEqual(
+            acme.tier_reason, "top 80% of revenue: 78.6% of revenue, rank 1"
+        )
+        self.assertEqual(
+            self._profile(self.bolt).tier, "strategic"
+        )  # crosses 80%: still strategic
         self.assertEqual(run.customer_count, 2)
-        # The partner form and its filters see the same, for the company and its contacts.
+        # The partner form and its filters see the same, for the company and its
+        # contacts.
         self.assertEqual(self.acme_contact.customer_tier, "strategic")
-        found = self.env["res.partner"].search([("customer_tier", "=", "strategic"), ("id", "in", (self.acme | self.acme_contact).ids)])
+        found = self.env["res.partner"].search(
+            [
+                ("customer_tier", "=", "strategic"),
+                ("id", "in", (self.acme | self.acme_contact).ids),
+            ]
+        )
         self.assertEqual(found, self.acme | self.acme_contact)
 
     def test_payment_behaviour(self):
         journal = self.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1)
+            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
+        )
         self.assertTrue(journal, "the test needs a bank journal")
-        invoices = self.env["account.move"].create([{
-            "move_type": "out_invoice", "partner_id": self.acme.id, "invoice_date": day,
-            "invoice_date_due": day,
-            "invoice_line_ids": [Command.create({"product_id": self.product.id, "quantity": 1, "price_unit": 100,
-                                                 "tax_ids": [Command.clear()]})],
-        } for day in ("2026-02-01", "2026-03-01", "2026-03-10")])
+        invoices = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.acme.id,
+                    "invoice_date": day,
+                    "invoice_date_due": day,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "quantity": 1,
+                                "price_unit": 100,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+                for day in ("2026-02-01", "2026-03-01", "2026-03-10")
+            ]
+        )
         invoices.action_post()
-        for invoice, paid_on in zip(invoices[:2], ("2026-02-11", "2026-02-25")):
+        for invoice, paid_on in zip(
+            invoices[:2], ("2026-02-11", "2026-02-25"), strict=False
+        ):
             self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids,
-            ).create({"payment_date": paid_on, "journal_id": journal.id})._create_payments()
+                active_model="account.move",
+                active_ids=invoice.ids,
+            ).create(
+                {"payment_date": paid_on, "journal_id": journal.id}
+            )._create_payments()
         self._order(self.acme, 100, "2026-03-01 09:00:00")
         self._run()
         profile = self._profile(self.acme)
@@ -74,20 +119,34 @@ class TestSegmentationRun(SegmentationCase):
         self._order(self.bolt, 10, "2025-06-05 09:00:00")
         run = self._run()
         self.assertEqual(run.customer_count, 2)
-        self.assertEqual((run.changed_count, run.downgrade_count), (0, 0), "nothing to compare with yet")
+        self.assertEqual(
+            (run.changed_count, run.downgrade_count),
+            (0, 0),
+            "nothing to compare with yet",
+        )
         self.assertIn("baseline", run.note)
-        self.assertFalse(self.env["customer.segment.snapshot"].search_count([("run_id", "=", run.id)]))
+        self.assertFalse(
+            self.env["customer.segment.snapshot"].search_count(
+                [("run_id", "=", run.id)]
+            )
+        )
         acme = self._profile(self.acme)
-        self.assertTrue(acme.segment_id and acme.tier, "the baseline is in the profiles")
+        self.assertTrue(
+            acme.segment_id and acme.tier, "the baseline is in the profiles"
+        )
         self.assertFalse(acme.changed_date)
-        # A customer who first appears after the baseline is a change: from nothing to a segment.
+        # A customer who first appears after the baseline is a change: from nothing to a
+        # segment.
         carl = self._customer("Carl")
         self._order(carl, 50, "2026-04-01 15:00:00")
         later = self._run("2026-04-02 10:00:00")
-        snapshot = self.env["customer.segment.snapshot"].search([("run_id", "=", later.id)])
+        snapshot = self.env["customer.segment.snapshot"].search(
+            [("run_id", "=", later.id)]
+        )
         self.assertEqual(snapshot.partner_id, carl)
         self.assertFalse(snapshot.from_segment_id)
-        # Carl: one order a day before the run -> R5 (1 < 30 days), F1 (1 < 2 orders): New Customers.
+        # Carl: one order a day before the run -> R5 (1 < 30 days), F1 (1 < 2 orders):
+        # New Customers.
         self.assertEqual(snapshot.segment_id.code, "new_customers")
         self.assertEqual(self._profile(carl).segment_id.code, "new_customers")
         self.assertEqual(self._profile(carl).changed_date, datetime.date(2026, 4, 2))
@@ -106,13 +165,23 @@ class TestSegmentationRun(SegmentationCase):
         snapshot_versions = self._row_versions(snapshots)
         second = self._run("2026-04-01 18:00:00")
         self.assertEqual(first, second, "one run per company and day")
-        self.assertEqual(second.changed_count, 2, "the day's run keeps the changes recorded that day")
+        self.assertEqual(
+            second.changed_count, 2, "the day's run keeps the changes recorded that day"
+        )
         self.assertEqual(self._row_versions(profiles), versions, "no profile rewritten")
         self.assertEqual(self.env["customer.segment.snapshot"].search([]), snapshots)
-        self.assertEqual(self._row_versions(snapshots), snapshot_versions, "no snapshot rewritten")
+        self.assertEqual(
+            self._row_versions(snapshots), snapshot_versions, "no snapshot rewritten"
+        )
 
     def test_downgrade_raises_one_activity(self):
-        for day in ("2026-01-05", "2026-02-05", "2026-02-20", "2026-03-05", "2026-03-25"):
+        for day in (
+            "2026-01-05",
+            "2026-02-05",
+            "2026-02-20",
+            "2026-03-05",
+            "2026-03-25",
+        ):
             self._order(self.acme, 500, f"{day} 09:00:00")
         self._run()
         self.assertEqual(self._profile(self.acme).segment_id.code, "champions")  # R5 F4
@@ -122,18 +191,29 @@ class TestSegmentationRun(SegmentationCase):
         self.assertEqual(profile.segment_id.code, "at_risk")
         self.assertTrue(profile.moved_down)
         self.assertEqual(run.downgrade_count, 1)
-        activities = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", self.acme.id)])
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.acme.id)]
+        )
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.salesperson)
         self.assertEqual(activities.summary, "Champions → At Risk")
         self.assertIn("2,500.00", str(activities.note))
-        snapshot = self.env["customer.segment.snapshot"].search([("run_id", "=", run.id), ("partner_id", "=", self.acme.id)])
-        self.assertEqual((snapshot.from_segment_id.code, snapshot.segment_id.code), ("champions", "at_risk"))
+        snapshot = self.env["customer.segment.snapshot"].search(
+            [("run_id", "=", run.id), ("partner_id", "=", self.acme.id)]
+        )
+        self.assertEqual(
+            (snapshot.from_segment_id.code, snapshot.segment_id.code),
+            ("champions", "at_risk"),
+        )
         # Repeating the run, that day or the next, raises nothing new.
         self._run("2026-10-11 20:00:00")
         self._run("2026-10-12 10:00:00")
-        self.assertEqual(self.env["mail.activity"].search_count(
-            [("res_model", "=", "res.partner"), ("res_id", "=", self.acme.id)]), 1)
+        self.assertEqual(
+            self.env["mail.activity"].search_count(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.acme.id)]
+            ),
+            1,
+        )
 
     def test_tier_drops_only_after_hysteresis_runs(self):
         self._order(self.acme, 1000, "2026-03-05 09:00:00")
@@ -141,7 +221,9 @@ class TestSegmentationRun(SegmentationCase):
         self._run()
         # Acme holds 1000 / 1100: Bolt comes after 90.9% of revenue -> key.
         self.assertEqual(self._profile(self.bolt).tier, "key")
-        self._order(self.bolt, 1, "2026-04-01 11:00:00")  # a new, larger customer pushes Bolt down
+        self._order(
+            self.bolt, 1, "2026-04-01 11:00:00"
+        )  # a new, larger customer pushes Bolt down
         big = self._customer("Big")
         self._order(big, 20000, "2026-04-01 11:00:00")
         self._run("2026-04-02 10:00:00")
@@ -150,7 +232,9 @@ class TestSegmentationRun(SegmentationCase):
         self.assertEqual(bolt.tier, "key", "first run below: kept")
         self.assertIn("kept for now", bolt.tier_reason)
         self._run("2026-04-02 16:00:00")
-        self.assertEqual(bolt.tier, "key", "a second run the same day is not a second run below")
+        self.assertEqual(
+            bolt.tier, "key", "a second run the same day is not a second run below"
+        )
         self._run("2026-04-03 10:00:00")
         self.assertEqual(bolt.tier, "ordinary")
 
@@ -165,11 +249,21 @@ class TestSegmentationRun(SegmentationCase):
         with self.assertRaises(ValidationError):
             profile.pin_tier = "strategic"  # a pin needs a reason
         with freeze_time(RUN_DAY):
-            profile.write({"pin_tier": "strategic", "pin_reason": "Framework contract", "pin_expiry": "2026-05-01"})
+            profile.write(
+                {
+                    "pin_tier": "strategic",
+                    "pin_reason": "Framework contract",
+                    "pin_expiry": "2026-05-01",
+                }
+            )
         self.assertEqual(profile.tier, "strategic")
         note = self.bolt.message_ids[:1]
         self.assertEqual(note.author_id, self.env.user.partner_id)
-        self.assertIn("Tier pinned to Strategic in Segmentation Co until 05/01/2026: Framework contract", str(note.body))
+        self.assertIn(
+            "Tier pinned to Strategic in Segmentation Co until 05/01/2026: Framework "
+            "contract",
+            str(note.body),
+        )
         self._run("2026-04-20 10:00:00")
         self.assertEqual(profile.tier, "strategic")
         with freeze_time("2026-04-20 10:00:00"):
@@ -181,22 +275,38 @@ class TestSegmentationRun(SegmentationCase):
     def test_quotation_defaults_per_tier(self):
         self._order(self.acme, 1000, "2026-03-05 09:00:00")
         self._run()
-        term = self.env["account.payment.term"].create({"name": "60 days", "company_id": self.company.id})
-        vip_list = self.env["product.pricelist"].create({"name": "VIP", "company_id": self.company.id})
-        self.env["customer.tier.service"].create({
-            "tier": "strategic", "pricelist_id": vip_list.id, "payment_term_id": term.id,
-            "service_note": "Call back within 4 hours.",
-        })
-        with Form(self.env["sale.order"].with_user(self.salesperson).with_company(self.company)) as quotation:
+        term = self.env["account.payment.term"].create(
+            {"name": "60 days", "company_id": self.company.id}
+        )
+        vip_list = self.env["product.pricelist"].create(
+            {"name": "VIP", "company_id": self.company.id}
+        )
+        self.env["customer.tier.service"].create(
+            {
+                "tier": "strategic",
+                "pricelist_id": vip_list.id,
+                "payment_term_id": term.id,
+                "service_note": "Call back within 4 hours.",
+            }
+        )
+        with Form(
+            self.env["sale.order"]
+            .with_user(self.salesperson)
+            .with_company(self.company)
+        ) as quotation:
             quotation.partner_id = self.acme_contact
             self.assertEqual(quotation.pricelist_id, vip_list)
             self.assertEqual(quotation.payment_term_id, term)
-            self.assertEqual(quotation.customer_service_note, "Call back within 4 hours.")
+            self.assertEqual(
+                quotation.customer_service_note, "Call back within 4 hours."
+            )
             self.assertEqual(quotation.customer_tier, "strategic")
             quotation.pricelist_id = self.usd_pricelist  # the salesperson may change it
         self.assertEqual(quotation.record.pricelist_id, self.usd_pricelist)
         # A customer without a tier keeps Odoo's defaults.
-        order = self.env["sale.order"].create({"partner_id": self.bolt.id, "company_id": self.company.id})
+        order = self.env["sale.order"].create(
+            {"partner_id": self.bolt.id, "company_id": self.company.id}
+        )
         self.assertNotEqual(order.pricelist_id, vip_list)
 
     def test_bad_settings_refused(self):
@@ -217,14 +327,22 @@ class TestSegmentationRun(SegmentationCase):
         with self.assertRaises(AccessError):
             self.company.with_user(self.salesperson).customer_window_months = 12
         with self.assertRaises(AccessError):
-            self.env["customer.tier.service"].with_user(self.salesperson).create({"tier": "key"})
+            self.env["customer.tier.service"].with_user(self.salesperson).create(
+                {"tier": "key"}
+            )
         self._order(self.acme, 1000, "2026-03-05 09:00:00")
         self._run()
         with self.assertRaises(AccessError):
-            self._profile(self.acme).with_user(self.salesperson).write({"pin_tier": "key", "pin_reason": "x"})
+            self._profile(self.acme).with_user(self.salesperson).write(
+                {"pin_tier": "key", "pin_reason": "x"}
+            )
         with self.assertRaises(UserError):
-            self.env["customer.segmentation.run"].with_user(self.salesperson).action_run_now()
-        self.env["customer.segmentation.run"].with_user(self.sales_manager).action_run_now()
+            self.env["customer.segmentation.run"].with_user(
+                self.salesperson
+            ).action_run_now()
+        self.env["customer.segmentation.run"].with_user(
+            self.sales_manager
+        ).action_run_now()
 
     def test_companies_never_mix(self):
         self._order(self.acme, 1000, "2026-03-05 09:00:00")
@@ -232,18 +350,33 @@ class TestSegmentationRun(SegmentationCase):
         run = self._run(company=self.other_company)
         self.assertEqual(run.customer_count, 0)
         self.assertFalse(self._profile(self.acme, self.other_company))
-        as_other = self.env(user=self.other_manager, context={"allowed_company_ids": self.other_company.ids})
+        as_other = self.env(
+            user=self.other_manager,
+            context={"allowed_company_ids": self.other_company.ids},
+        )
         self.assertFalse(as_other["customer.profile"].search([]))
         with self.assertRaises(AccessError):
-            as_other["customer.profile"].browse(self._profile(self.acme).id).read(["monetary"])
+            as_other["customer.profile"].browse(self._profile(self.acme).id).read(
+                ["monetary"]
+            )
         # Change rows belong to the company of their run.
         self._order(self.bolt, 10, "2026-04-01 15:00:00")
         later = self._run("2026-04-02 10:00:00")
-        change = self.env["customer.segment.snapshot"].search([("run_id", "=", later.id)])
-        self.assertEqual((change.partner_id, change.company_id), (self.bolt, self.company))
+        change = self.env["customer.segment.snapshot"].search(
+            [("run_id", "=", later.id)]
+        )
+        self.assertEqual(
+            (change.partner_id, change.company_id), (self.bolt, self.company)
+        )
         self.assertFalse(as_other["customer.segment.snapshot"].search([]))
         with self.assertRaises(AccessError):
             as_other["customer.segment.snapshot"].browse(change.id).read(["monetary"])
         # The other company got its own default rule table.
-        self.assertEqual(len(self.env["customer.segment.scheme"].search(
-            [("company_id", "=", self.other_company.id)]).segment_ids), 10)
+        self.assertEqual(
+            len(
+                self.env["customer.segment.scheme"]
+                .search([("company_id", "=", self.other_company.id)])
+                .segment_ids
+            ),
+            10,
+        )

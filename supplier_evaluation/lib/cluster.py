@@ -7,6 +7,7 @@ Pure numpy (no Odoo imports). Typical use::
     quality = silhouette(z, fit["labels"])
     codes, merit = label_supplier_clusters(fit["centers"], higher_is_better)
 """
+
 import numpy as np
 
 HIGH_POTENTIAL = "high_potential"
@@ -39,7 +40,7 @@ def standardize(features):
     x = np.where(missing, medians, x)
     mean = x.mean(axis=0)
     centred = x - mean
-    std = np.sqrt((centred ** 2).mean(axis=0))
+    std = np.sqrt((centred**2).mean(axis=0))
     # A column is constant when all its values are equal; float noise in the
     # mean must not turn it into tiny non-zero z-scores.
     constant = (x.max(axis=0) == x.min(axis=0)) | (std == 0)
@@ -54,7 +55,7 @@ def _sq_distances(a, b):
     Clipped at 0 to absorb rounding; callers centre the data first to limit
     cancellation.
     """
-    d2 = (a ** 2).sum(axis=1)[:, None] - 2.0 * (a @ b.T) + (b ** 2).sum(axis=1)[None, :]
+    d2 = (a**2).sum(axis=1)[:, None] - 2.0 * (a @ b.T) + (b**2).sum(axis=1)[None, :]
     return np.maximum(d2, 0.0)
 
 
@@ -75,7 +76,7 @@ def _kmeans_plus_plus(x, k, rng):
         else:
             idx = rng.integers(n)
         centers[j] = x[idx]
-        closest = np.minimum(closest, _sq_distances(x, centers[j:j + 1])[:, 0])
+        closest = np.minimum(closest, _sq_distances(x, centers[j : j + 1])[:, 0])
     return centers
 
 

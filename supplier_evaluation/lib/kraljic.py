@@ -1,4 +1,5 @@
 """Kraljic matrix: supply risk score and quadrant suggestion per supplier."""
+
 import numpy as np
 
 CLASSES = ("strategic", "leverage", "bottleneck", "routine")

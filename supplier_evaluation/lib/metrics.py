@@ -4,6 +4,7 @@ Every function takes ``group`` (int group index per row, 0..n_groups-1) and
 ``n_groups`` and returns arrays of length ``n_groups``. Groups without rows
 give NaN rates and zero counts.
 """
+
 import numpy as np
 
 MAD_TO_SIGMA = 1.4826  # scales the MAD to a standard deviation for normal data
@@ -96,12 +97,19 @@ def price_index(group, product, unit_price, spend, n_groups):
     unit_price = np.asarray(unit_price, dtype=float)
     spend = np.asarray(spend, dtype=float)
     valid = (unit_price > 0) & (spend > 0)
-    group, product, unit_price, spend = group[valid], product[valid], unit_price[valid], spend[valid]
+    group, product, unit_price, spend = (
+        group[valid],
+        product[valid],
+        unit_price[valid],
+        spend[valid],
+    )
     qty = spend / unit_price
 
     # One entry per (product, group) pair.
     _, product_index = np.unique(product, return_inverse=True)
-    pair_keys, pair_index = np.unique(product_index * n_groups + group, return_inverse=True)
+    pair_keys, pair_index = np.unique(
+        product_index * n_groups + group, return_inverse=True
+    )
     pair_product = pair_keys // n_groups
     pair_group = pair_keys % n_groups
     pair_spend = np.bincount(pair_index, weights=spend)
@@ -117,8 +125,10 @@ def price_index(group, product, unit_price, spend, n_groups):
     eligible_group = pair_group[eligible]
     eligible_spend = pair_spend[eligible]
     return {
-        "price": _ratio(_sum(eligible_group, n_groups, eligible_spend * ratio),
-                        _sum(eligible_group, n_groups, eligible_spend)),
+        "price": _ratio(
+            _sum(eligible_group, n_groups, eligible_spend * ratio),
+            _sum(eligible_group, n_groups, eligible_spend),
+        ),
         "price_products": _sum(eligible_group, n_groups).astype(int),
     }
 
@@ -132,7 +142,11 @@ def lead_time(group, days, qty, n_groups, keep=None):
     group = np.asarray(group, dtype=np.intp)
     days = np.asarray(days, dtype=float)
     qty = np.asarray(qty, dtype=float)
-    keep = np.ones(group.shape, dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
+    keep = (
+        np.ones(group.shape, dtype=bool)
+        if keep is None
+        else np.asarray(keep, dtype=bool)
+    )
     used = keep & (qty > 0) & np.isfinite(days)
     g, d, w = group[used], days[used], qty[used]
     weight = _sum(g, n_groups, w)

@@ -1,4 +1,5 @@
 """Evaluation periods: calendar months or quarters, as (first day, last day) dates."""
+
 import datetime
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3}

@@ -1,9 +1,17 @@
 """Turn raw supplier KPIs into 0-100 scores, weighted totals and grades."""
+
 import numpy as np
 
 CRITERIA = (
-    "on_time", "in_full", "quality", "price", "lead_time", "lead_time_std",
-    "service", "communication", "cooperation",
+    "on_time",
+    "in_full",
+    "quality",
+    "price",
+    "lead_time",
+    "lead_time_std",
+    "service",
+    "communication",
+    "cooperation",
 )
 
 

@@ -1,4 +1,5 @@
 """Per-series linear trends and breach streaks over monthly KPI series."""
+
 import numpy as np
 
 
@@ -18,11 +19,15 @@ def linear_trends(y):
         y_mean = np.where(present, y, 0.0).sum(axis=1) / points
         dx = np.where(present, x - x_mean[:, None], 0.0)
         dy = np.where(present, y - y_mean[:, None], 0.0)
-        slope = (dx * dy).sum(axis=1) / (dx ** 2).sum(axis=1)
+        slope = (dx * dy).sum(axis=1) / (dx**2).sum(axis=1)
         intercept = y_mean - slope * x_mean
-        residuals = np.where(present, y - (intercept[:, None] + slope[:, None] * x), 0.0)
-        r2 = 1.0 - (residuals ** 2).sum(axis=1) / (dy ** 2).sum(axis=1)
-    flat = np.where(present, y, -np.inf).max(axis=1) == np.where(present, y, np.inf).min(axis=1)
+        residuals = np.where(
+            present, y - (intercept[:, None] + slope[:, None] * x), 0.0
+        )
+        r2 = 1.0 - (residuals**2).sum(axis=1) / (dy**2).sum(axis=1)
+    flat = np.where(present, y, -np.inf).max(axis=1) == np.where(
+        present, y, np.inf
+    ).min(axis=1)
     r2 = np.where(flat, 1.0, r2)
     enough = points >= 3
     slope, intercept, r2 = (np.where(enough, a, np.nan) for a in (slope, intercept, r2))
@@ -41,7 +46,9 @@ def breach_runs(breach, no_data):
     Arrays are (n_series, n_periods), oldest first. A no_data period is
     neither breach nor pass but ends the run (latest no_data -> run 0).
     """
-    breaching = np.atleast_2d(np.asarray(breach, dtype=bool) & ~np.asarray(no_data, dtype=bool))
+    breaching = np.atleast_2d(
+        np.asarray(breach, dtype=bool) & ~np.asarray(no_data, dtype=bool)
+    )
     n_periods = breaching.shape[1]
     if n_periods == 0:
         return np.zeros(breaching.shape[0], dtype=int)

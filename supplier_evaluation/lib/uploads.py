@@ -1,4 +1,6 @@
-"""Upload checks for the supplier portal: the type comes from the content, not the name."""
+"""Upload checks for the supplier portal: the type comes from the content, not the
+name."""
+
 import io
 import re
 import unicodedata
@@ -19,12 +21,17 @@ KINDS = {
 }
 DOCUMENTS = frozenset({"pdf", "png", "jpeg", "gif", "webp"})
 IMAGES = frozenset({"png", "jpeg", "gif", "webp"})
-# Legacy Office files ("ole") are recognised but never accepted: they carry VBA macros that no
-# check here can rule out. Macro-enabled OOXML/ODF files are not recognised at all (see _sniff_zip).
+# Legacy Office files ("ole") are recognised but never accepted: they carry VBA macros
+# that no check here can rule out. Macro-enabled OOXML/ODF files are not recognised at
+# all (see _sniff_zip).
 REPORTS = DOCUMENTS | {"docx", "xlsx", "odt", "ods"}
 MIMETYPES = {
-    "pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif",
-    "webp": "image/webp", "ole": "application/octet-stream",
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "ole": "application/octet-stream",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "odt": "application/vnd.oasis.opendocument.text",
@@ -43,7 +50,8 @@ def kind_names(allowed):
 
 
 def sniff(data):
-    """The kind of file ``data`` holds, judged by its first bytes (None when unknown)."""
+    """The kind of file ``data`` holds, judged by its first bytes (None when
+    unknown)."""
     head = data[:16]
     if head.startswith(b"%PDF-"):
         return "pdf"
@@ -62,29 +70,38 @@ def sniff(data):
     return None
 
 
-# Archive limits. Office XML compresses about 5-20x and a whole .docx/.xlsx rarely beyond 30x;
-# a zip bomb compresses 1000x and more. Member sizes are the declared ones, which zipfile also
-# enforces while reading, so a member cannot inflate past what was checked here.
+# Archive limits. Office XML compresses about 5-20x and a whole .docx/.xlsx rarely
+# beyond 30x; a zip bomb compresses 1000x and more. Member sizes are the declared ones,
+# which zipfile also enforces while reading, so a member cannot inflate past what was
+# checked here.
 MAX_ARCHIVE_MEMBERS = 5000
 MAX_MEMBER_RATIO = 200
 MAX_ARCHIVE_RATIO = 100
 MAX_ARCHIVE_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_MIMETYPE_BYTES = 128
-# Parts that hold macros (VBA in OOXML, Basic or scripts in ODF): such files are not accepted.
+# Parts that hold macros (VBA in OOXML, Basic or scripts in ODF): such files are not
+# accepted.
 MACRO_PARTS = re.compile(r"(^|/)vbaProject\.bin$|^Basic/|^Scripts/", re.IGNORECASE)
 
 
 def archive_is_safe(archive, archive_size):
-    """Whether the members' declared sizes and compression ratios look like a real document."""
+    """Whether the members' declared sizes and compression ratios look like a real
+    document."""
     members = archive.infolist()
     if len(members) > MAX_ARCHIVE_MEMBERS:
         return False
     total = 0
     for member in members:
         total += member.file_size
-        if member.file_size > MAX_MEMBER_RATIO * max(member.compress_size, 1) and member.file_size > 1024 * 1024:
+        if (
+            member.file_size > MAX_MEMBER_RATIO * max(member.compress_size, 1)
+            and member.file_size > 1024 * 1024
+        ):
             return False
-    return total <= MAX_ARCHIVE_UNCOMPRESSED and total <= MAX_ARCHIVE_RATIO * max(archive_size, 1) + 1024 * 1024
+    return (
+        total <= MAX_ARCHIVE_UNCOMPRESSED
+        and total <= MAX_ARCHIVE_RATIO * max(archive_size, 1) + 1024 * 1024
+    )
 
 
 def read_member(archive, name, limit):
@@ -106,15 +123,23 @@ def _sniff_zip(data):
                 mimetype = read_member(archive, "mimetype", MAX_MIMETYPE_BYTES)
                 if mimetype is None:
                     return None
-                return {"application/vnd.oasis.opendocument.text": "odt",
-                        "application/vnd.oasis.opendocument.spreadsheet": "ods"}.get(
-                    mimetype.decode("ascii", "replace").strip())
+                return {
+                    "application/vnd.oasis.opendocument.text": "odt",
+                    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+                }.get(mimetype.decode("ascii", "replace").strip())
             if "[Content_Types].xml" in names:
                 if any(name.startswith("word/") for name in names):
                     return "docx"
                 if any(name.startswith("xl/") for name in names):
                     return "xlsx"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ):
         return None
     return None
 
@@ -123,24 +148,32 @@ MAX_FILENAME_LENGTH = 120
 
 
 def safe_filename(filename, default="file"):
-    """A file name safe to store and offer for download: no folders, no control or direction
-    characters (which can disguise ``exe.pdf`` as ``fdp.exe``), no leading dots, bounded length;
-    the extension is kept."""
+    """A file name safe to store and offer for download: no folders, no control or
+    direction characters (which can disguise ``exe.pdf`` as ``fdp.exe``), no leading
+    dots, bounded length; the extension is kept."""
     name = unicodedata.normalize("NFC", str(filename or ""))
     name = re.split(r"[\\/]", name)[-1]
-    name = "".join(" " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char for char in name)
+    name = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
+        for char in name
+    )
     name = re.sub(r'[<>:"|?*]', "_", name)
     name = re.sub(r"\s+", " ", name).strip(" .")
     if not name:
         return default
     stem, dot, extension = name.rpartition(".")
     if dot and stem and len(extension) <= 10:
-        return stem[:MAX_FILENAME_LENGTH - len(extension) - 1].rstrip(" .") + "." + extension
+        return (
+            stem[: MAX_FILENAME_LENGTH - len(extension) - 1].rstrip(" .")
+            + "."
+            + extension
+        )
     return name[:MAX_FILENAME_LENGTH]
 
 
 def is_unsafe_archive(data):
-    """Whether ``data`` is a zip archive whose sizes no real document has (a decompression bomb)."""
+    """Whether ``data`` is a zip archive whose sizes no real document has (a
+    decompression bomb)."""
     if not data.startswith(b"PK\x03\x04"):
         return False
     try:
@@ -163,7 +196,9 @@ def check_upload(filename, data, allowed, max_bytes):
     kind = sniff(data)
     if kind not in allowed:
         return None, "type"
-    extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    extension = (
+        "." + filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    )
     if extension and extension not in KINDS[kind][0]:
         return None, "mismatch"
     return kind, None

@@ -8,53 +8,91 @@ class ResCompany(models.Model):
     supplier_grade_a_min = fields.Float("Grade A from", default=85.0)
     supplier_grade_b_min = fields.Float("Grade B from", default=70.0)
     supplier_period_type = fields.Selection(
-        [("month", "Month"), ("quarter", "Quarter")], "Evaluation period", default="month", required=True
+        [("month", "Month"), ("quarter", "Quarter")],
+        "Evaluation period",
+        default="month",
+        required=True,
     )
     supplier_kraljic_window = fields.Integer("Kraljic window (months)", default=12)
     supplier_impact_threshold = fields.Float(
-        "High profit impact from", default=0.05,
-        help="Share of the company's spend (0-1) from which a supplier has a high profit impact.",
+        "High profit impact from",
+        default=0.05,
+        help="Share of the company's spend (0-1) from which a supplier has a high "
+        "profit impact.",
     )
     supplier_risk_threshold = fields.Float(
-        "High supply risk from", default=0.5,
-        help="Supply risk (0-1) from which a supplier is a high risk: 70% its share of spend on "
-             "products with no other vendor, 30% the spread of its lead times.",
+        "High supply risk from",
+        default=0.5,
+        help="Supply risk (0-1) from which a supplier is a high risk: 70% its share of "
+        "spend on products with no other vendor, 30% the spread of its lead "
+        "times.",
     )
-    supplier_certificate_reminder_days = fields.Integer("Certificate reminder (days before expiry)", default=30)
+    supplier_certificate_reminder_days = fields.Integer(
+        "Certificate reminder (days before expiry)", default=30
+    )
     supplier_portal_max_upload_mb = fields.Float(
-        "Portal upload limit (MB)", default=10.0,
-        help="Largest file a supplier may upload from the portal, per file. The portal's upload forms "
-             "accept requests of up to 10 such files, beyond Odoo's own 128 MB request limit; a proxy "
-             "in front of Odoo (e.g. nginx client_max_body_size) must allow as much.",
+        "Portal upload limit (MB)",
+        default=10.0,
+        help="Largest file a supplier may upload from the portal, per file. The "
+        "portal's upload forms accept requests of up to 10 such files, beyond "
+        "Odoo's own 128 MB request limit; a proxy in front of Odoo (e.g. nginx "
+        "client_max_body_size) must allow as much.",
     )
-    supplier_trend_periods = fields.Integer("Trend periods", default=6,
-                                            help="Scored periods the lead-time and on-time trends are fitted on.")
+    supplier_trend_periods = fields.Integer(
+        "Trend periods",
+        default=6,
+        help="Scored periods the lead-time and on-time trends are fitted on.",
+    )
     supplier_cluster_count = fields.Integer("Supplier clusters (k)", default=3)
 
     @api.constrains("supplier_grade_a_min", "supplier_grade_b_min")
     def _check_supplier_grade_bands(self):
         for company in self:
-            if not 0 <= company.supplier_grade_b_min < company.supplier_grade_a_min <= 100:
+            if (
+                not 0
+                <= company.supplier_grade_b_min
+                < company.supplier_grade_a_min
+                <= 100
+            ):
                 raise ValidationError(
-                    _("Grade bands must satisfy 0 ≤ “Grade B from” < “Grade A from” ≤ 100.")
+                    _(
+                        "Grade bands must satisfy 0 ≤ “Grade B from” < “Grade A from” ≤ 100."  # noqa: E501
+                    )
                 )
 
     @api.constrains(
-        "supplier_kraljic_window", "supplier_impact_threshold", "supplier_risk_threshold",
-        "supplier_certificate_reminder_days", "supplier_trend_periods", "supplier_cluster_count",
+        "supplier_kraljic_window",
+        "supplier_impact_threshold",
+        "supplier_risk_threshold",
+        "supplier_certificate_reminder_days",
+        "supplier_trend_periods",
+        "supplier_cluster_count",
         "supplier_portal_max_upload_mb",
     )
     def _check_supplier_evaluation_settings(self):
         for company in self:
             if company.supplier_kraljic_window <= 0:
-                raise ValidationError(_("The Kraljic window must be at least one month."))
-            if not (0 < company.supplier_impact_threshold <= 1 and 0 < company.supplier_risk_threshold <= 1):
-                raise ValidationError(_("Kraljic thresholds are shares between 0 and 1 (e.g. 0.05 for 5%)."))
+                raise ValidationError(
+                    _("The Kraljic window must be at least one month.")
+                )
+            if not (
+                0 < company.supplier_impact_threshold <= 1
+                and 0 < company.supplier_risk_threshold <= 1
+            ):
+                raise ValidationError(
+                    _(
+                        "Kraljic thresholds are shares between 0 and 1 (e.g. 0.05 for 5%)."  # noqa: E501
+                    )
+                )
             if company.supplier_portal_max_upload_mb <= 0:
                 raise ValidationError(_("The portal upload limit must be positive."))
             if company.supplier_trend_periods < 3:
                 raise ValidationError(_("A trend needs at least 3 periods."))
             if not 1 <= company.supplier_cluster_count <= 10:
-                raise ValidationError(_("The number of supplier clusters must be between 1 and 10."))
+                raise ValidationError(
+                    _("The number of supplier clusters must be between 1 and 10.")
+                )
             if company.supplier_certificate_reminder_days < 0:
-                raise ValidationError(_("The certificate reminder cannot be a negative number of days."))
+                raise ValidationError(
+                    _("The certificate reminder cannot be a negative number of days.")
+                )

@@ -1,8 +1,8 @@
 from collections import defaultdict
 
 import numpy as np
-from markupsafe import Markup
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
@@ -19,8 +19,13 @@ QUALIFICATION_STATES = [
     ("blocked", "Blocked"),
 ]
 TREND_CHART_PERIODS = 12
-MANAGER_FIELDS = {"supplier_kraljic_override", "supplier_kraljic_reason", "supplier_qualification_state"}
-# The internal evaluation of a supplier: not for its portal users nor for employees outside purchasing.
+MANAGER_FIELDS = {
+    "supplier_kraljic_override",
+    "supplier_kraljic_reason",
+    "supplier_qualification_state",
+}
+# The internal evaluation of a supplier: not for its portal users nor for employees
+# outside purchasing.
 EVALUATION_GROUP = "supplier_evaluation.supplier_evaluation_group_user"
 
 
@@ -28,36 +33,64 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     supplier_kraljic_suggested = fields.Selection(
-        KRALJIC_CLASSES, "Suggested Kraljic class", company_dependent=True, readonly=True, copy=False,
+        KRALJIC_CLASSES,
+        "Suggested Kraljic class",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
         groups=EVALUATION_GROUP,
-        help="Suggested from the last months of purchases: profit impact is the supplier's share of "
-             "spend; supply risk combines its spend on products with no other vendor and the spread "
-             "of its lead times.",
+        help="Suggested from the last months of purchases: profit impact is the "
+        "supplier's share of spend; supply risk combines its spend on products "
+        "with no other vendor and the spread of its lead times.",
     )
     supplier_kraljic_override = fields.Selection(
-        KRALJIC_CLASSES, "Kraljic class override", company_dependent=True, copy=False, groups=EVALUATION_GROUP,
+        KRALJIC_CLASSES,
+        "Kraljic class override",
+        company_dependent=True,
+        copy=False,
+        groups=EVALUATION_GROUP,
     )
-    supplier_kraljic_reason = fields.Text("Override reason", company_dependent=True, copy=False,
-                                          groups=EVALUATION_GROUP)
+    supplier_kraljic_reason = fields.Text(
+        "Override reason", company_dependent=True, copy=False, groups=EVALUATION_GROUP
+    )
     supplier_kraljic_class = fields.Selection(
-        KRALJIC_CLASSES, "Kraljic class", compute="_compute_supplier_kraljic_class",
-        search="_search_supplier_kraljic_class", groups=EVALUATION_GROUP,
+        KRALJIC_CLASSES,
+        "Kraljic class",
+        compute="_compute_supplier_kraljic_class",
+        search="_search_supplier_kraljic_class",
+        groups=EVALUATION_GROUP,
     )
     supplier_qualification_state = fields.Selection(
-        QUALIFICATION_STATES, "Qualification", company_dependent=True, copy=False, groups=EVALUATION_GROUP,
+        QUALIFICATION_STATES,
+        "Qualification",
+        company_dependent=True,
+        copy=False,
+        groups=EVALUATION_GROUP,
     )
-    supplier_scorecard_count = fields.Integer(compute="_compute_supplier_scorecard_stats", groups=EVALUATION_GROUP)
+    supplier_scorecard_count = fields.Integer(
+        compute="_compute_supplier_scorecard_stats", groups=EVALUATION_GROUP
+    )
     supplier_last_scorecard_id = fields.Many2one(
-        "supplier.scorecard", "Latest scorecard", compute="_compute_supplier_scorecard_stats",
+        "supplier.scorecard",
+        "Latest scorecard",
+        compute="_compute_supplier_scorecard_stats",
         groups=EVALUATION_GROUP,
     )
     supplier_grade = fields.Selection(
-        [("A", "A"), ("B", "B"), ("C", "C")], "Current grade", compute="_compute_supplier_scorecard_stats",
+        [("A", "A"), ("B", "B"), ("C", "C")],
+        "Current grade",
+        compute="_compute_supplier_scorecard_stats",
         groups=EVALUATION_GROUP,
     )
-    supplier_evaluation_is_manager = fields.Boolean(compute="_compute_supplier_evaluation_is_manager")
-    supplier_trend_chart = fields.Html("Trend", compute="_compute_supplier_scorecard_stats", sanitize=False,
-                                       groups=EVALUATION_GROUP)
+    supplier_evaluation_is_manager = fields.Boolean(
+        compute="_compute_supplier_evaluation_is_manager"
+    )
+    supplier_trend_chart = fields.Html(
+        "Trend",
+        compute="_compute_supplier_scorecard_stats",
+        sanitize=False,
+        groups=EVALUATION_GROUP,
+    )
 
     @api.depends_context("uid")
     def _compute_supplier_evaluation_is_manager(self):
@@ -69,7 +102,9 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_supplier_kraljic_class(self):
         for partner in self:
-            partner.supplier_kraljic_class = partner.supplier_kraljic_override or partner.supplier_kraljic_suggested
+            partner.supplier_kraljic_class = (
+                partner.supplier_kraljic_override or partner.supplier_kraljic_suggested
+            )
 
     def _search_supplier_kraljic_class(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
@@ -77,16 +112,28 @@ class ResPartner(models.Model):
         positive = operator in ("=", "in")
         domain = [
             "|",
-            ("supplier_kraljic_override", "in" if positive else "not in", value if isinstance(value, list) else [value]),
-            "&", ("supplier_kraljic_override", "=", False),
-            ("supplier_kraljic_suggested", "in" if positive else "not in", value if isinstance(value, list) else [value]),
+            (
+                "supplier_kraljic_override",
+                "in" if positive else "not in",
+                value if isinstance(value, list) else [value],
+            ),
+            "&",
+            ("supplier_kraljic_override", "=", False),
+            (
+                "supplier_kraljic_suggested",
+                "in" if positive else "not in",
+                value if isinstance(value, list) else [value],
+            ),
         ]
         return domain
 
     @api.depends_context("company")
     def _compute_supplier_scorecard_stats(self):
         cards = self.env["supplier.scorecard"].search(
-            [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id)],
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ],
             order="date_from desc, id desc",
         )
         counts, latest, history = defaultdict(int), {}, defaultdict(list)
@@ -100,42 +147,86 @@ class ResPartner(models.Model):
             partner.supplier_scorecard_count = counts[commercial]
             partner.supplier_last_scorecard_id = latest.get(commercial, False)
             partner.supplier_grade = partner.supplier_last_scorecard_id.grade
-            partner.supplier_trend_chart = self._supplier_trend_chart(history[commercial][::-1])
+            partner.supplier_trend_chart = self._supplier_trend_chart(
+                history[commercial][::-1]
+            )
 
     def _supplier_trend_chart(self, cards):
-        """Sparklines of lead time and on-time delivery over the last scorecards (oldest first)."""
+        """Sparklines of lead time and on-time delivery over the last scorecards (oldest
+        first)."""
         labels = [card.date_from.strftime("%Y-%m") for card in cards]
-        lead = charts.sparkline_svg([c.lead_time_avg if c.has_data and c.receipt_count else None for c in cards],
-                                    labels, title=self.env._("Lead time (days)"))
-        on_time = charts.sparkline_svg([c.on_time_rate if c.has_data and c.line_count else None for c in cards],
-                                       labels, color="#017E84", title=self.env._("On-time delivery (%)"))
+        lead = charts.sparkline_svg(
+            [
+                c.lead_time_avg if c.has_data and c.receipt_count else None
+                for c in cards
+            ],
+            labels,
+            title=self.env._("Lead time (days)"),
+        )
+        on_time = charts.sparkline_svg(
+            [c.on_time_rate if c.has_data and c.line_count else None for c in cards],
+            labels,
+            color="#017E84",
+            title=self.env._("On-time delivery (%)"),
+        )
         if not (lead or on_time):
             return False
         return Markup(
-            '<div class="d-flex flex-wrap gap-4"><div>%s<div class="small text-muted">%s</div></div>'
-            '<div>%s<div class="small text-muted">%s</div></div></div>'
-        ) % (Markup(lead), self.env._("Lead time (days)"), Markup(on_time), self.env._("On-time delivery (%)"))
+            '<div class="d-flex flex-wrap gap-4"><div>%s<div class="small '
+            'text-muted">%s</div></div><div>%s<div class="small '
+            'text-muted">%s</div></div></div>'
+        ) % (
+            Markup(lead),
+            self.env._("Lead time (days)"),
+            Markup(on_time),
+            self.env._("On-time delivery (%)"),
+        )
 
     @api.constrains("supplier_kraljic_override", "supplier_kraljic_reason")
     def _check_kraljic_override_reason(self):
         for partner in self:
-            if partner.supplier_kraljic_override and not (partner.supplier_kraljic_reason or "").strip():
-                raise ValidationError(_("Give a reason for overriding the Kraljic class of %s.", partner.display_name))
+            if (
+                partner.supplier_kraljic_override
+                and not (partner.supplier_kraljic_reason or "").strip()
+            ):
+                raise ValidationError(
+                    _(
+                        "Give a reason for overriding the Kraljic class of %s.",
+                        partner.display_name,
+                    )
+                )
 
     def write(self, vals):
-        if MANAGER_FIELDS & set(vals) and not self.env.su and not self.env.user.has_group(
-            "supplier_evaluation.supplier_evaluation_group_manager"
+        if (
+            MANAGER_FIELDS & set(vals)
+            and not self.env.su
+            and not self.env.user.has_group(
+                "supplier_evaluation.supplier_evaluation_group_manager"
+            )
         ):
-            raise AccessError(_("Only supplier evaluation administrators change a supplier's Kraljic class or qualification."))
-        tracked = [name for name in ("supplier_qualification_state", "supplier_kraljic_override") if name in vals]
-        before = {partner: {name: partner[name] for name in tracked} for partner in self} if tracked else {}
+            raise AccessError(
+                _(
+                    "Only supplier evaluation administrators change a supplier's Kraljic class or qualification."  # noqa: E501
+                )
+            )
+        tracked = [
+            name
+            for name in ("supplier_qualification_state", "supplier_kraljic_override")
+            if name in vals
+        ]
+        before = (
+            {partner: {name: partner[name] for name in tracked} for partner in self}
+            if tracked
+            else {}
+        )
         result = super().write(vals)
         for partner, old in before.items():
             partner._log_supplier_changes(old)
         return result
 
     def _log_supplier_changes(self, old_values):
-        """Chatter history of company-dependent fields (mail tracking does not follow them)."""
+        """Chatter history of company-dependent fields (mail tracking does not follow
+        them)."""
         lines = []
         for name, old in old_values.items():
             new = self[name]
@@ -144,10 +235,14 @@ class ResPartner(models.Model):
             field = self._fields[name]
             labels = dict(field._description_selection(self.env))
             none = _("None")
-            lines.append(_(
-                "%(field)s: %(old)s → %(new)s",
-                field=field._description_string(self.env), old=labels.get(old, none), new=labels.get(new, none),
-            ))
+            lines.append(
+                _(
+                    "%(field)s: %(old)s → %(new)s",
+                    field=field._description_string(self.env),
+                    old=labels.get(old, none),
+                    new=labels.get(new, none),
+                )
+            )
         if not lines:
             return
         if "supplier_kraljic_override" in old_values and self.supplier_kraljic_reason:
@@ -159,7 +254,9 @@ class ResPartner(models.Model):
 
     def action_open_supplier_scorecards(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("supplier_evaluation.supplier_scorecard_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "supplier_evaluation.supplier_scorecard_action"
+        )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_partner_id": self.commercial_partner_id.id}
         return action
@@ -167,79 +264,117 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ Kraljic
     @api.model
     def _update_kraljic_suggestions(self, company):
-        """Suggest a Kraljic class for every supplier with spend in the company's window."""
+        """Suggest a Kraljic class for every supplier with spend in the company's
+        window."""
         [suggestion] = self._kraljic_suggestions(company, [fields.Datetime.now()])
         partners = self.with_company(company).sudo()
         for kraljic_class in set(suggestion.values()):
-            ids = [pid for pid, suggested in suggestion.items() if suggested == kraljic_class]
+            ids = [
+                pid
+                for pid, suggested in suggestion.items()
+                if suggested == kraljic_class
+            ]
             partners.browse(ids).write({"supplier_kraljic_suggested": kraljic_class})
 
     def _supplier_kraljic_classes(self, company, suggestion):
-        """The Kraljic class of each partner of ``self``, in order, given ``suggestion`` {partner id: class}.
+        """The Kraljic class of each partner of ``self``, in order, given ``suggestion``
+        {partner id: class}.
 
-        The manager's override when there is one (it has no date), else the suggestion, else routine.
+        The manager's override when there is one (it has no date), else the suggestion,
+        else routine.
         """
-        return np.array([
-            partner.supplier_kraljic_override or suggestion.get(partner.id) or "routine"
-            for partner in self.with_company(company)
-        ], dtype=object)
+        return np.array(
+            [
+                partner.supplier_kraljic_override
+                or suggestion.get(partner.id)
+                or "routine"
+                for partner in self.with_company(company)
+            ],
+            dtype=object,
+        )
 
     @api.model
     def _kraljic_suggestions(self, company, as_of_dates):
-        """{partner id: suggested class} as of each of ``as_of_dates`` (naive UTC), in one read.
+        """{partner id: suggested class} as of each of ``as_of_dates`` (naive UTC), in
+        one read.
 
-        As of a date, the suppliers with spend in the window of orders approved in the company's
-        Kraljic window before it are classed; receipts after that date do not count. The orders of
-        every window are read at once, summed per stretch between window bounds, and each window
-        adds up its stretches (a back-fill of many periods reads the history once).
+        As of a date, the suppliers with spend in the window of orders approved in the
+        company's Kraljic window before it are classed; receipts after that date do not
+        count. The orders of every window are read at once, summed per stretch between
+        window bounds, and each window adds up its stretches (a back-fill of many
+        periods reads the history once).
         """
         self.env.flush_all()
         window = relativedelta(months=company.supplier_kraljic_window)
-        edges = sorted({bound for as_of in as_of_dates for bound in (as_of - window, as_of)})
-        self.env.cr.execute(SQL(
-            """
+        edges = sorted(
+            {bound for as_of in as_of_dates for bound in (as_of - window, as_of)}
+        )
+        self.env.cr.execute(
+            SQL(
+                """
             WITH vendors AS (  -- how many distinct suppliers each product template has
-                SELECT si.product_tmpl_id, COUNT(DISTINCT p.commercial_partner_id) AS vendor_count
+                SELECT si.product_tmpl_id,
+                    COUNT(DISTINCT p.commercial_partner_id) AS vendor_count
                   FROM product_supplierinfo si
                   JOIN res_partner p ON p.id = si.partner_id
                  WHERE si.company_id IS NULL OR si.company_id = %(company)s
                  GROUP BY si.product_tmpl_id
-            ), lines AS (  -- stretch: width_bucket(t, edges) = i when edges[i] <= t < edges[i + 1]
+            -- stretch: width_bucket(t, edges) = i when edges[i] <= t < edges[i + 1]
+            ), lines AS (
                 SELECT p.commercial_partner_id AS partner, pp.product_tmpl_id,
-                       l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend, l.id, o.date_approve,
+                       l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1)
+                           AS spend, l.id, o.date_approve,
                        width_bucket(o.date_approve, %(edges)s::timestamp[]) AS stretch
                   FROM purchase_order_line l
                   JOIN purchase_order o ON o.id = l.order_id
                   JOIN res_partner p ON p.id = o.partner_id
                   JOIN product_product pp ON pp.id = l.product_id
                  WHERE o.company_id = %(company)s AND o.state IN ('purchase', 'done')
-                   AND o.date_approve >= %(first)s AND o.date_approve < %(last)s AND l.display_type IS NULL
-            ), lead AS (  -- lines already carry their order's approval date: no second join
-                SELECT lines.partner, lines.stretch, width_bucket(m.date, %(edges)s::timestamp[]) AS received,
-                       EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0 AS days
+                   AND o.date_approve >= %(first)s AND o.date_approve < %(last)s
+                       AND l.display_type IS NULL
+            -- lines already carry their order's approval date: no second join
+            ), lead AS (
+                SELECT lines.partner, lines.stretch,
+                    width_bucket(m.date, %(edges)s::timestamp[]) AS received,
+                       EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0
+                           AS days
                   FROM lines
-                  JOIN stock_move m ON m.purchase_line_id = lines.id AND m.state = 'done' AND m.date < %(last)s
-                  JOIN stock_location src ON src.id = m.location_id AND src.usage = 'supplier'
+                  JOIN stock_move m ON m.purchase_line_id = lines.id
+                      AND m.state = 'done' AND m.date < %(last)s
+                  JOIN stock_location src ON src.id = m.location_id
+                      AND src.usage = 'supplier'
             )
             SELECT TRUE, lines.partner, lines.stretch, 0, SUM(lines.spend)::float8,
-                   COALESCE(SUM(lines.spend) FILTER (WHERE COALESCE(v.vendor_count, 0) <= 1), 0)::float8, 0
+                   COALESCE(SUM(lines.spend) FILTER (WHERE COALESCE(v.vendor_count,
+                       0) <= 1), 0)::float8, 0
               FROM lines
               LEFT JOIN vendors v ON v.product_tmpl_id = lines.product_tmpl_id
              GROUP BY lines.partner, lines.stretch
              UNION ALL
-            SELECT FALSE, partner, stretch, received, COUNT(*), SUM(days)::float8, SUM(days * days)::float8
+            SELECT FALSE, partner, stretch, received, COUNT(*), SUM(days)::float8,
+                SUM(days * days)::float8
               FROM lead
              GROUP BY partner, stretch, received
             """,
-            company=company.id, edges=edges, first=edges[0], last=edges[-1],
-        ))
+                company=company.id,
+                edges=edges,
+                first=edges[0],
+                last=edges[-1],
+            )
+        )
         rows = self.env.cr.fetchall()
         is_spend = np.array([r[0] for r in rows], dtype=bool)
-        partner, stretch, received = (np.array([r[i] for r in rows], dtype=np.int64).reshape(-1) for i in (1, 2, 3))
-        a, b, c = (np.array([r[i] for r in rows], dtype=float).reshape(-1) for i in (4, 5, 6))
+        partner, stretch, received = (
+            np.array([r[i] for r in rows], dtype=np.int64).reshape(-1)
+            for i in (1, 2, 3)
+        )
+        a, b, c = (
+            np.array([r[i] for r in rows], dtype=float).reshape(-1) for i in (4, 5, 6)
+        )
         result = []
         for as_of in as_of_dates:
-            # Orders approved in [as_of - window, as_of): stretches first + 1 .. last (1-based).
+            # Orders approved in [as_of - window, as_of): stretches first + 1 .. last
+            # (1-based).
             first, last = edges.index(as_of - window) + 1, edges.index(as_of)
             in_window = (stretch >= first) & (stretch <= last)
             spend_rows = is_spend & in_window
@@ -247,22 +382,42 @@ class ResPartner(models.Model):
             if not len(partner_ids):
                 result.append({})
                 continue
-            spend = np.bincount(group, weights=a[spend_rows], minlength=len(partner_ids))
-            single = np.bincount(group, weights=b[spend_rows], minlength=len(partner_ids))
-            # Lead-time spread (std / mean, population) of the receipts done before ``as_of``.
+            spend = np.bincount(
+                group, weights=a[spend_rows], minlength=len(partner_ids)
+            )
+            single = np.bincount(
+                group, weights=b[spend_rows], minlength=len(partner_ids)
+            )
+            # Lead-time spread (std / mean, population) of the receipts done before
+            # ``as_of``.
             lead_rows = ~is_spend & in_window & (received <= last)
             lead_group = np.searchsorted(partner_ids, partner[lead_rows])
-            count = np.bincount(lead_group, weights=a[lead_rows], minlength=len(partner_ids))
-            total_days = np.bincount(lead_group, weights=b[lead_rows], minlength=len(partner_ids))
-            total_square = np.bincount(lead_group, weights=c[lead_rows], minlength=len(partner_ids))
+            count = np.bincount(
+                lead_group, weights=a[lead_rows], minlength=len(partner_ids)
+            )
+            total_days = np.bincount(
+                lead_group, weights=b[lead_rows], minlength=len(partner_ids)
+            )
+            total_square = np.bincount(
+                lead_group, weights=c[lead_rows], minlength=len(partner_ids)
+            )
             with np.errstate(invalid="ignore", divide="ignore"):
                 mean = np.where(count > 0, total_days / count, np.nan)
-                std = np.sqrt(np.maximum(total_square / count - mean ** 2, 0.0))
+                std = np.sqrt(np.maximum(total_square / count - mean**2, 0.0))
                 cv = np.where(mean != 0, std / mean, np.nan)
-                single_share = np.where(spend > 0, single / np.where(spend > 0, spend, 1), 0.0)
+                single_share = np.where(
+                    spend > 0, single / np.where(spend > 0, spend, 1), 0.0
+                )
             total = spend.sum()
             share = spend / total if total > 0 else np.zeros_like(spend)
             risk = kraljic.supply_risk(single_share, cv)
-            suggested = kraljic.suggest(share, risk, company.supplier_impact_threshold, company.supplier_risk_threshold)
-            result.append(dict(zip(partner_ids.tolist(), suggested.tolist())))
+            suggested = kraljic.suggest(
+                share,
+                risk,
+                company.supplier_impact_threshold,
+                company.supplier_risk_threshold,
+            )
+            result.append(
+                dict(zip(partner_ids.tolist(), suggested.tolist(), strict=False))
+            )
         return result

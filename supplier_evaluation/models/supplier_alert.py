@@ -10,10 +10,12 @@ _logger = logging.getLogger(__name__)
 
 
 def notification_author(env, company):
-    """The partner who signs what is posted to suppliers and buyers on ``env.user``'s behalf.
+    """The partner who signs what is posted to suppliers and buyers on ``env.user``'s
+    behalf.
 
-    The user when they have an e-mail address; else the company when it has one; else OdooBot.
-    Without a sender address Odoo refuses to post ("configure the sender's email address").
+    The user when they have an e-mail address; else the company when it has one; else
+    OdooBot. Without a sender address Odoo refuses to post ("configure the sender's
+    email address").
     """
     if env.user.partner_id.email:
         return env.user.partner_id
@@ -30,56 +32,107 @@ class SupplierAlert(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True)
-    partner_id = fields.Many2one("res.partner", "Supplier", required=True, index=True, readonly=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
-    rule_id = fields.Many2one("supplier.alert.rule", required=True, readonly=True, ondelete="restrict")
-    scorecard_ids = fields.Many2many("supplier.scorecard", string="Scorecards", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Supplier", required=True, index=True, readonly=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
+    rule_id = fields.Many2one(
+        "supplier.alert.rule", required=True, readonly=True, ondelete="restrict"
+    )
+    scorecard_ids = fields.Many2many(
+        "supplier.scorecard", string="Scorecards", readonly=True
+    )
     date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
-    state = fields.Selection([("open", "Open"), ("closed", "Closed")], default="open", required=True,
-                             tracking=True, index=True)
-    corrective_action_ids = fields.One2many("supplier.corrective.action", "alert_id", readonly=True)
+    state = fields.Selection(
+        [("open", "Open"), ("closed", "Closed")],
+        default="open",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    corrective_action_ids = fields.One2many(
+        "supplier.corrective.action", "alert_id", readonly=True
+    )
     notification_error = fields.Text(
-        readonly=True, copy=False,
-        help="Why the buyer's activity or the supplier's request could not be sent; the alert and "
-             "the scorecards are kept.")
+        readonly=True,
+        copy=False,
+        help="Why the buyer's activity or the supplier's request could not be sent; "
+        "the alert and the scorecards are kept.",
+    )
 
     def action_close(self):
         self.write({"state": "closed"})
 
     @api.model
     def _raise_alerts(self, rule, company, partner_ids, cards_by_partner):
-        """One alert per supplier, with the buyer's activity and the supplier's request as the rule says."""
+        """One alert per supplier, with the buyer's activity and the supplier's request
+        as the rule says."""
         partners = self.env["res.partner"].browse(partner_ids)
-        alerts = self.create([{
-            "name": self.env._("%(supplier)s: %(rule)s", supplier=partner.name, rule=rule.name),
-            "partner_id": partner.id,
-            "company_id": company.id,
-            "rule_id": rule.id,
-            "scorecard_ids": [(6, 0, cards_by_partner.get(partner.id, self.env["supplier.scorecard"]).ids)],
-        } for partner in partners])
+        alerts = self.create(
+            [
+                {
+                    "name": self.env._(
+                        "%(supplier)s: %(rule)s", supplier=partner.name, rule=rule.name
+                    ),
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "rule_id": rule.id,
+                    "scorecard_ids": [
+                        (
+                            6,
+                            0,
+                            cards_by_partner.get(
+                                partner.id, self.env["supplier.scorecard"]
+                            ).ids,
+                        )
+                    ],
+                }
+                for partner in partners
+            ]
+        )
         for alert in alerts:
-            # A failure to notify never aborts the evaluation: it is logged on the alert.
+            # A failure to notify never aborts the evaluation: it is logged on the
+            # alert.
             try:
                 with self.env.cr.savepoint():
                     alert._notify(rule, company)
             except Exception as error:  # noqa: BLE001 - whatever the mail stack raises
-                _logger.warning("Supplier alert %s: notification failed", alert.id, exc_info=True)
+                _logger.warning(
+                    "Supplier alert %s: notification failed", alert.id, exc_info=True
+                )
                 alert.notification_error = str(error)
         return alerts
 
     def _notify(self, rule, company):
-        """The alert's note, the buyer's activity and the supplier's request, as the rule says."""
+        """The alert's note, the buyer's activity and the supplier's request, as the
+        rule says."""
         self.ensure_one()
         buyer = self._responsible_buyer()
         author = notification_author(self.env, company)
-        # A user without an address cannot send: OdooBot sends (as crons do), signed by ``author``.
-        alert = self if self.env.user.partner_id.email else self.with_user(self.env.ref("base.user_root")).sudo()
+        # A user without an address cannot send: OdooBot sends (as crons do), signed by
+        # ``author``.
+        alert = (
+            self
+            if self.env.user.partner_id.email
+            else self.with_user(self.env.ref("base.user_root")).sudo()
+        )
         cards = alert.scorecard_ids.sorted("date_from")
         figure = rule._fields["figure"].convert_to_export(rule.figure, rule)
         values = ", ".join(
-            f"{card.date_from.strftime('%Y-%m')}: {round(card[rule.figure], 1)}" for card in cards)
-        summary = _("%(rule)s (%(figure)s: %(values)s)", rule=rule.description, figure=figure, values=values)
-        alert.message_post(body=summary, subtype_xmlid="mail.mt_note", author_id=author.id)
+            f"{card.date_from.strftime('%Y-%m')}: {round(card[rule.figure], 1)}"
+            for card in cards
+        )
+        summary = _(
+            "%(rule)s (%(figure)s: %(values)s)",
+            rule=rule.description,
+            figure=figure,
+            values=values,
+        )
+        alert.message_post(
+            body=summary, subtype_xmlid="mail.mt_note", author_id=author.id
+        )
         if rule.action in ("activity", "request"):
             alert.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -88,26 +141,35 @@ class SupplierAlert(models.Model):
                 user_id=buyer.id,
             )
         if rule.action == "request":
-            alert.env["supplier.corrective.action"].create({
-                "alert_id": alert.id,
-                "partner_id": alert.partner_id.id,
-                "company_id": company.id,
-                "user_id": self.env.user.id,
-                "request": Markup("<p>%s</p>") % summary,
-                "date_due": fields.Date.context_today(self) + datetime.timedelta(days=rule.due_days),
-            })
+            alert.env["supplier.corrective.action"].create(
+                {
+                    "alert_id": alert.id,
+                    "partner_id": alert.partner_id.id,
+                    "company_id": company.id,
+                    "user_id": self.env.user.id,
+                    "request": Markup("<p>%s</p>") % summary,
+                    "date_due": fields.Date.context_today(self)
+                    + datetime.timedelta(days=rule.due_days),
+                }
+            )
 
     def _responsible_buyer(self):
-        """The supplier's buyer, else a purchase administrator of the company, else the current user."""
+        """The supplier's buyer, else a purchase administrator of the company, else the
+        current user."""
         self.ensure_one()
         buyer = self.partner_id.with_company(self.company_id).buyer_id
         if buyer and self.company_id in buyer.company_ids:
             return buyer
         managers = self.env.ref("purchase.group_purchase_manager").users.filtered(
-            lambda u: self.company_id in u.company_ids and not u.share)
+            lambda u: self.company_id in u.company_ids and not u.share
+        )
         return managers[:1] or self.env.user
 
     def unlink(self):
         if any(alert.state == "open" and alert.corrective_action_ids for alert in self):
-            raise UserError(_("Close the alert before deleting it: its corrective actions refer to it."))
+            raise UserError(
+                _(
+                    "Close the alert before deleting it: its corrective actions refer to it."  # noqa: E501
+                )
+            )
         return super().unlink()

@@ -15,7 +15,12 @@ FIGURES = [
     ("lead_time_std", "Lead time spread (days)"),
     ("total_score", "Total score"),
 ]
-COMPARISONS = [("<", "below"), ("<=", "at or below"), (">", "above"), (">=", "at or above")]
+COMPARISONS = [
+    ("<", "below"),
+    ("<=", "at or below"),
+    (">", "above"),
+    (">=", "at or above"),
+]
 COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 
 
@@ -28,21 +33,31 @@ class SupplierAlertRule(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
     figure = fields.Selection(FIGURES, required=True, default="on_time_rate")
     comparison = fields.Selection(COMPARISONS, required=True, default="<")
     threshold = fields.Float(required=True, default=90.0)
-    consecutive_periods = fields.Integer("Consecutive periods", required=True, default=3,
-                                         help="Periods with no data break a run: they count neither as breach nor as pass.")
+    consecutive_periods = fields.Integer(
+        "Consecutive periods",
+        required=True,
+        default=3,
+        help="Periods with no data break a run: they count neither as breach nor as "
+        "pass.",
+    )
     apply_strategic = fields.Boolean("Strategic", default=True)
     apply_leverage = fields.Boolean("Leverage", default=True)
     apply_bottleneck = fields.Boolean("Bottleneck", default=True)
     apply_routine = fields.Boolean("Routine", default=True)
     action = fields.Selection(
-        [("alert", "Alert only"),
-         ("activity", "Alert and activity for the buyer"),
-         ("request", "Alert, activity and corrective action request")],
-        required=True, default="request",
+        [
+            ("alert", "Alert only"),
+            ("activity", "Alert and activity for the buyer"),
+            ("request", "Alert, activity and corrective action request"),
+        ],
+        required=True,
+        default="request",
     )
     due_days = fields.Integer("Answer due in (days)", default=14)
     description = fields.Char(compute="_compute_description")
@@ -51,10 +66,15 @@ class SupplierAlertRule(models.Model):
     def _compute_description(self):
         for rule in self:
             rule.description = _(
-                "%(figure)s %(comparison)s %(threshold)s for %(count)s periods in a row",
-                figure=dict(self._fields["figure"]._description_selection(self.env)).get(rule.figure),
-                comparison=dict(self._fields["comparison"]._description_selection(self.env)).get(rule.comparison),
-                threshold=rule.threshold, count=rule.consecutive_periods,
+                "%(figure)s %(comparison)s %(threshold)s for %(count)s periods in a row",  # noqa: E501
+                figure=dict(
+                    self._fields["figure"]._description_selection(self.env)
+                ).get(rule.figure),
+                comparison=dict(
+                    self._fields["comparison"]._description_selection(self.env)
+                ).get(rule.comparison),
+                threshold=rule.threshold,
+                count=rule.consecutive_periods,
             )
 
     @api.constrains("consecutive_periods", "due_days", "threshold", "figure")
@@ -68,12 +88,17 @@ class SupplierAlertRule(models.Model):
                 raise ValidationError(_("Thresholds cannot be negative."))
 
     def _classes(self):
-        return {name for name in ("strategic", "leverage", "bottleneck", "routine") if self[f"apply_{name}"]}
+        return {
+            name
+            for name in ("strategic", "leverage", "bottleneck", "routine")
+            if self[f"apply_{name}"]
+        }
 
     # ------------------------------------------------------------------ evaluation
     @api.model
     def _evaluate_rules(self, company, date_from, partner_ids):
-        """Fire every active rule of ``company`` whose run of breaches ends with the period starting ``date_from``."""
+        """Fire every active rule of ``company`` whose run of breaches ends with the
+        period starting ``date_from``."""
         rules = self.search([("company_id", "=", company.id)])
         alerts = self.env["supplier.alert"]
         for rule in rules:
@@ -90,7 +115,9 @@ class SupplierAlertRule(models.Model):
         if not cards["partner"].size:
             return self.env["supplier.alert"]
         partners = np.unique(cards["partner"])
-        column = np.array([starts.index(day) for day in cards["date_from"].tolist()], dtype=np.int64)
+        column = np.array(
+            [starts.index(day) for day in cards["date_from"].tolist()], dtype=np.int64
+        )
         row = np.searchsorted(partners, cards["partner"])
         value = np.full((len(partners), len(starts)), np.nan)
         value[row, column] = cards["value"]
@@ -98,40 +125,64 @@ class SupplierAlertRule(models.Model):
         last = column == len(starts) - 1
         latest_class[row[last]] = cards["kraljic_class"][last]
         no_data = np.isnan(value)
-        breach = COMPARE[self.comparison](np.nan_to_num(value), self.threshold) & ~no_data
+        breach = (
+            COMPARE[self.comparison](np.nan_to_num(value), self.threshold) & ~no_data
+        )
         runs = trend.breach_runs(breach, no_data)
-        fired = (runs >= self.consecutive_periods) & np.isin(latest_class, list(self._classes()))
+        fired = (runs >= self.consecutive_periods) & np.isin(
+            latest_class, list(self._classes())
+        )
         fired_ids = partners[fired].tolist()
         if not fired_ids:
             return self.env["supplier.alert"]
-        already = set(self.env["supplier.alert"].search([
-            ("rule_id", "=", self.id), ("partner_id", "in", fired_ids), ("state", "=", "open"),
-        ]).partner_id.ids)
+        already = set(
+            self.env["supplier.alert"]
+            .search(
+                [
+                    ("rule_id", "=", self.id),
+                    ("partner_id", "in", fired_ids),
+                    ("state", "=", "open"),
+                ]
+            )
+            .partner_id.ids
+        )
         fired_ids = [pid for pid in fired_ids if pid not in already]
         card_ids = cards["id"][np.isin(cards["partner"], fired_ids)]
         cards_by_partner = {}
         for card in self.env["supplier.scorecard"].browse(card_ids.tolist()):
-            cards_by_partner.setdefault(card.partner_id.id, self.env["supplier.scorecard"])
+            cards_by_partner.setdefault(
+                card.partner_id.id, self.env["supplier.scorecard"]
+            )
             cards_by_partner[card.partner_id.id] |= card
-        return self.env["supplier.alert"]._raise_alerts(self, company, fired_ids, cards_by_partner)
+        return self.env["supplier.alert"]._raise_alerts(
+            self, company, fired_ids, cards_by_partner
+        )
 
     def _fetch_history(self, company, starts, partner_ids):
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT id, partner_id, date_from, %(figure)s, kraljic_class
               FROM supplier_scorecard
              WHERE company_id = %(company)s AND date_from = ANY(%(starts)s) AND has_data
                    %(partners)s
             """,
-            figure=SQL.identifier(self.figure), company=company.id, starts=starts,
-            partners=SQL("AND partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL(),
-        ))
+                figure=SQL.identifier(self.figure),
+                company=company.id,
+                starts=starts,
+                partners=SQL("AND partner_id = ANY(%s)", list(partner_ids))
+                if partner_ids is not None
+                else SQL(),
+            )
+        )
         rows = self.env.cr.fetchall()
         return {
             "id": np.array([r[0] for r in rows], dtype=np.int64),
             "partner": np.array([r[1] for r in rows], dtype=np.int64),
             "date_from": np.array([r[2] for r in rows], dtype=object),
-            "value": np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=float),
+            "value": np.array(
+                [np.nan if r[3] is None else r[3] for r in rows], dtype=float
+            ),
             "kraljic_class": np.array([r[4] for r in rows], dtype=object),
         }
 
@@ -139,5 +190,6 @@ class SupplierAlertRule(models.Model):
         """Which of ``values`` (e.g. forecasts) breach this rule's threshold."""
         self.ensure_one()
         values = np.asarray(values, dtype=float)
-        return COMPARE[self.comparison](np.nan_to_num(values), self.threshold) & ~np.isnan(values)
-
+        return COMPARE[self.comparison](
+            np.nan_to_num(values), self.threshold
+        ) & ~np.isnan(values)

@@ -10,5 +10,6 @@ class SupplierCertificateType(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     description = fields.Text(
-        translate=True, help="What the certificate attests, e.g. the standard it follows."
+        translate=True,
+        help="What the certificate attests, e.g. the standard it follows.",
     )

@@ -21,15 +21,32 @@ class SupplierCorrectiveAction(models.Model):
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, readonly=True, copy=False, default=lambda self: _("New"))
-    partner_id = fields.Many2one("res.partner", "Supplier", required=True, index=True, tracking=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    alert_id = fields.Many2one("supplier.alert", index=True, readonly=True, check_company=True)
-    user_id = fields.Many2one("res.users", "Buyer", default=lambda self: self.env.user, tracking=True)
-    state = fields.Selection(STATES, default="requested", required=True, tracking=True, index=True)
+    name = fields.Char(
+        required=True, readonly=True, copy=False, default=lambda self: _("New")
+    )
+    partner_id = fields.Many2one(
+        "res.partner", "Supplier", required=True, index=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    alert_id = fields.Many2one(
+        "supplier.alert", index=True, readonly=True, check_company=True
+    )
+    user_id = fields.Many2one(
+        "res.users", "Buyer", default=lambda self: self.env.user, tracking=True
+    )
+    state = fields.Selection(
+        STATES, default="requested", required=True, tracking=True, index=True
+    )
     request = fields.Html("What needs correcting", required=True)
-    request_date = fields.Datetime("Requested on", required=True, readonly=True, copy=False,
-                                   default=fields.Datetime.now)
+    request_date = fields.Datetime(
+        "Requested on",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=fields.Datetime.now,
+    )
     date_due = fields.Date("Answer due", tracking=True)
     # The supplier's answer
     root_cause = fields.Text()
@@ -41,31 +58,59 @@ class SupplierCorrectiveAction(models.Model):
     decision_note = fields.Text("Decision note", tracking=True)
     decision_date = fields.Datetime(readonly=True, copy=False)
     closed_date = fields.Datetime(readonly=True, copy=False)
-    response_days = fields.Float("Response time (days)", compute="_compute_durations", store=True, aggregator="avg")
-    close_days = fields.Float("Time to close (days)", compute="_compute_durations", store=True, aggregator="avg")
-    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    response_days = fields.Float(
+        "Response time (days)",
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
+    )
+    close_days = fields.Float(
+        "Time to close (days)",
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
+    )
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue", search="_search_is_overdue"
+    )
     reminded_date = fields.Date(readonly=True, copy=False)
 
     @api.depends("answer_date", "closed_date", "request_date")
     def _compute_durations(self):
         for action in self:
             start = action.request_date
-            action.response_days = (action.answer_date - start).total_seconds() / 86400 if start and action.answer_date else 0.0
-            action.close_days = (action.closed_date - start).total_seconds() / 86400 if start and action.closed_date else 0.0
+            action.response_days = (
+                (action.answer_date - start).total_seconds() / 86400
+                if start and action.answer_date
+                else 0.0
+            )
+            action.close_days = (
+                (action.closed_date - start).total_seconds() / 86400
+                if start and action.closed_date
+                else 0.0
+            )
 
     @api.depends("date_due", "state")
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for action in self:
-            action.is_overdue = action.state in ("requested", "rejected") and bool(action.date_due) and action.date_due < today
+            action.is_overdue = (
+                action.state in ("requested", "rejected")
+                and bool(action.date_due)
+                and action.date_due < today
+            )
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(operator)
-        domain = [("state", "in", ("requested", "rejected")), ("date_due", "<", fields.Date.context_today(self))]
+        domain = [
+            ("state", "in", ("requested", "rejected")),
+            ("date_due", "<", fields.Date.context_today(self)),
+        ]
         return domain if (operator == "=") == value else ["!", *domain]
 
-    def _compute_access_url(self):
+    # A compute: neither it nor the parent's returns anything.
+    def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
         for action in self:
             action.access_url = f"/my/corrective_actions/{action.id}"
@@ -74,22 +119,34 @@ class SupplierCorrectiveAction(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+                vals["partner_id"] = (
+                    self.env["res.partner"]
+                    .browse(vals["partner_id"])
+                    .commercial_partner_id.id
+                )
             if vals.get("name", _("New")) == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("supplier.corrective.action") or _("New")
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "supplier.corrective.action"
+                ) or _("New")
         actions = super().create(vals_list)
         for action in actions:
             action.message_subscribe(partner_ids=action.partner_id.ids)
             action.message_post(
-                body=Markup("%s<br/>%s") % (_("A corrective action is requested from you."), action.request),
-                message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=action.partner_id.ids,
+                body=Markup("%s<br/>%s")
+                % (_("A corrective action is requested from you."), action.request),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=action.partner_id.ids,
                 author_id=notification_author(self.env, action.company_id).id,
             )
         return actions
 
     # ------------------------------------------------------------------ workflow
-    def _submit_answer(self, root_cause, action_plan, committed_date=False, attachments=None):
-        """The supplier's answer, from the portal or entered by the buyer on its behalf."""
+    def _submit_answer(
+        self, root_cause, action_plan, committed_date=False, attachments=None
+    ):
+        """The supplier's answer, from the portal or entered by the buyer on its
+        behalf."""
         self.ensure_one()
         if self.state not in ("requested", "rejected"):
             raise UserError(_("This request has already been answered."))
@@ -114,32 +171,48 @@ class SupplierCorrectiveAction(models.Model):
     def action_mark_answered(self):
         """Back office: record an answer received by other means."""
         for action in self:
-            action._submit_answer(action.root_cause, action.action_plan, action.committed_date)
+            action._submit_answer(
+                action.root_cause, action.action_plan, action.committed_date
+            )
 
     def action_accept(self):
         self._check_state("answered")
         self.write({"state": "accepted", "decision_date": fields.Datetime.now()})
         self.activity_feedback(["mail.mail_activity_data_todo"])
         for action in self:
-            action.message_post(body=_("Your answer was accepted."), message_type="comment",
-                                subtype_xmlid="mail.mt_comment", partner_ids=action.partner_id.ids)
+            action.message_post(
+                body=_("Your answer was accepted."),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=action.partner_id.ids,
+            )
 
     def action_reject(self):
         self._check_state("answered")
         if any(not (action.decision_note or "").strip() for action in self):
-            raise ValidationError(_("Say in the decision note why the answer is rejected."))
+            raise ValidationError(
+                _("Say in the decision note why the answer is rejected.")
+            )
         self.write({"state": "rejected", "decision_date": fields.Datetime.now()})
         self.activity_feedback(["mail.mail_activity_data_todo"])
         for action in self:
             action.message_post(
-                body=_("Your answer was rejected: %s", action.decision_note), message_type="comment",
-                subtype_xmlid="mail.mt_comment", partner_ids=action.partner_id.ids)
+                body=_("Your answer was rejected: %s", action.decision_note),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=action.partner_id.ids,
+            )
 
     def action_close(self):
-        if any(action.state not in ("accepted", "rejected", "answered", "requested") for action in self):
+        if any(
+            action.state not in ("accepted", "rejected", "answered", "requested")
+            for action in self
+        ):
             raise UserError(_("This request is already closed."))
         self.write({"state": "closed", "closed_date": fields.Datetime.now()})
-        self.alert_id.filtered(lambda alert: all(a.state == "closed" for a in alert.corrective_action_ids)).action_close()
+        self.alert_id.filtered(
+            lambda alert: all(a.state == "closed" for a in alert.corrective_action_ids)
+        ).action_close()
 
     def _check_state(self, state):
         if any(action.state != state for action in self):
@@ -147,14 +220,26 @@ class SupplierCorrectiveAction(models.Model):
 
     @api.model
     def _cron_remind_overdue(self):
-        """Once per overdue request: a reminder to the supplier and an activity for the buyer."""
-        overdue = self.search([("is_overdue", "=", True), ("reminded_date", "=", False)])
+        """Once per overdue request: a reminder to the supplier and an activity for the
+        buyer."""
+        overdue = self.search(
+            [("is_overdue", "=", True), ("reminded_date", "=", False)]
+        )
         for action in overdue:
             action.message_post(
-                body=_("Reminder: the answer to %(name)s was due on %(date)s.", name=action.name, date=action.date_due),
-                message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=action.partner_id.ids)
+                body=_(
+                    "Reminder: the answer to %(name)s was due on %(date)s.",
+                    name=action.name,
+                    date=action.date_due,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=action.partner_id.ids,
+            )
             action.activity_schedule(
-                "mail.mail_activity_data_todo", summary=_("Overdue corrective action"),
-                user_id=action.user_id.id or self.env.user.id)
+                "mail.mail_activity_data_todo",
+                summary=_("Overdue corrective action"),
+                user_id=action.user_id.id or self.env.user.id,
+            )
         overdue.write({"reminded_date": fields.Date.context_today(self)})
         self.env["ir.cron"]._notify_progress(done=len(overdue), remaining=0)

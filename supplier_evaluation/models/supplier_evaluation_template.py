@@ -23,7 +23,6 @@ class SupplierEvaluationTemplate(models.Model):
     active = fields.Boolean(default=True)
     kraljic_class = fields.Selection(
         KRALJIC_CLASSES,
-        string="Kraljic Class",
         required=True,
         tracking=True,
         help="Suppliers of this class are scored with this template.",
@@ -50,19 +49,24 @@ class SupplierEvaluationTemplate(models.Model):
         for template in self:
             template.total_weight = sum(template.line_ids.mapped("weight"))
 
-    # kraljic_class is always written on create: the check also runs for a template created without lines.
+    # kraljic_class is always written on create: the check also runs for a template
+    # created without lines.
     @api.constrains("line_ids", "kraljic_class")
     def _check_weights(self):
         for template in self:
             if not template.line_ids:
-                raise ValidationError(_(
-                    "Template “%s” has no criteria: add the criteria its suppliers are scored on, "
-                    "with weights adding up to 100.", template.display_name))
+                raise ValidationError(
+                    _(
+                        "Template “%s” has no criteria: add the criteria its suppliers "
+                        "are scored on, with weights adding up to 100.",
+                        template.display_name,
+                    )
+                )
             weights = template.line_ids.mapped("weight")
             if not scoring.check_weights(weights):
                 raise ValidationError(
                     _(
-                        "The weights of template “%(template)s” add up to %(total)s; they must add up to 100.",
+                        "The weights of template “%(template)s” add up to %(total)s; they must add up to 100.",  # noqa: E501
                         template=template.display_name,
                         total=round(sum(weights), 2),
                     )
@@ -76,11 +80,17 @@ class SupplierEvaluationTemplate(models.Model):
     # Lines written through the template are checked together, once, by _check_weights.
     @api.model_create_multi
     def create(self, vals_list):
-        return super(
-            SupplierEvaluationTemplate, self.with_context(supplier_evaluation_batch=True)
-        ).create(vals_list).with_env(self.env)
+        return (
+            super(
+                SupplierEvaluationTemplate,
+                self.with_context(supplier_evaluation_batch=True),
+            )
+            .create(vals_list)
+            .with_env(self.env)
+        )
 
     def write(self, vals):
         return super(
-            SupplierEvaluationTemplate, self.with_context(supplier_evaluation_batch=True)
+            SupplierEvaluationTemplate,
+            self.with_context(supplier_evaluation_batch=True),
         ).write(vals)

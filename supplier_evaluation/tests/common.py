@@ -21,16 +21,25 @@ class SupplierEvaluationCase(TransactionCase):
             cls.company = cls._company_like_main(f"{cls.__name__} Co")
         cls.other_company = cls.env["res.company"].create({"name": "Other Company"})
         cls.buyer = new_test_user(
-            cls.env, login="se_buyer", groups="purchase.group_purchase_user",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            cls.env,
+            login="se_buyer",
+            groups="purchase.group_purchase_user",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.purchase_manager = new_test_user(
-            cls.env, login="se_manager", groups="purchase.group_purchase_manager",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            cls.env,
+            login="se_manager",
+            groups="purchase.group_purchase_manager",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.other_manager = new_test_user(
-            cls.env, login="se_other_manager", groups="purchase.group_purchase_manager",
-            company_id=cls.other_company.id, company_ids=[cls.other_company.id],
+            cls.env,
+            login="se_other_manager",
+            groups="purchase.group_purchase_manager",
+            company_id=cls.other_company.id,
+            company_ids=[cls.other_company.id],
         )
 
     @classmethod
@@ -53,12 +62,20 @@ class SupplierEvaluationCase(TransactionCase):
 
     @classmethod
     def _return(cls, picking, quantities):
-        """Return ``quantities`` ({product: qty}) of ``picking`` through the return wizard, validated."""
-        wizard = Form(cls.env["stock.return.picking"].with_context(
-            active_ids=picking.ids, active_id=picking.id, active_model="stock.picking")).save()
+        """Return ``quantities`` ({product: qty}) of ``picking`` through the return
+        wizard, validated."""
+        wizard = Form(
+            cls.env["stock.return.picking"].with_context(
+                active_ids=picking.ids,
+                active_id=picking.id,
+                active_model="stock.picking",
+            )
+        ).save()
         for line in wizard.product_return_moves:
             line.quantity = quantities.get(line.product_id, 0)
-        returned = cls.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        returned = cls.env["stock.picking"].browse(
+            wizard.action_create_returns()["res_id"]
+        )
         for move in returned.move_ids:
             move.quantity = quantities.get(move.product_id, 0)
             move.picked = True
@@ -66,9 +83,15 @@ class SupplierEvaluationCase(TransactionCase):
         return returned
 
     def _evaluate(self, period=MARCH, partners=None):
-        return self.env["supplier.scorecard"]._evaluate(self.company, *period, partners=partners)
+        return self.env["supplier.scorecard"]._evaluate(
+            self.company, *period, partners=partners
+        )
 
     def _card(self, vendor, period=MARCH):
-        return self.env["supplier.scorecard"].search([
-            ("partner_id", "=", vendor.id), ("company_id", "=", self.company.id), ("date_from", "=", period[0]),
-        ])
+        return self.env["supplier.scorecard"].search(
+            [
+                ("partner_id", "=", vendor.id),
+                ("company_id", "=", self.company.id),
+                ("date_from", "=", period[0]),
+            ]
+        )

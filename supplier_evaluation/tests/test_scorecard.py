@@ -15,38 +15,71 @@ APRIL = (datetime.date(2026, 4, 1), datetime.date(2026, 4, 30))
 class TestScorecard(SupplierEvaluationCase):
     """March 2026, built through Odoo's own flows (hand-computed figures in each test).
 
-    Vendor A: PO confirmed 03-01 09:00 with P1 10 @ 10 (promised 03-10), P2 5 @ 20 (promised
-    03-12) and a service line. Received 03-08: P1 10, P2 2; backorder 03-20: P2 3. One P1
-    returned 03-25. A cancelled RFQ promised 03-15. A buyer rates service 4.
-    Vendor B: PO confirmed 03-01 09:00 with P1 20 @ 8 (promised 03-10), 25 received 03-10.
+    Vendor A: PO confirmed 03-01 09:00 with P1 10 @ 10 (promised 03-10), P2 5 @ 20
+    (promised 03-12) and a service line. Received 03-08: P1 10, P2 2; backorder 03-20:
+    P2 3. One P1 returned 03-25. A cancelled RFQ promised 03-15. A buyer rates service
+    4. Vendor B: PO confirmed 03-01 09:00 with P1 20 @ 8 (promised 03-10), 25 received
+    03-10.
     """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company.partner_id.tz = "UTC"
-        cls.vendor_a = cls.env["res.partner"].create({"name": "Vendor A", "is_company": True})
-        cls.vendor_a_contact = cls.env["res.partner"].create({"name": "Anna", "parent_id": cls.vendor_a.id})
-        cls.vendor_b = cls.env["res.partner"].create({"name": "Vendor B", "is_company": True})
-        cls.p1, cls.p2 = cls.env["product.product"].create([
-            {"name": "Bolt", "type": "consu", "is_storable": True},
-            {"name": "Nut", "type": "consu", "is_storable": True},
-        ])
-        cls.service = cls.env["product.product"].create({"name": "Setup", "type": "service"})
-        cls.env["product.supplierinfo"].create([
-            {"partner_id": cls.vendor_a.id, "product_tmpl_id": cls.p1.product_tmpl_id.id, "price": 10},
-            {"partner_id": cls.vendor_b.id, "product_tmpl_id": cls.p1.product_tmpl_id.id, "price": 8},
-            {"partner_id": cls.vendor_a.id, "product_tmpl_id": cls.p2.product_tmpl_id.id, "price": 20},
-        ])
+        cls.vendor_a = cls.env["res.partner"].create(
+            {"name": "Vendor A", "is_company": True}
+        )
+        cls.vendor_a_contact = cls.env["res.partner"].create(
+            {"name": "Anna", "parent_id": cls.vendor_a.id}
+        )
+        cls.vendor_b = cls.env["res.partner"].create(
+            {"name": "Vendor B", "is_company": True}
+        )
+        cls.p1, cls.p2 = cls.env["product.product"].create(
+            [
+                {"name": "Bolt", "type": "consu", "is_storable": True},
+                {"name": "Nut", "type": "consu", "is_storable": True},
+            ]
+        )
+        cls.service = cls.env["product.product"].create(
+            {"name": "Setup", "type": "service"}
+        )
+        cls.env["product.supplierinfo"].create(
+            [
+                {
+                    "partner_id": cls.vendor_a.id,
+                    "product_tmpl_id": cls.p1.product_tmpl_id.id,
+                    "price": 10,
+                },
+                {
+                    "partner_id": cls.vendor_b.id,
+                    "product_tmpl_id": cls.p1.product_tmpl_id.id,
+                    "price": 8,
+                },
+                {
+                    "partner_id": cls.vendor_a.id,
+                    "product_tmpl_id": cls.p2.product_tmpl_id.id,
+                    "price": 20,
+                },
+            ]
+        )
         with freeze_time("2026-03-01 09:00:00"):
-            # Ordered through a contact: the scorecard belongs to the commercial partner.
-            cls.po_a = cls._order(cls.vendor_a_contact, [
-                (cls.p1, 10, 10.0, "2026-03-10 12:00:00"),
-                (cls.p2, 5, 20.0, "2026-03-12 12:00:00"),
-                (cls.service, 1, 100.0, "2026-03-10 12:00:00"),
-            ])
-            cls.po_b = cls._order(cls.vendor_b, [(cls.p1, 20, 8.0, "2026-03-10 12:00:00")])
-            cancelled = cls._order(cls.vendor_a, [(cls.p1, 4, 10.0, "2026-03-15 12:00:00")], confirm=False)
+            # Ordered through a contact: the scorecard belongs to the commercial
+            # partner.
+            cls.po_a = cls._order(
+                cls.vendor_a_contact,
+                [
+                    (cls.p1, 10, 10.0, "2026-03-10 12:00:00"),
+                    (cls.p2, 5, 20.0, "2026-03-12 12:00:00"),
+                    (cls.service, 1, 100.0, "2026-03-10 12:00:00"),
+                ],
+            )
+            cls.po_b = cls._order(
+                cls.vendor_b, [(cls.p1, 20, 8.0, "2026-03-10 12:00:00")]
+            )
+            cancelled = cls._order(
+                cls.vendor_a, [(cls.p1, 4, 10.0, "2026-03-15 12:00:00")], confirm=False
+            )
             cancelled.button_cancel()
         with freeze_time("2026-03-08 09:00:00"):
             first = cls._receive(cls.po_a, {cls.p1: 10, cls.p2: 2})
@@ -56,27 +89,41 @@ class TestScorecard(SupplierEvaluationCase):
             cls._receive(cls.po_a, {cls.p2: 3})
         with freeze_time("2026-03-25 09:00:00"):
             cls._return(first, {cls.p1: 1})
-        cls.env["supplier.rating"].create({
-            "partner_id": cls.vendor_a.id, "date": "2026-03-20", "service": "4",
-        })
+        cls.env["supplier.rating"].create(
+            {
+                "partner_id": cls.vendor_a.id,
+                "date": "2026-03-20",
+                "service": "4",
+            }
+        )
 
     @classmethod
     def _order(cls, partner, lines, confirm=True):
-        order = cls.env["purchase.order"].create({
-            "partner_id": partner.id,
-            "order_line": [
-                Command.create({"product_id": product.id, "product_qty": qty, "price_unit": price,
-                                "date_planned": planned})
-                for product, qty, price, planned in lines
-            ],
-        })
+        order = cls.env["purchase.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_qty": qty,
+                            "price_unit": price,
+                            "date_planned": planned,
+                        }
+                    )
+                    for product, qty, price, planned in lines
+                ],
+            }
+        )
         if confirm:
             order.button_confirm()
         return order
 
     @classmethod
     def _receive(cls, order, quantities):
-        picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        picking = order.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
         for move in picking.move_ids:
             move.quantity = quantities.get(move.product_id, 0)
             move.picked = True
@@ -105,8 +152,8 @@ class TestScorecard(SupplierEvaluationCase):
         self.assertAlmostEqual(card.service_rating, 4.0)
         # Data cleaning: the cancelled RFQ's line and the service line are left out.
         self.assertEqual((card.excluded_cancelled, card.excluded_service), (1, 1))
-        # Routine template: on time 35 (70..98), price 35 (115..90), quality 15 (90..100),
-        # in full 5 (60..95), service 10 (1..5).
+        # Routine template: on time 35 (70..98), price 35 (115..90), quality 15
+        # (90..100), in full 5 (60..95), service 10 (1..5).
         self.assertEqual(card.kraljic_class, "routine")
         self.assertAlmostEqual(card.score_on_time, 100 * 10 / 28)
         self.assertAlmostEqual(card.score_price, 0.0)
@@ -127,9 +174,10 @@ class TestScorecard(SupplierEvaluationCase):
         self.assertEqual(card_b.grade, "A")
 
     def test_dates_compare_in_company_time_zone(self):
-        # 03-08 09:00 UTC is still 03-08 in Shanghai, but B's 03-10 09:00 UTC delivery against a
-        # 03-10 12:00 UTC promise becomes 17:00 vs 20:00 local: still on time. Move the promise
-        # to 03-09 20:00 UTC = 03-10 04:00 in Shanghai: on time there, late in UTC.
+        # 03-08 09:00 UTC is still 03-08 in Shanghai, but B's 03-10 09:00 UTC delivery
+        # against a 03-10 12:00 UTC promise becomes 17:00 vs 20:00 local: still on time.
+        # Move the promise to 03-09 20:00 UTC = 03-10 04:00 in Shanghai: on time there,
+        # late in UTC.
         self.po_b.order_line.date_planned = "2026-03-09 20:00:00"
         self.company.partner_id.tz = "UTC"
         self._evaluate()
@@ -149,11 +197,20 @@ class TestScorecard(SupplierEvaluationCase):
 
     def test_rerun_replaces_drafts_without_duplicates(self):
         first = self._evaluate()
-        self.env["supplier.rating"].create({"partner_id": self.vendor_a.id, "date": "2026-03-21", "service": "2"})
+        self.env["supplier.rating"].create(
+            {"partner_id": self.vendor_a.id, "date": "2026-03-21", "service": "2"}
+        )
         second = self._evaluate()
         self.assertEqual(sorted(first.ids), sorted(second.ids))
-        self.assertEqual(self.env["supplier.scorecard"].search_count([
-            ("date_from", "=", MARCH[0]), ("partner_id", "in", (self.vendor_a | self.vendor_b).ids)]), 2)
+        self.assertEqual(
+            self.env["supplier.scorecard"].search_count(
+                [
+                    ("date_from", "=", MARCH[0]),
+                    ("partner_id", "in", (self.vendor_a | self.vendor_b).ids),
+                ]
+            ),
+            2,
+        )
         self.assertAlmostEqual(self._card(self.vendor_a).service_rating, 3.0)
 
     def test_published_and_locked_scorecards_are_never_rewritten(self):
@@ -161,8 +218,12 @@ class TestScorecard(SupplierEvaluationCase):
         card_a, card_b = self._card(self.vendor_a), self._card(self.vendor_b)
         card_a.action_lock()
         card_b.action_publish()
-        self.env["supplier.rating"].create({"partner_id": self.vendor_a.id, "date": "2026-03-21", "service": "1"})
-        self.env["supplier.rating"].create({"partner_id": self.vendor_b.id, "date": "2026-03-21", "service": "1"})
+        self.env["supplier.rating"].create(
+            {"partner_id": self.vendor_a.id, "date": "2026-03-21", "service": "1"}
+        )
+        self.env["supplier.rating"].create(
+            {"partner_id": self.vendor_b.id, "date": "2026-03-21", "service": "1"}
+        )
         self._evaluate()
         self.assertAlmostEqual(card_a.service_rating, 4.0)
         self.assertAlmostEqual(card_a.total_score, 25.0)
@@ -174,13 +235,19 @@ class TestScorecard(SupplierEvaluationCase):
         with freeze_time("2026-04-02 09:00:00"):
             self._order(self.vendor_b, [(self.p1, 10, 8.0, "2026-04-10 12:00:00")])
         with freeze_time("2026-04-12 09:00:00"):
-            self._receive(self.po_b.search([("partner_id", "=", self.vendor_b.id), ("state", "=", "purchase")],
-                                           order="id desc", limit=1), {self.p1: 5})
+            self._receive(
+                self.po_b.search(
+                    [("partner_id", "=", self.vendor_b.id), ("state", "=", "purchase")],
+                    order="id desc",
+                    limit=1,
+                ),
+                {self.p1: 5},
+            )
         self._evaluate(APRIL)
         card = self._card(self.vendor_b, APRIL)
-        # April, routine template: 5 of 10 received 04-12 against 04-10: on time 0% and in full
-        # 0% (score 0), quality 100% (score 100); no price (one vendor) nor rating: weights
-        # 35 + 15 + 5 = 55 remain, total 15 * 100 / 55 = 27.27.
+        # April, routine template: 5 of 10 received 04-12 against 04-10: on time 0% and
+        # in full 0% (score 0), quality 100% (score 100); no price (one vendor) nor
+        # rating: weights 35 + 15 + 5 = 55 remain, total 15 * 100 / 55 = 27.27.
         self.assertAlmostEqual(card.total_score, 1500 / 55)
         self.assertAlmostEqual(card.previous_total, 100.0)
         self.assertAlmostEqual(card.total_change, card.total_score - 100.0)
@@ -190,37 +257,64 @@ class TestScorecard(SupplierEvaluationCase):
         self.assertEqual(str(self.vendor_b.supplier_trend_chart).count("<svg"), 2)
 
     def test_wizard_backfills_periods(self):
-        # Any share of spend counts as a high profit impact here (the database may hold demo orders).
+        # Any share of spend counts as a high profit impact here (the database may hold
+        # demo orders).
         self.company.supplier_impact_threshold = 1e-9
-        wizard = self.env["supplier.evaluation.wizard"].with_user(self.purchase_manager).create({
-            "date_from": "2026-02-01", "date_to": "2026-03-31", "partner_ids": [Command.set(self.vendor_a.ids)],
-        })
+        wizard = (
+            self.env["supplier.evaluation.wizard"]
+            .with_user(self.purchase_manager)
+            .create(
+                {
+                    "date_from": "2026-02-01",
+                    "date_to": "2026-03-31",
+                    "partner_ids": [Command.set(self.vendor_a.ids)],
+                }
+            )
+        )
         self.assertEqual(wizard.period_count, 2)
         wizard.action_evaluate()
         feb = self._card(self.vendor_a, (datetime.date(2026, 2, 1), None))
-        self.assertEqual(len(feb), 1, "a supplier asked for by name gets a February card")
+        self.assertEqual(
+            len(feb), 1, "a supplier asked for by name gets a February card"
+        )
         self.assertFalse(feb.has_data)
-        # A back-fill scores each period with the class as of its end: as of 04-01, A is strategic
-        # (see the cron test), so March is scored with the strategic template.
+        # A back-fill scores each period with the class as of its end: as of 04-01, A is
+        # strategic (see the cron test), so March is scored with the strategic template.
         march = self._card(self.vendor_a)
         self.assertEqual(march.kraljic_class, "strategic")
-        expected = (20 * 100 * 10 / 28 + 10 * 0 + 20 * 100 / 3 + 20 * 100 * 5.2 / 9 + 5 * 0 + 10 * 75) / 85
+        expected = (
+            20 * 100 * 10 / 28
+            + 10 * 0
+            + 20 * 100 / 3
+            + 20 * 100 * 5.2 / 9
+            + 5 * 0
+            + 10 * 75
+        ) / 85
         self.assertAlmostEqual(march.total_score, expected)
 
     def test_cron_suggests_classes_then_scores_the_previous_month(self):
-        # Any share of spend counts as a high profit impact here (the database may hold demo orders).
+        # Any share of spend counts as a high profit impact here (the database may hold
+        # demo orders).
         self.company.supplier_impact_threshold = 1e-9
         with freeze_time("2026-04-03 02:00:00"):
             self.env["supplier.scorecard"]._cron_evaluate()
-        # Supply risk of A: 2/3 of its spend has no other vendor (P2, the service) -> 0.7 * 2/3,
-        # plus 0.3 * the lead-time spread (std/mean of 7, 7, 19 days = 0.514): 0.62 >= 0.5.
+        # Supply risk of A: 2/3 of its spend has no other vendor (P2, the service) ->
+        # 0.7 * 2/3, plus 0.3 * the lead-time spread (std/mean of 7, 7, 19 days =
+        # 0.514): 0.62 >= 0.5.
         self.assertEqual(self.vendor_a.supplier_kraljic_suggested, "strategic")
         self.assertEqual(self.vendor_b.supplier_kraljic_suggested, "leverage")
         card = self._card(self.vendor_a)
         self.assertEqual(card.kraljic_class, "strategic")
-        # Strategic: on time 20, in full 10, quality 20, spread 20 (10..1 days), price 5,
-        # service 10, cooperation 15 (no rating: left out, weights rescaled over 85).
-        expected = (20 * 100 * 10 / 28 + 10 * 0 + 20 * 100 / 3 + 20 * 100 * 5.2 / 9 + 5 * 0 + 10 * 75) / 85
+        # Strategic: on time 20, in full 10, quality 20, spread 20 (10..1 days), price
+        # 5, service 10, cooperation 15 (no rating: left out, weights rescaled over 85).
+        expected = (
+            20 * 100 * 10 / 28
+            + 10 * 0
+            + 20 * 100 / 3
+            + 20 * 100 * 5.2 / 9
+            + 5 * 0
+            + 10 * 75
+        ) / 85
         self.assertAlmostEqual(card.total_score, expected)
 
     def test_bad_settings_refused(self):
@@ -232,7 +326,12 @@ class TestScorecard(SupplierEvaluationCase):
             self.company.supplier_impact_threshold = 1.5
         with self.assertRaises(ValidationError):
             self.vendor_a.supplier_kraljic_override = "strategic"  # no reason given
-        self.vendor_a.write({"supplier_kraljic_override": "strategic", "supplier_kraljic_reason": "Sole source of X"})
+        self.vendor_a.write(
+            {
+                "supplier_kraljic_override": "strategic",
+                "supplier_kraljic_reason": "Sole source of X",
+            }
+        )
         self.assertEqual(self.vendor_a.supplier_kraljic_class, "strategic")
 
     def test_only_managers_change_qualification_and_class(self):
@@ -240,18 +339,33 @@ class TestScorecard(SupplierEvaluationCase):
         with self.assertRaises(AccessError):
             vendor.supplier_qualification_state = "approved"
         with self.assertRaises(AccessError):
-            vendor.write({"supplier_kraljic_override": "routine", "supplier_kraljic_reason": "cheap"})
+            vendor.write(
+                {
+                    "supplier_kraljic_override": "routine",
+                    "supplier_kraljic_reason": "cheap",
+                }
+            )
         self._evaluate()
         with self.assertRaises(AccessError):
             self._card(self.vendor_a).with_user(self.buyer).write({"state": "locked"})
-        self.vendor_a.with_user(self.purchase_manager).supplier_qualification_state = "approved"
+        self.vendor_a.with_user(
+            self.purchase_manager
+        ).supplier_qualification_state = "approved"
         self.assertEqual(self.vendor_a.supplier_qualification_state, "approved")
-        self.assertIn("Qualification: None → Approved", self.vendor_a.message_ids[0].body)
+        self.assertIn(
+            "Qualification: None → Approved", self.vendor_a.message_ids[0].body
+        )
 
     def test_companies_never_mix(self):
         self._evaluate()
-        other_cards = self.env["supplier.scorecard"]._evaluate(self.other_company, *MARCH)
+        other_cards = self.env["supplier.scorecard"]._evaluate(
+            self.other_company, *MARCH
+        )
         self.assertFalse(other_cards, "no purchase of the other company, no scorecard")
-        self.assertFalse(self.env["supplier.scorecard"].with_user(self.other_manager).search([]))
+        self.assertFalse(
+            self.env["supplier.scorecard"].with_user(self.other_manager).search([])
+        )
         with self.assertRaises(AccessError):
-            self._card(self.vendor_a).with_user(self.other_manager).read(["total_score"])
+            self._card(self.vendor_a).with_user(self.other_manager).read(
+                ["total_score"]
+            )

@@ -12,30 +12,46 @@ class TestSupplierCertificate(SupplierEvaluationCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Certificate = cls.env["supplier.certificate"]
-        cls.iso_9001 = cls.env.ref("supplier_evaluation.supplier_certificate_type_iso_9001")
-        cls.iso_14001 = cls.env.ref("supplier_evaluation.supplier_certificate_type_iso_14001")
+        cls.iso_9001 = cls.env.ref(
+            "supplier_evaluation.supplier_certificate_type_iso_9001"
+        )
+        cls.iso_14001 = cls.env.ref(
+            "supplier_evaluation.supplier_certificate_type_iso_14001"
+        )
         cls.todo = cls.env.ref("mail.mail_activity_data_todo")
-        cls.supplier = cls.env["res.partner"].create({"name": "Certified Castings Ltd", "is_company": True})
-        cls.supplier_contact = cls.env["res.partner"].create({
-            "name": "Quality Manager", "parent_id": cls.supplier.id,
-        })
+        cls.supplier = cls.env["res.partner"].create(
+            {"name": "Certified Castings Ltd", "is_company": True}
+        )
+        cls.supplier_contact = cls.env["res.partner"].create(
+            {
+                "name": "Quality Manager",
+                "parent_id": cls.supplier.id,
+            }
+        )
         cls.portal_user = new_test_user(
-            cls.env, login="se_portal", groups="base.group_portal",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            cls.env,
+            login="se_portal",
+            groups="base.group_portal",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
 
     def _certificate(self, expiry_date, **vals):
-        return self.Certificate.create({
-            "partner_id": self.supplier.id,
-            "certificate_type_id": self.iso_9001.id,
-            "number": "Q-1234",
-            "issue_date": date(2022, 1, 1),
-            "expiry_date": expiry_date,
-            **vals,
-        })
+        return self.Certificate.create(
+            {
+                "partner_id": self.supplier.id,
+                "certificate_type_id": self.iso_9001.id,
+                "number": "Q-1234",
+                "issue_date": date(2022, 1, 1),
+                "expiry_date": expiry_date,
+                **vals,
+            }
+        )
 
     def _reminders(self, certificate):
-        return certificate.activity_ids.filtered(lambda activity: activity.activity_type_id == self.todo)
+        return certificate.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == self.todo
+        )
 
     def test_default_reminder_period(self):
         self.assertEqual(self.company.supplier_certificate_reminder_days, 30)
@@ -47,7 +63,9 @@ class TestSupplierCertificate(SupplierEvaluationCase):
         self.Certificate._cron_send_expiry_reminders()
         reminder = self._reminders(certificate)
         self.assertEqual(len(reminder), 1)
-        self.assertEqual(reminder.user_id, self.buyer, "the supplier's buyer is responsible")
+        self.assertEqual(
+            reminder.user_id, self.buyer, "the supplier's buyer is responsible"
+        )
         self.assertEqual(reminder.date_deadline, date(2025, 3, 20))
         self.assertIn("Renew certificate", reminder.summary)
         self.assertEqual(certificate.reminded_expiry_date, date(2025, 3, 20))
@@ -97,14 +115,18 @@ class TestSupplierCertificate(SupplierEvaluationCase):
         self.assertFalse(self._reminders(ours))
         reminder = self._reminders(theirs)
         self.assertEqual(len(reminder), 1)
-        # No buyer on the supplier: the purchase administrator of the certificate's company.
+        # No buyer on the supplier: the purchase administrator of the certificate's
+        # company.
         self.assertEqual(reminder.user_id, self.other_manager)
 
     @freeze_time("2025-03-03")
     def test_responsible_must_work_in_the_company(self):
-        # The buyer has no access to the other company: its purchase administrator gets it.
+        # The buyer has no access to the other company: its purchase administrator gets
+        # it.
         self.supplier.buyer_id = self.buyer
-        certificate = self._certificate(date(2025, 3, 10), company_id=self.other_company.id)
+        certificate = self._certificate(
+            date(2025, 3, 10), company_id=self.other_company.id
+        )
         self.Certificate._cron_send_expiry_reminders()
         self.assertEqual(self._reminders(certificate).user_id, self.other_manager)
 
@@ -113,10 +135,14 @@ class TestSupplierCertificate(SupplierEvaluationCase):
         self._certificate(date(2025, 3, 10))
         self._certificate(date(2025, 3, 11), certificate_type_id=self.iso_14001.id)
         self._certificate(date(2026, 3, 11))
-        progress = self.env["ir.cron.progress"].create({
-            "cron_id": self.env["ir.cron"].search([], limit=1).id,
-        })
-        self.Certificate.with_context(ir_cron_progress_id=progress.id)._cron_send_expiry_reminders()
+        progress = self.env["ir.cron.progress"].create(
+            {
+                "cron_id": self.env["ir.cron"].search([], limit=1).id,
+            }
+        )
+        self.Certificate.with_context(
+            ir_cron_progress_id=progress.id
+        )._cron_send_expiry_reminders()
         self.assertEqual((progress.done, progress.remaining), (2, 0))
 
     @freeze_time("2025-03-03")
@@ -140,7 +166,9 @@ class TestSupplierCertificate(SupplierEvaluationCase):
             ["expired", "expired", "expiring", "expiring"],
         )
         self.assertEqual(
-            self.Certificate.search([("partner_id", "=", self.supplier.id), ("state", "=", "expired")]),
+            self.Certificate.search(
+                [("partner_id", "=", self.supplier.id), ("state", "=", "expired")]
+            ),
             expired + expires_today,
         )
 
@@ -154,9 +182,13 @@ class TestSupplierCertificate(SupplierEvaluationCase):
         self.assertRegex(str(cm.exception), "not after its issue date")
 
     def test_kept_on_the_commercial_partner(self):
-        certificate = self._certificate(date(2030, 1, 1), partner_id=self.supplier_contact.id)
+        certificate = self._certificate(
+            date(2030, 1, 1), partner_id=self.supplier_contact.id
+        )
         self.assertEqual(certificate.partner_id, self.supplier)
-        other_contact = self.env["res.partner"].create({"name": "Auditor", "parent_id": self.supplier.id})
+        other_contact = self.env["res.partner"].create(
+            {"name": "Auditor", "parent_id": self.supplier.id}
+        )
         certificate.partner_id = other_contact
         self.assertEqual(certificate.partner_id, self.supplier)
         with Form(self.Certificate.with_user(self.buyer)) as form:
@@ -169,15 +201,19 @@ class TestSupplierCertificate(SupplierEvaluationCase):
         self.assertEqual(form.record.company_id, self.company)
 
     def test_buyer_maintains_certificates(self):
-        certificate = self.Certificate.with_user(self.buyer).create({
-            "partner_id": self.supplier.id,
-            "certificate_type_id": self.iso_9001.id,
-            "issue_date": date(2024, 1, 1),
-            "expiry_date": date(2027, 1, 1),
-        })
+        certificate = self.Certificate.with_user(self.buyer).create(
+            {
+                "partner_id": self.supplier.id,
+                "certificate_type_id": self.iso_9001.id,
+                "issue_date": date(2024, 1, 1),
+                "expiry_date": date(2027, 1, 1),
+            }
+        )
         self.assertEqual(certificate.company_id, self.company)
         certificate.number = "Q-42"
-        self.assertEqual(certificate.with_user(self.buyer).read(["number"])[0]["number"], "Q-42")
+        self.assertEqual(
+            certificate.with_user(self.buyer).read(["number"])[0]["number"], "Q-42"
+        )
         with self.assertRaises(AccessError):
             certificate.unlink()
         with self.assertRaises(AccessError):

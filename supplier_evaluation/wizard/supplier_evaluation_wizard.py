@@ -10,11 +10,18 @@ class SupplierEvaluationWizard(models.TransientModel):
     _name = "supplier.evaluation.wizard"
     _description = "Evaluate Suppliers"
 
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    date_from = fields.Date("From", required=True, default=lambda self: self._default_period()[0])
-    date_to = fields.Date("To", required=True, default=lambda self: self._default_period()[1])
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    date_from = fields.Date(
+        "From", required=True, default=lambda self: self._default_period()[0]
+    )
+    date_to = fields.Date(
+        "To", required=True, default=lambda self: self._default_period()[1]
+    )
     partner_ids = fields.Many2many(
-        "res.partner", string="Suppliers",
+        "res.partner",
+        string="Suppliers",
         help="Leave empty to evaluate every supplier with activity in each period.",
     )
     period_count = fields.Integer(compute="_compute_period_count")
@@ -26,9 +33,18 @@ class SupplierEvaluationWizard(models.TransientModel):
     @api.depends("date_from", "date_to", "company_id")
     def _compute_period_count(self):
         for wizard in self:
-            if wizard.date_from and wizard.date_to and wizard.date_from <= wizard.date_to:
-                wizard.period_count = len(periods.periods_between(
-                    wizard.date_from, wizard.date_to, wizard.company_id.supplier_period_type))
+            if (
+                wizard.date_from
+                and wizard.date_to
+                and wizard.date_from <= wizard.date_to
+            ):
+                wizard.period_count = len(
+                    periods.periods_between(
+                        wizard.date_from,
+                        wizard.date_to,
+                        wizard.company_id.supplier_period_type,
+                    )
+                )
             else:
                 wizard.period_count = 0
 
@@ -38,20 +54,41 @@ class SupplierEvaluationWizard(models.TransientModel):
             raise UserError(_("The start of the range is after its end."))
         if self.date_to > fields.Date.context_today(self) + relativedelta(months=3):
             raise UserError(_("Periods in the future cannot be evaluated yet."))
-        if not self.env.user.has_group("supplier_evaluation.supplier_evaluation_group_manager"):
-            raise UserError(_("Only supplier evaluation administrators run evaluations."))
-        scorecards = self.env["supplier.scorecard"]
-        ranges = periods.periods_between(self.date_from, self.date_to, self.company_id.supplier_period_type)
-        # Each period is scored with the Kraljic classes as of its end, all read at once.
-        suggestions = self.env["res.partner"]._kraljic_suggestions(self.company_id, [
-            scorecards._period_bounds(self.company_id, date_from, date_to)[1] for date_from, date_to in ranges])
-        for index, ((date_from, date_to), suggestion) in enumerate(zip(ranges, suggestions), 1):
-            # Alerts only for the last period: a back-fill does not raise every past breach.
-            scorecards |= scorecards._evaluate(
-                self.company_id, date_from, date_to, partners=self.partner_ids or None,
-                evaluate_rules=index == len(ranges), kraljic_suggestion=suggestion,
+        if not self.env.user.has_group(
+            "supplier_evaluation.supplier_evaluation_group_manager"
+        ):
+            raise UserError(
+                _("Only supplier evaluation administrators run evaluations.")
             )
-        action = self.env["ir.actions.act_window"]._for_xml_id("supplier_evaluation.supplier_scorecard_action")
+        scorecards = self.env["supplier.scorecard"]
+        ranges = periods.periods_between(
+            self.date_from, self.date_to, self.company_id.supplier_period_type
+        )
+        # Each period is scored with the Kraljic classes as of its end, all read at
+        # once.
+        suggestions = self.env["res.partner"]._kraljic_suggestions(
+            self.company_id,
+            [
+                scorecards._period_bounds(self.company_id, date_from, date_to)[1]
+                for date_from, date_to in ranges
+            ],
+        )
+        for index, ((date_from, date_to), suggestion) in enumerate(
+            zip(ranges, suggestions, strict=False), 1
+        ):
+            # Alerts only for the last period: a back-fill does not raise every past
+            # breach.
+            scorecards |= scorecards._evaluate(
+                self.company_id,
+                date_from,
+                date_to,
+                partners=self.partner_ids or None,
+                evaluate_rules=index == len(ranges),
+                kraljic_suggestion=suggestion,
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "supplier_evaluation.supplier_scorecard_action"
+        )
         action["domain"] = [("id", "in", scorecards.ids)]
         action["context"] = {}
         return action
