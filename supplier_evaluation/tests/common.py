@@ -8,9 +8,10 @@ MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 class SupplierEvaluationCase(TransactionCase):
     """Two companies, a buyer, a purchase administrator, and the default templates."""
 
-    # A class whose figures depend on every purchase of the company (outlier cut, Kraljic
-    # shares, clusters) sets this: it then runs in a company of its own, with copies of the
-    # main company's templates, alert rules and policies, whatever demo data is installed.
+    # A class whose figures depend on every purchase of the company (outlier cut,
+    # Kraljic shares, clusters) sets this: it then runs in a company of its own, with
+    # copies of the main company's templates, alert rules and policies, whatever demo
+    # data is installed.
     OWN_COMPANY = False
 
     @classmethod
@@ -44,7 +45,7 @@ class SupplierEvaluationCase(TransactionCase):
 
     @classmethod
     def _company_like_main(cls, name):
-        """A new company with the main company's evaluation set-up; the env works in it."""
+        """A new company with the main company's evaluation set-up, the env in it."""
         main = cls.env.ref("base.main_company")
         company = cls.env["res.company"].create({"name": name})
         for model in (

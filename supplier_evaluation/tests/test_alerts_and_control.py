@@ -225,8 +225,8 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         self.assertIn("Forecast breaches", card5.trend_warning)
 
     def test_clusters_need_enough_suppliers_and_label_from_centres(self):
-        # Clusters take every card of the company's period: a company of its own, so that
-        # no other card (demo data) joins these.
+        # Clusters take every card of the company's period: a company of its own, so
+        # that no other card (demo data) joins these.
         self.company = self.env["res.company"].create({"name": "Cluster Co"})
         vendors = self.env["res.partner"].create(
             [{"name": f"V{i}", "is_company": True} for i in range(9)]
