@@ -146,7 +146,8 @@ class SupplierAlert(models.Model):
                     "alert_id": alert.id,
                     "partner_id": alert.partner_id.id,
                     "company_id": company.id,
-                    "user_id": self.env.user.id,
+                    # The buyer reviews the supplier's answer, whoever raised it.
+                    "user_id": buyer.id,
                     "request": Markup("<p>%s</p>") % summary,
                     "date_due": fields.Date.context_today(self)
                     + datetime.timedelta(days=rule.due_days),
@@ -154,12 +155,33 @@ class SupplierAlert(models.Model):
             )
 
     def _responsible_buyer(self):
-        """The supplier's buyer, else a purchase administrator of the company, else the
-        current user."""
+        """The supplier's buyer, else the buyer of its last confirmed order, else a
+        purchase administrator of the company, else the current user."""
         self.ensure_one()
         buyer = self.partner_id.with_company(self.company_id).buyer_id
         if buyer and self.company_id in buyer.company_ids:
             return buyer
+        last_order = (
+            self.env["purchase.order"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "in", ("purchase", "done")),
+                    ("user_id", "!=", False),
+                ],
+                order="date_approve desc, id desc",
+                limit=1,
+            )
+        )
+        last_buyer = last_order.user_id
+        if (
+            last_buyer.active
+            and not last_buyer.share
+            and (self.company_id in last_buyer.company_ids)
+        ):
+            return last_buyer
         managers = self.env.ref("purchase.group_purchase_manager").users.filtered(
             lambda u: self.company_id in u.company_ids and not u.share
         )

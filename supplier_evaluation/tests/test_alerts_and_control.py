@@ -72,6 +72,41 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         )
         self.assertTrue(action.name.startswith("CAR/"))
 
+    def test_corrective_action_goes_to_the_supplier_s_buyer(self):
+        # Raised by the scheduled job (superuser): the request and the review of the
+        # answer go to the supplier's buyer, not to the user that ran the job.
+        for number in (1, 2, 3):
+            self._card(self.vendor, number, 70)
+        action = self._evaluate_rules(3).corrective_action_ids
+        self.assertEqual(action.user_id, self.buyer)
+
+    def test_corrective_action_without_a_buyer_goes_to_the_last_order_s(self):
+        self.vendor.with_company(self.company).buyer_id = False
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "user_id": self.purchase_manager.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.env["product.product"]
+                            .create({"name": "Bolt", "type": "consu"})
+                            .id,
+                            "product_qty": 1,
+                            "price_unit": 1,
+                        }
+                    )
+                ],
+            }
+        )
+        order.button_confirm()
+        self.assertEqual(order.state, "purchase")
+        for number in (1, 2, 3):
+            self._card(self.vendor, number, 70)
+        action = self._evaluate_rules(3).corrective_action_ids
+        self.assertEqual(action.user_id, self.purchase_manager)
+        self.assertEqual(action.alert_id.activity_ids.user_id, self.purchase_manager)
+
     def test_no_duplicate_alerts(self):
         for number in (1, 2, 3, 4):
             self._card(self.vendor, number, 70)
