@@ -249,12 +249,26 @@ class SupplierScorecard(models.Model):
                 ids[draft].tolist(),
                 [labels[c] for c in result["labels"][draft].tolist()],
                 [
-                    self.env._("Centre: %s", explanations[c])
-                    for c in result["labels"][draft].tolist()
+                    self._cluster_explanation(explanations[c], z[i], names, better)
+                    for i, c in zip(
+                        np.flatnonzero(draft),
+                        result["labels"][draft].tolist(),
+                        strict=True,
+                    )
                 ],
             )
         )
         self.invalidate_model()
+
+    def _cluster_explanation(self, group, own_z, names, better):
+        """The group's centre and the supplier itself, each against the average: a
+        supplier at 100 % quality in a group whose quality is low reads as such."""
+        own = "; ".join(cluster.describe_center(own_z, names, better)) or self.env._(
+            "close to the average on every figure"
+        )
+        return self.env._(
+            "Group: %(group)s. This supplier: %(own)s.", group=group, own=own
+        )
 
 
 def _nullable(array):

@@ -304,6 +304,55 @@ class TestAlertsAndControl(SupplierEvaluationCase):
             "on-time delivery well below average", cards[6].cluster_explanation
         )
 
+    def test_cluster_explanation_describes_the_supplier_not_only_its_group(self):
+        # Good and poor suppliers in two groups, and one more poor supplier with 95 %
+        # quality: the group's quality is low, the supplier's own is not, and both are
+        # said.
+        self.company = self.env["res.company"].create(
+            {"name": "Cluster Co", "supplier_cluster_count": 2}
+        )
+        vendors = self.env["res.partner"].create(
+            [{"name": f"W{i}", "is_company": True} for i in range(13)]
+        )
+        profiles = [
+            (99, 95, 4, 99),
+            (98, 94, 5, 98),
+            (99, 96, 4, 99),
+            (90, 75, 10, 90),
+            (91, 74, 11, 91),
+            (89, 76, 10, 89),
+            (60, 40, 30, 60),
+            (62, 38, 28, 62),
+            (58, 41, 32, 58),
+            (61, 39, 29, 60),
+            (59, 40, 31, 61),
+            (60, 40, 30, 59),
+            (60, 39, 30, 95),
+        ]
+        cards = self.env["supplier.scorecard"].browse()
+        for vendor, (on_time, total, lead, quality) in zip(
+            vendors, profiles, strict=True
+        ):
+            cards |= self._card(
+                vendor,
+                7,
+                on_time,
+                total_score=total,
+                quality_rate=quality,
+                lead_time_avg=lead,
+            )
+        self.env["supplier.scorecard"]._analyse_period(self.company, month(7), [])
+        perfect = cards[12]
+        self.assertEqual(
+            perfect.cluster_label,
+            "high_risk",
+            [(c.cluster_label, c.cluster_explanation) for c in cards],
+        )
+        group, own = perfect.cluster_explanation.split(" This supplier: ")
+        self.assertIn("quality well below average", group)
+        self.assertIn("quality well above average", own)
+        self.assertNotIn("quality well below average", own)
+
     # ---------------------------------------------------------------- purchase control
     def _rfq(self, vendor, user=None):
         product = self.env["product.product"].create({"name": "Part", "type": "consu"})
