@@ -8,3 +8,4 @@ from . import test_security
 from . import test_real_flows
 from . import test_engine_records
 from . import test_spend_grade_colors
+from . import test_scorecard_publish
