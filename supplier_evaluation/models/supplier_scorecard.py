@@ -32,6 +32,12 @@ CRITERION_STATUS = [
     ("no_data", "No data"),
     ("not_weighed", "Not weighed"),
 ]
+
+
+def _criterion_status_field():
+    return fields.Selection(CRITERION_STATUS, compute="_compute_criterion_status")
+
+
 SAMPLE_FIELDS = (
     "line_count",
     "qty_due",
@@ -200,33 +206,15 @@ class SupplierScorecard(models.Model):
     excluded_summary = fields.Char("Left out", compute="_compute_excluded_summary")
     # Per criterion: scored, no data in the period (the raw figure is NULL) or not
     # weighed by the template (the score is NULL): the form says so instead of 0.
-    status_on_time = fields.Selection(
-        CRITERION_STATUS, compute="_compute_criterion_status"
-    )
-    status_in_full = fields.Selection(
-        CRITERION_STATUS, compute="_compute_criterion_status"
-    )
-    status_quality = fields.Selection(
-        CRITERION_STATUS, compute="_compute_criterion_status"
-    )
-    status_price = fields.Selection(
-        CRITERION_STATUS, compute="_compute_criterion_status"
-    )
-    status_lead_time = fields.Selection(
-        CRITERION_STATUS, compute="_compute_criterion_status"
-    )
-    status_lead_time_std = fields.Selection(
-        CRITERION_STATUS, compute="_compute_criterion_status"
-    )
-    status_service = fields.Selection(
-        CRITERION_STATUS, compute="_compute_criterion_status"
-    )
-    status_communication = fields.Selection(
-        CRITERION_STATUS, compute="_compute_criterion_status"
-    )
-    status_cooperation = fields.Selection(
-        CRITERION_STATUS, compute="_compute_criterion_status"
-    )
+    status_on_time = _criterion_status_field()
+    status_in_full = _criterion_status_field()
+    status_quality = _criterion_status_field()
+    status_price = _criterion_status_field()
+    status_lead_time = _criterion_status_field()
+    status_lead_time_std = _criterion_status_field()
+    status_service = _criterion_status_field()
+    status_communication = _criterion_status_field()
+    status_cooperation = _criterion_status_field()
     open_action_ids = fields.Many2many(
         "supplier.corrective.action",
         compute="_compute_open_action_ids",
@@ -399,8 +387,20 @@ class SupplierScorecard(models.Model):
                 "default_body": Markup('%s<p>%s <a href="%s">%s</a></p>')
                 % (body, self.env._("Read the scorecard on our portal:"), link, link),
             }
+        return self._composer_action(
+            self.env._("Send Scorecard"),
+            {
+                **defaults,
+                "default_composition_mode": "comment",
+                "email_notification_allow_footer": True,
+                "force_email": True,
+            },
+        )
+
+    def _composer_action(self, name, context):
+        """The mail composer on these scorecards, in the light layout."""
         return {
-            "name": self.env._("Send Scorecard"),
+            "name": name,
             "type": "ir.actions.act_window",
             "view_mode": "form",
             "res_model": "mail.compose.message",
@@ -410,12 +410,9 @@ class SupplierScorecard(models.Model):
                 **self.env.context,
                 "default_model": self._name,
                 "default_res_ids": self.ids,
-                **defaults,
-                "default_composition_mode": "comment",
                 "default_email_layout_xmlid": "mail.mail_notification_light",
-                "email_notification_allow_footer": True,
-                "force_email": True,
                 "model_description": self.env._("Supplier Scorecard"),
+                **context,
             },
         }
 
@@ -490,22 +487,13 @@ class SupplierScorecard(models.Model):
             "supplier_evaluation.mail_template_supplier_scorecard",
             raise_if_not_found=False,
         )
-        return {
-            "name": self.env._("Send Scorecards"),
-            "type": "ir.actions.act_window",
-            "view_mode": "form",
-            "res_model": "mail.compose.message",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
+        return self._composer_action(
+            self.env._("Send Scorecards"),
+            {
                 "default_template_id": template.id if template else False,
                 "default_composition_mode": "mass_mail",
-                "default_email_layout_xmlid": "mail.mail_notification_light",
-                "model_description": self.env._("Supplier Scorecard"),
             },
-        }
+        )
 
     def action_lock(self):
         self._check_manager()
