@@ -5,7 +5,7 @@ import pytz
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import metrics, periods, scoring
@@ -429,19 +429,22 @@ class SupplierScorecard(models.Model):
         # locking keeps it.
         if vals.get("state") in ("published", "draft"):
             vals = dict(vals, is_published=vals["state"] == "published")
-        publishing = bool(vals.get("is_published"))
-        empty = self.filtered(lambda c: not c.has_data) if publishing else self
-        if publishing and empty:
-            raise UserError(
+        res = super().write(vals)
+        if vals.get("is_published"):
+            self._subscribe_buyers()
+        return res
+
+    @api.constrains("is_published", "has_data")
+    def _check_published_has_data(self):
+        # Whatever the entry point (button, list action, RPC create or write).
+        empty = self.filtered(lambda c: c.is_published and not c.has_data)
+        if empty:
+            raise ValidationError(
                 _(
                     "A scorecard without data cannot be published (the supplier had no deliveries, orders or ratings in the period): %s",  # noqa: E501
                     ", ".join(empty.mapped("display_name")),
                 )
             )
-        res = super().write(vals)
-        if publishing:
-            self._subscribe_buyers()
-        return res
 
     def _subscribe_buyers(self):
         """The supplier's buyer follows its published scorecards: the supplier's

@@ -139,6 +139,8 @@ class TestScorecardPublish(SupplierEvaluationCase):
             card.with_user(self.purchase_manager).action_publish_send()
         self.assertEqual(card.state, "draft")
         self.assertFalse(card.is_published)
+        with self.assertRaises(UserError):
+            self._new_card(self.vendor, 10, has_data=False, is_published=True)
         # Locking keeps it internal.
         card.with_user(self.purchase_manager).action_lock()
         self.assertEqual((card.state, card.is_published), ("locked", False))
