@@ -5,7 +5,7 @@ import pytz
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import metrics, periods, scoring
@@ -27,6 +27,17 @@ RAW_FIELDS = {
     "cooperation": "cooperation_rating",
 }
 SCORE_FIELDS = {criterion: f"score_{criterion}" for criterion in RAW_FIELDS}
+CRITERION_STATUS = [
+    ("scored", "Scored"),
+    ("no_data", "No data"),
+    ("not_weighed", "Not weighed"),
+]
+
+
+def _criterion_status_field():
+    return fields.Selection(CRITERION_STATUS, compute="_compute_criterion_status")
+
+
 SAMPLE_FIELDS = (
     "line_count",
     "qty_due",
@@ -193,6 +204,17 @@ class SupplierScorecard(models.Model):
     excluded_lead_time = fields.Integer("Impossible lead times", readonly=True)
     excluded_service = fields.Integer("Service lines", readonly=True)
     excluded_summary = fields.Char("Left out", compute="_compute_excluded_summary")
+    # Per criterion: scored, no data in the period (the raw figure is NULL) or not
+    # weighed by the template (the score is NULL): the form says so instead of 0.
+    status_on_time = _criterion_status_field()
+    status_in_full = _criterion_status_field()
+    status_quality = _criterion_status_field()
+    status_price = _criterion_status_field()
+    status_lead_time = _criterion_status_field()
+    status_lead_time_std = _criterion_status_field()
+    status_service = _criterion_status_field()
+    status_communication = _criterion_status_field()
+    status_cooperation = _criterion_status_field()
     open_action_ids = fields.Many2many(
         "supplier.corrective.action",
         compute="_compute_open_action_ids",
@@ -229,6 +251,33 @@ class SupplierScorecard(models.Model):
                 if card[name]
             ]
             card.excluded_summary = ", ".join(parts) or _("Nothing")
+
+    @api.depends(*RAW_FIELDS.values(), *SCORE_FIELDS.values())
+    def _compute_criterion_status(self):
+        # Float fields read NULL as 0.0: ask the database.
+        rows = {}
+        if self.ids:
+            self.flush_recordset([*RAW_FIELDS.values(), *SCORE_FIELDS.values()])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, %s FROM supplier_scorecard WHERE id = ANY(%s)",
+                    SQL(", ").join(
+                        SQL(
+                            "CASE WHEN %s IS NULL THEN 'no_data' "
+                            "WHEN %s IS NULL THEN 'not_weighed' ELSE 'scored' END",
+                            SQL.identifier(RAW_FIELDS[criterion]),
+                            SQL.identifier(SCORE_FIELDS[criterion]),
+                        )
+                        for criterion in RAW_FIELDS
+                    ),
+                    self.ids,
+                )
+            )
+            rows = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for card in self:
+            statuses = rows.get(card.id) or ("no_data",) * len(RAW_FIELDS)
+            for criterion, status in zip(RAW_FIELDS, statuses, strict=True):
+                card[f"status_{criterion}"] = status
 
     def _compute_open_action_ids(self):
         actions = self.env["supplier.corrective.action"].search(
@@ -338,8 +387,20 @@ class SupplierScorecard(models.Model):
                 "default_body": Markup('%s<p>%s <a href="%s">%s</a></p>')
                 % (body, self.env._("Read the scorecard on our portal:"), link, link),
             }
+        return self._composer_action(
+            self.env._("Send Scorecard"),
+            {
+                **defaults,
+                "default_composition_mode": "comment",
+                "email_notification_allow_footer": True,
+                "force_email": True,
+            },
+        )
+
+    def _composer_action(self, name, context):
+        """The mail composer on these scorecards, in the light layout."""
         return {
-            "name": self.env._("Send Scorecard"),
+            "name": name,
             "type": "ir.actions.act_window",
             "view_mode": "form",
             "res_model": "mail.compose.message",
@@ -349,12 +410,9 @@ class SupplierScorecard(models.Model):
                 **self.env.context,
                 "default_model": self._name,
                 "default_res_ids": self.ids,
-                **defaults,
-                "default_composition_mode": "comment",
                 "default_email_layout_xmlid": "mail.mail_notification_light",
-                "email_notification_allow_footer": True,
-                "force_email": True,
                 "model_description": self.env._("Supplier Scorecard"),
+                **context,
             },
         }
 
@@ -371,11 +429,74 @@ class SupplierScorecard(models.Model):
         # locking keeps it.
         if vals.get("state") in ("published", "draft"):
             vals = dict(vals, is_published=vals["state"] == "published")
-        return super().write(vals)
+        res = super().write(vals)
+        if vals.get("is_published"):
+            self._subscribe_buyers()
+        return res
+
+    @api.constrains("is_published", "has_data")
+    def _check_published_has_data(self):
+        # Whatever the entry point (button, list action, RPC create or write).
+        empty = self.filtered(lambda c: c.is_published and not c.has_data)
+        if empty:
+            raise ValidationError(
+                _(
+                    "A scorecard without data cannot be published (the supplier had no deliveries, orders or ratings in the period): %s",  # noqa: E501
+                    ", ".join(empty.mapped("display_name")),
+                )
+            )
+
+    def _subscribe_buyers(self):
+        """The supplier's buyer follows its published scorecards: the supplier's
+        messages from the portal reach the buyer."""
+        by_buyer = {}
+        for card in self:
+            # The alert's rule: the supplier's buyer in the card's company, else the
+            # last order's buyer, else a purchase administrator.
+            buyer = (
+                self.env["supplier.alert"]
+                .new(
+                    {"partner_id": card.partner_id.id, "company_id": card.company_id.id}
+                )
+                ._responsible_buyer()
+            )
+            by_buyer.setdefault(buyer.partner_id, self.browse())
+            by_buyer[buyer.partner_id] |= card
+        for partner, cards in by_buyer.items():
+            cards.message_subscribe(partner_ids=partner.ids)
 
     def action_publish(self):
         self._check_manager()
         self.filtered(lambda c: c.state == "draft").write({"state": "published"})
+
+    def action_publish_send(self):
+        """Publish, then open the composer: for one card the send wizard, for several
+        the scorecard template in mass mode (one message per card)."""
+        self.action_publish()
+        if len(self) == 1:
+            return self.action_send_scorecard()
+        if not all(self.mapped("is_published")):
+            raise UserError(
+                _("Publish the scorecard before sending it to the supplier.")
+            )
+        if not self._pdf_engine_available():
+            # The template attaches the PDF, which cannot be made here.
+            raise UserError(
+                _(
+                    "No PDF engine on this server: send the scorecards one by one, with their portal link."  # noqa: E501
+                )
+            )
+        template = self.env.ref(
+            "supplier_evaluation.mail_template_supplier_scorecard",
+            raise_if_not_found=False,
+        )
+        return self._composer_action(
+            self.env._("Send Scorecards"),
+            {
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "mass_mail",
+            },
+        )
 
     def action_lock(self):
         self._check_manager()

@@ -9,3 +9,4 @@ from . import test_real_flows
 from . import test_engine_records
 from . import test_spend_grade_colors
 from . import test_partner_views
+from . import test_scorecard_publish
