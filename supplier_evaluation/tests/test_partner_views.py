@@ -20,14 +20,7 @@ class TestPartnerEvaluationTab(SupplierEvaluationCase):
         )
         page = etree.fromstring(arch).xpath("//page[@name='supplier_evaluation']")[0]
         partner = partner.with_user(self.buyer)
-        names = {
-            "is_company",
-            "parent_id",
-            "customer_rank",
-            "supplier_rank",
-            "supplier_qualification_state",
-            "supplier_scorecard_count",
-        }
+        names = {"is_company", "parent_id", "customer_rank", "supplier_rank"}
         values = {name: partner[name] for name in names}
         values["parent_id"] = partner.parent_id.id
         return bool(safe_eval(page.get("invisible"), values))
@@ -41,13 +34,7 @@ class TestPartnerEvaluationTab(SupplierEvaluationCase):
         both = Partner.create({"name": "Trader Ltd", "is_company": True})
         both.write({"customer_rank": 1, "supplier_rank": 1})
         candidate = Partner.create({"name": "Candidate Ltd", "is_company": True})
-        qualified_customer = Partner.create({"name": "Ex Ltd", "is_company": True})
-        qualified_customer.customer_rank = 1
-        qualified_customer.with_company(
-            self.company
-        ).supplier_qualification_state = "approved"
         self.assertTrue(self._tab_hidden(customer))
         self.assertFalse(self._tab_hidden(supplier))
         self.assertFalse(self._tab_hidden(both))
         self.assertFalse(self._tab_hidden(candidate), "a new partner may be qualified")
-        self.assertFalse(self._tab_hidden(qualified_customer))
