@@ -140,6 +140,10 @@ for addon in ${ADDONS//,/ }; do
     fi
 done
 grep -q "Failed to initialize database\|Some modules are not loaded\|Failed to load registry" "$LOG" && odoo_level_rc=1
+if grep -q "demo data failed to install" "$LOG"; then
+    shout "Demo data failed to install: that is a failure." "$(grep -A30 "demo data failed to install" "$LOG" | grep -m1 -A2 "ParseError")"
+    odoo_level_rc=1
+fi
 [ "$failed" -gt 0 ] && odoo_level_rc=1
 [ "$odoo_rc" -ne 0 ] && odoo_level_rc=1
 

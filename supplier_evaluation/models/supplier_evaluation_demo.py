@@ -763,10 +763,12 @@ class SupplierEvaluationDemo(models.AbstractModel):
         # The supplier that stopped delivering gets its "no data" scorecard for the last
         # period.
         Scorecard._evaluate(company, last_from, last_to, partners=quiet_partner)
+        # Cards without data are never published: they stay drafts.
         Scorecard.search(
             [
                 ("company_id", "=", company.id),
                 ("date_from", "<", last_from),
                 ("state", "=", "draft"),
+                ("has_data", "=", True),
             ]
         ).write({"state": "published"})
