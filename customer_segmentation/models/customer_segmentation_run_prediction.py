@@ -305,14 +305,7 @@ class CustomerSegmentationRun(models.Model):
                     ),
                     names,
                     company.id,
-                    SQL(" OR ").join(
-                        SQL(
-                            "p.%s IS DISTINCT FROM v.%s",
-                            SQL.identifier(c),
-                            SQL.identifier(c),
-                        )
-                        for c in PREDICTION_COLUMNS
-                    ),
+                    _any_differs("p", "v", PREDICTION_COLUMNS),
                 )
             )
         self.env.cr.execute(
@@ -615,14 +608,7 @@ class CustomerSegmentationRun(models.Model):
                 now,
                 company.id,
                 same_key,
-                SQL(" OR ").join(
-                    SQL(
-                        "t.%s IS DISTINCT FROM n.%s",
-                        SQL.identifier(c),
-                        SQL.identifier(c),
-                    )
-                    for c in value_names
-                ),
+                _any_differs("t", "n", value_names),
             )
         )
         # What is left once the known keys are removed is new. (An anti-join inside the
@@ -656,3 +642,15 @@ class CustomerSegmentationRun(models.Model):
 def _day_number(day):
     """Days since 1970-01-01: the day numbers of :meth:`_fetch_order_days`."""
     return (day - datetime.date(1970, 1, 1)).days
+
+
+def _any_differs(left, right, columns):
+    """SQL: some column of ``left`` differs from the same column of ``right``."""
+    return SQL(" OR ").join(
+        SQL(
+            "%s IS DISTINCT FROM %s",
+            SQL.identifier(left, c),
+            SQL.identifier(right, c),
+        )
+        for c in columns
+    )
