@@ -51,7 +51,7 @@ CLICK_BY_TEXT = """(() => {
 
 
 class Browser:
-    def __init__(self, port=9333):
+    def __init__(self, port=9333, phone=False):
         self.profile = tempfile.mkdtemp(prefix="segeval-chromium-")
         binary = shutil.which("chromium") or shutil.which("chromium-browser")
         if not binary:
@@ -80,6 +80,16 @@ class Browser:
             raise SystemExit("chromium did not start")
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
         self.ids = itertools.count(1)
+        if phone:
+            # A 390 px phone: Odoo switches to its small-screen layout.
+            self.call(
+                "Emulation.setDeviceMetricsOverride",
+                width=390,
+                height=844,
+                deviceScaleFactor=2,
+                mobile=True,
+            )
+            self.call("Emulation.setTouchEmulationEnabled", enabled=True)
 
     def call(self, method, **params):
         call_id = next(self.ids)
@@ -143,10 +153,16 @@ def main():
         help="after each page loads, click the button or menu item showing TEXT, "
         "or matching css:SELECTOR (repeatable)",
     )
+    parser.add_argument(
+        "--phone", action="store_true", help="a 390 px phone screen, not 1440"
+    )
+    parser.add_argument(
+        "--debug-port", type=int, default=9333, help="Chromium's DevTools port"
+    )
     parser.add_argument("shots", nargs="+", metavar="PATH=FILE")
     args = parser.parse_args()
 
-    browser = Browser()
+    browser = Browser(port=args.debug_port, phone=args.phone)
     try:
         browser.goto(f"{args.url}/web/login", settle=0.5)
         browser.evaluate(
