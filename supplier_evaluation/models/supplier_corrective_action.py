@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import html_translate
 
 from .supplier_alert import notification_author
 
@@ -39,7 +40,11 @@ class SupplierCorrectiveAction(models.Model):
     state = fields.Selection(
         STATES, default="requested", required=True, tracking=True, index=True
     )
-    request = fields.Html("What needs correcting", required=True)
+    # Translatable (by term): requests raised by the alerts are worded in every
+    # language.
+    request = fields.Html(
+        "What needs correcting", required=True, translate=html_translate
+    )
     request_date = fields.Datetime(
         "Requested on",
         required=True,
