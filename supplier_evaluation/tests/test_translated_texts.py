@@ -1,0 +1,143 @@
+import datetime
+
+from odoo.tests import tagged
+
+from .common import SupplierEvaluationCase
+
+
+def month(number):
+    return datetime.date(2026, number, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestTranslatedTexts(SupplierEvaluationCase):
+    """What the evaluation stores is worded in the reader's language, whichever
+    language it ran in."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["supplier_evaluation"], ["zh_CN"]
+        )
+        cls.company = cls.env["res.company"].create({"name": "Language Co"})
+        cls.vendor = cls.env["res.partner"].create(
+            {"name": "Late Vendor", "is_company": True}
+        )
+
+    def _card(self, vendor, number, on_time, **values):
+        date_from = month(number)
+        return self.env["supplier.scorecard"].create(
+            {
+                "partner_id": vendor.id,
+                "company_id": self.company.id,
+                "period_type": "month",
+                "date_from": date_from,
+                "date_to": (date_from + datetime.timedelta(days=31)).replace(day=1)
+                - datetime.timedelta(days=1),
+                "has_data": True,
+                "on_time_rate": on_time,
+                "kraljic_class": "routine",
+                **values,
+            }
+        )
+
+    def _growing_lead_time(self, env):
+        for number, days in zip(range(1, 7), (7, 8, 10, 12, 13, 15), strict=True):
+            card = self._card(self.vendor, number, 95, lead_time_avg=days)
+        env["supplier.scorecard"]._analyse_period(self.company, month(6), card.ids)
+        return card.with_env(self.env)
+
+    def test_trend_warning_and_cluster_note_follow_the_reader(self):
+        # Run in English, read in Chinese (the clusters below run the other way).
+        card = self._growing_lead_time(self.env(context=dict(lang="en_US")))
+        english = card.with_context(lang="en_US")
+        chinese = card.with_context(lang="zh_CN")
+        self.assertIn("Lead time grows by 1.6 days per period", english.trend_warning)
+        self.assertIn("交货周期", chinese.trend_warning)
+        self.assertIn("1.6", chinese.trend_warning)
+        self.assertNotIn("Lead time", chinese.trend_warning)
+        # 1 supplier with data, 9 needed for 3 clusters.
+        self.assertIn("at least 9 needed", english.cluster_explanation)
+        self.assertIn("9", chinese.cluster_explanation)
+        self.assertNotIn("needed", chinese.cluster_explanation)
+        self.assertEqual(
+            self.env["supplier.scorecard"].search(
+                [("company_id", "=", self.company.id), ("trend_warning", "!=", False)]
+            ),
+            card,
+        )
+
+    def test_cluster_explanation_follows_the_reader(self):
+        vendors = self.env["res.partner"].create(
+            [{"name": f"V{i}", "is_company": True} for i in range(9)]
+        )
+        profiles = [(99, 95, 4), (98, 94, 5), (99, 96, 4), (90, 75, 10), (91, 74, 11)]
+        profiles += [(89, 76, 10), (60, 40, 30), (62, 38, 28), (58, 41, 32)]
+        cards = self.env["supplier.scorecard"].browse()
+        for vendor, (on_time, total, lead) in zip(vendors, profiles, strict=True):
+            cards |= self._card(
+                vendor,
+                7,
+                on_time,
+                total_score=total,
+                quality_rate=on_time,
+                lead_time_avg=lead,
+            )
+        self.env["supplier.scorecard"].with_context(lang="zh_CN")._analyse_period(
+            self.company, month(7), []
+        )
+        poor = cards[6]
+        self.assertEqual(poor.cluster_label, "high_risk")
+        english = poor.with_context(lang="en_US").cluster_explanation
+        chinese = poor.with_context(lang="zh_CN").cluster_explanation
+        self.assertIn("on-time delivery well below average", english)
+        self.assertIn("lead time well above average (worse)", english)
+        self.assertTrue(english.startswith("Group: "), english)
+        self.assertIn("准时交货", chinese)
+        self.assertNotIn("average", chinese)
+        self.assertNotIn("; ", chinese)
+
+    def test_alert_name_and_request_follow_the_reader(self):
+        self.env.company = self.company
+        rule = self.env["supplier.alert.rule"].create(
+            {
+                "name": "On-time delivery below 90% for 3 months",
+                "company_id": self.company.id,
+                "figure": "on_time_rate",
+                "comparison": "<",
+                "threshold": 90,
+                "consecutive_periods": 3,
+                "action": "request",
+            }
+        )
+        rule.update_field_translations(
+            "name", {"zh_CN": "连续 3 个月准时交货率低于 90%"}
+        )
+        for number in (1, 2, 3):
+            self._card(self.vendor, number, 70)
+        alert = (
+            self.env["supplier.alert.rule"]
+            .with_context(lang="en_US")
+            ._evaluate_rules(self.company, month(3), None)
+        )
+        self.assertEqual(
+            alert.with_context(lang="en_US").name,
+            "Late Vendor: On-time delivery below 90% for 3 months",
+        )
+        self.assertEqual(
+            alert.with_context(lang="zh_CN").name,
+            "Late Vendor：连续 3 个月准时交货率低于 90%",
+        )
+        self.assertEqual(
+            self.env["supplier.alert"]
+            .with_context(lang="zh_CN")
+            .search([("name", "ilike", "连续 3 个月")]),
+            alert,
+        )
+        action = alert.corrective_action_ids
+        self.assertIn("in a row", action.with_context(lang="en_US").request)
+        chinese = action.with_context(lang="zh_CN").request
+        self.assertIn("2026-01: 70.0", chinese)
+        self.assertNotIn("in a row", chinese)
