@@ -5,8 +5,8 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import _, fields, models
-from odoo.tools import SQL, format_date
+from odoo import api, fields, models
+from odoo.tools import SQL, LazyTranslate, format_date
 
 from ..lib import clusters, clv, crosssell
 from ..lib.sqlarrays import plain_array_literal
@@ -23,13 +23,14 @@ PREDICTION_COLUMNS = {
     "cluster_index": "int4",
     "cluster_description": "varchar",
 }
+_lt = LazyTranslate(__name__)
 # Cluster features: (profile column, log-scaled, word when high, word when low)
 CLUSTER_FEATURES = [
-    ("recency_days", True, "lapsed", "recent"),
-    ("frequency", True, "frequent", "rare"),
-    ("monetary", True, "high value", "low value"),
-    ("margin_share", False, "high margin", "low margin"),
-    ("payment_days", False, "pays late", "pays early"),
+    ("recency_days", True, _lt("lapsed"), _lt("recent")),
+    ("frequency", True, _lt("frequent"), _lt("rare")),
+    ("monetary", True, _lt("high value"), _lt("low value")),
+    ("margin_share", False, _lt("high margin"), _lt("low margin")),
+    ("payment_days", False, _lt("pays late"), _lt("pays early")),
 ]
 
 
@@ -50,15 +51,122 @@ class CustomerSegmentationRun(models.Model):
         help="BG/NBD parameters fitted on the history up to the day before the holdout "
         "months, for the holdout check (alpha in weeks).",
     )
+    # The run stores codes and numbers; the notes and the holdout check are worded in
+    # the reader's language.
+    # {"clv": why no lifetime value, "holdout": the check or why none (see
+    # _holdout_report), "clusters": customers when too few}
+    prediction_notes = fields.Json(readonly=True, copy=False)
     clv_note = fields.Char(
         "Lifetime value",
-        readonly=True,
+        compute="_compute_prediction_texts",
         help="Why no lifetime value was computed, when it was not.",
     )
-    holdout_report = fields.Html("Holdout check", readonly=True, sanitize=False)
+    holdout_report = fields.Html(
+        "Holdout check", compute="_compute_prediction_texts", sanitize=False
+    )
     cluster_count = fields.Integer("Clusters", readonly=True)
     cluster_silhouette = fields.Float("Silhouette", readonly=True, digits=(4, 3))
-    cluster_note = fields.Char("Clusters note", readonly=True)
+    cluster_note = fields.Char("Clusters note", compute="_compute_prediction_texts")
+
+    @api.depends("prediction_notes")
+    @api.depends_context("lang")
+    def _compute_prediction_texts(self):
+        for run in self:
+            notes = run.prediction_notes or {}
+            # Runs made before this version kept their texts ("legacy").
+            legacy = notes.get("legacy", {})
+            run.clv_note = legacy.get("clv") or (
+                notes.get("clv")
+                and self.env._("No lifetime value: %s", self._reason(notes["clv"]))
+            )
+            run.holdout_report = legacy.get("holdout") or (
+                notes.get("holdout") and self._holdout_html(notes["holdout"])
+            )
+            run.cluster_note = legacy.get("clusters") or (
+                "clusters" in notes
+                and self.env._(
+                    "No clusters: %s customers with orders are too few.",
+                    notes["clusters"],
+                )
+            )
+
+    def _reason(self, reason):
+        """Words for a ``{"code": ..., params}`` reason stored by the run."""
+        code = reason.get("code")
+        if code == "purchase_customers":
+            return self.env._(
+                "Not enough customers to fit the BG/NBD purchase model: %(count)s customer(s), at least %(needed)s are needed.",  # noqa: E501
+                count=reason["count"],
+                needed=reason["needed"],
+            )
+        if code == "purchase_repeat":
+            return self.env._(
+                "Not enough repeat buyers to fit the BG/NBD purchase model: %(count)s customer(s) bought more than once, at least %(needed)s are needed.",  # noqa: E501
+                count=reason["count"],
+                needed=reason["needed"],
+            )
+        if code == "purchase_history":
+            return self.env._(
+                "Not enough history to fit the BG/NBD purchase model: every customer has age T = 0."  # noqa: E501
+            )
+        if code == "spend_repeat":
+            return self.env._(
+                "Not enough repeat buyers to fit the Gamma-Gamma spend model: %(count)s customer(s) with repeat purchases of positive value, at least %(needed)s are needed.",  # noqa: E501
+                count=reason["count"],
+                needed=reason["needed"],
+            )
+        # The optimiser's own message (SciPy) has no translation.
+        if code == "purchase_not_converged":
+            return self.env._(
+                "the purchase model did not converge (%s)", reason["message"]
+            )
+        if code == "spend_not_converged":
+            return self.env._(
+                "the spend model did not converge (%s)", reason["message"]
+            )
+        return reason.get("message") or code
+
+    def _holdout_html(self, holdout):
+        if "reason" in holdout:
+            return Markup("<p>%s</p>") % self.env._(
+                "No holdout check: %s", self._reason(holdout["reason"])
+            )
+        end = fields.Date.to_date(holdout["end"])
+        if holdout.get("too_few"):
+            return Markup("<p>%s</p>") % self.env._(
+                "No holdout check: too few customers by %s.", format_date(self.env, end)
+            )
+        rows = Markup("").join(
+            Markup(
+                "<tr><td>%s</td><td class='text-end'>%s</td><td "
+                "class='text-end'>%.1f</td><td class='text-end'>%.0f</td></tr>"
+            )
+            % (decile, count, pred, act)
+            for decile, (count, pred, act) in enumerate(holdout["rows"], 1)
+        )
+        return Markup(
+            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th><th "
+            "class='text-end'>%s</th><th class='text-end'>%s</th><th "
+            "class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+        ) % (
+            self.env._(
+                "Fitted on orders up to %(end)s included; purchases from %(start)s to "
+                "%(today)s (%(months)s months): predicted %(pred).0f, actual "
+                "%(act).0f.",
+                end=format_date(self.env, end),
+                start=format_date(self.env, end + datetime.timedelta(days=1)),
+                today=format_date(self.env, fields.Date.to_date(holdout["today"])),
+                months=holdout["months"],
+                pred=holdout["predicted"],
+                act=holdout["actual"],
+            ),
+            self.env._("Decile of predicted purchases"),
+            self.env._("Customers"),
+            self.env._("Predicted"),
+            self.env._("Actual"),
+            rows,
+        )
+
     crosssell_rule_count = fields.Integer("Cross-sell pairs", readonly=True)
     prediction_duration = fields.Float("Predictions (s)", readonly=True)
 
@@ -140,21 +248,24 @@ class CustomerSegmentationRun(models.Model):
             fit = self._fit_purchases(x, t_x, T)
             if not fit["converged"]:
                 raise clv.NotEnoughData(
-                    _("the purchase model did not converge (%s)", fit["message"])
+                    fit["message"], "purchase_not_converged", message=fit["message"]
                 )
             repeat = (x > 0) & (m > 0)
             spend = clv.fit_gamma_gamma(x[repeat], m[repeat])
             if not spend["converged"]:
                 raise clv.NotEnoughData(
-                    _("the spend model did not converge (%s)", spend["message"])
+                    spend["message"], "spend_not_converged", message=spend["message"]
                 )
         except clv.NotEnoughData as error:
             self.write(
                 {
                     "clv_parameters": False,
                     "clv_calibration_parameters": False,
-                    "holdout_report": False,
-                    "clv_note": _("No lifetime value: %s", error),
+                    "prediction_notes": {
+                        **(self.prediction_notes or {}),
+                        "clv": _reason_codes(error),
+                        "holdout": False,
+                    },
                 }
             )
             return None
@@ -182,8 +293,11 @@ class CustomerSegmentationRun(models.Model):
                 ),
                 "clv_calibration_parameters": calibration
                 and self._format_parameters(calibration),
-                "clv_note": False,
-                "holdout_report": report,
+                "prediction_notes": {
+                    **(self.prediction_notes or {}),
+                    "clv": False,
+                    "holdout": report,
+                },
             }
         )
         return customers, {
@@ -196,7 +310,8 @@ class CustomerSegmentationRun(models.Model):
     def _holdout_report(self, company, today, days):
         """Fit on the history up to the day before the last months (the holdout), then
         compare the purchases predicted in the holdout with the actual ones. Returns the
-        report and the calibration fit's parameters (False when there is no check)."""
+        check's figures (see _holdout_html) and the calibration fit's parameters (False
+        when there is no check)."""
         holdout = company.customer_holdout_months
         calibration_end = today - relativedelta(
             months=holdout
@@ -206,7 +321,7 @@ class CustomerSegmentationRun(models.Model):
         try:
             fit = self._fit_purchases(x, t_x, T)
         except clv.NotEnoughData as error:
-            return Markup("<p>%s</p>") % _("No holdout check: %s", error), False
+            return {"reason": _reason_codes(error)}, False
         weeks = (today_day - end_day) / WEEK
         with np.errstate(all="ignore"):
             predicted = clv.bgnbd_expected_purchases(fit["params"], x, t_x, T, weeks)
@@ -219,49 +334,24 @@ class CustomerSegmentationRun(models.Model):
         )
         finite = np.isfinite(predicted)
         if finite.sum() < 10:
-            return Markup("<p>%s</p>") % _(
-                "No holdout check: too few customers by %s.",
-                format_date(self.env, calibration_end),
-            ), False
+            return {"end": str(calibration_end), "too_few": True}, False
         check = clv.holdout_check(predicted[finite], actual[finite])
-        rows = Markup("").join(
-            Markup(
-                "<tr><td>%s</td><td class='text-end'>%s</td><td "
-                "class='text-end'>%.1f</td><td class='text-end'>%.0f</td></tr>"
-            )
-            % (decile, count, pred, act)
-            for decile, count, pred, act in zip(
-                range(1, len(check["count"]) + 1),
-                check["count"].tolist(),
-                check["predicted"].tolist(),
-                check["actual"].tolist(),
-                strict=False,
-            )
-        )
-        return Markup(
-            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th><th "
-            "class='text-end'>%s</th><th class='text-end'>%s</th><th "
-            "class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
-        ) % (
-            _(
-                "Fitted on orders up to %(end)s included; purchases from %(start)s to "
-                "%(today)s (%(months)s months): predicted %(pred).0f, actual "
-                "%(act).0f.",
-                end=format_date(self.env, calibration_end),
-                start=format_date(
-                    self.env, calibration_end + datetime.timedelta(days=1)
-                ),
-                today=format_date(self.env, today),
-                months=holdout,
-                pred=check["predicted_total"],
-                act=check["actual_total"],
-            ),
-            _("Decile of predicted purchases"),
-            _("Customers"),
-            _("Predicted"),
-            _("Actual"),
-            rows,
-        ), fit["params"]
+        return {
+            "end": str(calibration_end),
+            "today": str(today),
+            "months": holdout,
+            "predicted": float(check["predicted_total"]),
+            "actual": float(check["actual_total"]),
+            "rows": [
+                [int(count), float(pred), float(act)]
+                for count, pred, act in zip(
+                    check["count"].tolist(),
+                    check["predicted"].tolist(),
+                    check["actual"].tolist(),
+                    strict=False,
+                )
+            ],
+        }, fit["params"]
 
     def _write_predictions(self, company, lifetime, grouping):
         """One bulk update of the profiles' lifetime value and cluster columns, rows
@@ -342,9 +432,15 @@ class CustomerSegmentationRun(models.Model):
         partners = np.array([r[0] for r in rows], dtype=np.int64)
         k = company.customer_cluster_count
         if len(rows) < 3 * max(k, 2) * 2:
-            note = _("No clusters: %s customers with orders are too few.", len(rows))
             self.write(
-                {"cluster_count": 0, "cluster_silhouette": 0.0, "cluster_note": note}
+                {
+                    "cluster_count": 0,
+                    "cluster_silhouette": 0.0,
+                    "prediction_notes": {
+                        **(self.prediction_notes or {}),
+                        "clusters": len(rows),
+                    },
+                }
             )
             return None
         features = np.array(
@@ -370,9 +466,9 @@ class CustomerSegmentationRun(models.Model):
         )
         words = clusters.describe_centers(
             result["centers"],
-            [self.env._(n) for n, _log, _h, _l in CLUSTER_FEATURES],
-            [self.env._(h) for _n, _log, h, _l in CLUSTER_FEATURES],
-            [self.env._(low) for _n, _log, _h, low in CLUSTER_FEATURES],
+            [n for n, _log, _h, _l in CLUSTER_FEATURES],
+            [h._translate(self.env.lang) for _n, _log, h, _l in CLUSTER_FEATURES],
+            [low._translate(self.env.lang) for _n, _log, _h, low in CLUSTER_FEATURES],
         )
         labels = result["labels"]
         # Customers that all look alike have no silhouette (NaN): it shows as 0.
@@ -385,7 +481,11 @@ class CustomerSegmentationRun(models.Model):
             {
                 "cluster_count": k,
                 "cluster_silhouette": silhouette,
-                "cluster_note": False,
+                "prediction_notes": {
+                    key: value
+                    for key, value in (self.prediction_notes or {}).items()
+                    if key != "clusters"
+                },
             }
         )
         return partners, {
@@ -654,3 +754,12 @@ def _any_differs(left, right, columns):
         )
         for c in columns
     )
+
+
+def _reason_codes(error):
+    """A NotEnoughData as JSON: its code and parameters (worded by _reason)."""
+    params = {
+        key: int(value) if isinstance(value, float) and value.is_integer() else value
+        for key, value in error.params.items()
+    }
+    return {"code": error.code, "message": str(error), **params}

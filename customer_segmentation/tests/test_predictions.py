@@ -67,6 +67,16 @@ class TestPredictions(SegmentationCase):
         self.assertGreaterEqual(run.cluster_count, 2)
         self.assertTrue(all(profiles.mapped("cluster_description")))
 
+    def test_holdout_report_follows_the_reader(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self._history()
+        run = self._run().with_context(lang="zh_CN")
+        self.assertIn("预测购买量十分位", run.holdout_report)
+        self.assertNotIn("Decile", run.holdout_report)
+        english = run.with_context(lang="en_US").holdout_report
+        self.assertIn("Decile of predicted purchases", english)
+        self.assertIn("Fitted on orders up to", english)
+
     def test_not_enough_data_invents_nothing(self):
         self._order(self.acme, 100, "2026-03-05 09:00:00")
         self._order(self.bolt, 100, "2026-03-06 09:00:00")

@@ -1,0 +1,17 @@
+"""The run's lifetime-value, holdout and cluster notes were stored as text in the
+language of the run; they are now codes and numbers worded in the reader's language.
+Earlier runs keep their texts as they were written."""
+
+
+def migrate(cr, version):
+    cr.execute(
+        """
+        UPDATE customer_segmentation_run
+           SET prediction_notes = jsonb_build_object('legacy', jsonb_strip_nulls(
+                   jsonb_build_object('clv', clv_note, 'holdout', holdout_report,
+                                      'clusters', cluster_note)))
+         WHERE prediction_notes IS NULL
+           AND (clv_note IS NOT NULL OR holdout_report IS NOT NULL
+                OR cluster_note IS NOT NULL)
+        """
+    )
