@@ -1,6 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import LazyTranslate
+from odoo.tools import SQL, LazyTranslate
 
 from ..lib import segments
 
@@ -28,7 +28,7 @@ class CustomerSegmentScheme(models.Model):
     _check_company_auto = True
 
     name = fields.Char(
-        required=True, translate=True, default=lambda self: _("RFM segments")
+        required=True, translate=True, default=lambda self: self.env._("RFM segments")
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -72,7 +72,8 @@ class CustomerSegmentScheme(models.Model):
     def _create_default(self, company):
         """The default 10-segment R×F grid for a company that has no rule table yet.
 
-        Segment names are stored in every installed language.
+        Segment names are stored in every installed language (and in languages
+        installed later, see _translate_default_names).
         """
         company = (
             self.env["res.company"].browse(company)
@@ -105,18 +106,53 @@ class CustomerSegmentScheme(models.Model):
                 }
             )
         )
-        languages = [
-            code
-            for code, _name in self.env["res.lang"].get_installed()
-            if code != "en_US"
-        ]
-        for segment in scheme.segment_ids:
-            label = DEFAULT_SEGMENT_NAMES.get(segment.code)
-            if label and languages:
-                segment.update_field_translations(
-                    "name", {code: label._translate(code) for code in languages}
-                )
+        scheme._translate_default_names(
+            [code for code, _name in self.env["res.lang"].get_installed()]
+        )
         return scheme.sudo(False).with_env(self.env)
+
+    @api.model
+    def _translate_default_names(self, languages, overwrite=False):
+        """The default names (rule table, segments) in ``languages``, where still in
+        English: the records are made in Python, per company, so Odoo's loading of a
+        language's terms does not reach them. A renamed segment keeps its name."""
+        languages = [lang for lang in languages if lang != "en_US"]
+        if not languages:
+            return
+        default_scheme_name = _lt("RFM segments")
+        english = {
+            code: label._translate("en_US")
+            for code, label in DEFAULT_SEGMENT_NAMES.items()
+        }
+        for model, labels in (
+            ("customer.segment", DEFAULT_SEGMENT_NAMES),
+            ("customer.segment.scheme", None),
+        ):
+            records = self.env[model].sudo()
+            if self:
+                records = self.segment_ids.sudo() if labels else self.sudo()
+            else:
+                records = records.search([])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, %s, name FROM %s WHERE id = ANY(%s)",
+                    SQL("code") if labels else SQL("NULL"),
+                    SQL.identifier(records._table),
+                    records.ids,
+                )
+            )
+            for record_id, code, name in self.env.cr.fetchall():
+                label = labels.get(code) if labels else default_scheme_name
+                source = english.get(code) if labels else label._translate("en_US")
+                if not label or (name or {}).get("en_US") != source:
+                    continue
+                missing = {
+                    lang: label._translate(lang)
+                    for lang in languages
+                    if overwrite or lang not in name
+                }
+                if missing:
+                    records.browse(record_id).update_field_translations("name", missing)
 
     # Segments written through the table are checked together, once, by _check_coverage.
     @api.model_create_multi
