@@ -1,0 +1,147 @@
+"""Translations of both addons: every string the Python code marks for translation is
+in the addon's .pot and translated in zh_CN.po, and the Chinese texts follow Chinese
+punctuation.
+
+Strings reach the .pot only when ``_()``, ``_lt()`` or ``env._()`` get a literal: a
+call on a variable is translated at run time from whatever the variable holds, which
+the export never sees.
+"""
+
+import ast
+import re
+
+import pytest
+from conftest import ADDONS, ROOT
+
+# (addon, path relative to the addon, line) of calls on a non-literal, with the reason.
+NON_LITERAL_ALLOWED = {}
+FULL_WIDTH_PUNCTUATION = "，。：；！？）、"
+
+
+def python_files(addon):
+    return sorted(
+        path
+        for path in (ROOT / addon).rglob("*.py")
+        if "tests" not in path.relative_to(ROOT / addon).parts
+    )
+
+
+def is_translation_call(node):
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id in ("_", "_lt")
+    # self.env._(...), env._(...), record.env._(...)
+    return isinstance(func, ast.Attribute) and func.attr == "_"
+
+
+def translated_strings(addon):
+    """(literal strings, [(file, line) of calls on a non-literal])."""
+    literals, others = set(), []
+    for path in python_files(addon):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and is_translation_call(node)):
+                continue
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                literals.add(first.value)
+            else:
+                others.append((str(path.relative_to(ROOT / addon)), node.lineno))
+    return literals, others
+
+
+def _unquote(text):
+    return ast.literal_eval(text)
+
+
+def po_entries(path):
+    """{msgid: msgstr} of a PO file (singular entries; the header is left out)."""
+    entries = {}
+    msgid = msgstr = None
+    current = None
+
+    def flush():
+        if msgid:
+            entries[msgid] = msgstr or ""
+
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            if line.startswith("#") and current == "msgstr":
+                flush()
+                msgid = msgstr = current = None
+            continue
+        if line.startswith("msgid "):
+            flush()
+            msgid, msgstr, current = _unquote(line[6:]), None, "msgid"
+        elif line.startswith("msgstr "):
+            msgstr, current = _unquote(line[7:]), "msgstr"
+        elif line.startswith('"'):
+            if current == "msgid":
+                msgid += _unquote(line)
+            elif current == "msgstr":
+                msgstr += _unquote(line)
+        else:  # msgctxt, msgid_plural: not used by these addons
+            current = None
+    flush()
+    return entries
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_translation_calls_take_literals(addon):
+    _literals, others = translated_strings(addon)
+    unexpected = [
+        (path, line)
+        for path, line in others
+        if (addon, path, line) not in NON_LITERAL_ALLOWED
+    ]
+    assert not unexpected, (
+        "_() on a non-literal never reaches the .pot: give it the literal string"
+    )
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_python_strings_are_in_the_pot_and_translated(addon):
+    literals, _others = translated_strings(addon)
+    pot = po_entries(ROOT / addon / "i18n" / f"{addon}.pot")
+    missing = sorted(text for text in literals if text not in pot)
+    assert not missing, f"not in {addon}.pot (export it again): {missing}"
+    zh = po_entries(ROOT / addon / "i18n" / "zh_CN.po")
+    untranslated = sorted(text for text in literals if not zh.get(text))
+    assert not untranslated, f"not translated in zh_CN.po: {untranslated}"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_zh_cn_po_follows_the_pot(addon):
+    pot = po_entries(ROOT / addon / "i18n" / f"{addon}.pot")
+    zh = po_entries(ROOT / addon / "i18n" / "zh_CN.po")
+    assert not sorted(set(pot) - set(zh)), "merge zh_CN.po with the .pot"
+    assert not sorted(text for text in pot if not zh[text]), "untranslated msgids"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_zh_cn_punctuation(addon):
+    zh = po_entries(ROOT / addon / "i18n" / "zh_CN.po")
+    # A line break shows as a space too (HTML, help texts).
+    spaced = re.compile(f"[{FULL_WIDTH_PUNCTUATION}]\\s")
+    bad = sorted(msgstr for msgstr in zh.values() if spaced.search(msgstr))
+    assert not bad, f"space after full-width punctuation: {bad}"
+    # A placeholder (a date, a number) then an English full stop ends a Chinese
+    # sentence: it takes 。 like any other.
+    english_stop = re.compile(r"(%\([a-z_]+\)[sd]|%s|%d)\.(\s|$)")
+    bad = sorted(
+        msgstr
+        for msgid, msgstr in zh.items()
+        if english_stop.search(msgstr) and re.search("[\u4e00-\u9fff]", msgstr)
+    )
+    assert not bad, f"English full stop in a Chinese sentence: {bad}"
+
+
+def test_po_parser_reads_continued_lines(tmp_path):
+    path = tmp_path / "x.po"
+    path.write_text(
+        'msgid ""\nmsgstr "Header: x\\n"\n\n#. code\nmsgid ""\n"Two "\n"lines"\n'
+        'msgstr "两行"\n\nmsgid "Empty"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    assert po_entries(path) == {"Two lines": "两行", "Empty": ""}
