@@ -247,15 +247,11 @@ class CustomerSegmentationRun(models.Model):
         try:
             fit = self._fit_purchases(x, t_x, T)
             if not fit["converged"]:
-                raise clv.NotEnoughData(
-                    fit["message"], "purchase_not_converged", message=fit["message"]
-                )
+                raise clv.NotEnoughData(fit["message"], "purchase_not_converged")
             repeat = (x > 0) & (m > 0)
             spend = clv.fit_gamma_gamma(x[repeat], m[repeat])
             if not spend["converged"]:
-                raise clv.NotEnoughData(
-                    spend["message"], "spend_not_converged", message=spend["message"]
-                )
+                raise clv.NotEnoughData(spend["message"], "spend_not_converged")
         except clv.NotEnoughData as error:
             self.write(
                 {

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -71,3 +73,20 @@ class TestTranslatedTexts(SegmentationCase):
                 self.assertIn("No clusters: 2 customers", english.cluster_note)
                 self.assertIn("无法聚类", chinese.cluster_note)
                 self.assertFalse(english.holdout_report)
+
+    def test_a_fit_that_does_not_converge_says_so(self):
+        self._install_chinese()
+        self._order(self.acme, 100, "2026-03-05 09:00:00")
+        not_converged = {"converged": False, "message": "ABNORMAL_TERMINATION"}
+        with patch(
+            "odoo.addons.customer_segmentation.lib.clv.fit_bgnbd",
+            return_value=not_converged,
+        ):
+            run = self._run()
+        self.assertEqual(
+            run.with_context(lang="en_US").clv_note,
+            "No lifetime value: the purchase model did not converge "
+            "(ABNORMAL_TERMINATION)",
+        )
+        self.assertIn("ABNORMAL_TERMINATION", run.with_context(lang="zh_CN").clv_note)
+        self.assertNotIn("did not converge", run.with_context(lang="zh_CN").clv_note)
