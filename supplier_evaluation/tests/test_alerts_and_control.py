@@ -40,6 +40,31 @@ class TestAlertsAndControl(SupplierEvaluationCase):
             }
         )
 
+    def _three_groups(self, vendors, number):
+        """Cards of 9 vendors in three clear groups: excellent, average, poor."""
+        profiles = [
+            (99, 95, 4),
+            (98, 94, 5),
+            (99, 96, 4),
+            (90, 75, 10),
+            (91, 74, 11),
+            (89, 76, 10),
+            (60, 40, 30),
+            (62, 38, 28),
+            (58, 41, 32),
+        ]
+        cards = self.env["supplier.scorecard"].browse()
+        for vendor, (on_time, total, lead) in zip(vendors, profiles, strict=True):
+            cards |= self._card(
+                vendor,
+                number,
+                on_time,
+                total_score=total,
+                quality_rate=on_time,
+                lead_time_avg=lead,
+            )
+        return cards
+
     def _evaluate_rules(self, number):
         return self.env["supplier.alert.rule"]._evaluate_rules(
             self.company, month(number), None
@@ -274,28 +299,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         self.env["supplier.scorecard"]._analyse_period(self.company, month(6), [])
         self.assertFalse(any(cards.mapped("cluster_label")))
         self.assertIn("at least 9 needed", cards[0].cluster_explanation)
-        # Three clear groups: excellent, average, poor.
-        profiles = [
-            (99, 95, 4),
-            (98, 94, 5),
-            (99, 96, 4),
-            (90, 75, 10),
-            (91, 74, 11),
-            (89, 76, 10),
-            (60, 40, 30),
-            (62, 38, 28),
-            (58, 41, 32),
-        ]
-        cards = self.env["supplier.scorecard"].browse()
-        for vendor, (on_time, total, lead) in zip(vendors, profiles, strict=False):
-            cards |= self._card(
-                vendor,
-                7,
-                on_time,
-                total_score=total,
-                quality_rate=on_time,
-                lead_time_avg=lead,
-            )
+        cards = self._three_groups(vendors, 7)
         self.env["supplier.scorecard"]._analyse_period(self.company, month(7), [])
         self.assertEqual(set(cards[:3].mapped("cluster_label")), {"high_potential"})
         self.assertEqual(set(cards[3:6].mapped("cluster_label")), {"stable"})

@@ -1,12 +1,10 @@
-import datetime
-
 from odoo.tests import tagged
 
+from . import test_alerts_and_control as alerts
 from .common import SupplierEvaluationCase
 
-
-def month(number):
-    return datetime.date(2026, number, 1)
+# The module, not its class: a test class imported here would run twice.
+month = alerts.month
 
 
 @tagged("post_install", "-at_install")
@@ -26,22 +24,8 @@ class TestTranslatedTexts(SupplierEvaluationCase):
             {"name": "Late Vendor", "is_company": True}
         )
 
-    def _card(self, vendor, number, on_time, **values):
-        date_from = month(number)
-        return self.env["supplier.scorecard"].create(
-            {
-                "partner_id": vendor.id,
-                "company_id": self.company.id,
-                "period_type": "month",
-                "date_from": date_from,
-                "date_to": (date_from + datetime.timedelta(days=31)).replace(day=1)
-                - datetime.timedelta(days=1),
-                "has_data": True,
-                "on_time_rate": on_time,
-                "kraljic_class": "routine",
-                **values,
-            }
-        )
+    _card = alerts.TestAlertsAndControl._card
+    _three_groups = alerts.TestAlertsAndControl._three_groups
 
     def _growing_lead_time(self, env):
         for number, days in zip(range(1, 7), (7, 8, 10, 12, 13, 15), strict=True):
@@ -73,18 +57,7 @@ class TestTranslatedTexts(SupplierEvaluationCase):
         vendors = self.env["res.partner"].create(
             [{"name": f"V{i}", "is_company": True} for i in range(9)]
         )
-        profiles = [(99, 95, 4), (98, 94, 5), (99, 96, 4), (90, 75, 10), (91, 74, 11)]
-        profiles += [(89, 76, 10), (60, 40, 30), (62, 38, 28), (58, 41, 32)]
-        cards = self.env["supplier.scorecard"].browse()
-        for vendor, (on_time, total, lead) in zip(vendors, profiles, strict=True):
-            cards |= self._card(
-                vendor,
-                7,
-                on_time,
-                total_score=total,
-                quality_rate=on_time,
-                lead_time_avg=lead,
-            )
+        cards = self._three_groups(vendors, 7)
         self.env["supplier.scorecard"].with_context(lang="zh_CN")._analyse_period(
             self.company, month(7), []
         )
