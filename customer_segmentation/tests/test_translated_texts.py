@@ -73,6 +73,13 @@ class TestTranslatedTexts(SegmentationCase):
                 self.assertIn("No clusters: 2 customers", english.cluster_note)
                 self.assertIn("无法聚类", chinese.cluster_note)
                 self.assertFalse(english.holdout_report)
+        # The first run's note, read in both languages.
+        first = self.env["customer.segmentation.run"].search(
+            [("company_id", "=", self.company.id)], order="date", limit=1
+        )
+        self.assertIn("First run: 2 customers", first.with_context(lang="en_US").note)
+        self.assertIn("2", first.with_context(lang="zh_CN").note)
+        self.assertNotIn("First run", first.with_context(lang="zh_CN").note)
 
     def test_a_fit_that_does_not_converge_says_so(self):
         self._install_chinese()
@@ -90,3 +97,18 @@ class TestTranslatedTexts(SegmentationCase):
         )
         self.assertIn("ABNORMAL_TERMINATION", run.with_context(lang="zh_CN").clv_note)
         self.assertNotIn("did not converge", run.with_context(lang="zh_CN").clv_note)
+
+    def test_downgrade_activity_in_the_salesperson_s_language(self):
+        self._install_chinese()
+        self.salesperson.lang = "zh_CN"
+        days = ("2026-01-05", "2026-02-05", "2026-02-20", "2026-03-05", "2026-03-25")
+        for day in days:
+            self._order(self.acme, 500, f"{day} 09:00:00")
+        self._run()  # Champions, run in English
+        self._run("2026-10-11 10:00:00")  # 200 days without orders: At Risk
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.acme.id)]
+        )
+        self.assertEqual(activity.user_id, self.salesperson)
+        self.assertEqual(activity.summary, "冠军客户 → 流失风险客户")
+        self.assertIn("分析窗口内的风险收入", str(activity.note))

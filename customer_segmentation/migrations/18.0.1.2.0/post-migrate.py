@@ -1,6 +1,6 @@
-"""The run's lifetime-value, holdout and cluster notes were stored as text in the
-language of the run; they are now codes and numbers worded in the reader's language.
-Earlier runs keep their texts as they were written."""
+"""The run's notes (first run, tiers on revenue, lifetime value, holdout, clusters)
+were stored as text in the language of the run; they are now codes and numbers worded
+in the reader's language. Earlier runs keep their texts as they were written."""
 
 
 def migrate(cr, version):
@@ -13,5 +13,12 @@ def migrate(cr, version):
          WHERE prediction_notes IS NULL
            AND (clv_note IS NOT NULL OR holdout_report IS NOT NULL
                 OR cluster_note IS NOT NULL)
+        """
+    )
+    cr.execute(
+        """
+        UPDATE customer_segmentation_run
+           SET run_notes = jsonb_build_object('legacy', note)
+         WHERE run_notes IS NULL AND note IS NOT NULL
         """
     )
