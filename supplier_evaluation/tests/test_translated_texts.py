@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from . import test_alerts_and_control as alerts
@@ -114,3 +116,30 @@ class TestTranslatedTexts(SupplierEvaluationCase):
         chinese = action.with_context(lang="zh_CN").request
         self.assertIn("2026-01: 70.0", chinese)
         self.assertNotIn("in a row", chinese)
+
+    def test_reminders_in_the_language_of_who_reads_them(self):
+        self.vendor.lang = "zh_CN"
+        self.buyer.lang = "en_US"
+        with freeze_time("2026-04-01 08:00:00"):
+            action = self.env["supplier.corrective.action"].create(
+                {
+                    "partner_id": self.vendor.id,
+                    "request": "<p>Fix it</p>",
+                    "date_due": "2026-04-10",
+                    "user_id": self.buyer.id,
+                }
+            )
+        with freeze_time("2026-04-11 08:00:00"):
+            self.env["supplier.corrective.action"].with_context(
+                lang="zh_CN"
+            )._cron_remind_overdue()
+        reminder = action.message_ids.filtered(lambda m: action.name in (m.body or ""))
+        self.assertIn("的答复截止日期为", reminder.body)
+        self.assertEqual(action.activity_ids.summary, "Overdue corrective action")
+        # The supplier answers from the portal (in Chinese): the buyer reviews in
+        # English.
+        action.activity_ids.unlink()
+        action.with_context(lang="zh_CN")._submit_answer("Breakdown", "Second shift")
+        self.assertEqual(
+            action.activity_ids.summary, "Review the answer of Late Vendor"
+        )
