@@ -9,6 +9,7 @@ the export never sees.
 
 import ast
 import re
+from xml.etree import ElementTree as etree
 
 import pytest
 from conftest import ADDONS, ROOT
@@ -16,6 +17,19 @@ from conftest import ADDONS, ROOT
 # (addon, path relative to the addon, line) of calls on a non-literal, with the reason.
 NON_LITERAL_ALLOWED = {}
 FULL_WIDTH_PUNCTUATION = "，。：；！？）、"
+# Attributes of view and template nodes that Odoo translates (a subset of
+# odoo.tools.translate.TRANSLATED_ATTRS: the ones these addons use).
+VIEW_ATTRIBUTES = (
+    "string",
+    "help",
+    "placeholder",
+    "title",
+    "confirm",
+    "aria-label",
+    "alt",
+    "sum",
+    "avg",
+)
 
 
 def python_files(addon):
@@ -48,6 +62,30 @@ def translated_strings(addon):
             else:
                 others.append((str(path.relative_to(ROOT / addon)), node.lineno))
     return literals, others
+
+
+def view_attribute_strings(addon):
+    """{text: file} of the translatable attributes of the addon's views and
+    templates (demo data left out: the template is exported without it)."""
+    found = {}
+    for path in sorted((ROOT / addon).rglob("*.xml")):
+        if "demo" in path.name:
+            continue
+        root = etree.parse(path).getroot()
+        archs = [
+            field
+            for record in root.iter("record")
+            if record.get("model") == "ir.ui.view"
+            for field in record.iter("field")
+            if field.get("name") == "arch"
+        ] + list(root.iter("template"))
+        for arch in archs:
+            for node in arch.iter():
+                for attribute in VIEW_ATTRIBUTES:
+                    text = node.get(attribute)
+                    if text and any(c.isalpha() for c in text):
+                        found[text] = str(path.relative_to(ROOT))
+    return found
 
 
 def _unquote(text):
@@ -108,6 +146,20 @@ def test_python_strings_are_in_the_pot_and_translated(addon):
     assert not missing, f"not in {addon}.pot (export it again): {missing}"
     zh = po_entries(ROOT / addon / "i18n" / "zh_CN.po")
     untranslated = sorted(text for text in literals if not zh.get(text))
+    assert not untranslated, f"not translated in zh_CN.po: {untranslated}"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_view_attributes_are_in_the_pot_and_translated(addon):
+    texts = view_attribute_strings(addon)
+    assert texts, "no view found"
+    pot = po_entries(ROOT / addon / "i18n" / f"{addon}.pot")
+    missing = sorted(
+        f"{path}: {text}" for text, path in texts.items() if text not in pot
+    )
+    assert not missing, f"not in {addon}.pot (export it again): {missing}"
+    zh = po_entries(ROOT / addon / "i18n" / "zh_CN.po")
+    untranslated = sorted(text for text in texts if not zh.get(text))
     assert not untranslated, f"not translated in zh_CN.po: {untranslated}"
 
 
