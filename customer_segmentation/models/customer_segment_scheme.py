@@ -21,6 +21,9 @@ DEFAULT_SEGMENT_NAMES = {
 }
 
 
+DEFAULT_SCHEME_NAME = _lt("RFM segments")
+
+
 class CustomerSegmentScheme(models.Model):
     _name = "customer.segment.scheme"
     _description = "RFM Segment Rule Table"
@@ -28,7 +31,9 @@ class CustomerSegmentScheme(models.Model):
     _check_company_auto = True
 
     name = fields.Char(
-        required=True, translate=True, default=lambda self: self.env._("RFM segments")
+        required=True,
+        translate=True,
+        default=lambda self: self.env._("RFM segments"),
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -113,38 +118,35 @@ class CustomerSegmentScheme(models.Model):
 
     @api.model
     def _translate_default_names(self, languages, overwrite=False):
-        """The default names (rule table, segments) in ``languages``, where still in
-        English: the records are made in Python, per company, so Odoo's loading of a
-        language's terms does not reach them. A renamed segment keeps its name."""
+        """The default names (rule tables, segments) in ``languages``: the records are
+        made in Python, per company, so Odoo's loading of a language's terms does not
+        reach them. Only names still the default English one are translated (a renamed
+        segment keeps its name), and existing translations only with ``overwrite``.
+        Called on schemes, their own; on the empty model, every company's."""
         languages = [lang for lang in languages if lang != "en_US"]
         if not languages:
             return
-        default_scheme_name = _lt("RFM segments")
-        english = {
-            code: label._translate("en_US")
-            for code, label in DEFAULT_SEGMENT_NAMES.items()
-        }
-        for model, labels in (
-            ("customer.segment", DEFAULT_SEGMENT_NAMES),
-            ("customer.segment.scheme", None),
+        schemes = self.sudo() or self.sudo().search([])
+        segments_by_code = schemes.segment_ids.filtered(
+            lambda s: s.code in DEFAULT_SEGMENT_NAMES
+        )
+        for records, label_of in (
+            (schemes, lambda record: DEFAULT_SCHEME_NAME),
+            (segments_by_code, lambda record: DEFAULT_SEGMENT_NAMES[record.code]),
         ):
-            records = self.env[model].sudo()
-            if self:
-                records = self.segment_ids.sudo() if labels else self.sudo()
-            else:
-                records = records.search([])
+            records.flush_recordset(["name"])
+            # Every language's value as stored, without the ORM's fallback to English.
             self.env.cr.execute(
                 SQL(
-                    "SELECT id, %s, name FROM %s WHERE id = ANY(%s)",
-                    SQL("code") if labels else SQL("NULL"),
+                    "SELECT id, name FROM %s WHERE id = ANY(%s)",
                     SQL.identifier(records._table),
                     records.ids,
                 )
             )
-            for record_id, code, name in self.env.cr.fetchall():
-                label = labels.get(code) if labels else default_scheme_name
-                source = english.get(code) if labels else label._translate("en_US")
-                if not label or (name or {}).get("en_US") != source:
+            stored = dict(self.env.cr.fetchall())
+            for record in records:
+                label, name = label_of(record), stored[record.id] or {}
+                if name.get("en_US") != label._translate("en_US"):
                     continue
                 missing = {
                     lang: label._translate(lang)
@@ -152,7 +154,7 @@ class CustomerSegmentScheme(models.Model):
                     if overwrite or lang not in name
                 }
                 if missing:
-                    records.browse(record_id).update_field_translations("name", missing)
+                    record.update_field_translations("name", missing)
 
     # Segments written through the table are checked together, once, by _check_coverage.
     @api.model_create_multi
