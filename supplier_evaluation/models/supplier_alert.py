@@ -157,36 +157,29 @@ class SupplierAlert(models.Model):
             )
         if rule.action == "request":
             english = alert.with_context(lang="en_US")
-            action = (
-                alert.env["supplier.corrective.action"]
-                .with_context(lang="en_US")
-                .create(
-                    {
-                        "alert_id": alert.id,
-                        "partner_id": alert.partner_id.id,
-                        "company_id": company.id,
-                        # The buyer reviews the supplier's answer, whoever raised it.
-                        "user_id": buyer.id,
-                        "request": english._request(rule),
-                        "date_due": fields.Date.context_today(self)
-                        + datetime.timedelta(days=rule.due_days),
-                    }
-                )
-            )
-            # Read by the buyer and by the supplier (portal): in every language.
-            # The terms of an HTML field are its escaped texts.
+            # Read by the buyer and by the supplier (portal): in every language. The
+            # terms of an HTML field are its escaped texts.
             source = str(escape(english._summary(rule)))
-            action.update_field_translations(
-                "request",
+            translations = {
+                lang: {
+                    source: str(escape(alert.with_context(lang=lang)._summary(rule)))
+                }
+                for lang, _name in alert.env["res.lang"].get_installed()
+                if lang != "en_US"
+            }
+            alert.env["supplier.corrective.action"].with_context(
+                lang="en_US", supplier_request_translations=translations
+            ).create(
                 {
-                    lang: {
-                        source: str(
-                            escape(alert.with_context(lang=lang)._summary(rule))
-                        )
-                    }
-                    for lang, _name in alert.env["res.lang"].get_installed()
-                    if lang != "en_US"
-                },
+                    "alert_id": alert.id,
+                    "partner_id": alert.partner_id.id,
+                    "company_id": company.id,
+                    # The buyer reviews the supplier's answer, whoever raised it.
+                    "user_id": buyer.id,
+                    "request": english._request(rule),
+                    "date_due": fields.Date.context_today(self)
+                    + datetime.timedelta(days=rule.due_days),
+                }
             )
 
     def _request(self, rule):

@@ -135,11 +135,21 @@ class SupplierCorrectiveAction(models.Model):
                     "supplier.corrective.action"
                 ) or _("New")
         actions = super().create(vals_list)
+        # The request's other languages ({lang: {term: translation}}), from the alerts:
+        # in place before the supplier is told.
+        translations = self.env.context.get("supplier_request_translations")
         for action in actions:
+            if translations:
+                action.update_field_translations("request", translations)
             action.message_subscribe(partner_ids=action.partner_id.ids)
+            # The supplier reads it in its language.
+            in_lang = action.with_context(lang=action.partner_id.lang or self.env.lang)
             action.message_post(
                 body=Markup("%s<br/>%s")
-                % (_("A corrective action is requested from you."), action.request),
+                % (
+                    in_lang.env._("A corrective action is requested from you."),
+                    in_lang.request,
+                ),
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=action.partner_id.ids,

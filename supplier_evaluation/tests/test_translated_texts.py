@@ -23,7 +23,7 @@ class TestTranslatedTexts(SupplierEvaluationCase):
         )
         cls.company = cls.env["res.company"].create({"name": "Language Co"})
         cls.vendor = cls.env["res.partner"].create(
-            {"name": "Late Vendor", "is_company": True}
+            {"name": "Late Vendor", "is_company": True, "lang": "zh_CN"}
         )
 
     _card = alerts.TestAlertsAndControl._card
@@ -113,6 +113,11 @@ class TestTranslatedTexts(SupplierEvaluationCase):
         )
         action = alert.corrective_action_ids
         self.assertIn("in a row", action.with_context(lang="en_US").request)
+        # The supplier is told in its language.
+        told = action.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertIn("我们请求您提交纠正措施。", told.body)
+        self.assertIn("2026-01: 70.0", told.body)
+        self.assertNotIn("in a row", told.body)
         chinese = action.with_context(lang="zh_CN").request
         self.assertIn("2026-01: 70.0", chinese)
         self.assertNotIn("in a row", chinese)
