@@ -138,29 +138,30 @@ def test_translation_calls_take_literals(addon):
     )
 
 
+def assert_in_pot_and_translated(addon, texts):
+    """``texts``: {text: where it comes from}."""
+    pot = po_entries(ROOT / addon / "i18n" / f"{addon}.pot")
+    missing = sorted(
+        f"{where}: {text}" for text, where in texts.items() if text not in pot
+    )
+    assert not missing, f"not in {addon}.pot (export it again): {missing}"
+    zh = po_entries(ROOT / addon / "i18n" / "zh_CN.po")
+    untranslated = sorted(text for text in texts if not zh.get(text))
+    assert not untranslated, f"not translated in zh_CN.po: {untranslated}"
+
+
 @pytest.mark.parametrize("addon", ADDONS)
 def test_python_strings_are_in_the_pot_and_translated(addon):
     literals, _others = translated_strings(addon)
-    pot = po_entries(ROOT / addon / "i18n" / f"{addon}.pot")
-    missing = sorted(text for text in literals if text not in pot)
-    assert not missing, f"not in {addon}.pot (export it again): {missing}"
-    zh = po_entries(ROOT / addon / "i18n" / "zh_CN.po")
-    untranslated = sorted(text for text in literals if not zh.get(text))
-    assert not untranslated, f"not translated in zh_CN.po: {untranslated}"
+    assert literals, "no string found"
+    assert_in_pot_and_translated(addon, dict.fromkeys(literals, "python"))
 
 
 @pytest.mark.parametrize("addon", ADDONS)
 def test_view_attributes_are_in_the_pot_and_translated(addon):
     texts = view_attribute_strings(addon)
     assert texts, "no view found"
-    pot = po_entries(ROOT / addon / "i18n" / f"{addon}.pot")
-    missing = sorted(
-        f"{path}: {text}" for text, path in texts.items() if text not in pot
-    )
-    assert not missing, f"not in {addon}.pot (export it again): {missing}"
-    zh = po_entries(ROOT / addon / "i18n" / "zh_CN.po")
-    untranslated = sorted(text for text in texts if not zh.get(text))
-    assert not untranslated, f"not translated in zh_CN.po: {untranslated}"
+    assert_in_pot_and_translated(addon, texts)
 
 
 @pytest.mark.parametrize("addon", ADDONS)

@@ -65,6 +65,18 @@ class TestAlertsAndControl(SupplierEvaluationCase):
             )
         return cards
 
+    def _request(self, date_due, request="<p>Fix it</p>"):
+        """A corrective action requested by hand on 2026-04-01 from the buyer."""
+        with freeze_time("2026-04-01 08:00:00"):
+            return self.env["supplier.corrective.action"].create(
+                {
+                    "partner_id": self.vendor.id,
+                    "request": request,
+                    "date_due": date_due,
+                    "user_id": self.buyer.id,
+                }
+            )
+
     def _evaluate_rules(self, number):
         return self.env["supplier.alert.rule"]._evaluate_rules(
             self.company, month(number), None
@@ -201,15 +213,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
 
     # -------------------------------------------------------------- corrective actions
     def test_corrective_action_states_and_measures(self):
-        with freeze_time("2026-04-01 08:00:00"):
-            action = self.env["supplier.corrective.action"].create(
-                {
-                    "partner_id": self.vendor.id,
-                    "request": "<p>Deliveries late</p>",
-                    "date_due": "2026-04-15",
-                    "user_id": self.buyer.id,
-                }
-            )
+        action = self._request("2026-04-15", "<p>Deliveries late</p>")
         with freeze_time("2026-04-03 08:00:00"):
             with self.assertRaises(ValidationError):
                 action._submit_answer("", "plan")
@@ -237,15 +241,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         self.assertAlmostEqual(action.close_days, 10.0)
 
     def test_overdue_reminder_once(self):
-        with freeze_time("2026-04-01 08:00:00"):
-            action = self.env["supplier.corrective.action"].create(
-                {
-                    "partner_id": self.vendor.id,
-                    "request": "<p>Fix it</p>",
-                    "date_due": "2026-04-10",
-                    "user_id": self.buyer.id,
-                }
-            )
+        action = self._request("2026-04-10")
         Action = self.env["supplier.corrective.action"]
         with freeze_time("2026-04-09 08:00:00"):
             Action._cron_remind_overdue()

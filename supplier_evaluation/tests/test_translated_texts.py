@@ -28,6 +28,7 @@ class TestTranslatedTexts(SupplierEvaluationCase):
 
     _card = alerts.TestAlertsAndControl._card
     _three_groups = alerts.TestAlertsAndControl._three_groups
+    _request = alerts.TestAlertsAndControl._request
 
     def _growing_lead_time(self, env):
         for number, days in zip(range(1, 7), (7, 8, 10, 12, 13, 15), strict=True):
@@ -125,15 +126,7 @@ class TestTranslatedTexts(SupplierEvaluationCase):
     def test_reminders_in_the_language_of_who_reads_them(self):
         self.vendor.lang = "zh_CN"
         self.buyer.lang = "en_US"
-        with freeze_time("2026-04-01 08:00:00"):
-            action = self.env["supplier.corrective.action"].create(
-                {
-                    "partner_id": self.vendor.id,
-                    "request": "<p>Fix it</p>",
-                    "date_due": "2026-04-10",
-                    "user_id": self.buyer.id,
-                }
-            )
+        action = self._request("2026-04-10")
         with freeze_time("2026-04-11 08:00:00"):
             self.env["supplier.corrective.action"].with_context(
                 lang="zh_CN"
