@@ -47,3 +47,11 @@ def test_months_and_percent():
     assert explain.percent(0.1) == "10"
     assert explain.percent(0.125) == "12.5"
     assert explain.percent(0.8) == "80"
+
+
+def test_small_figures_never_read_zero():
+    assert explain.small_figure(2.0) == "2"
+    assert explain.small_figure(0.0013) == "< 1"
+    assert explain.small_figure(0.00001, 2) == "< 0.01"
+    assert explain.small_figure(0.01, 2) == "0.01"
+    assert explain.small_figure(0.0) == "0"

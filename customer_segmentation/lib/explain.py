@@ -43,3 +43,12 @@ def months_between(days):
 def percent(fraction):
     """A stored fraction as a percent figure for text: 0.1 -> '10', 0.125 -> '12.5'."""
     return f"{round(fraction * 100, 2):g}"
+
+
+def small_figure(value, decimals=0):
+    """``value`` rounded to ``decimals`` for text; a positive value that rounds to 0
+    reads "< 1" (or "< 0.01" with 2 decimals) rather than a false 0."""
+    text = f"{value:.{decimals}f}"
+    if value > 0 and float(text) == 0:
+        return "< " + (f"{10**-decimals:.{decimals}f}" if decimals else "1")
+    return text

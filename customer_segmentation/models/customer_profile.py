@@ -249,15 +249,15 @@ class CustomerProfile(models.Model):
                 else _("last order %s days ago", profile.recency_days)
             )
             profile.lifetime_value_reason = _(
-                "%(status)s (P(alive) %(alive).0f %%): %(last)s after %(orders)s "
-                "orders in the window → expected %(purchases).2f orders in the next "
+                "%(status)s (P(alive) %(alive)s %%): %(last)s after %(orders)s "
+                "orders in the window → expected %(purchases)s orders in the next "
                 "%(horizon)s months × %(value)s per order, discounted at %(rate)s %% a "
                 "year = %(ltv)s",
                 status=statuses[explain.activity_status(profile.probability_alive)],
-                alive=profile.probability_alive,
+                alive=explain.small_figure(profile.probability_alive),
                 last=last,
                 orders=profile.frequency,
-                purchases=profile.expected_purchases,
+                purchases=explain.small_figure(profile.expected_purchases, 2),
                 horizon=company.customer_clv_horizon_months,
                 value=format_amount(
                     self.env, profile.expected_order_value, profile.currency_id

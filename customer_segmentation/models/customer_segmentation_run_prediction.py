@@ -34,6 +34,8 @@ CLUSTER_FEATURES = [
 
 
 MANAGER = "customer_segmentation.customer_segmentation_group_manager"
+# Beyond this a + b the Beta dropout distribution is a spike: one chance for everyone.
+SAME_DROPOUT = 1000
 
 
 CLV_NUMBERS = [
@@ -127,6 +129,16 @@ class CustomerSegmentationRun(models.Model):
                     alpha=run.clv_alpha,
                 ),
                 _(
+                    "After each purchase a customer stops buying with a chance of "
+                    "%(dropout).1f %%, about the same for every customer (a and b are "
+                    "so large, here %(a).0f and %(b).0f, that their ratio is all the "
+                    "data tell).",
+                    dropout=buying["dropout"] * 100,
+                    a=run.clv_a,
+                    b=run.clv_b,
+                )
+                if run.clv_a + run.clv_b > SAME_DROPOUT
+                else _(
                     "After each purchase a customer stops buying with a chance of "
                     "%(dropout).1f %% on average (Beta with a = %(a).3g, b = %(b).3g).",
                     dropout=buying["dropout"] * 100,
@@ -512,16 +524,18 @@ class CustomerSegmentationRun(models.Model):
                 for i in range(members.shape[1])
             )
             typical = _(
-                "last order %(days).0f days ago, %(orders).0f orders, %(revenue)s",
+                "%(orders)s, last one %(days).0f days ago, %(revenue)s in the window",
+                orders=_("1 order") if round(orders) == 1 else _("%.0f orders", orders),
                 days=recency,
-                orders=orders,
                 revenue=format_amount(self.env, revenue, currency),
             )
             if pay is not None:
                 typical += ", " + (
                     _("pays %.0f days late", pay)
-                    if pay > 0
+                    if round(pay) > 0
                     else _("pays %.0f days early", -pay)
+                    if round(pay) < 0
+                    else _("pays on time")
                 )
             rows.append(
                 Markup(

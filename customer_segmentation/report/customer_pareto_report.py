@@ -16,7 +16,9 @@ class CustomerParetoReport(models.Model):
 
     company_id = fields.Many2one("res.company", readonly=True)
     customer_share = fields.Selection(
-        [(f"p{share:03d}", f"{share} %") for share in SHARES],
+        [("p000", "0 %")]
+        + [(f"p{share:03d}", f"top {share} %") for share in SHARES[1:-1]]
+        + [("p100", "all 100 %")],
         "Share of customers (best first)",
         readonly=True,
     )

@@ -46,13 +46,22 @@ class CustomerSegmentReport(models.Model):
         readonly=True,
     )
     rfm_code = fields.Char(related="profile_id.rfm_code", string="RFM")
+    # Rows read "Champions →", columns "→ Loyal": a cell is the move between them.
     from_state = fields.Selection(
-        "_selection_states", "From (previous run)", readonly=True
+        "_selection_from_states", "From (previous run)", readonly=True
     )
-    to_state = fields.Selection("_selection_states", "To (this run)", readonly=True)
+    to_state = fields.Selection("_selection_to_states", "To (this run)", readonly=True)
     customer_count = fields.Integer("Customers", readonly=True)
     frequency = fields.Integer("Orders", readonly=True)
     monetary = fields.Monetary("Revenue", readonly=True, currency_field="currency_id")
+
+    @api.model
+    def _selection_from_states(self):
+        return [(key, f"{label} →") for key, label in self._selection_states()]
+
+    @api.model
+    def _selection_to_states(self):
+        return [(key, f"→ {label}") for key, label in self._selection_states()]
 
     @api.model
     def _selection_states(self):

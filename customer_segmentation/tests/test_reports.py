@@ -47,10 +47,10 @@ class TestReports(SegmentationCase):
         self.assertEqual(
             self._cells(rows, "from_state", "to_state", "customer_count"),
             {
-                ("New", "New Customers"): 1,  # Carl
-                ("New Customers", "Potential Loyalists"): 1,  # Acme
-                ("Hibernating", "Hibernating"): 1,  # Bolt
-                ("Hibernating", "Lost (no order in the window)"): 1,  # Dan
+                ("New →", "→ New Customers"): 1,  # Carl
+                ("New Customers →", "→ Potential Loyalists"): 1,  # Acme
+                ("Hibernating →", "→ Hibernating"): 1,  # Bolt
+                ("Hibernating →", "→ Lost (no order in the window)"): 1,  # Dan
             },
         )
         self.assertEqual(Report._fields["from_state"].string, "From (previous run)")
@@ -144,6 +144,14 @@ class TestReports(SegmentationCase):
             "$\N{NO-BREAK SPACE}90.00 per order, discounted at 10 % a year = "
             "$\N{NO-BREAK SPACE}0.90",
         )
+        # A figure too small for its rounding is not shown as 0.
+        profile.write({"probability_alive": 0.0013, "expected_purchases": 0.00001})
+        self.assertTrue(
+            profile.lifetime_value_reason.startswith(
+                "Probably inactive (P(alive) < 1 %)"
+            )
+        )
+        self.assertIn("expected < 0.01 orders", profile.lifetime_value_reason)
         profile.write({"probability_alive": 85.0, "recency_days": 12})
         self.assertTrue(
             profile.lifetime_value_reason.startswith(
