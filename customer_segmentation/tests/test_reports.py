@@ -1,5 +1,7 @@
 import ast
 
+from lxml import etree
+
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -87,6 +89,8 @@ class TestReports(SegmentationCase):
         )
         # M2: 1500 is past the first monetary threshold (1000).
         self.assertEqual(self._profile(self.acme).rfm_code, "R5 F2 M2")
+        self.acme.invalidate_recordset()  # read before run 2 in this transaction
+        self.assertEqual(self.acme.customer_rfm_code, "R5 F2 M2", "on the customer")
 
     def test_salesperson_sees_own_rows_only(self):
         other = self._customer("Other's", user=self.sales_manager)
@@ -152,6 +156,12 @@ class TestReports(SegmentationCase):
             )
         )
         self.assertIn("expected < 0.01 orders", profile.lifetime_value_reason)
+        self.acme.invalidate_recordset()
+        self.assertEqual(
+            self.acme.customer_lifetime_value_reason,
+            profile.lifetime_value_reason,
+            "the customer's form says the same",
+        )
         profile.write({"probability_alive": 85.0, "recency_days": 12})
         self.assertTrue(
             profile.lifetime_value_reason.startswith(
@@ -222,12 +232,14 @@ class TestReports(SegmentationCase):
         arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
             "form"
         ]["arch"]
+        tree = etree.fromstring(arch)
         for name in (
             "customer_strategic_cut",
             "customer_key_cut",
             "customer_clv_discount_rate",
         ):
-            self.assertIn(f'<field name="{name}" widget="percentage"', arch)
+            (field,) = tree.xpath(f"//field[@name='{name}']")
+            self.assertEqual(field.get("widget"), "percentage", name)
         # Stored as fractions: 80 % is 0.8; errors speak in percent.
         self.assertEqual(self.company.customer_strategic_cut, 0.8)
         with self.assertRaisesRegex(ValidationError, r"strategic \(96 %\)"):
