@@ -55,3 +55,12 @@ def test_small_figures_never_read_zero():
     assert explain.small_figure(0.00001, 2) == "< 0.01"
     assert explain.small_figure(0.01, 2) == "0.01"
     assert explain.small_figure(0.0) == "0"
+
+
+def test_distinct_labels():
+    assert explain.distinct_labels(["average", "frequent", "average", "average"]) == [
+        "average",
+        "frequent",
+        "average (2)",
+        "average (3)",
+    ]

@@ -52,3 +52,13 @@ def small_figure(value, decimals=0):
     if value > 0 and float(text) == 0:
         return "< " + (f"{10**-decimals:.{decimals}f}" if decimals else "1")
     return text
+
+
+def distinct_labels(labels):
+    """The labels with repeats numbered ("average", "average (2)"), so that clusters
+    described alike stay apart when customers are grouped by their description."""
+    seen, result = {}, []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        result.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return result

@@ -74,17 +74,13 @@ class CustomerSegmentationRun(models.Model):
     )
     holdout_report = fields.Html("Holdout check", readonly=True, sanitize=False)
     # The fitted parameters as numbers, for the model in words.
-    clv_r = fields.Float("BG/NBD r", readonly=True, digits=(16, 4), groups=MANAGER)
-    clv_alpha = fields.Float(
-        "BG/NBD alpha (weeks)", readonly=True, digits=(16, 4), groups=MANAGER
-    )
-    clv_a = fields.Float("BG/NBD a", readonly=True, digits=(16, 4), groups=MANAGER)
-    clv_b = fields.Float("BG/NBD b", readonly=True, digits=(16, 4), groups=MANAGER)
-    clv_p = fields.Float("Gamma-Gamma p", readonly=True, digits=(16, 4), groups=MANAGER)
-    clv_q = fields.Float("Gamma-Gamma q", readonly=True, digits=(16, 4), groups=MANAGER)
-    clv_gamma = fields.Float(
-        "Gamma-Gamma gamma", readonly=True, digits=(16, 4), groups=MANAGER
-    )
+    clv_r = fields.Float("BG/NBD r", readonly=True, groups=MANAGER)
+    clv_alpha = fields.Float("BG/NBD alpha (weeks)", readonly=True, groups=MANAGER)
+    clv_a = fields.Float("BG/NBD a", readonly=True, groups=MANAGER)
+    clv_b = fields.Float("BG/NBD b", readonly=True, groups=MANAGER)
+    clv_p = fields.Float("Gamma-Gamma p", readonly=True, groups=MANAGER)
+    clv_q = fields.Float("Gamma-Gamma q", readonly=True, groups=MANAGER)
+    clv_gamma = fields.Float("Gamma-Gamma gamma", readonly=True, groups=MANAGER)
     clv_alive_share = fields.Float(
         "Customers probably active (%)",
         readonly=True,
@@ -482,11 +478,13 @@ class CustomerSegmentationRun(models.Model):
             if scores
             else clusters.silhouette(z[sample], result["labels"][sample])
         )
-        words = clusters.describe_centers(
-            result["centers"],
-            [self.env._(n) for n, _log, _h, _l in CLUSTER_FEATURES],
-            [self.env._(h) for _n, _log, h, _l in CLUSTER_FEATURES],
-            [self.env._(low) for _n, _log, _h, low in CLUSTER_FEATURES],
+        words = explain.distinct_labels(
+            clusters.describe_centers(
+                result["centers"],
+                [self.env._(n) for n, _log, _h, _l in CLUSTER_FEATURES],
+                [self.env._(h) for _n, _log, h, _l in CLUSTER_FEATURES],
+                [self.env._(low) for _n, _log, _h, low in CLUSTER_FEATURES],
+            )
         )
         labels = result["labels"]
         # Customers that all look alike have no silhouette (NaN): it shows as 0.
