@@ -27,5 +27,9 @@
         "views/customer_segmentation_menus.xml",
     ],
     "demo": ["data/customer_segmentation_demo.xml"],
+    "assets": {
+        "web.assets_backend_lazy": ["customer_segmentation/static/src/views/*.js"],
+        "web.assets_tests": ["customer_segmentation/static/tests/tours/*.js"],
+    },
     "installable": True,
 }
