@@ -24,6 +24,16 @@ class PurchaseOrder(models.Model):
         domain=[("kind", "=", "progress_photo")],
         string="Progress photos",
     )
+    supplier_rating_ids = fields.One2many(
+        "supplier.rating",
+        "purchase_id",
+        "Supplier ratings",
+        groups="supplier_evaluation.supplier_evaluation_group_user",
+    )
+    supplier_rating_count = fields.Integer(
+        compute="_compute_supplier_rating_count",
+        groups="supplier_evaluation.supplier_evaluation_group_user",
+    )
     supplier_control_override = fields.Text(
         "Supplier control override",
         readonly=True,
@@ -31,6 +41,29 @@ class PurchaseOrder(models.Model):
         groups="purchase.group_purchase_user",
         help="Why a purchase administrator confirmed despite the supplier policy.",
     )
+
+    @api.depends("supplier_rating_ids")
+    def _compute_supplier_rating_count(self):
+        for order in self:
+            order.supplier_rating_count = len(order.supplier_rating_ids)
+
+    def _supplier_rating_defaults(self):
+        return {
+            "purchase_id": self.id,
+            "partner_id": self.partner_id.commercial_partner_id.id,
+        }
+
+    def action_rate_supplier(self):
+        self.ensure_one()
+        return self.env["supplier.rating"]._action_rate(
+            self._supplier_rating_defaults()
+        )
+
+    def action_view_supplier_ratings(self):
+        self.ensure_one()
+        return self.env["supplier.rating"]._action_list(
+            [("purchase_id", "=", self.id)], self._supplier_rating_defaults()
+        )
 
     def _add_supplier_document(self, kind, filename, data, mimetype, note=False):
         """File a document the supplier uploaded (already checked by the portal) and
