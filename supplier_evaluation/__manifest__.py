@@ -28,6 +28,7 @@
         "views/supplier_alert_views.xml",
         "views/purchase_order_views.xml",
         "views/stock_picking_views.xml",
+        "views/supplier_scorecard_dashboard_views.xml",
         "views/supplier_portal_templates.xml",
         "views/res_config_settings_views.xml",
         "wizard/supplier_evaluation_wizard_views.xml",
