@@ -150,3 +150,31 @@ class TestSupplierDashboards(SupplierEvaluationCase):
                 menu.id,
                 self.env["ir.ui.menu"].with_user(self.buyer)._visible_menu_ids(),
             )
+
+    def test_criterion_columns_are_wide_enough_and_phones_get_cards(self):
+        # The list caps numeric columns narrow and cut "On-time delivery (%)" to
+        # "On-time d…": the criterion columns get a width that holds their names.
+        Card = self.env["supplier.scorecard"].with_user(self.buyer)
+        for xmlid in (
+            "supplier_scorecard_view_list",
+            "supplier_scorecard_view_list_ranking",
+        ):
+            view = self.env.ref(f"supplier_evaluation.{xmlid}")
+            arch = Card.get_views([(view.id, "list")])["views"]["list"]["arch"]
+            for field in (
+                "partner_id",
+                "on_time_rate",
+                "quality_rate",
+                "lead_time_avg",
+            ):
+                self.assertRegex(arch, rf'<field name="{field}" width="\d+px"')
+        # On a phone (Odoo opens an action's kanban first there) the scorecards and
+        # the ranking show as cards, with whole supplier names.
+        for xmlid in (
+            "supplier_scorecard_action",
+            "supplier_scorecard_action_ranking",
+            "supplier_scorecard_action_dashboard",
+        ):
+            action = self.env.ref(f"supplier_evaluation.{xmlid}")
+            self.assertIn("kanban", action.view_mode.split(","))
+            self.assertEqual(action.mobile_view_mode, "kanban")
