@@ -11,8 +11,9 @@ from ..lib import charts
 DASHBOARD_TREND_PERIODS = 6
 
 
+# The dashboards' fields, kept apart from the scoring engine as the analysis ones are.
 class SupplierScorecard(models.Model):
-    _inherit = "supplier.scorecard"
+    _inherit = "supplier.scorecard"  # pylint: disable=consider-merging-classes-inherited
 
     # All four quadrants show in the Kraljic matrix, in the selection's order
     # (strategic, leverage, bottleneck, routine), also when one is empty.
@@ -24,7 +25,7 @@ class SupplierScorecard(models.Model):
         help="The last period scored in the current company.",
     )
     open_action_count = fields.Integer(
-        "Open corrective actions", compute="_compute_open_counts"
+        "Open corrective action count", compute="_compute_open_counts"
     )
     open_alert_count = fields.Integer("Open alerts", compute="_compute_open_counts")
     total_trend_svg = fields.Html(
