@@ -64,17 +64,20 @@ class SupplierRating(models.Model):
     # Stars for the same three ratings (none = not rated): the stored values and the
     # scorecard engine keep the 1-5 scale.
     service_stars = fields.Selection(
-        STARS, "Service", compute="_compute_stars", inverse="_inverse_service_stars"
+        STARS,
+        "Service (stars)",
+        compute="_compute_stars",
+        inverse="_inverse_service_stars",
     )
     communication_stars = fields.Selection(
         STARS,
-        "Communication",
+        "Communication (stars)",
         compute="_compute_stars",
         inverse="_inverse_communication_stars",
     )
     cooperation_stars = fields.Selection(
         STARS,
-        "Cooperation",
+        "Cooperation (stars)",
         compute="_compute_stars",
         inverse="_inverse_cooperation_stars",
     )

@@ -73,7 +73,9 @@ class TestSupplierRatingsFromOrders(SupplierEvaluationCase):
         self.assertEqual(action["res_model"], "supplier.rating")
         self.assertEqual(action["target"], "new")
         form = Form(
-            self.env["supplier.rating"].with_user(user).with_context(action["context"]),
+            self.env["supplier.rating"]
+            .with_user(user)
+            .with_context(**action["context"]),
             view="supplier_evaluation.supplier_rating_view_form",
         )
         for name, value in stars.items():
