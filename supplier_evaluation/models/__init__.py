@@ -13,6 +13,7 @@ from . import supplier_alert_rule
 from . import supplier_alert
 from . import supplier_corrective_action
 from . import supplier_purchase_policy
+from . import supplier_rated_mixin
 from . import purchase_order
 from . import stock_picking
 from . import supplier_order_document

@@ -10,7 +10,9 @@ CONTROL_PASSED_KEY = "supplier_evaluation.control_passed"
 
 
 class PurchaseOrder(models.Model):
-    _inherit = "purchase.order"
+    _name = "purchase.order"
+    _inherit = ["purchase.order", "supplier.rated.mixin"]
+    _supplier_rating_field = "purchase_id"
 
     supplier_qc_report_ids = fields.One2many(
         "supplier.order.document",
@@ -24,16 +26,6 @@ class PurchaseOrder(models.Model):
         domain=[("kind", "=", "progress_photo")],
         string="Progress photos",
     )
-    supplier_rating_ids = fields.One2many(
-        "supplier.rating",
-        "purchase_id",
-        "Supplier ratings",
-        groups="supplier_evaluation.supplier_evaluation_group_user",
-    )
-    supplier_rating_count = fields.Integer(
-        compute="_compute_supplier_rating_count",
-        groups="supplier_evaluation.supplier_evaluation_group_user",
-    )
     supplier_control_override = fields.Text(
         "Supplier control override",
         readonly=True,
@@ -42,28 +34,11 @@ class PurchaseOrder(models.Model):
         help="Why a purchase administrator confirmed despite the supplier policy.",
     )
 
-    @api.depends("supplier_rating_ids")
-    def _compute_supplier_rating_count(self):
-        for order in self:
-            order.supplier_rating_count = len(order.supplier_rating_ids)
-
     def _supplier_rating_defaults(self):
         return {
             "purchase_id": self.id,
             "partner_id": self.partner_id.commercial_partner_id.id,
         }
-
-    def action_rate_supplier(self):
-        self.ensure_one()
-        return self.env["supplier.rating"]._action_rate(
-            self._supplier_rating_defaults()
-        )
-
-    def action_view_supplier_ratings(self):
-        self.ensure_one()
-        return self.env["supplier.rating"]._action_list(
-            [("purchase_id", "=", self.id)], self._supplier_rating_defaults()
-        )
 
     def _add_supplier_document(self, kind, filename, data, mimetype, note=False):
         """File a document the supplier uploaded (already checked by the portal) and

@@ -1,25 +1,10 @@
-from odoo import api, fields, models
-
-EVALUATION_GROUP = "supplier_evaluation.supplier_evaluation_group_user"
+from odoo import models
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
-
-    supplier_rating_ids = fields.One2many(
-        "supplier.rating",
-        "picking_id",
-        "Supplier ratings",
-        groups=EVALUATION_GROUP,
-    )
-    supplier_rating_count = fields.Integer(
-        compute="_compute_supplier_rating_count", groups=EVALUATION_GROUP
-    )
-
-    @api.depends("supplier_rating_ids")
-    def _compute_supplier_rating_count(self):
-        for picking in self:
-            picking.supplier_rating_count = len(picking.supplier_rating_ids)
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "supplier.rated.mixin"]
+    _supplier_rating_field = "picking_id"
 
     def _supplier_rating_defaults(self):
         supplier = self.purchase_id.partner_id or self.partner_id
@@ -28,15 +13,3 @@ class StockPicking(models.Model):
             "purchase_id": self.purchase_id.id,
             "partner_id": supplier.commercial_partner_id.id,
         }
-
-    def action_rate_supplier(self):
-        self.ensure_one()
-        return self.env["supplier.rating"]._action_rate(
-            self._supplier_rating_defaults()
-        )
-
-    def action_view_supplier_ratings(self):
-        self.ensure_one()
-        return self.env["supplier.rating"]._action_list(
-            [("picking_id", "=", self.id)], self._supplier_rating_defaults()
-        )
