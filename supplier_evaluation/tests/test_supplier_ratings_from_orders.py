@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import MARCH, SupplierEvaluationCase
 
@@ -185,3 +185,42 @@ class TestSupplierRatingsFromOrders(SupplierEvaluationCase):
             self.env["supplier.rating"].with_user(self.buyer).create(
                 {"picking_id": delivery.id, "service": "1"}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestSupplierRatingStars(HttpCase):
+    def test_buyer_rates_with_stars_from_the_order_form(self):
+        buyer = new_test_user(
+            self.env,
+            login="se_star_buyer",
+            password="se_star_buyer",
+            groups="purchase.group_purchase_user",
+        )
+        vendor = self.env["res.partner"].create(
+            {"name": "Star Bolts", "is_company": True}
+        )
+        product = self.env["product.product"].create(
+            {"name": "Star bolt", "type": "consu"}
+        )
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": vendor.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": product.id, "product_qty": 1, "price_unit": 2}
+                    )
+                ],
+            }
+        )
+        order.button_confirm()
+        self.start_tour(
+            f"/odoo/purchase/{order.id}",
+            "supplier_evaluation_rating_stars_tour",
+            login=buyer.login,
+        )
+        rating = self.env["supplier.rating"].search([("purchase_id", "=", order.id)])
+        self.assertEqual(len(rating), 1)
+        self.assertEqual(
+            (rating.partner_id, rating.user_id, rating.service, rating.communication),
+            (vendor, buyer, "4", False),
+        )
