@@ -192,9 +192,11 @@ class ResCompany(models.Model):
 
     # ---------------------------------------------------------------- the company's day
     def _customer_tz(self):
-        """The time zone the company's days are counted in."""
+        """The time zone the company's days are counted in: its own, else UTC. Never the
+        running user's, so that a run's figures do not depend on who starts it (the same
+        rule as supplier_evaluation's supplier.scorecard._company_tz)."""
         self.ensure_one()
-        return pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
+        return pytz.timezone(self.partner_id.tz or "UTC")
 
     def _customer_today(self):
         """Today in the company's time zone."""
