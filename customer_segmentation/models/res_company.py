@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import demo
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -237,3 +239,10 @@ class ResCompany(models.Model):
             "start": self._customer_day_start(window_start),
             "end": self._customer_day_start(as_of + datetime.timedelta(days=1)),
         }
+
+    @api.model
+    def _customer_segmentation_load_demo(self):
+        """Entry point of data/customer_segmentation_demo.xml: the demo history of the
+        main company, as of its today."""
+        company = self.env.ref("base.main_company")
+        demo.generate_history(self.env, company, company._customer_today())

@@ -14,5 +14,4 @@ from . import supplier_corrective_action
 from . import supplier_purchase_policy
 from . import purchase_order
 from . import supplier_order_document
-from . import supplier_evaluation_demo
 from . import ir_attachment
