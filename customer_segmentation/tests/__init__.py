@@ -3,3 +3,4 @@ from . import test_segmentation_run
 from . import test_predictions
 from . import test_security
 from . import test_asof_run
+from . import test_sale_order
