@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import demo
 from ..lib import explain
 
 
@@ -208,9 +209,11 @@ class ResCompany(models.Model):
 
     # ---------------------------------------------------------------- the company's day
     def _customer_tz(self):
-        """The time zone the company's days are counted in."""
+        """The time zone the company's days are counted in: its own, else UTC. Never the
+        running user's, so that a run's figures do not depend on who starts it (the same
+        rule as supplier_evaluation's supplier.scorecard._company_tz)."""
         self.ensure_one()
-        return pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
+        return pytz.timezone(self.partner_id.tz or "UTC")
 
     def _customer_today(self):
         """Today in the company's time zone."""
@@ -251,3 +254,10 @@ class ResCompany(models.Model):
             "start": self._customer_day_start(window_start),
             "end": self._customer_day_start(as_of + datetime.timedelta(days=1)),
         }
+
+    @api.model
+    def _customer_segmentation_load_demo(self):
+        """Entry point of data/customer_segmentation_demo.xml: the demo history of the
+        main company, as of its today."""
+        company = self.env.ref("base.main_company")
+        demo.generate_history(self.env, company, company._customer_today())

@@ -17,5 +17,4 @@ from . import supplier_rated_mixin
 from . import purchase_order
 from . import stock_picking
 from . import supplier_order_document
-from . import supplier_evaluation_demo
 from . import ir_attachment

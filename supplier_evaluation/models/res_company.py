@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import demo
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -96,3 +98,11 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("The certificate reminder cannot be a negative number of days.")
                 )
+
+    @api.model
+    def _supplier_evaluation_load_demo(self):
+        """Entry point of data/supplier_evaluation_demo.xml: the demo history of the
+        current company, as of its today."""
+        company = self.env.company
+        today = self.env["supplier.scorecard"]._company_today(company)
+        demo.generate_history(self.env, company, today)
