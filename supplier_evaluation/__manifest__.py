@@ -40,7 +40,11 @@
     ],
     "demo": ["data/supplier_evaluation_demo.xml"],
     "assets": {
-        "web.assets_backend_lazy": ["supplier_evaluation/static/src/views/*.js"],
+        "web.assets_backend_lazy": [
+            "supplier_evaluation/static/src/views/*.js",
+            "supplier_evaluation/static/src/views/*.xml",
+            "supplier_evaluation/static/src/views/*.scss",
+        ],
         "web.assets_tests": ["supplier_evaluation/static/tests/tours/*.js"],
     },
     "installable": True,

@@ -1,10 +1,8 @@
 import datetime
 
-from dateutil.relativedelta import relativedelta
-
 from odoo.tests import tagged
 
-from .common import SupplierEvaluationCase
+from .common import SupplierEvaluationCase, monthly_card
 
 FEB = datetime.date(2026, 2, 1)
 MAR = datetime.date(2026, 3, 1)
@@ -33,12 +31,12 @@ class TestSupplierDashboards(SupplierEvaluationCase):
             (cls.routine, "routine", {MAR: 90.0}),
         ):
             for start, total in totals.items():
-                cls.cards[partner, start] = cls._card_of(
-                    cls.company, partner, start, total, kraljic_class
+                cls.cards[partner, start] = monthly_card(
+                    cls.env, cls.company, partner, start, total, kraljic_class
                 )
         # Another company scored a later month: it is not this company's latest.
-        cls.other_card = cls._card_of(
-            cls.other_company, cls.strategic, APR, 50.0, "strategic"
+        cls.other_card = monthly_card(
+            cls.env, cls.other_company, cls.strategic, APR, 50.0, "strategic"
         )
         rule = cls.env["supplier.alert.rule"].search(
             [("company_id", "=", cls.company.id)], limit=1
@@ -65,23 +63,6 @@ class TestSupplierDashboards(SupplierEvaluationCase):
                 "partner_id": cls.strategic.id,
                 "company_id": cls.company.id,
                 "request": "<p>Deliver on time</p>",
-            }
-        )
-
-    @classmethod
-    def _card_of(cls, company, partner, start, total, kraljic_class):
-        return cls.env["supplier.scorecard"].create(
-            {
-                "partner_id": partner.id,
-                "company_id": company.id,
-                "period_type": "month",
-                "date_from": start,
-                "date_to": start + relativedelta(months=1, days=-1),
-                "has_data": True,
-                "total_score": total,
-                "grade": "A" if total >= 85 else "B" if total >= 70 else "C",
-                "kraljic_class": kraljic_class,
-                "spend": total * 10,
             }
         )
 
