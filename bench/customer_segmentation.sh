@@ -16,9 +16,12 @@
 # one more first run next to the JSON, BENCH_EXPLAIN=1 to add EXPLAIN ANALYZE of the bare scan,
 # BENCH_CHECK_FK=1 to keep foreign-key checks while generating (slower; proves the data
 # consistent), BENCH_STATEMENT_TIMEOUT (900 s: a statement of the measured run that takes longer
-# is cancelled and the run reported as not finished). Exit status 3 when a target is missed.
+# is cancelled and the run reported as not finished), BENCH_REF=<git revision> to benchmark the
+# addon as committed in that revision instead of the work tree. Exit status 3 when a target is
+# missed.
 set -euo pipefail
 source "$(dirname "$0")/../setup/common.sh"
+source "$(dirname "$0")/common.sh"
 
 export BENCH_CUSTOMERS=${BENCH_CUSTOMERS:-200000}
 export BENCH_ORDERS=${BENCH_ORDERS:-1000000}
@@ -29,31 +32,7 @@ export BENCH_SEED=${BENCH_SEED:-0.42}
 BENCH_OUT=${BENCH_OUT:-$REPO_ROOT/bench/out/customer_segmentation.json}
 DB_NAME=${DB_NAME:-custseg_bench}
 
-if ! find_odoo; then
-    odoo_missing_help
-    shout "BENCHMARK NOT RUN: Odoo 18 is required."
-    exit 1
-fi
-say "Odoo: ${ODOO_CMD[*]} (Python: $ODOO_PY, Odoo in $ODOO_ROOT)"
-odoo_py -c 'import numpy' 2>/dev/null || {
-    shout "numpy is missing from $ODOO_PY: run 'bash setup/run.sh' once or '$ODOO_PY -m pip install -r requirements.txt'."
-    exit 1
-}
-install_cleanup
-start_pg
-
-say "Creating database '$DB_NAME' with customer_segmentation, without demo data"
-"${ODOO_CMD[@]}" "${ODOO_DB_ARGS[@]}" --addons-path="$ODOO_ADDONS_PATH" -d "$DB_NAME" \
-    -i customer_segmentation --without-demo=all --stop-after-init --no-http --log-level=warn
-
-bench() {
-    odoo_py "$REPO_ROOT/bench/customer_segmentation_bench.py" "$1" \
-        --db-host 127.0.0.1 --db-port "$PG_PORT" --db-user odoo --db-name "$DB_NAME" \
-        --addons-path "$ODOO_ADDONS_PATH" --out "$BENCH_OUT"
-}
-
-say "Generating $BENCH_CUSTOMERS customers, $BENCH_ORDERS orders, $BENCH_LINES order lines over $BENCH_MONTHS months"
-bench generate
-
-say "Measuring the segmentation run (separate process)"
-bench measure
+bench_start customer_segmentation "$DB_NAME"
+bench_run customer_segmentation_bench.py \
+    "$BENCH_CUSTOMERS customers, $BENCH_ORDERS orders, $BENCH_LINES order lines over $BENCH_MONTHS months" \
+    "the segmentation run"

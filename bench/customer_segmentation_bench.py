@@ -33,19 +33,34 @@ reports the run as not finished. Only the database given on the command line (a 
 throwaway cluster) is ever contacted.
 """
 
-import argparse
 import cProfile
 import datetime
-import io
-import json
 import os
-import pstats
-import resource
 import sys
-import threading
 import time
 
 import psycopg2
+from common import (
+    QueryLog,
+    StepTimer,
+    bare_scan,
+    env_int,
+    generate_database,
+    generated,
+    load_average,
+    load_registry,
+    main,
+    memory_figures,
+    peak_kib,
+    print_table,
+    print_targets,
+    ratio,
+    rss_kib,
+    run_facts,
+    scan_figures,
+    write_json,
+    write_profile,
+)
 
 TARGET_RATIO = 3.0  # full run at most 3x the bare scan ...
 TARGET_RUN_S = 120.0  # ... and under 2 minutes
@@ -105,10 +120,6 @@ def prediction_seconds(steps):
     }
 
 
-def env_int(name, default):
-    return int(os.environ.get(name, default))
-
-
 def sizes():
     return {
         "customers": env_int("BENCH_CUSTOMERS", 200000),
@@ -127,19 +138,6 @@ def generation_params():
     params["alpha"] = 1.2
     params["cap"] = max(20, min(2000, params["orders"] // 100))
     return params
-
-
-def rss_kib():
-    """Current resident set size of this process, KiB."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def peak_kib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 # ============================================================================= generate
@@ -867,14 +865,9 @@ SUMMARY = """
 """
 
 
-def connect(args):
-    return psycopg2.connect(
-        host=args.db_host,
-        port=args.db_port,
-        user=args.db_user,
-        password=args.db_password,
-        dbname=args.db_name,
-    )
+def summarize(cr):
+    cr.execute(SUMMARY)
+    return cr.fetchone()[0]
 
 
 def generate(args):
@@ -882,38 +875,7 @@ def generate(args):
     params["replication_role"] = (
         "origin" if os.environ.get("BENCH_CHECK_FK") else "replica"
     )
-    print(f"sizes: {params}", flush=True)
-    conn = connect(args)
-    steps = {}
-    started = time.perf_counter()
-    with conn:
-        with conn.cursor() as cr:
-            for name, statement in GENERATE:
-                t = time.perf_counter()
-                cr.execute(statement, params)
-                steps[name] = round(time.perf_counter() - t, 2)
-                print(f"  {name:<22} {steps[name]:8.2f} s", flush=True)
-    conn.autocommit = True
-    with conn.cursor() as cr:
-        t = time.perf_counter()
-        cr.execute("VACUUM ANALYZE")
-        steps["vacuum analyze"] = round(time.perf_counter() - t, 2)
-        print(f"  {'vacuum analyze':<22} {steps['vacuum analyze']:8.2f} s", flush=True)
-        total = round(time.perf_counter() - started, 2)
-        cr.execute(SUMMARY)
-        summary = cr.fetchone()[0]
-        meta = {"sizes": params, "steps_s": steps, "total_s": total, "data": summary}
-        cr.execute(
-            "INSERT INTO bench_meta (key, value) VALUES ('generate', %s) "
-            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-            [json.dumps(meta)],
-        )
-    conn.close()
-    print(
-        f"generated in {total:.1f} s: "
-        + ", ".join(f"{k}={v}" for k, v in summary.items()),
-        flush=True,
-    )
+    generate_database(args, params, GENERATE, summarize)
 
 
 # ============================================================================== measure
@@ -994,63 +956,6 @@ def rows_written(before, after):
     return result
 
 
-class StepTimer:
-    """Wraps the run's methods on the registry class (this process only) and sums their
-    time."""
-
-    def __init__(self, model_class, names):
-        self.totals = {}
-        self.calls = {}
-        for name in names:
-            original = getattr(model_class, name, None)
-            if original is not None:
-                setattr(model_class, name, self._wrap(name, original))
-
-    def _wrap(self, name, original):
-        def timed(model, *args, **kwargs):
-            t = time.perf_counter()
-            try:
-                return original(model, *args, **kwargs)
-            finally:
-                self.totals[name] = self.totals.get(name, 0.0) + time.perf_counter() - t
-                self.calls[name] = self.calls.get(name, 0) + 1
-
-        return timed
-
-    def take(self):
-        totals, self.totals, self.calls = self.totals, {}, {}
-        return {name: round(value, 3) for name, value in totals.items()}
-
-
-class QueryLog:
-    """Every SQL statement run by this thread, with its duration (Odoo's
-    query_hooks)."""
-
-    def __init__(self):
-        self.queries = []
-
-    def __enter__(self):
-        thread = threading.current_thread()
-        self._previous = getattr(thread, "query_hooks", ())
-        thread.query_hooks = (*self._previous, self.hook)
-        return self
-
-    def hook(self, cr, query, params, start, delay):
-        self.queries.append((delay, query))
-
-    def __exit__(self, *exc):
-        threading.current_thread().query_hooks = self._previous
-
-    def total(self):
-        return sum(delay for delay, _query in self.queries)
-
-    def slowest(self, count=8):
-        return [
-            {"s": round(delay, 3), "query": " ".join(str(query).split())[:150]}
-            for delay, query in sorted(self.queries, key=lambda q: -q[0])[:count]
-        ]
-
-
 # What a run writes, children first; tables of optional parts are skipped when absent.
 # The snapshots go with their runs (ON DELETE CASCADE).
 RESET_TABLES = (
@@ -1083,48 +988,12 @@ def count_state(cr, company_id):
 
 
 def measure(args):
-    import odoo
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
-
-    config.parse_config(
-        [
-            "--db_host",
-            args.db_host,
-            "--db_port",
-            str(args.db_port),
-            "--db_user",
-            args.db_user,
-            "--db_password",
-            args.db_password,
-            "-d",
-            args.db_name,
-            "--addons-path",
-            args.addons_path,
-            "--log-level",
-            "warn",
-            "--no-http",
-            "--max-cron-threads",
-            "0",
-        ]
-    )
-    rss_start = rss_kib()
-    t = time.perf_counter()
-    registry = Registry(args.db_name)
-    load_s = time.perf_counter() - t
-    result = {
-        "started": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"
-        ),
-        "cpus": os.cpu_count(),
-        "load_average_start": [round(v, 2) for v in os.getloadavg()],
-    }
+    odoo, registry, load_s, rss_start = load_registry(args)
+    result = run_facts()
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        cr.execute("SELECT value FROM bench_meta WHERE key = 'generate'")
-        row = cr.fetchone()
-        result["generate"] = row[0] if row else None
+        result["generate"] = generated(cr)
         cr.execute(
             "SELECT name, setting || COALESCE(unit, '') FROM pg_settings WHERE name IN "
             "('server_version', 'shared_buffers', 'work_mem', 'effective_cache_size', "
@@ -1135,7 +1004,7 @@ def measure(args):
         company = env.ref("base.main_company")
         Run = env["customer.segmentation.run"]
         run_class = type(Run)
-        timer = StepTimer(run_class, RUN_STEPS + tuple(NESTED_STEPS))
+        timer = StepTimer((run_class, RUN_STEPS + tuple(NESTED_STEPS)))
         steps_present = [
             name for name in RUN_STEPS + tuple(NESTED_STEPS) if hasattr(run_class, name)
         ]
@@ -1179,28 +1048,9 @@ def measure(args):
 
         # (a) bare scan, twice; the second (warm) run counts; it also warms the cache
         # for (b)
-        scan = {}
-        for _attempt in (1, 2):
-            for name, query in scan_queries.items():
-                t = time.perf_counter()
-                cr.execute(query, scan_params)
-                rows = cr.fetchall()
-                scan[name] = {
-                    "s": time.perf_counter() - t,
-                    "rows": rows[0][0],
-                    "result": rows[0],
-                }
-        scan_s = sum(item["s"] for item in scan.values())
+        scan, scan_s = bare_scan(cr, scan_queries, scan_params, "(a) bare scan")
         scan_core_s = sum(
             item["s"] for name, item in scan.items() if name in SCAN_QUERIES
-        )
-        print(
-            f"(a) bare scan (warm): {scan_s:.3f} s  "
-            + ", ".join(
-                f"{name} {item['s']:.3f} s / {item['rows']} rows"
-                for name, item in scan.items()
-            ),
-            flush=True,
         )
         explain = {}
         if os.environ.get("BENCH_EXPLAIN"):
@@ -1213,7 +1063,7 @@ def measure(args):
         before_b = count_state(cr, company.id)
         counts_before = write_counts(cr)
         try:
-            with QueryLog() as log_b:
+            with QueryLog(width=150, keep_all=True) as log_b:
                 t = time.perf_counter()
                 run = Run._run_company(company)
                 first_s = time.perf_counter() - t
@@ -1249,7 +1099,7 @@ def measure(args):
             f"(b) first run: {first_s:.3f} s (+ commit {first_commit_s:.3f} s), "
             f"{after_b['profiles']} profiles, "
             f"{after_b['snapshots'] - before_b['snapshots']} snapshots; SQL "
-            f"{log_b.total():.3f} s in {len(log_b.queries)} queries; steps "
+            f"{log_b.total:.3f} s in {log_b.count} queries; steps "
             f"{first_steps}",
             flush=True,
         )
@@ -1306,7 +1156,7 @@ def measure(args):
         cr.execute("SELECT pg_current_wal_lsn()")
         wal_before = cr.fetchone()[0]
         counts_before = write_counts(cr)
-        with QueryLog() as log_c:
+        with QueryLog(width=150, keep_all=True) as log_c:
             t = time.perf_counter()
             run2 = Run._run_company(company)
             second_s = time.perf_counter() - t
@@ -1399,18 +1249,12 @@ def measure(args):
             timer.take()
             cr.rollback()
             env.invalidate_all()
-            profile_path = os.path.splitext(args.out)[0] + ".prof"
-            os.makedirs(os.path.dirname(profile_path), exist_ok=True)
-            profiler.dump_stats(profile_path)
-            text = io.StringIO()
-            stats = pstats.Stats(profiler, stream=text)
-            stats.sort_stats("cumulative").print_stats(35)
-            stats.sort_stats("tottime").print_stats(25)
-            with open(os.path.splitext(args.out)[0] + ".profile.txt", "w") as out:
-                out.write(text.getvalue())
+            profile_path = write_profile(
+                profiler, args.out, [("cumulative", 35), ("tottime", 25)]
+            )
 
     peak = peak_kib()
-    result["load_average_end"] = [round(v, 2) for v in os.getloadavg()]
+    result["load_average_end"] = load_average()
     top = {name: value for name, value in first_steps.items() if name in RUN_STEPS}
     first_steps_ordered = {
         name: first_steps[name] for name in RUN_STEPS if name in first_steps
@@ -1429,18 +1273,14 @@ def measure(args):
             "first_run_segmentation_alone_s": round(segmentation_s, 3),
             "first_run_prediction_added_s": added,
             "first_run_prediction_added_total_s": round(predictions_s, 3),
-            "ratio_segmentation_to_core_scan": round(segmentation_s / scan_core_s, 2)
-            if scan_core_s
-            else None,
+            "ratio_segmentation_to_core_scan": ratio(segmentation_s, scan_core_s),
             "all_new_run_s": round(all_new_s, 3),
             "all_new_run_changes": all_new_changes,
             "all_new_run_segmentation_s": round(all_new_segmentation_s, 3),
             "all_new_run_steps_s": all_new_steps,
-            "ratio_all_new_segmentation_to_core_scan": round(
-                all_new_segmentation_s / scan_core_s, 2
-            )
-            if scan_core_s
-            else None,
+            "ratio_all_new_segmentation_to_core_scan": ratio(
+                all_new_segmentation_s, scan_core_s
+            ),
             "orm_load_s": round(load_s, 2),
             "bare_scan_s": round(scan_s, 4),
             "bare_scan_core_s": round(scan_core_s, 4),
@@ -1456,8 +1296,8 @@ def measure(args):
             "first_run_s": round(first_s, 3),
             "first_run_commit_s": round(first_commit_s, 3),
             "first_run_steps_s": first_steps_ordered,
-            "first_run_sql_s": round(log_b.total(), 3),
-            "first_run_queries": len(log_b.queries),
+            "first_run_sql_s": round(log_b.total, 3),
+            "first_run_queries": log_b.count,
             "first_run_slowest_queries": log_b.slowest(),
             "first_run": first_run,
             "first_run_profiles_written": after_b["profiles"] - before_b["profiles"],
@@ -1471,29 +1311,25 @@ def measure(args):
                 for name in RUN_STEPS + tuple(NESTED_STEPS)
                 if name in second_steps
             },
-            "second_run_sql_s": round(log_c.total(), 3),
+            "second_run_sql_s": round(log_c.total, 3),
             "second_run_slowest_queries": log_c.slowest(),
             "second_run": second_run,
-            "ratio_first_run_to_scan": round(first_s / scan_s, 2) if scan_s else None,
-            "ratio_second_run_to_scan": round(second_s / scan_s, 2) if scan_s else None,
-            "ratio_first_run_to_core_scan": round(first_s / scan_core_s, 2)
-            if scan_core_s
-            else None,
-            "rss_start_kib": rss_start,
-            "rss_after_orm_kib": rss_orm,
-            "peak_after_orm_kib": peak_orm,
+            "ratio_first_run_to_scan": ratio(first_s, scan_s),
+            "ratio_second_run_to_scan": ratio(second_s, scan_s),
+            "ratio_first_run_to_core_scan": ratio(first_s, scan_core_s),
+            **memory_figures(
+                rss_start, rss_orm, peak_orm, peak, "peak_added_by_runs_kib"
+            ),
             "peak_after_scan_kib": peak_scan,
             "rss_after_first_run_kib": rss_after_first,
             "peak_after_first_run_kib": peak_first,
             "peak_after_second_run_kib": peak_second,
-            "peak_rss_kib": peak,
-            "peak_added_by_runs_kib": peak - rss_orm,
             "profile": profile_path,
         }
     )
     # Issue #6's run (figures, scores, segments, tiers, snapshots, writes) against the
     # rows it reads; the prediction steps have their own target below.
-    ratio = result["ratio_segmentation_to_core_scan"]
+    run_ratio = result["ratio_segmentation_to_core_scan"]
     profiles = max(after_b["profiles"], 1)
     # the run record itself is updated (counts, duration): one row
     rerun_written = second_run["rows_written"] - second_run[
@@ -1501,7 +1337,7 @@ def measure(args):
     ].get("customer_segmentation_run", {}).get("updated", 0)
     result["targets"] = {
         "segmentation_run_at_most_3x_scan": bool(
-            ratio is not None and ratio <= TARGET_RATIO
+            run_ratio is not None and run_ratio <= TARGET_RATIO
         ),
         "first_run_under_2min": first_s < TARGET_RUN_S,
         "peak_under_1.5GiB": peak < TARGET_PEAK_KIB,
@@ -1510,10 +1346,7 @@ def measure(args):
         "predictions_add_under_60s": predictions_s < TARGET_PREDICTION_ADDED_S,
     }
     report(result)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as out:
-        json.dump(result, out, indent=2, default=str)
-    print(f"\nJSON written to {args.out}")
+    write_json(args.out, result)
     return 0 if all(result["targets"].values()) else 3
 
 
@@ -1530,10 +1363,7 @@ def run_not_finished(
     result.update(
         {
             "bare_scan_s": round(scan_s, 4),
-            "bare_scan_queries": {
-                name: {"s": round(item["s"], 4), "rows": item["rows"]}
-                for name, item in scan.items()
-            },
+            "bare_scan_queries": scan_figures(scan),
             "first_run_error": f"not finished: {str(error).strip().splitlines()[0]} "
             f"({STATEMENT_TIMEOUT_S} s) after {elapsed:.0f} s",
             "first_run_cancelled_statement": statement,
@@ -1541,7 +1371,7 @@ def run_not_finished(
             "first_run_slowest_finished_queries": log.slowest(),
             "rss_after_orm_kib": rss_orm,
             "peak_rss_kib": peak_kib(),
-            "load_average_end": [round(v, 2) for v in os.getloadavg()],
+            "load_average_end": load_average(),
             "targets": {
                 "segmentation_run_at_most_3x_scan": False,
                 "first_run_under_2min": False,
@@ -1556,16 +1386,8 @@ def run_not_finished(
     print(f"    steps entered, s: {steps}")
     for q in log.slowest(5):
         print(f"    finished before it: {q['s']:8.3f} s  {q['query'][:110]}")
-    print(
-        "targets: "
-        + ", ".join(
-            f"{k} {'PASS' if v else 'FAIL'}" for k, v in result["targets"].items()
-        )
-    )
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as out:
-        json.dump(result, out, indent=2, default=str)
-    print(f"\nJSON written to {args.out}")
+    print_targets(result["targets"])
+    write_json(args.out, result)
     return 3
 
 
@@ -1666,12 +1488,7 @@ def report(r):
             f"after (b) {r['peak_after_first_run_kib'] / 1024:.0f} MiB)",
         ),
     ]
-    width = max(len(name) for name, _v in rows)
-    print("\ncustomer_segmentation benchmark")
-    print("-" * (width + 80))
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
-    print("-" * (width + 80))
+    print_table("customer_segmentation benchmark", rows, 80)
     print("(e) steps of (b), s:")
     for name, value in r["first_run_steps_s"].items():
         print(f"      {name:<48} {value:8.3f}")
@@ -1696,43 +1513,8 @@ def report(r):
     print("    slowest SQL of (b): ")
     for q in r["first_run_slowest_queries"][:5]:
         print(f"      {q['s']:8.3f} s  {q['query'][:110]}")
-    print(
-        "targets: "
-        + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in r["targets"].items())
-    )
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("phase", choices=("generate", "measure"))
-    parser.add_argument("--db-host", default="127.0.0.1")
-    parser.add_argument("--db-port", type=int, required=True)
-    parser.add_argument("--db-user", default="odoo")
-    parser.add_argument("--db-password", default="odoo")
-    parser.add_argument("--db-name", required=True)
-    parser.add_argument("--addons-path", default="")
-    parser.add_argument(
-        "--out",
-        default=os.path.join(
-            os.path.dirname(os.path.abspath(__file__)),
-            "out",
-            "customer_segmentation.json",
-        ),
-    )
-    args = parser.parse_args(argv)
-    if args.db_host not in (
-        "127.0.0.1",
-        "localhost",
-        "::1",
-    ) and not args.db_host.startswith("/"):
-        parser.error("the benchmark only talks to a local throwaway cluster")
-    if args.phase == "generate":
-        generate(args)
-        return 0
-    return measure(args)
+    print_targets(r["targets"])
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, "customer_segmentation.json", generate, measure))

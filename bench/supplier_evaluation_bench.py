@@ -17,29 +17,40 @@ BENCH_SEED). Only the database given on the command line (a local throwaway clus
 ever contacted.
 """
 
-import argparse
 import cProfile
 import datetime
-import io
-import json
 import os
-import pstats
-import resource
 import statistics
 import sys
-import threading
 import time
 
-import psycopg2
+from common import (
+    QueryLog,
+    StepTimer,
+    bare_scan,
+    env_int,
+    generate_database,
+    generated,
+    load_average,
+    load_registry,
+    main,
+    memory_figures,
+    peak_kib,
+    print_table,
+    print_targets,
+    ratio,
+    rss_kib,
+    run_facts,
+    scan_figures,
+    write_json,
+    write_profile,
+)
+from dateutil.relativedelta import relativedelta
 
 TARGET_RATIO = 3.0  # one month at most 3x the bare scan ...
 TARGET_MONTH_S = 30.0  # ... and under 30 s
 TARGET_BACKFILL_S = 180.0  # every month in under 3 minutes
 TARGET_PEAK_KIB = 1024 * 1024  # peak RSS under 1 GiB
-
-
-def env_int(name, default):
-    return int(os.environ.get(name, default))
 
 
 def sizes():
@@ -50,19 +61,6 @@ def sizes():
         "months": env_int("BENCH_MONTHS", 24),
         "seed": float(os.environ.get("BENCH_SEED", "0.42")),
     }
-
-
-def rss_kib():
-    """Current resident set size of this process, KiB."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def peak_kib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 # ============================================================================= generate
@@ -575,62 +573,25 @@ SUMMARY = """
 """
 
 
-def connect(args):
-    return psycopg2.connect(
-        host=args.db_host,
-        port=args.db_port,
-        user=args.db_user,
-        password=args.db_password,
-        dbname=args.db_name,
+def summarize(cr):
+    """Check the generated rows point to existing records, then count them."""
+    cr.execute(
+        "SELECT res_id FROM ir_model_data WHERE module = 'stock' AND name = "
+        "'stock_location_suppliers'"
     )
+    supplier_loc = cr.fetchone()[0]
+    cr.execute(ORPHANS)
+    orphans = cr.fetchone()[0]
+    if orphans:
+        raise SystemExit(
+            f"generated data is inconsistent: {orphans} rows point to missing records"
+        )
+    cr.execute(SUMMARY, {"supplier_loc": supplier_loc})
+    return cr.fetchone()[0]
 
 
 def generate(args):
-    params = sizes()
-    print(f"sizes: {params}", flush=True)
-    conn = connect(args)
-    steps = {}
-    started = time.perf_counter()
-    with conn:
-        with conn.cursor() as cr:
-            for name, statement in GENERATE:
-                t = time.perf_counter()
-                cr.execute(statement, params)
-                steps[name] = round(time.perf_counter() - t, 2)
-                print(f"  {name:<22} {steps[name]:8.2f} s", flush=True)
-    conn.autocommit = True
-    with conn.cursor() as cr:
-        t = time.perf_counter()
-        cr.execute("VACUUM ANALYZE")
-        steps["vacuum analyze"] = round(time.perf_counter() - t, 2)
-        print(f"  {'vacuum analyze':<22} {steps['vacuum analyze']:8.2f} s", flush=True)
-        total = round(time.perf_counter() - started, 2)
-        cr.execute(
-            "SELECT res_id FROM ir_model_data WHERE module = 'stock' AND name = "
-            "'stock_location_suppliers'"
-        )
-        supplier_loc = cr.fetchone()[0]
-        cr.execute(ORPHANS)
-        orphans = cr.fetchone()[0]
-        if orphans:
-            raise SystemExit(
-                f"generated data is inconsistent: {orphans} rows point to missing "
-                "records"
-            )
-        cr.execute(SUMMARY, {"supplier_loc": supplier_loc})
-        summary = cr.fetchone()[0]
-        meta = {"sizes": params, "steps_s": steps, "total_s": total, "data": summary}
-        cr.execute(
-            "INSERT INTO bench_meta (key, value) VALUES ('generate', %s) "
-            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-            [json.dumps(meta)],
-        )
-    conn.close()
-    print(
-        f"generated in {total:.1f} s: "
-        + ", ".join(f"{k}={v}" for k, v in summary.items()),
-        flush=True,
-    )
+    generate_database(args, sizes(), GENERATE, summarize)
 
 
 # ============================================================================== measure
@@ -720,73 +681,14 @@ ENGINE_STEPS = {
 }
 
 
-class StepTimer:
-    def __init__(self, env):
-        self.totals = {}
-        for model_name, steps in ENGINE_STEPS.items():
-            if model_name not in env:
-                continue
-            model_class = type(env[model_name])
-            for name in steps:
-                original = getattr(model_class, name, None)
-                if original is not None:
-                    setattr(model_class, name, self._wrap(name, original))
-
-    def _wrap(self, name, original):
-        def timed(model, *args, **kwargs):
-            t = time.perf_counter()
-            try:
-                return original(model, *args, **kwargs)
-            finally:
-                self.totals[name] = self.totals.get(name, 0.0) + time.perf_counter() - t
-
-        return timed
-
-    def take(self):
-        totals, self.totals = self.totals, {}
-        return {name: round(value, 3) for name, value in totals.items()}
-
-
-class QueryLog:
-    """The slowest SQL statements run by this thread (Odoo's query_hooks), text
-    shortened."""
-
-    def __init__(self, keep=8):
-        self.keep = keep
-        self.slowest = []  # (seconds, text), slowest first
-        self.count = 0
-        self.total = 0.0
-
-    def __enter__(self):
-        thread = threading.current_thread()
-        self._previous = getattr(thread, "query_hooks", ())
-        thread.query_hooks = (*self._previous, self.hook)
-        return self
-
-    def hook(self, cr, query, params, start, delay):
-        self.count += 1
-        self.total += delay
-        if len(self.slowest) < self.keep or delay > self.slowest[-1][0]:
-            text = (
-                query.decode(errors="replace")
-                if isinstance(query, bytes)
-                else str(query)
-            )
-            self.slowest.append((delay, " ".join(text.split())[:200]))
-            self.slowest.sort(key=lambda item: -item[0])
-            del self.slowest[self.keep :]
-
-    def __exit__(self, *exc):
-        threading.current_thread().query_hooks = self._previous
-
-    def report(self):
-        return {
-            "queries": self.count,
-            "sql_s": round(self.total, 3),
-            "slowest": [
-                {"s": round(delay, 3), "query": text} for delay, text in self.slowest
-            ],
-        }
+def engine_timer(env):
+    return StepTimer(
+        *(
+            (type(env[model_name]), steps)
+            for model_name, steps in ENGINE_STEPS.items()
+            if model_name in env
+        )
+    )
 
 
 class BackfillLimit(Exception):
@@ -870,64 +772,11 @@ def count_results(cr, company_id):
     return counts
 
 
-def previous_month(today):
-    first = today.replace(day=1)
-    last = first - datetime.timedelta(days=1)
-    return last.replace(day=1), last
-
-
-def month_range(first_day, months):
-    """The ``months`` calendar months ending with the one starting ``first_day``, oldest
-    first."""
-    result = []
-    day = first_day
-    for _ in range(months):
-        last = (day.replace(day=28) + datetime.timedelta(days=4)).replace(
-            day=1
-        ) - datetime.timedelta(days=1)
-        result.append((day, last))
-        day = (day - datetime.timedelta(days=1)).replace(day=1)
-    return result[::-1]
-
-
 def measure(args):
-    import odoo
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
+    odoo, registry, load_s, rss_start = load_registry(args)
+    from odoo.addons.supplier_evaluation.lib import periods
 
-    config.parse_config(
-        [
-            "--db_host",
-            args.db_host,
-            "--db_port",
-            str(args.db_port),
-            "--db_user",
-            args.db_user,
-            "--db_password",
-            args.db_password,
-            "-d",
-            args.db_name,
-            "--addons-path",
-            args.addons_path,
-            "--log-level",
-            "warn",
-            "--no-http",
-            "--max-cron-threads",
-            "0",
-        ]
-    )
-    rss_start = rss_kib()
-    t = time.perf_counter()
-    registry = Registry(args.db_name)
-    load_s = time.perf_counter() - t
-    result = {
-        "started": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"
-        ),
-        "addon_source": os.environ.get("BENCH_ADDON_SOURCE", "?"),
-        "cpus": os.cpu_count(),
-        "load_average_start": [round(x, 2) for x in os.getloadavg()],
-    }
+    result = run_facts()
     timer = None
     backfill_stats = os.environ.get("BENCH_BACKFILL_STATS", "month")
     if backfill_stats not in ("month", "stale"):
@@ -936,23 +785,23 @@ def measure(args):
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
-        cr.execute("SELECT value FROM bench_meta WHERE key = 'generate'")
-        row = cr.fetchone()
-        result["generate"] = row[0] if row else None
+        result["generate"] = generated(cr)
         company = env.ref("base.main_company")
         Scorecard = env["supplier.scorecard"]
-        timer = StepTimer(env)
+        timer = engine_timer(env)
         months = (result["generate"] or {}).get("sizes", {}).get("months") or sizes()[
             "months"
         ]
-        first_day, last_day = previous_month(datetime.date.today())
-        result["month"] = [first_day.isoformat(), last_day.isoformat()]
-        # the engine turns local days into UTC bounds; the company/user have no tz here
-        # -> UTC
-        start = datetime.datetime.combine(first_day, datetime.time.min)
-        end = datetime.datetime.combine(
-            last_day + datetime.timedelta(days=1), datetime.time.min
+        # The month before the company's today, and its bounds in UTC, as the engine
+        # counts them.
+        today = (
+            Scorecard._company_today(company)
+            if hasattr(Scorecard, "_company_today")  # older addon revisions
+            else datetime.date.today()
         )
+        first_day, last_day = periods.previous_period(today, "month")
+        result["month"] = [first_day.isoformat(), last_day.isoformat()]
+        start, end = Scorecard._period_bounds(company, first_day, last_day)
         rss_orm = rss_kib()
         peak_orm = peak_kib()
         print(
@@ -970,21 +819,8 @@ def measure(args):
         cr.commit()
 
         # (a) bare scan, twice; the second (warm) run counts
-        scan = {}
-        for _attempt in (1, 2):
-            for name, query in SCAN_QUERIES.items():
-                t = time.perf_counter()
-                cr.execute(query, {"company": company.id, "start": start, "end": end})
-                rows = cr.fetchall()
-                scan[name] = {"s": time.perf_counter() - t, "rows": rows[0][0]}
-        scan_s = sum(item["s"] for item in scan.values())
-        print(
-            f"bare scan (warm): {scan_s:.3f} s  "
-            + ", ".join(
-                f"{name} {item['s']:.3f} s / {item['rows']} rows"
-                for name, item in scan.items()
-            ),
-            flush=True,
+        scan, scan_s = bare_scan(
+            cr, SCAN_QUERIES, {"company": company.id, "start": start, "end": end}
         )
 
         # warm-up evaluation of the month, rolled back
@@ -1090,13 +926,7 @@ def measure(args):
             profiler.disable()
             timer.take()
             cr.rollback()
-            profile_path = os.path.splitext(args.out)[0] + ".prof"
-            os.makedirs(os.path.dirname(profile_path), exist_ok=True)
-            profiler.dump_stats(profile_path)
-            text = io.StringIO()
-            pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(30)
-            with open(os.path.splitext(args.out)[0] + ".profile.txt", "w") as out:
-                out.write(text.getvalue())
+            profile_path = write_profile(profiler, args.out, [("cumulative", 30)])
 
         # (d) back-fill every month from scratch, oldest first, in one transaction,
         # through the wizard when its user may run it (else the same loop over
@@ -1120,7 +950,9 @@ def measure(args):
         )
         env.invalidate_all()
         limit = float(os.environ.get("BENCH_BACKFILL_LIMIT", 900))
-        month_list = month_range(first_day, months)
+        month_list = periods.periods_between(
+            first_day - relativedelta(months=months - 1), last_day, "month"
+        )
         monthly = MonthLog(type(Scorecard), timer, limit)
         admin = env.ref("base.user_admin")
         via_wizard = "supplier.evaluation.wizard" in env and admin.has_group(
@@ -1185,15 +1017,12 @@ def measure(args):
         cr.commit()
 
     peak = peak_kib()
-    result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["load_average_end"] = load_average()
     result.update(
         {
             "orm_load_s": round(load_s, 2),
             "bare_scan_s": round(scan_s, 4),
-            "bare_scan_queries": {
-                name: {"s": round(item["s"], 4), "rows": item["rows"]}
-                for name, item in scan.items()
-            },
+            "bare_scan_queries": scan_figures(scan),
             "month_warmup_s": round(warmup_s, 3),
             "month_insert_s": round(month_insert_s, 3),
             "month_insert_steps_s": insert_steps,
@@ -1203,12 +1032,8 @@ def measure(args):
             "month_result": month_check,
             "month_records": month_records,
             "month_slowest_queries": slow_queries,
-            "ratio_insert_to_scan": round(month_insert_s / scan_s, 2)
-            if scan_s
-            else None,
-            "ratio_update_to_scan": round(month_update_s / scan_s, 2)
-            if scan_s
-            else None,
+            "ratio_insert_to_scan": ratio(month_insert_s, scan_s),
+            "ratio_update_to_scan": ratio(month_update_s, scan_s),
             "backfill_months": months,
             "backfill_months_done": len(per_month),
             "backfill_via": "supplier.evaluation.wizard as admin"
@@ -1227,17 +1052,17 @@ def measure(args):
             "backfill_records": backfill_records,
             "kraljic_s": round(kraljic_s, 3),
             "kraljic_classes": kraljic_classes,
-            "rss_start_kib": rss_start,
-            "rss_after_orm_kib": rss_orm,
-            "peak_after_orm_kib": peak_orm,
-            "peak_rss_kib": peak,
-            "peak_added_by_evaluation_kib": peak - rss_orm,
+            **memory_figures(
+                rss_start, rss_orm, peak_orm, peak, "peak_added_by_evaluation_kib"
+            ),
             "profile": profile_path,
         }
     )
-    ratio = result["ratio_insert_to_scan"]
+    month_ratio = result["ratio_insert_to_scan"]
     result["targets"] = {
-        "month_at_most_3x_scan": bool(ratio is not None and ratio <= TARGET_RATIO),
+        "month_at_most_3x_scan": bool(
+            month_ratio is not None and month_ratio <= TARGET_RATIO
+        ),
         "month_under_30s": month_insert_s < TARGET_MONTH_S
         and month_update_s < TARGET_MONTH_S,
         "backfill_under_3min": backfill_s < TARGET_BACKFILL_S
@@ -1245,10 +1070,7 @@ def measure(args):
         "peak_under_1GiB": peak < TARGET_PEAK_KIB,
     }
     report(result)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as out:
-        json.dump(result, out, indent=2, default=str)
-    print(f"\nJSON written to {args.out}")
+    write_json(args.out, result)
     return 0 if all(result["targets"].values()) else 3
 
 
@@ -1305,12 +1127,7 @@ def report(r):
             "ORM)",
         ),
     ]
-    width = max(len(name) for name, _v in rows)
-    print("\nsupplier_evaluation benchmark")
-    print("-" * (width + 60))
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
-    print("-" * (width + 60))
+    print_table("supplier_evaluation benchmark", rows, 60)
     print(
         "steps of (b), s: "
         + ", ".join(f"{k} {v}" for k, v in r["month_insert_steps_s"].items())
@@ -1333,43 +1150,8 @@ def report(r):
             for q in r["backfill_queries"]["slowest"][:3]
         )
     )
-    print(
-        "targets: "
-        + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in r["targets"].items())
-    )
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("phase", choices=("generate", "measure"))
-    parser.add_argument("--db-host", default="127.0.0.1")
-    parser.add_argument("--db-port", type=int, required=True)
-    parser.add_argument("--db-user", default="odoo")
-    parser.add_argument("--db-password", default="odoo")
-    parser.add_argument("--db-name", required=True)
-    parser.add_argument("--addons-path", default="")
-    parser.add_argument(
-        "--out",
-        default=os.path.join(
-            os.path.dirname(os.path.abspath(__file__)),
-            "out",
-            "supplier_evaluation.json",
-        ),
-    )
-    args = parser.parse_args(argv)
-    if args.db_host not in (
-        "127.0.0.1",
-        "localhost",
-        "::1",
-    ) and not args.db_host.startswith("/"):
-        parser.error("the benchmark only talks to a local throwaway cluster")
-    if args.phase == "generate":
-        generate(args)
-        return 0
-    return measure(args)
+    print_targets(r["targets"])
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, "supplier_evaluation.json", generate, measure))

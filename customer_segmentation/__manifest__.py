@@ -13,10 +13,12 @@
         "security/customer_segmentation_groups.xml",
         "security/customer_segmentation_security.xml",
         "security/ir.model.access.csv",
+        "security/customer_report_security.xml",
         "data/customer_segment_data.xml",
         "data/ir_cron_data.xml",
         "views/customer_segment_scheme_views.xml",
         "views/customer_profile_views.xml",
+        "views/customer_report_views.xml",
         "views/customer_segmentation_run_wizard_views.xml",
         "views/customer_segmentation_run_views.xml",
         "views/res_partner_views.xml",
@@ -25,5 +27,9 @@
         "views/customer_segmentation_menus.xml",
     ],
     "demo": ["data/customer_segmentation_demo.xml"],
+    "assets": {
+        "web.assets_backend_lazy": ["customer_segmentation/static/src/views/*.js"],
+        "web.assets_tests": ["customer_segmentation/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

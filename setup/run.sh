@@ -79,8 +79,8 @@ if [ -z "$db_exists" ]; then
     say "Creating database '$DB_NAME' with $ADDONS and their demo data (a few minutes, once)"
     started=$SECONDS
     "${ODOO_CMD[@]}" "${ODOO_ARGS[@]}" -i "$ADDONS" --stop-after-init --no-http --log-level=warn \
-        --log-handler=odoo.addons.supplier_evaluation.models.supplier_evaluation_demo:INFO \
-        --log-handler=odoo.addons.customer_segmentation.models.customer_segmentation_demo:INFO
+        --log-handler=odoo.addons.supplier_evaluation.demo.history:INFO \
+        --log-handler=odoo.addons.customer_segmentation.demo.history:INFO
     touch "$BUILT"
     addons_digest >"$CODE_STAMP"
     say "Demo database built in $((SECONDS - started)) s"

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date
+from odoo.tools import format_amount, format_date
+
+from ..lib import explain
 
 TIERS = [("strategic", "Strategic"), ("key", "Key"), ("ordinary", "Ordinary")]
 
@@ -63,6 +65,12 @@ class CustomerProfile(models.Model):
     r_score = fields.Integer("R", readonly=True, aggregator="avg")
     f_score = fields.Integer("F", readonly=True, aggregator="avg")
     m_score = fields.Integer("M", readonly=True, aggregator="avg")
+    rfm_code = fields.Char(
+        "RFM",
+        compute="_compute_rfm_code",
+        help="Recency, frequency and monetary scores, 5 = best: R5 bought most "
+        "recently, F5 most often, M5 spent most.",
+    )
     segment_id = fields.Many2one("customer.segment", readonly=True)
 
     # Tier
@@ -103,8 +111,16 @@ class CustomerProfile(models.Model):
         aggregator="sum",
         help="Discounted at the annual rate set in the settings.",
     )
-    cluster_index = fields.Integer("Cluster", readonly=True, aggregator=None)
-    cluster_description = fields.Char("Cluster profile", readonly=True)
+    lifetime_value_reason = fields.Char(
+        "Why this lifetime value", compute="_compute_lifetime_value_reason"
+    )
+    cluster_index = fields.Integer("Cluster number", readonly=True, aggregator=None)
+    cluster_description = fields.Char(
+        "Cluster",
+        readonly=True,
+        help="What sets the customer's cluster apart: the traits of its centre that "
+        "differ most from the average customer.",
+    )
     crosssell_ids = fields.One2many(
         "customer.crosssell.suggestion",
         "profile_id",
@@ -192,6 +208,98 @@ class CustomerProfile(models.Model):
                     basis=basis,
                     rank=profile.rank,
                 )
+
+    @api.depends("r_score", "f_score", "m_score")
+    def _compute_rfm_code(self):
+        for profile in self:
+            scores = (profile.r_score, profile.f_score, profile.m_score)
+            profile.rfm_code = (
+                _("R%(r)s F%(f)s M%(m)s", r=scores[0], f=scores[1], m=scores[2])
+                if any(scores)
+                else False
+            )
+
+    @api.depends(
+        "probability_alive",
+        "expected_purchases",
+        "expected_order_value",
+        "lifetime_value",
+        "recency_days",
+        "frequency",
+        "company_id.customer_clv_horizon_months",
+        "company_id.customer_clv_discount_rate",
+    )
+    @api.depends_context("lang")
+    def _compute_lifetime_value_reason(self):
+        statuses = {
+            "active": _("Probably active"),
+            "lapsing": _("May be lapsing"),
+            "inactive": _("Probably inactive"),
+        }
+        for profile in self:
+            # P(alive) is never 0 once predicted: 0 is an empty column.
+            if not profile.probability_alive:
+                profile.lifetime_value_reason = False
+                continue
+            company = profile.company_id
+            months = explain.months_between(profile.recency_days)
+            last = (
+                _("last order %s months ago", months)
+                if months >= 1
+                else _("last order %s days ago", profile.recency_days)
+            )
+            profile.lifetime_value_reason = _(
+                "%(status)s (P(alive) %(alive)s %%): %(last)s after %(orders)s "
+                "orders in the window → expected %(purchases)s orders in the next "
+                "%(horizon)s months × %(value)s per order, discounted at %(rate)s %% a "
+                "year = %(ltv)s",
+                status=statuses[explain.activity_status(profile.probability_alive)],
+                alive=explain.small_figure(profile.probability_alive),
+                last=last,
+                orders=profile.frequency,
+                purchases=explain.small_figure(profile.expected_purchases, 2),
+                horizon=company.customer_clv_horizon_months,
+                value=format_amount(
+                    self.env, profile.expected_order_value, profile.currency_id
+                ),
+                rate=explain.percent(company.customer_clv_discount_rate),
+                ltv=format_amount(
+                    self.env, profile.lifetime_value, profile.currency_id
+                ),
+            )
+
+    def _partners_action(self, name, model, context):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
+
+    def action_schedule_activity(self):
+        """Schedule one activity on each selected customer (Odoo's batch wizard)."""
+        partners = self.partner_id
+        return self._partners_action(
+            _("Schedule an activity for %s customers", len(partners)),
+            "mail.activity.schedule",
+            # The wizard reads its records from the active ones.
+            {"active_model": "res.partner", "active_ids": partners.ids},
+        )
+
+    def action_send_email(self):
+        """One e-mail to each selected customer (the composer in mass mode)."""
+        partners = self.partner_id
+        return self._partners_action(
+            _("E-mail %s customers", len(partners)),
+            "mail.compose.message",
+            {
+                "default_model": "res.partner",
+                "default_res_ids": repr(partners.ids),
+                "default_composition_mode": "mass_mail",
+            },
+        )
 
     @api.constrains("pin_tier", "pin_reason")
     def _check_pin_reason(self):

@@ -5,10 +5,10 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.tools import SQL, LazyTranslate, format_date
+from odoo import _, api, fields, models
+from odoo.tools import SQL, LazyTranslate, format_amount, format_date
 
-from ..lib import clusters, clv, crosssell
+from ..lib import clusters, clv, crosssell, explain
 from ..lib.sqlarrays import plain_array_literal
 from .customer_segmentation_run import _sql_array
 
@@ -31,6 +31,23 @@ CLUSTER_FEATURES = [
     ("monetary", True, _lt("high value"), _lt("low value")),
     ("margin_share", False, _lt("high margin"), _lt("low margin")),
     ("payment_days", False, _lt("pays late"), _lt("pays early")),
+]
+
+
+MANAGER = "customer_segmentation.customer_segmentation_group_manager"
+# Beyond this a + b the Beta dropout distribution is a spike: one chance for everyone.
+SAME_DROPOUT = 1000
+
+
+CLV_NUMBERS = [
+    "clv_r",
+    "clv_alpha",
+    "clv_a",
+    "clv_b",
+    "clv_p",
+    "clv_q",
+    "clv_gamma",
+    "clv_alive_share",
 ]
 
 
@@ -63,6 +80,30 @@ class CustomerSegmentationRun(models.Model):
     )
     holdout_report = fields.Html(
         "Holdout check", compute="_compute_prediction_texts", sanitize=False
+    )
+    # The fitted parameters as numbers, for the model in words.
+    clv_r = fields.Float("BG/NBD r", readonly=True, groups=MANAGER)
+    clv_alpha = fields.Float("BG/NBD alpha (weeks)", readonly=True, groups=MANAGER)
+    clv_a = fields.Float("BG/NBD a", readonly=True, groups=MANAGER)
+    clv_b = fields.Float("BG/NBD b", readonly=True, groups=MANAGER)
+    clv_p = fields.Float("Gamma-Gamma p", readonly=True, groups=MANAGER)
+    clv_q = fields.Float("Gamma-Gamma q", readonly=True, groups=MANAGER)
+    clv_gamma = fields.Float("Gamma-Gamma gamma", readonly=True, groups=MANAGER)
+    clv_alive_share = fields.Float(
+        "Customers probably active (%)",
+        readonly=True,
+        digits=(16, 1),
+        groups=MANAGER,
+        help="Mean probability of still being active over the customers of the fit.",
+    )
+    clv_summary = fields.Html(
+        "Fitted model",
+        compute="_compute_clv_summary",
+        sanitize=False,
+        groups=MANAGER,
+    )
+    cluster_report = fields.Html(
+        "Clusters table", readonly=True, sanitize=False, groups=MANAGER
     )
     cluster_count = fields.Integer("Clusters", readonly=True)
     cluster_silhouette = fields.Float("Silhouette", readonly=True, digits=(4, 3))
@@ -170,6 +211,64 @@ class CustomerSegmentationRun(models.Model):
     crosssell_rule_count = fields.Integer("Cross-sell pairs", readonly=True)
     prediction_duration = fields.Float("Predictions (s)", readonly=True)
 
+    @api.depends("clv_r", "clv_alpha", "clv_a", "clv_b", "clv_p", "clv_q", "clv_gamma")
+    @api.depends_context("lang")
+    def _compute_clv_summary(self):
+        for run in self:
+            if not (run.clv_r and run.clv_alpha):
+                run.clv_summary = False
+                continue
+            buying = explain.purchase_model_summary(
+                run.clv_r, run.clv_alpha, run.clv_a, run.clv_b
+            )
+            mean_value = explain.spend_model_mean(run.clv_p, run.clv_q, run.clv_gamma)
+            currency = run.company_id.currency_id
+            lines = [
+                _(
+                    "While active, a typical customer buys %(rate).1f times a year "
+                    "(purchase rates vary between customers: Gamma with shape r = "
+                    "%(r).3g and scale alpha = %(alpha).3g weeks).",
+                    rate=buying["purchases_per_year"],
+                    r=run.clv_r,
+                    alpha=run.clv_alpha,
+                ),
+                _(
+                    "After each purchase a customer stops buying with a chance of "
+                    "%(dropout).1f %%, about the same for every customer (a and b are "
+                    "so large, here %(a).0f and %(b).0f, that their ratio is all the "
+                    "data tell).",
+                    dropout=buying["dropout"] * 100,
+                    a=run.clv_a,
+                    b=run.clv_b,
+                )
+                if run.clv_a + run.clv_b > SAME_DROPOUT
+                else _(
+                    "After each purchase a customer stops buying with a chance of "
+                    "%(dropout).1f %% on average (Beta with a = %(a).3g, b = %(b).3g).",
+                    dropout=buying["dropout"] * 100,
+                    a=run.clv_a,
+                    b=run.clv_b,
+                ),
+                _(
+                    "An order is worth %(value)s on average (Gamma-Gamma with p = "
+                    "%(p).3g, q = %(q).3g, gamma = %(gamma)s).",
+                    value=format_amount(self.env, mean_value, currency)
+                    if np.isfinite(mean_value)
+                    else _("an undefined amount (q ≤ 1)"),
+                    p=run.clv_p,
+                    q=run.clv_q,
+                    gamma=format_amount(self.env, run.clv_gamma, currency),
+                ),
+                _(
+                    "%(alive).0f %% of the customers are probably still active "
+                    "(mean probability).",
+                    alive=run.clv_alive_share,
+                ),
+            ]
+            run.clv_summary = Markup("<ul>%s</ul>") % Markup("").join(
+                Markup("<li>%s</li>") % line for line in lines
+            )
+
     def _run_company(self, company, as_of=None):
         run = super()._run_company(company, as_of=as_of)
         started = time.perf_counter()
@@ -256,6 +355,7 @@ class CustomerSegmentationRun(models.Model):
             self.write(
                 {
                     "clv_parameters": False,
+                    **dict.fromkeys(CLV_NUMBERS, 0.0),
                     "clv_calibration_parameters": False,
                     "prediction_notes": {
                         **(self.prediction_notes or {}),
@@ -287,6 +387,11 @@ class CustomerSegmentationRun(models.Model):
                 "clv_parameters": "; ".join(
                     self._format_parameters(p) for p in (fit["params"], spend["params"])
                 ),
+                **{
+                    f"clv_{name}": float(value)
+                    for name, value in {**fit["params"], **spend["params"]}.items()
+                },
+                "clv_alive_share": float(np.nanmean(alive) * 100),
                 "clv_calibration_parameters": calibration
                 and self._format_parameters(calibration),
                 "prediction_notes": {
@@ -436,6 +541,7 @@ class CustomerSegmentationRun(models.Model):
                         **(self.prediction_notes or {}),
                         "clusters": len(rows),
                     },
+                    "cluster_report": False,
                 }
             )
             return None
@@ -460,11 +566,16 @@ class CustomerSegmentationRun(models.Model):
             if scores
             else clusters.silhouette(z[sample], result["labels"][sample])
         )
-        words = clusters.describe_centers(
-            result["centers"],
-            [n for n, _log, _h, _l in CLUSTER_FEATURES],
-            [h._translate(self.env.lang) for _n, _log, h, _l in CLUSTER_FEATURES],
-            [low._translate(self.env.lang) for _n, _log, _h, low in CLUSTER_FEATURES],
+        words = explain.distinct_labels(
+            clusters.describe_centers(
+                result["centers"],
+                [n for n, _log, _h, _l in CLUSTER_FEATURES],
+                [h._translate(self.env.lang) for _n, _log, h, _l in CLUSTER_FEATURES],
+                [
+                    low._translate(self.env.lang)
+                    for _n, _log, _h, low in CLUSTER_FEATURES
+                ],
+            )
         )
         labels = result["labels"]
         # Customers that all look alike have no silhouette (NaN): it shows as 0.
@@ -482,6 +593,7 @@ class CustomerSegmentationRun(models.Model):
                     for key, value in (self.prediction_notes or {}).items()
                     if key != "clusters"
                 },
+                "cluster_report": self._cluster_table(company, features, labels, words),
             }
         )
         return partners, {
@@ -490,6 +602,57 @@ class CustomerSegmentationRun(models.Model):
                 [words[c] for c in labels.tolist()], dtype=object
             ),
         }
+
+    def _cluster_table(self, company, features, labels, words):
+        """Per cluster, largest first: its words, size, revenue and its typical
+        (median) customer in units."""
+        currency = company.currency_id
+        rows = []
+        for cluster in np.argsort(-np.bincount(labels), kind="stable").tolist():
+            members = features[labels == cluster]
+            recency, orders, revenue, _margin, pay = (
+                np.nanmedian(members[:, i])
+                if np.isfinite(members[:, i]).any()
+                else None
+                for i in range(members.shape[1])
+            )
+            typical = _(
+                "%(orders)s, last one %(days).0f days ago, %(revenue)s in the window",
+                orders=_("1 order") if round(orders) == 1 else _("%.0f orders", orders),
+                days=recency,
+                revenue=format_amount(self.env, revenue, currency),
+            )
+            if pay is not None:
+                typical += ", " + (
+                    _("pays %.0f days late", pay)
+                    if round(pay) > 0
+                    else _("pays %.0f days early", -pay)
+                    if round(pay) < 0
+                    else _("pays on time")
+                )
+            rows.append(
+                Markup(
+                    "<tr><td>%s</td><td class='text-end'>%s</td>"
+                    "<td class='text-end'>%s</td><td>%s</td></tr>"
+                )
+                % (
+                    words[cluster],
+                    len(members),
+                    format_amount(self.env, np.nansum(members[:, 2]), currency),
+                    typical,
+                )
+            )
+        return Markup(
+            "<table class='table table-sm'><thead><tr><th>%s</th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th><th>%s</th>"
+            "</tr></thead><tbody>%s</tbody></table>"
+        ) % (
+            _("Cluster"),
+            _("Customers"),
+            _("Revenue"),
+            _("Typical customer (median)"),
+            Markup("").join(rows),
+        )
 
     # ------------------------------------------------------------------ cross-sell
     def _compute_crosssell(self, company, period):

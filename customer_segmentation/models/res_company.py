@@ -6,6 +6,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import demo
+from ..lib import explain
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -18,9 +21,17 @@ class ResCompany(models.Model):
         required=True,
     )
     customer_strategic_cut = fields.Float(
-        "Strategic up to (cumulative share)", default=0.80
+        "Strategic up to (cumulative share)",
+        default=0.80,
+        help="Share of the tier basis (stored as a fraction, shown in percent): the "
+        "best customers that together make up to this share are strategic.",
     )
-    customer_key_cut = fields.Float("Key up to (cumulative share)", default=0.95)
+    customer_key_cut = fields.Float(
+        "Key up to (cumulative share)",
+        default=0.95,
+        help="Share of the tier basis (stored as a fraction, shown in percent): after "
+        "the strategic ones, customers up to this share are key.",
+    )
     customer_tier_hysteresis = fields.Integer(
         "Runs before a tier drops",
         default=2,
@@ -58,7 +69,12 @@ class ResCompany(models.Model):
     customer_clv_horizon_months = fields.Integer(
         "Lifetime value horizon (months)", default=12
     )
-    customer_clv_discount_rate = fields.Float("Annual discount rate", default=0.10)
+    customer_clv_discount_rate = fields.Float(
+        "Annual discount rate",
+        default=0.10,
+        help="Stored as a fraction, shown in percent: 10 % values an order a year "
+        "from now at 1/1.1 of one today.",
+    )
     customer_holdout_months = fields.Integer("Holdout check (months)", default=3)
     customer_cluster_count = fields.Integer(
         "Customer clusters",
@@ -104,7 +120,8 @@ class ResCompany(models.Model):
             if not 0 <= company.customer_clv_discount_rate < 1:
                 raise ValidationError(
                     _(
-                        "The annual discount rate is a share between 0 and 1 (e.g. 0.10)."  # noqa: E501
+                        "The annual discount rate is between 0 %% and 100 %% (e.g. 10 %%), not %s %%.",  # noqa: E501
+                        explain.percent(company.customer_clv_discount_rate),
                     )
                 )
             if (
@@ -141,9 +158,9 @@ class ResCompany(models.Model):
             if not 0 < company.customer_strategic_cut < company.customer_key_cut <= 1:
                 raise ValidationError(
                     _(
-                        "Tier cut-offs must be in order: 0 < strategic (%(strategic)s) < key (%(key)s) ≤ 1.",  # noqa: E501
-                        strategic=company.customer_strategic_cut,
-                        key=company.customer_key_cut,
+                        "Tier cut-offs must be in order: 0 %% < strategic (%(strategic)s %%) < key (%(key)s %%) ≤ 100 %%.",  # noqa: E501
+                        strategic=explain.percent(company.customer_strategic_cut),
+                        key=explain.percent(company.customer_key_cut),
                     )
                 )
             if company.customer_tier_hysteresis < 1:
@@ -192,9 +209,11 @@ class ResCompany(models.Model):
 
     # ---------------------------------------------------------------- the company's day
     def _customer_tz(self):
-        """The time zone the company's days are counted in."""
+        """The time zone the company's days are counted in: its own, else UTC. Never the
+        running user's, so that a run's figures do not depend on who starts it (the same
+        rule as supplier_evaluation's supplier.scorecard._company_tz)."""
         self.ensure_one()
-        return pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
+        return pytz.timezone(self.partner_id.tz or "UTC")
 
     def _customer_today(self):
         """Today in the company's time zone."""
@@ -235,3 +254,10 @@ class ResCompany(models.Model):
             "start": self._customer_day_start(window_start),
             "end": self._customer_day_start(as_of + datetime.timedelta(days=1)),
         }
+
+    @api.model
+    def _customer_segmentation_load_demo(self):
+        """Entry point of data/customer_segmentation_demo.xml: the demo history of the
+        main company, as of its today."""
+        company = self.env.ref("base.main_company")
+        demo.generate_history(self.env, company, company._customer_today())

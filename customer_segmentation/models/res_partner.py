@@ -13,6 +13,7 @@ PROFILE_FIGURES = {
     "customer_r_score": "r_score",
     "customer_f_score": "f_score",
     "customer_m_score": "m_score",
+    "customer_rfm_code": "rfm_code",
     "customer_currency_id": "currency_id",
     "customer_revenue": "monetary",
     "customer_margin": "margin",
@@ -23,6 +24,7 @@ PROFILE_FIGURES = {
     "customer_payment_days": "payment_days",
     "customer_probability_alive": "probability_alive",
     "customer_lifetime_value": "lifetime_value",
+    "customer_lifetime_value_reason": "lifetime_value_reason",
     "customer_cluster_description": "cluster_description",
     "customer_crosssell_ids": "crosssell_ids",
     "customer_late_share": "late_share",
@@ -126,6 +128,14 @@ class ResPartner(models.Model):
     )
     customer_cluster_description = fields.Char(
         "Cluster", compute="_compute_customer_figures", groups=FIGURES_GROUP
+    )
+    customer_rfm_code = fields.Char(
+        "RFM", compute="_compute_customer_figures", groups=FIGURES_GROUP
+    )
+    customer_lifetime_value_reason = fields.Char(
+        "Why this lifetime value",
+        compute="_compute_customer_figures",
+        groups=FIGURES_GROUP,
     )
     customer_crosssell_ids = fields.Many2many(
         "customer.crosssell.suggestion",

@@ -27,56 +27,71 @@ class SaleOrder(models.Model):
 
     @api.depends("partner_id", "company_id", "order_line.product_id")
     def _compute_customer_segmentation(self):
+        services = self._customer_tier_services()
         for order in self:
             partner = order.partner_id.commercial_partner_id.with_company(
                 order.company_id
             )
             order.customer_tier = partner.customer_tier
             order.customer_segment_id = partner.customer_segment_id
-            order.customer_service_note = order._customer_tier_service().service_note
+            order.customer_service_note = services[order.id].service_note
             on_order = order.order_line.product_id
             order.customer_crosssell_ids = partner.customer_crosssell_ids.filtered(
                 lambda s, on_order=on_order: s.product_id not in on_order
             )
 
-    def _customer_tier_service(self):
-        """The service level of the customer's tier in the order's company (empty if
-        none)."""
-        self.ensure_one()
+    def _customer_tier_services(self):
+        """The service level of each order's customer tier in the order's company:
+        {order id: customer.tier.service, empty if none}, one query for all orders."""
+        Service = self.env["customer.tier.service"].sudo()
         # The tier's service applies whoever sells (sudo); the figures stay with the
         # customer's salesperson.
-        tier = (
-            self.partner_id.commercial_partner_id.with_company(self.company_id)
+        tiers = {
+            order.id: order.partner_id.commercial_partner_id.with_company(
+                order.company_id
+            )
             .sudo()
             .customer_tier
-        )
-        if not tier:
-            return self.env["customer.tier.service"]
-        return (
-            self.env["customer.tier.service"]
-            .sudo()
-            .search(
-                [("tier", "=", tier), ("company_id", "=", self.company_id.id)], limit=1
+            for order in self
+        }
+        wanted = {tier for tier in tiers.values() if tier}
+        services = Service
+        if wanted:
+            services = Service.search(
+                [
+                    ("tier", "in", list(wanted)),
+                    ("company_id", "in", self.company_id.ids),
+                ]
             )
-        )
+        by_key = {
+            (service.tier, service.company_id.id): service for service in services
+        }
+        return {
+            order.id: by_key.get((tiers[order.id], order.company_id.id), Service)
+            for order in self
+        }
 
     # Tier defaults replace the partner's own when the customer is set; a salesperson
     # may change them. Computes: neither they nor the parents' return anything.
     def _compute_pricelist_id(self):  # pylint: disable=missing-return
         super()._compute_pricelist_id()
-        for order in self.filtered(lambda o: o.state == "draft" and o.partner_id):
-            order.pricelist_id = (
-                order._customer_tier_service().pricelist_id or order.pricelist_id
-            )
+        drafts = self.filtered(lambda o: o.state == "draft" and o.partner_id)
+        services = drafts._customer_tier_services()
+        for order in drafts:
+            order.pricelist_id = services[order.id].pricelist_id or order.pricelist_id
 
     def _compute_payment_term_id(self):  # pylint: disable=missing-return
         super()._compute_payment_term_id()
-        for order in self.filtered("partner_id"):
+        orders = self.filtered("partner_id")
+        services = orders._customer_tier_services()
+        for order in orders:
             order.payment_term_id = (
-                order._customer_tier_service().payment_term_id or order.payment_term_id
+                services[order.id].payment_term_id or order.payment_term_id
             )
 
     def _compute_team_id(self):  # pylint: disable=missing-return
         super()._compute_team_id()
-        for order in self.filtered("partner_id"):
-            order.team_id = order._customer_tier_service().team_id or order.team_id
+        orders = self.filtered("partner_id")
+        services = orders._customer_tier_services()
+        for order in orders:
+            order.team_id = services[order.id].team_id or order.team_id

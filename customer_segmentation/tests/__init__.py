@@ -3,4 +3,7 @@ from . import test_segmentation_run
 from . import test_predictions
 from . import test_security
 from . import test_asof_run
+from . import test_reports
+from . import test_pareto_chart
+from . import test_sale_order
 from . import test_translated_texts

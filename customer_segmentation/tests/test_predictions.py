@@ -1,6 +1,10 @@
 import random
+import re
+
+from lxml import etree
 
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from .common import SegmentationCase
 
@@ -66,6 +70,43 @@ class TestPredictions(SegmentationCase):
         self.assertGreater(best.probability_alive, lapsed.probability_alive)
         self.assertGreaterEqual(run.cluster_count, 2)
         self.assertTrue(all(profiles.mapped("cluster_description")))
+
+    def test_run_states_its_model_and_clusters_in_words(self):
+        self._history()
+        run = self._run()
+        # The numbers behind the words are the fitted ones.
+        shown = dict(re.findall(r"(\w+) = ([-\d.e+]+)", run.clv_parameters))
+        for name in ("r", "alpha", "a", "b", "p", "q", "gamma"):
+            self.assertAlmostEqual(
+                run[f"clv_{name}"] / float(shown[name]), 1, places=4, msg=name
+            )
+        self.assertIn("times a year", run.clv_summary)
+        profiles = self.env["customer.profile"].search(
+            [("company_id", "=", self.company.id), ("frequency", ">", 0)]
+        )
+        self.assertAlmostEqual(
+            run.clv_alive_share,
+            sum(profiles.mapped("probability_alive")) / len(profiles),
+            places=1,
+        )
+        # One row per cluster: its description, size and revenue, as on the profiles.
+        rows = etree.fromstring(str(run.cluster_report)).xpath("//tbody/tr")
+        self.assertEqual(len(rows), run.cluster_count)
+        by_cluster = {}
+        for profile in profiles:
+            size, revenue = by_cluster.get(profile.cluster_description, (0, 0.0))
+            by_cluster[profile.cluster_description] = (
+                size + 1,
+                revenue + profile.monetary,
+            )
+        self.assertEqual(len(by_cluster), run.cluster_count, "names never repeat")
+        for row in rows:
+            name, size, revenue, _typical = (cell.text for cell in row)
+            self.assertEqual(int(size), by_cluster[name][0], name)
+            self.assertEqual(
+                revenue,
+                format_amount(self.env, by_cluster[name][1], self.company.currency_id),
+            )
 
     def test_holdout_report_follows_the_reader(self):
         self.env["res.lang"]._activate_lang("zh_CN")

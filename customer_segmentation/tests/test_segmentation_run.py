@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import RUN_DAY, SegmentationCase
 
@@ -379,4 +379,29 @@ class TestSegmentationRun(SegmentationCase):
                 .segment_ids
             ),
             10,
+        )
+
+    def test_company_without_time_zone_counts_in_utc_whoever_runs(self):
+        self.company.partner_id.tz = False
+        managers = [
+            new_test_user(
+                self.env,
+                login=f"cs_manager_{tz}",
+                groups="sales_team.group_sale_manager",
+                company_id=self.company.id,
+                company_ids=[self.company.id],
+                tz=tz,
+            )
+            for tz in ("Asia/Shanghai", "America/Los_Angeles")
+        ]
+        # 04-02 07:30 in Shanghai, 04-01 16:30 in Los Angeles: the run's day is UTC's.
+        with freeze_time("2026-04-01 23:30:00"):
+            bounds = [
+                self.company.with_user(manager)._customer_period()
+                for manager in managers
+            ]
+        self.assertEqual(bounds[0], bounds[1])
+        self.assertEqual(
+            (bounds[0]["as_of"], bounds[0]["tz"], bounds[0]["end"]),
+            (datetime.date(2026, 4, 1), "UTC", datetime.datetime(2026, 4, 2)),
         )

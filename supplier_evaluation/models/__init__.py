@@ -8,11 +8,13 @@ from . import supplier_certificate
 from . import supplier_rating
 from . import supplier_scorecard
 from . import supplier_scorecard_analysis
+from . import supplier_scorecard_dashboard
 from . import supplier_alert_rule
 from . import supplier_alert
 from . import supplier_corrective_action
 from . import supplier_purchase_policy
+from . import supplier_rated_mixin
 from . import purchase_order
+from . import stock_picking
 from . import supplier_order_document
-from . import supplier_evaluation_demo
 from . import ir_attachment

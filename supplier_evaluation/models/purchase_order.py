@@ -10,7 +10,9 @@ CONTROL_PASSED_KEY = "supplier_evaluation.control_passed"
 
 
 class PurchaseOrder(models.Model):
-    _inherit = "purchase.order"
+    _name = "purchase.order"
+    _inherit = ["purchase.order", "supplier.rated.mixin"]
+    _supplier_rating_field = "purchase_id"
 
     supplier_qc_report_ids = fields.One2many(
         "supplier.order.document",
@@ -31,6 +33,12 @@ class PurchaseOrder(models.Model):
         groups="purchase.group_purchase_user",
         help="Why a purchase administrator confirmed despite the supplier policy.",
     )
+
+    def _supplier_rating_defaults(self):
+        return {
+            "purchase_id": self.id,
+            "partner_id": self.partner_id.commercial_partner_id.id,
+        }
 
     def _add_supplier_document(self, kind, filename, data, mimetype, note=False):
         """File a document the supplier uploaded (already checked by the portal) and

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import demo
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -17,15 +19,15 @@ class ResCompany(models.Model):
     supplier_impact_threshold = fields.Float(
         "High profit impact from",
         default=0.05,
-        help="Share of the company's spend (0-1) from which a supplier has a high "
-        "profit impact.",
+        help="Share of the company's spend from which a supplier has a high profit "
+        "impact, stored as a fraction (0.05 = 5 %); the settings show it in percent.",
     )
     supplier_risk_threshold = fields.Float(
         "High supply risk from",
         default=0.5,
-        help="Supply risk (0-1) from which a supplier is a high risk: 70% its share of "
-        "spend on products with no other vendor, 30% the spread of its lead "
-        "times.",
+        help="Supply risk from which a supplier is a high risk, stored as a fraction "
+        "(0.5 = 50 %): 70 % its share of spend on products with no other vendor, "
+        "30 % the spread of its lead times.",
     )
     supplier_certificate_reminder_days = fields.Integer(
         "Certificate reminder (days before expiry)", default=30
@@ -81,7 +83,7 @@ class ResCompany(models.Model):
             ):
                 raise ValidationError(
                     _(
-                        "Kraljic thresholds are shares between 0 and 1 (e.g. 0.05 for 5%)."  # noqa: E501
+                        "Kraljic thresholds are percentages above 0 % and up to 100 % (e.g. 5 %)."  # noqa: E501
                     )
                 )
             if company.supplier_portal_max_upload_mb <= 0:
@@ -96,3 +98,11 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("The certificate reminder cannot be a negative number of days.")
                 )
+
+    @api.model
+    def _supplier_evaluation_load_demo(self):
+        """Entry point of data/supplier_evaluation_demo.xml: the demo history of the
+        current company, as of its today."""
+        company = self.env.company
+        today = self.env["supplier.scorecard"]._company_today(company)
+        demo.generate_history(self.env, company, today)

@@ -524,7 +524,7 @@ class SupplierScorecard(models.Model):
             self.env["res.partner"].with_company(company)._update_kraljic_suggestions(
                 company
             )
-            day = fields.Date.context_today(self.with_company(company))
+            day = self._company_today(company)
             date_from, date_to = periods.previous_period(
                 day, company.supplier_period_type
             )
@@ -766,7 +766,16 @@ class SupplierScorecard(models.Model):
 
     @api.model
     def _company_tz(self, company):
-        return pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
+        """The zone the company's days are counted in: its own, else UTC. Never the
+        running user's, so that a period's cards do not depend on who evaluates it (the
+        same rule as customer_segmentation's res.company._customer_tz)."""
+        return pytz.timezone(company.partner_id.tz or "UTC")
+
+    @api.model
+    def _company_today(self, company):
+        """Today in the company's time zone."""
+        now = pytz.utc.localize(fields.Datetime.now())
+        return now.astimezone(self._company_tz(company)).date()
 
     @api.model
     def _period_bounds(self, company, date_from, date_to):

@@ -10,4 +10,8 @@ from . import test_engine_records
 from . import test_spend_grade_colors
 from . import test_partner_views
 from . import test_scorecard_publish
+from . import test_supplier_dashboards
+from . import test_supplier_ratings_from_orders
+from . import test_supplier_settings_percent
+from . import test_kraljic_matrix
 from . import test_translated_texts

@@ -1,8 +1,28 @@
 import datetime
 
+from dateutil.relativedelta import relativedelta
+
 from odoo.tests import Form, TransactionCase, new_test_user
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+
+
+def monthly_card(env, company, partner, start, total, kraljic_class):
+    """A scored monthly scorecard from ``start``, graded from its total."""
+    return env["supplier.scorecard"].create(
+        {
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "period_type": "month",
+            "date_from": start,
+            "date_to": start + relativedelta(months=1, days=-1),
+            "has_data": True,
+            "total_score": total,
+            "grade": "A" if total >= 85 else "B" if total >= 70 else "C",
+            "kraljic_class": kraljic_class,
+            "spend": total * 10,
+        }
+    )
 
 
 class SupplierEvaluationCase(TransactionCase):

@@ -262,6 +262,13 @@ class TestSupplierPortal(HttpCase):
             ["03/01/2026 – 03/28/2026", "02/01/2026 – 02/28/2026"],
         )
         self.assertNotIn("Alpha Supplies ·", html.split("<tbody>", 1)[1])
+        # Portal tables cut cells at 10rem on one line ("03/01/2026 – 03/2…"): the
+        # period cell is not cut, it wraps at the dash on a phone.
+        cells = re.findall(r'<td [^>]*class="o_scorecard_period_cell"[^>]*>', html)
+        self.assertEqual(len(cells), 2)
+        for cell in cells:
+            self.assertIn("max-width: none", cell)
+            self.assertIn("white-space: normal", cell)
         # The trend chart scales down to the screen instead of a fixed 480 px.
         _response, html = self._get(f"/my/scorecards/{self.card_a.id}")
         heads = re.findall(r"<svg[^>]*>", html)

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import MARCH, SupplierEvaluationCase
 
@@ -185,6 +185,36 @@ class TestScorecard(SupplierEvaluationCase):
         self.company.partner_id.tz = "Asia/Shanghai"
         self._evaluate()
         self.assertAlmostEqual(self._card(self.vendor_b).on_time_rate, 100.0)
+
+    def test_company_without_time_zone_counts_in_utc_whoever_evaluates(self):
+        # The promise of 03-09 20:00 UTC is 03-10 04:00 in Shanghai (B's 03-10 delivery
+        # on time there) but still 03-09 in Los Angeles (late): the company has no time
+        # zone, so both evaluators get the UTC answer, late.
+        self.po_b.order_line.date_planned = "2026-03-09 20:00:00"
+        self.company.partner_id.tz = False
+        figures = {}
+        for tz in ("Asia/Shanghai", "America/Los_Angeles"):
+            user = new_test_user(
+                self.env,
+                login=f"se_evaluator_{tz}",
+                groups="purchase.group_purchase_manager",
+                company_id=self.company.id,
+                company_ids=[self.company.id],
+                tz=tz,
+            )
+            self.env["supplier.evaluation.wizard"].with_user(user).create(
+                {
+                    "date_from": MARCH[0],
+                    "date_to": MARCH[1],
+                    "partner_ids": [Command.set((self.vendor_a | self.vendor_b).ids)],
+                }
+            ).action_evaluate()
+            figures[tz] = [
+                (card.on_time_rate, card.lead_time_avg, card.total_score, card.grade)
+                for card in (self._card(self.vendor_a), self._card(self.vendor_b))
+            ]
+        self.assertEqual(figures["Asia/Shanghai"], figures["America/Los_Angeles"])
+        self.assertAlmostEqual(figures["Asia/Shanghai"][1][0], 0.0)
 
     def test_no_activity_means_no_data_never_100(self):
         cards = self._evaluate(APRIL, partners=self.vendor_a)

@@ -1,0 +1,3 @@
+from .history import generate_history, plan_history
+
+__all__ = ["generate_history", "plan_history"]

@@ -1,0 +1,3 @@
+from .history import generate_history
+
+__all__ = ["generate_history"]
