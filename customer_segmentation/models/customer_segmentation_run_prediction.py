@@ -102,8 +102,14 @@ class CustomerSegmentationRun(models.Model):
         sanitize=False,
         groups=MANAGER,
     )
+    # Per cluster, largest first: its words, size and revenue, and its typical
+    # customer's figures (see _cluster_table); worded in the reader's language.
+    cluster_table = fields.Json(readonly=True, copy=False, groups=MANAGER)
     cluster_report = fields.Html(
-        "Clusters table", readonly=True, sanitize=False, groups=MANAGER
+        "Clusters table",
+        compute="_compute_cluster_report",
+        sanitize=False,
+        groups=MANAGER,
     )
     cluster_count = fields.Integer("Clusters", readonly=True)
     cluster_silhouette = fields.Float("Silhouette", readonly=True, digits=(4, 3))
@@ -541,7 +547,7 @@ class CustomerSegmentationRun(models.Model):
                         **(self.prediction_notes or {}),
                         "clusters": len(rows),
                     },
-                    "cluster_report": False,
+                    "cluster_table": False,
                 }
             )
             return None
@@ -593,7 +599,7 @@ class CustomerSegmentationRun(models.Model):
                     for key, value in (self.prediction_notes or {}).items()
                     if key != "clusters"
                 },
-                "cluster_report": self._cluster_table(company, features, labels, words),
+                "cluster_table": self._cluster_table(company, features, labels, words),
             }
         )
         return partners, {
@@ -606,29 +612,62 @@ class CustomerSegmentationRun(models.Model):
     def _cluster_table(self, company, features, labels, words):
         """Per cluster, largest first: its words, size, revenue and its typical
         (median) customer in units."""
-        currency = company.currency_id
-        rows = []
+        table = []
         for cluster in np.argsort(-np.bincount(labels), kind="stable").tolist():
             members = features[labels == cluster]
-            recency, orders, revenue, _margin, pay = (
-                np.nanmedian(members[:, i])
+            recency, orders, typical_revenue, _margin, pay = (
+                float(np.nanmedian(members[:, i]))
                 if np.isfinite(members[:, i]).any()
                 else None
                 for i in range(members.shape[1])
             )
-            typical = _(
+            table.append(
+                {
+                    "words": words[cluster],
+                    "size": len(members),
+                    "revenue": float(np.nansum(members[:, 2])),
+                    "recency": recency,
+                    "orders": orders,
+                    "typical_revenue": typical_revenue,
+                    "pay": pay,
+                }
+            )
+        return table
+
+    @api.depends("cluster_table", "company_id.currency_id")
+    @api.depends_context("lang")
+    def _compute_cluster_report(self):
+        for run in self:
+            table = run.cluster_table
+            if not table:
+                run.cluster_report = False
+            elif isinstance(table, dict):  # made before this version
+                run.cluster_report = table.get("legacy") or False
+            else:
+                run.cluster_report = run._cluster_report_html(table)
+
+    def _cluster_report_html(self, table):
+        currency = self.company_id.currency_id
+        rows = []
+        for row in table:
+            orders, pay = row["orders"], row["pay"]
+            typical = self.env._(
                 "%(orders)s, last one %(days).0f days ago, %(revenue)s in the window",
-                orders=_("1 order") if round(orders) == 1 else _("%.0f orders", orders),
-                days=recency,
-                revenue=format_amount(self.env, revenue, currency),
+                orders=self.env._("1 order")
+                if round(orders) == 1
+                else self.env._("%.0f orders", orders),
+                days=row["recency"],
+                revenue=format_amount(self.env, row["typical_revenue"], currency),
             )
             if pay is not None:
-                typical += ", " + (
-                    _("pays %.0f days late", pay)
+                typical = self.env._(
+                    "%(previous)s, %(next)s",
+                    previous=typical,
+                    next=self.env._("pays %.0f days late", pay)
                     if round(pay) > 0
-                    else _("pays %.0f days early", -pay)
+                    else self.env._("pays %.0f days early", -pay)
                     if round(pay) < 0
-                    else _("pays on time")
+                    else self.env._("pays on time"),
                 )
             rows.append(
                 Markup(
@@ -636,9 +675,9 @@ class CustomerSegmentationRun(models.Model):
                     "<td class='text-end'>%s</td><td>%s</td></tr>"
                 )
                 % (
-                    words[cluster],
-                    len(members),
-                    format_amount(self.env, np.nansum(members[:, 2]), currency),
+                    row["words"],
+                    row["size"],
+                    format_amount(self.env, row["revenue"], currency),
                     typical,
                 )
             )
@@ -647,10 +686,10 @@ class CustomerSegmentationRun(models.Model):
             "<th class='text-end'>%s</th><th class='text-end'>%s</th><th>%s</th>"
             "</tr></thead><tbody>%s</tbody></table>"
         ) % (
-            _("Cluster"),
-            _("Customers"),
-            _("Revenue"),
-            _("Typical customer (median)"),
+            self.env._("Cluster"),
+            self.env._("Customers"),
+            self.env._("Revenue"),
+            self.env._("Typical customer (median)"),
             Markup("").join(rows),
         )
 

@@ -117,6 +117,12 @@ class TestPredictions(SegmentationCase):
         english = run.with_context(lang="en_US").holdout_report
         self.assertIn("Decile of predicted purchases", english)
         self.assertIn("Fitted on orders up to", english)
+        # The clusters table too.
+        self.assertIn("典型客户（中位数）", run.cluster_report)
+        self.assertIn("笔订单", run.cluster_report)
+        self.assertIn(
+            "Typical customer (median)", run.with_context(lang="en_US").cluster_report
+        )
 
     def test_not_enough_data_invents_nothing(self):
         self._order(self.acme, 100, "2026-03-05 09:00:00")

@@ -1,6 +1,9 @@
 """The run's notes (first run, tiers on revenue, lifetime value, holdout, clusters)
-were stored as text in the language of the run; they are now codes and numbers worded
-in the reader's language. Earlier runs keep their texts as they were written."""
+and its clusters table were stored as text in the language of the run; they are now
+codes and numbers worded in the reader's language. Earlier runs keep their texts as
+they were written."""
+
+from odoo.tools.sql import column_exists
 
 
 def migrate(cr, version):
@@ -22,3 +25,11 @@ def migrate(cr, version):
          WHERE run_notes IS NULL AND note IS NOT NULL
         """
     )
+    if column_exists(cr, "customer_segmentation_run", "cluster_report"):
+        cr.execute(
+            """
+            UPDATE customer_segmentation_run
+               SET cluster_table = jsonb_build_object('legacy', cluster_report)
+             WHERE cluster_table IS NULL AND cluster_report IS NOT NULL
+            """
+        )
