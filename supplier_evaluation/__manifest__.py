@@ -1,6 +1,6 @@
 {
     "name": "Supplier Evaluation",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "summary": (
         "Supplier scorecards, grades, Kraljic classes and alerts "
         "from your purchasing data"

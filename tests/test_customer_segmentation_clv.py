@@ -292,6 +292,23 @@ def test_fit_bgnbd_not_enough_data():
     assert issubclass(clv.NotEnoughData, ValueError)
 
 
+def test_not_enough_data_says_why_as_codes():
+    # Callers word the reason in their user's language from the code and numbers.
+    with pytest.raises(clv.NotEnoughData) as error:
+        clv.fit_bgnbd([1] * 19, [1.0] * 19, [5.0] * 19)
+    assert error.value.code == "purchase_customers"
+    assert error.value.params == {"count": 19, "needed": 20}
+    x = [1, 2, 1, 3] + [0] * 30
+    with pytest.raises(clv.NotEnoughData) as error:
+        clv.fit_bgnbd(x, [1.0] * 4 + [0.0] * 30, [5.0] * 34)
+    assert error.value.code == "purchase_repeat"
+    assert error.value.params["count"] == 4
+    with pytest.raises(clv.NotEnoughData) as error:
+        clv.fit_gamma_gamma([1] * 5, [10.0] * 5)
+    assert error.value.code == "spend_repeat"
+    assert error.value.params == {"count": 5, "needed": 20}
+
+
 def test_fit_reports_failure_instead_of_raising(monkeypatch):
     from scipy.optimize import OptimizeResult
 

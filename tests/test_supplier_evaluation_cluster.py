@@ -11,14 +11,6 @@ cluster = load_lib_module("supplier_evaluation", "cluster")
 
 nan = np.nan
 HIB = np.array([True, True, False, False, False, True])
-NAMES = [
-    "on-time",
-    "quality",
-    "price index",
-    "lead time",
-    "lead-time spread",
-    "total score",
-]
 
 
 def blobs(seed=1, per=30, spread=0.3):
@@ -276,25 +268,19 @@ def test_label_supplier_clusters_shape_mismatch():
 # --- describe_center -------------------------------------------------------
 
 
-def test_describe_center_phrases():
+def test_describe_center_codes():
     center = [0.8, 0.1, -0.6, 1.2, -0.49, -2.0]
-    phrases = cluster.describe_center(center, NAMES, HIB)
-    assert phrases == [
-        "total score well below average",
-        "lead time well above average (worse)",
-        "on-time well above average",
-        "price index well below average (better)",
+    assert cluster.describe_center(center) == [
+        (5, "below"),
+        (3, "above"),
+        (0, "above"),
+        (2, "below"),
     ]
 
 
 def test_describe_center_threshold_and_nan():
     center = [0.3, nan, 0.0, 0.0, 0.0, 0.0]
-    assert cluster.describe_center(center, NAMES, HIB) == []
-    assert cluster.describe_center(center, NAMES, HIB, threshold=0.25) == [
-        "on-time well above average"
-    ]
-    assert cluster.describe_center([0.5], ["quality"], [True]) == [
-        "quality well above average"
-    ]
-    with pytest.raises(ValueError):
-        cluster.describe_center([1.0, 2.0], ["a"], [True, True])
+    assert cluster.describe_center(center) == []
+    assert cluster.describe_center(center, threshold=0.25) == [(0, "above")]
+    assert cluster.describe_center([0.5]) == [(0, "above")]
+    assert cluster.describe_center([-0.5, 0.5]) == [(0, "below"), (1, "above")]

@@ -65,7 +65,16 @@ _LOG_BOUND = 15.0
 
 
 class NotEnoughData(ValueError):
-    """Too few customers (or repeat buyers) to fit a model reliably."""
+    """Too few customers (or repeat buyers) to fit a model reliably.
+
+    ``code`` and ``params`` say why, for callers that word it in their
+    user's language; the message is the English version.
+    """
+
+    def __init__(self, message, code="not_enough_data", **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 # --- input handling ----------------------------------------------------------
@@ -493,19 +502,26 @@ def fit_bgnbd(x, t_x, T, weights=None):
     if n_customers < MIN_CUSTOMERS:
         raise NotEnoughData(
             f"Not enough customers to fit the BG/NBD purchase model: {n_customers:g} "
-            f"customer(s), at least {MIN_CUSTOMERS} are needed."
+            f"customer(s), at least {MIN_CUSTOMERS} are needed.",
+            "purchase_customers",
+            count=n_customers,
+            needed=MIN_CUSTOMERS,
         )
     if n_repeat < MIN_REPEAT_BUYERS:
         raise NotEnoughData(
             f"Not enough repeat buyers to fit the BG/NBD purchase model: {n_repeat:g} "
             f"customer(s) bought more than once, at least {MIN_REPEAT_BUYERS} are "
-            "needed."
+            "needed.",
+            "purchase_repeat",
+            count=n_repeat,
+            needed=MIN_REPEAT_BUYERS,
         )
     scale = float(_wsum(w, T) / n_customers)
     if scale <= 0:
         raise NotEnoughData(
             "Not enough history to fit the BG/NBD purchase model: "
-            "every customer has age T = 0."
+            "every customer has age T = 0.",
+            "purchase_history",
         )
     ts, Ts = t_x / scale, T / scale
     total = n_customers
@@ -758,7 +774,10 @@ def fit_gamma_gamma(x, m, weights=None):
         raise NotEnoughData(
             "Not enough repeat buyers to fit the Gamma-Gamma spend model: "
             f"{n_customers:g} customer(s) with repeat purchases of positive value, at "
-            f"least {MIN_CUSTOMERS} are needed."
+            f"least {MIN_CUSTOMERS} are needed.",
+            "spend_repeat",
+            count=n_customers,
+            needed=MIN_CUSTOMERS,
         )
     scale = float(_wsum(w, m) / n_customers)
     ms = m / scale

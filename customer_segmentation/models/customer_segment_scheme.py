@@ -1,6 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import LazyTranslate
+from odoo.tools import SQL, LazyTranslate
 
 from ..lib import segments
 
@@ -21,6 +21,9 @@ DEFAULT_SEGMENT_NAMES = {
 }
 
 
+DEFAULT_SCHEME_NAME = _lt("RFM segments")
+
+
 class CustomerSegmentScheme(models.Model):
     _name = "customer.segment.scheme"
     _description = "RFM Segment Rule Table"
@@ -28,7 +31,9 @@ class CustomerSegmentScheme(models.Model):
     _check_company_auto = True
 
     name = fields.Char(
-        required=True, translate=True, default=lambda self: _("RFM segments")
+        required=True,
+        translate=True,
+        default=lambda self: self.env._("RFM segments"),
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -72,7 +77,8 @@ class CustomerSegmentScheme(models.Model):
     def _create_default(self, company):
         """The default 10-segment R×F grid for a company that has no rule table yet.
 
-        Segment names are stored in every installed language.
+        Segment names are stored in every installed language (and in languages
+        installed later, see _translate_default_names).
         """
         company = (
             self.env["res.company"].browse(company)
@@ -105,18 +111,50 @@ class CustomerSegmentScheme(models.Model):
                 }
             )
         )
-        languages = [
-            code
-            for code, _name in self.env["res.lang"].get_installed()
-            if code != "en_US"
-        ]
-        for segment in scheme.segment_ids:
-            label = DEFAULT_SEGMENT_NAMES.get(segment.code)
-            if label and languages:
-                segment.update_field_translations(
-                    "name", {code: label._translate(code) for code in languages}
-                )
+        scheme._translate_default_names(
+            [code for code, _name in self.env["res.lang"].get_installed()]
+        )
         return scheme.sudo(False).with_env(self.env)
+
+    @api.model
+    def _translate_default_names(self, languages, overwrite=False):
+        """The default names (rule tables, segments) in ``languages``: the records are
+        made in Python, per company, so Odoo's loading of a language's terms does not
+        reach them. Only names still the default English one are translated (a renamed
+        segment keeps its name), and existing translations only with ``overwrite``.
+        Called on schemes, their own; on the empty model, every company's."""
+        languages = [lang for lang in languages if lang != "en_US"]
+        if not languages:
+            return
+        schemes = self.sudo() or self.sudo().search([])
+        segments_by_code = schemes.segment_ids.filtered(
+            lambda s: s.code in DEFAULT_SEGMENT_NAMES
+        )
+        for records, label_of in (
+            (schemes, lambda record: DEFAULT_SCHEME_NAME),
+            (segments_by_code, lambda record: DEFAULT_SEGMENT_NAMES[record.code]),
+        ):
+            records.flush_recordset(["name"])
+            # Every language's value as stored, without the ORM's fallback to English.
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, name FROM %s WHERE id = ANY(%s)",
+                    SQL.identifier(records._table),
+                    records.ids,
+                )
+            )
+            stored = dict(self.env.cr.fetchall())
+            for record in records:
+                label, name = label_of(record), stored[record.id] or {}
+                if name.get("en_US") != label._translate("en_US"):
+                    continue
+                missing = {
+                    lang: label._translate(lang)
+                    for lang in languages
+                    if overwrite or lang not in name
+                }
+                if missing:
+                    record.update_field_translations("name", missing)
 
     # Segments written through the table are checked together, once, by _check_coverage.
     @api.model_create_multi

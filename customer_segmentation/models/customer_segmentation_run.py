@@ -73,7 +73,10 @@ class CustomerSegmentationRun(models.Model):
     downgrade_count = fields.Integer("Moved down", readonly=True)
     activity_count = fields.Integer("Activities", readonly=True)
     duration = fields.Float("Duration (s)", readonly=True)
-    note = fields.Text(readonly=True)
+    # What the run noted, as codes and numbers: {"no_margin": true when tiers fell
+    # back to revenue, "baseline": customers of a first run}; worded in _compute_note.
+    run_notes = fields.Json(readonly=True, copy=False)
+    note = fields.Text(compute="_compute_note")
     snapshot_ids = fields.One2many("customer.segment.snapshot", "run_id", readonly=True)
 
     _sql_constraints = [
@@ -83,6 +86,28 @@ class CustomerSegmentationRun(models.Model):
             "One segmentation run per company and day.",
         ),
     ]
+
+    @api.depends("run_notes")
+    @api.depends_context("lang")
+    def _compute_note(self):
+        for run in self:
+            notes = run.run_notes or {}
+            lines = [notes["legacy"]] if notes.get("legacy") else []
+            if notes.get("no_margin"):
+                lines.append(
+                    self.env._(
+                        "Tiers use revenue: no margin is known (install Sales Margin or set product costs)."  # noqa: E501
+                    )
+                )
+            if "baseline" in notes:
+                lines.append(
+                    self.env._(
+                        "First run: %s customers set the baseline. "
+                        "Segment and tier changes are recorded from the next run on.",
+                        notes["baseline"],
+                    )
+                )
+            run.note = "\n".join(lines) or False
 
     @api.depends("company_id", "date")
     def _compute_display_name(self):
@@ -159,13 +184,7 @@ class CustomerSegmentationRun(models.Model):
             company, today, partner_ids, orders, refunds, payments, existing
         )
         if baseline:
-            notes.append(
-                _(
-                    "First run: %s customers set the baseline. "
-                    "Segment and tier changes are recorded from the next run on.",
-                    n,
-                )
-            )
+            notes["baseline"] = n
         changed = self._write_profiles(
             company, today, partner_ids, values, existing, baseline
         )
@@ -189,7 +208,7 @@ class CustomerSegmentationRun(models.Model):
                 "downgrade_count": downgrade_count,
                 "activity_count": run.activity_count + activity_count,
                 "duration": time.perf_counter() - started,
-                "note": "\n".join(notes) or False,
+                "run_notes": notes or False,
             }
         )
         return run
@@ -199,7 +218,7 @@ class CustomerSegmentationRun(models.Model):
     ):
         """Every profile column for ``partner_ids`` as numpy arrays."""
         n = len(partner_ids)
-        notes = []
+        notes = {}
         pos = np.searchsorted(partner_ids, orders["partner"])
         frequency = _scatter(n, pos, orders["count"], 0, np.int64)
         revenue = _scatter(n, pos, orders["revenue"])
@@ -240,11 +259,7 @@ class CustomerSegmentationRun(models.Model):
         basis = revenue
         if company.customer_tier_basis == "margin":
             if np.isnan(margin[active]).all():
-                notes.append(
-                    _(
-                        "Tiers use revenue: no margin is known (install Sales Margin or set product costs)."  # noqa: E501
-                    )
-                )
+                notes["no_margin"] = True
             else:
                 basis = np.where(np.isnan(margin), 0.0, margin)
         pareto = tiers.pareto_tiers(
@@ -486,28 +501,33 @@ class CustomerSegmentationRun(models.Model):
             set(values["segment_id"][rows].tolist())
             | set(values["previous_segment_id"][rows].tolist())
         )
-        names = {s.id: s.name for s in segments_by_id}
+        names = {}  # per language: segment names by id
         model_id = self.env["ir.model"]._get_id("res.partner")
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         fallback = self.env.user
         vals_list = []
         for partner, row in zip(partners, rows.tolist(), strict=False):
+            user = partner.user_id or fallback
+            # An activity stores its text: in the language of the salesperson.
+            env = self.with_context(lang=user.lang or self.env.lang).env
+            if env.lang not in names:
+                names[env.lang] = {
+                    s.id: s.name for s in segments_by_id.with_context(lang=env.lang)
+                }
             old, new = (
-                names.get(values["previous_segment_id"][row]),
-                names.get(values["segment_id"][row]),
+                names[env.lang].get(values["previous_segment_id"][row]),
+                names[env.lang].get(values["segment_id"][row]),
             )
-            revenue = format_amount(
-                self.env, values["monetary"][row], company.currency_id
-            )
+            revenue = format_amount(env, values["monetary"][row], company.currency_id)
             vals_list.append(
                 {
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "activity_type_id": activity_type.id,
-                    "user_id": (partner.user_id or fallback).id,
-                    "summary": _("%(old)s → %(new)s", old=old, new=new),
+                    "user_id": user.id,
+                    "summary": env._("%(old)s → %(new)s", old=old, new=new),
                     "note": Markup("<p>%s</p>")
-                    % _(
+                    % env._(
                         "%(customer)s moved from %(old)s to %(new)s. Revenue at risk over the analysis window: %(revenue)s.",  # noqa: E501
                         customer=partner.display_name,
                         old=old,

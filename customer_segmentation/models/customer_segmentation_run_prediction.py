@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, LazyTranslate, format_amount, format_date
 
 from ..lib import clusters, clv, crosssell, explain
 from ..lib.sqlarrays import plain_array_literal
@@ -23,13 +23,14 @@ PREDICTION_COLUMNS = {
     "cluster_index": "int4",
     "cluster_description": "varchar",
 }
+_lt = LazyTranslate(__name__)
 # Cluster features: (profile column, log-scaled, word when high, word when low)
 CLUSTER_FEATURES = [
-    ("recency_days", True, "lapsed", "recent"),
-    ("frequency", True, "frequent", "rare"),
-    ("monetary", True, "high value", "low value"),
-    ("margin_share", False, "high margin", "low margin"),
-    ("payment_days", False, "pays late", "pays early"),
+    ("recency_days", True, _lt("lapsed"), _lt("recent")),
+    ("frequency", True, _lt("frequent"), _lt("rare")),
+    ("monetary", True, _lt("high value"), _lt("low value")),
+    ("margin_share", False, _lt("high margin"), _lt("low margin")),
+    ("payment_days", False, _lt("pays late"), _lt("pays early")),
 ]
 
 
@@ -67,12 +68,19 @@ class CustomerSegmentationRun(models.Model):
         help="BG/NBD parameters fitted on the history up to the day before the holdout "
         "months, for the holdout check (alpha in weeks).",
     )
+    # The run stores codes and numbers; the notes and the holdout check are worded in
+    # the reader's language.
+    # {"clv": why no lifetime value, "holdout": the check or why none (see
+    # _holdout_report), "clusters": customers when too few}
+    prediction_notes = fields.Json(readonly=True, copy=False)
     clv_note = fields.Char(
         "Lifetime value",
-        readonly=True,
+        compute="_compute_prediction_texts",
         help="Why no lifetime value was computed, when it was not.",
     )
-    holdout_report = fields.Html("Holdout check", readonly=True, sanitize=False)
+    holdout_report = fields.Html(
+        "Holdout check", compute="_compute_prediction_texts", sanitize=False
+    )
     # The fitted parameters as numbers, for the model in words.
     clv_r = fields.Float("BG/NBD r", readonly=True, groups=MANAGER)
     clv_alpha = fields.Float("BG/NBD alpha (weeks)", readonly=True, groups=MANAGER)
@@ -94,12 +102,118 @@ class CustomerSegmentationRun(models.Model):
         sanitize=False,
         groups=MANAGER,
     )
+    # Per cluster, largest first: its words, size and revenue, and its typical
+    # customer's figures (see _cluster_table); worded in the reader's language.
+    cluster_table = fields.Json(readonly=True, copy=False, groups=MANAGER)
     cluster_report = fields.Html(
-        "Clusters table", readonly=True, sanitize=False, groups=MANAGER
+        "Clusters table",
+        compute="_compute_cluster_report",
+        sanitize=False,
+        groups=MANAGER,
     )
     cluster_count = fields.Integer("Clusters", readonly=True)
     cluster_silhouette = fields.Float("Silhouette", readonly=True, digits=(4, 3))
-    cluster_note = fields.Char("Clusters note", readonly=True)
+    cluster_note = fields.Char("Clusters note", compute="_compute_prediction_texts")
+
+    @api.depends("prediction_notes")
+    @api.depends_context("lang")
+    def _compute_prediction_texts(self):
+        for run in self:
+            notes = run.prediction_notes or {}
+            # Runs made before this version kept their texts ("legacy").
+            legacy = notes.get("legacy", {})
+            run.clv_note = legacy.get("clv") or (
+                notes.get("clv")
+                and self.env._("No lifetime value: %s", self._reason(notes["clv"]))
+            )
+            run.holdout_report = legacy.get("holdout") or (
+                notes.get("holdout") and self._holdout_html(notes["holdout"])
+            )
+            run.cluster_note = legacy.get("clusters") or (
+                "clusters" in notes
+                and self.env._(
+                    "No clusters: %s customers with orders are too few.",
+                    notes["clusters"],
+                )
+            )
+
+    def _reason(self, reason):
+        """Words for a ``{"code": ..., params}`` reason stored by the run."""
+        code = reason.get("code")
+        if code == "purchase_customers":
+            return self.env._(
+                "Not enough customers to fit the BG/NBD purchase model: %(count)s customer(s), at least %(needed)s are needed.",  # noqa: E501
+                count=reason["count"],
+                needed=reason["needed"],
+            )
+        if code == "purchase_repeat":
+            return self.env._(
+                "Not enough repeat buyers to fit the BG/NBD purchase model: %(count)s customer(s) bought more than once, at least %(needed)s are needed.",  # noqa: E501
+                count=reason["count"],
+                needed=reason["needed"],
+            )
+        if code == "purchase_history":
+            return self.env._(
+                "Not enough history to fit the BG/NBD purchase model: every customer has age T = 0."  # noqa: E501
+            )
+        if code == "spend_repeat":
+            return self.env._(
+                "Not enough repeat buyers to fit the Gamma-Gamma spend model: %(count)s customer(s) with repeat purchases of positive value, at least %(needed)s are needed.",  # noqa: E501
+                count=reason["count"],
+                needed=reason["needed"],
+            )
+        # The optimiser's own message (SciPy) has no translation.
+        if code == "purchase_not_converged":
+            return self.env._(
+                "the purchase model did not converge (%s)", reason["message"]
+            )
+        if code == "spend_not_converged":
+            return self.env._(
+                "the spend model did not converge (%s)", reason["message"]
+            )
+        return reason.get("message") or code
+
+    def _holdout_html(self, holdout):
+        if "reason" in holdout:
+            return Markup("<p>%s</p>") % self.env._(
+                "No holdout check: %s", self._reason(holdout["reason"])
+            )
+        end = fields.Date.to_date(holdout["end"])
+        if holdout.get("too_few"):
+            return Markup("<p>%s</p>") % self.env._(
+                "No holdout check: too few customers by %s.", format_date(self.env, end)
+            )
+        rows = Markup("").join(
+            Markup(
+                "<tr><td>%s</td><td class='text-end'>%s</td><td "
+                "class='text-end'>%.1f</td><td class='text-end'>%.0f</td></tr>"
+            )
+            % (decile, count, pred, act)
+            for decile, (count, pred, act) in enumerate(holdout["rows"], 1)
+        )
+        return Markup(
+            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th><th "
+            "class='text-end'>%s</th><th class='text-end'>%s</th><th "
+            "class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+        ) % (
+            self.env._(
+                "Fitted on orders up to %(end)s included; purchases from %(start)s to "
+                "%(today)s (%(months)s months): predicted %(pred).0f, actual "
+                "%(act).0f.",
+                end=format_date(self.env, end),
+                start=format_date(self.env, end + datetime.timedelta(days=1)),
+                today=format_date(self.env, fields.Date.to_date(holdout["today"])),
+                months=holdout["months"],
+                pred=holdout["predicted"],
+                act=holdout["actual"],
+            ),
+            self.env._("Decile of predicted purchases"),
+            self.env._("Customers"),
+            self.env._("Predicted"),
+            self.env._("Actual"),
+            rows,
+        )
+
     crosssell_rule_count = fields.Integer("Cross-sell pairs", readonly=True)
     prediction_duration = fields.Float("Predictions (s)", readonly=True)
 
@@ -238,23 +352,22 @@ class CustomerSegmentationRun(models.Model):
         try:
             fit = self._fit_purchases(x, t_x, T)
             if not fit["converged"]:
-                raise clv.NotEnoughData(
-                    _("the purchase model did not converge (%s)", fit["message"])
-                )
+                raise clv.NotEnoughData(fit["message"], "purchase_not_converged")
             repeat = (x > 0) & (m > 0)
             spend = clv.fit_gamma_gamma(x[repeat], m[repeat])
             if not spend["converged"]:
-                raise clv.NotEnoughData(
-                    _("the spend model did not converge (%s)", spend["message"])
-                )
+                raise clv.NotEnoughData(spend["message"], "spend_not_converged")
         except clv.NotEnoughData as error:
             self.write(
                 {
                     "clv_parameters": False,
                     **dict.fromkeys(CLV_NUMBERS, 0.0),
                     "clv_calibration_parameters": False,
-                    "holdout_report": False,
-                    "clv_note": _("No lifetime value: %s", error),
+                    "prediction_notes": {
+                        **(self.prediction_notes or {}),
+                        "clv": _reason_codes(error),
+                        "holdout": False,
+                    },
                 }
             )
             return None
@@ -287,8 +400,11 @@ class CustomerSegmentationRun(models.Model):
                 "clv_alive_share": float(np.nanmean(alive) * 100),
                 "clv_calibration_parameters": calibration
                 and self._format_parameters(calibration),
-                "clv_note": False,
-                "holdout_report": report,
+                "prediction_notes": {
+                    **(self.prediction_notes or {}),
+                    "clv": False,
+                    "holdout": report,
+                },
             }
         )
         return customers, {
@@ -301,7 +417,8 @@ class CustomerSegmentationRun(models.Model):
     def _holdout_report(self, company, today, days):
         """Fit on the history up to the day before the last months (the holdout), then
         compare the purchases predicted in the holdout with the actual ones. Returns the
-        report and the calibration fit's parameters (False when there is no check)."""
+        check's figures (see _holdout_html) and the calibration fit's parameters (False
+        when there is no check)."""
         holdout = company.customer_holdout_months
         calibration_end = today - relativedelta(
             months=holdout
@@ -311,7 +428,7 @@ class CustomerSegmentationRun(models.Model):
         try:
             fit = self._fit_purchases(x, t_x, T)
         except clv.NotEnoughData as error:
-            return Markup("<p>%s</p>") % _("No holdout check: %s", error), False
+            return {"reason": _reason_codes(error)}, False
         weeks = (today_day - end_day) / WEEK
         with np.errstate(all="ignore"):
             predicted = clv.bgnbd_expected_purchases(fit["params"], x, t_x, T, weeks)
@@ -324,49 +441,24 @@ class CustomerSegmentationRun(models.Model):
         )
         finite = np.isfinite(predicted)
         if finite.sum() < 10:
-            return Markup("<p>%s</p>") % _(
-                "No holdout check: too few customers by %s.",
-                format_date(self.env, calibration_end),
-            ), False
+            return {"end": str(calibration_end), "too_few": True}, False
         check = clv.holdout_check(predicted[finite], actual[finite])
-        rows = Markup("").join(
-            Markup(
-                "<tr><td>%s</td><td class='text-end'>%s</td><td "
-                "class='text-end'>%.1f</td><td class='text-end'>%.0f</td></tr>"
-            )
-            % (decile, count, pred, act)
-            for decile, count, pred, act in zip(
-                range(1, len(check["count"]) + 1),
-                check["count"].tolist(),
-                check["predicted"].tolist(),
-                check["actual"].tolist(),
-                strict=False,
-            )
-        )
-        return Markup(
-            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th><th "
-            "class='text-end'>%s</th><th class='text-end'>%s</th><th "
-            "class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
-        ) % (
-            _(
-                "Fitted on orders up to %(end)s included; purchases from %(start)s to "
-                "%(today)s (%(months)s months): predicted %(pred).0f, actual "
-                "%(act).0f.",
-                end=format_date(self.env, calibration_end),
-                start=format_date(
-                    self.env, calibration_end + datetime.timedelta(days=1)
-                ),
-                today=format_date(self.env, today),
-                months=holdout,
-                pred=check["predicted_total"],
-                act=check["actual_total"],
-            ),
-            _("Decile of predicted purchases"),
-            _("Customers"),
-            _("Predicted"),
-            _("Actual"),
-            rows,
-        ), fit["params"]
+        return {
+            "end": str(calibration_end),
+            "today": str(today),
+            "months": holdout,
+            "predicted": float(check["predicted_total"]),
+            "actual": float(check["actual_total"]),
+            "rows": [
+                [int(count), float(pred), float(act)]
+                for count, pred, act in zip(
+                    check["count"].tolist(),
+                    check["predicted"].tolist(),
+                    check["actual"].tolist(),
+                    strict=False,
+                )
+            ],
+        }, fit["params"]
 
     def _write_predictions(self, company, lifetime, grouping):
         """One bulk update of the profiles' lifetime value and cluster columns, rows
@@ -447,13 +539,15 @@ class CustomerSegmentationRun(models.Model):
         partners = np.array([r[0] for r in rows], dtype=np.int64)
         k = company.customer_cluster_count
         if len(rows) < 3 * max(k, 2) * 2:
-            note = _("No clusters: %s customers with orders are too few.", len(rows))
             self.write(
                 {
                     "cluster_count": 0,
                     "cluster_silhouette": 0.0,
-                    "cluster_note": note,
-                    "cluster_report": False,
+                    "prediction_notes": {
+                        **(self.prediction_notes or {}),
+                        "clusters": len(rows),
+                    },
+                    "cluster_table": False,
                 }
             )
             return None
@@ -481,9 +575,12 @@ class CustomerSegmentationRun(models.Model):
         words = explain.distinct_labels(
             clusters.describe_centers(
                 result["centers"],
-                [self.env._(n) for n, _log, _h, _l in CLUSTER_FEATURES],
-                [self.env._(h) for _n, _log, h, _l in CLUSTER_FEATURES],
-                [self.env._(low) for _n, _log, _h, low in CLUSTER_FEATURES],
+                [n for n, _log, _h, _l in CLUSTER_FEATURES],
+                [h._translate(self.env.lang) for _n, _log, h, _l in CLUSTER_FEATURES],
+                [
+                    low._translate(self.env.lang)
+                    for _n, _log, _h, low in CLUSTER_FEATURES
+                ],
             )
         )
         labels = result["labels"]
@@ -497,8 +594,12 @@ class CustomerSegmentationRun(models.Model):
             {
                 "cluster_count": k,
                 "cluster_silhouette": silhouette,
-                "cluster_note": False,
-                "cluster_report": self._cluster_table(company, features, labels, words),
+                "prediction_notes": {
+                    key: value
+                    for key, value in (self.prediction_notes or {}).items()
+                    if key != "clusters"
+                },
+                "cluster_table": self._cluster_table(company, features, labels, words),
             }
         )
         return partners, {
@@ -511,29 +612,62 @@ class CustomerSegmentationRun(models.Model):
     def _cluster_table(self, company, features, labels, words):
         """Per cluster, largest first: its words, size, revenue and its typical
         (median) customer in units."""
-        currency = company.currency_id
-        rows = []
+        table = []
         for cluster in np.argsort(-np.bincount(labels), kind="stable").tolist():
             members = features[labels == cluster]
-            recency, orders, revenue, _margin, pay = (
-                np.nanmedian(members[:, i])
+            recency, orders, typical_revenue, _margin, pay = (
+                float(np.nanmedian(members[:, i]))
                 if np.isfinite(members[:, i]).any()
                 else None
                 for i in range(members.shape[1])
             )
-            typical = _(
+            table.append(
+                {
+                    "words": words[cluster],
+                    "size": len(members),
+                    "revenue": float(np.nansum(members[:, 2])),
+                    "recency": recency,
+                    "orders": orders,
+                    "typical_revenue": typical_revenue,
+                    "pay": pay,
+                }
+            )
+        return table
+
+    @api.depends("cluster_table", "company_id.currency_id")
+    @api.depends_context("lang")
+    def _compute_cluster_report(self):
+        for run in self:
+            table = run.cluster_table
+            if not table:
+                run.cluster_report = False
+            elif isinstance(table, dict):  # made before this version
+                run.cluster_report = table.get("legacy") or False
+            else:
+                run.cluster_report = run._cluster_report_html(table)
+
+    def _cluster_report_html(self, table):
+        currency = self.company_id.currency_id
+        rows = []
+        for row in table:
+            orders, pay = row["orders"], row["pay"]
+            typical = self.env._(
                 "%(orders)s, last one %(days).0f days ago, %(revenue)s in the window",
-                orders=_("1 order") if round(orders) == 1 else _("%.0f orders", orders),
-                days=recency,
-                revenue=format_amount(self.env, revenue, currency),
+                orders=self.env._("1 order")
+                if round(orders) == 1
+                else self.env._("%.0f orders", orders),
+                days=row["recency"],
+                revenue=format_amount(self.env, row["typical_revenue"], currency),
             )
             if pay is not None:
-                typical += ", " + (
-                    _("pays %.0f days late", pay)
+                typical = self.env._(
+                    "%(previous)s, %(next)s",
+                    previous=typical,
+                    next=self.env._("pays %.0f days late", pay)
                     if round(pay) > 0
-                    else _("pays %.0f days early", -pay)
+                    else self.env._("pays %.0f days early", -pay)
                     if round(pay) < 0
-                    else _("pays on time")
+                    else self.env._("pays on time"),
                 )
             rows.append(
                 Markup(
@@ -541,9 +675,9 @@ class CustomerSegmentationRun(models.Model):
                     "<td class='text-end'>%s</td><td>%s</td></tr>"
                 )
                 % (
-                    words[cluster],
-                    len(members),
-                    format_amount(self.env, np.nansum(members[:, 2]), currency),
+                    row["words"],
+                    row["size"],
+                    format_amount(self.env, row["revenue"], currency),
                     typical,
                 )
             )
@@ -552,10 +686,10 @@ class CustomerSegmentationRun(models.Model):
             "<th class='text-end'>%s</th><th class='text-end'>%s</th><th>%s</th>"
             "</tr></thead><tbody>%s</tbody></table>"
         ) % (
-            _("Cluster"),
-            _("Customers"),
-            _("Revenue"),
-            _("Typical customer (median)"),
+            self.env._("Cluster"),
+            self.env._("Customers"),
+            self.env._("Revenue"),
+            self.env._("Typical customer (median)"),
             Markup("").join(rows),
         )
 
@@ -818,3 +952,12 @@ def _any_differs(left, right, columns):
         )
         for c in columns
     )
+
+
+def _reason_codes(error):
+    """A NotEnoughData as JSON: its code and parameters (worded by _reason)."""
+    params = {
+        key: int(value) if isinstance(value, float) and value.is_integer() else value
+        for key, value in error.params.items()
+    }
+    return {"code": error.code, "message": str(error), **params}

@@ -108,6 +108,22 @@ class TestPredictions(SegmentationCase):
                 format_amount(self.env, by_cluster[name][1], self.company.currency_id),
             )
 
+    def test_holdout_report_follows_the_reader(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self._history()
+        run = self._run().with_context(lang="zh_CN")
+        self.assertIn("预测购买量十分位", run.holdout_report)
+        self.assertNotIn("Decile", run.holdout_report)
+        english = run.with_context(lang="en_US").holdout_report
+        self.assertIn("Decile of predicted purchases", english)
+        self.assertIn("Fitted on orders up to", english)
+        # The clusters table too.
+        self.assertIn("典型客户（中位数）", run.cluster_report)
+        self.assertIn("笔订单", run.cluster_report)
+        self.assertIn(
+            "Typical customer (median)", run.with_context(lang="en_US").cluster_report
+        )
+
     def test_not_enough_data_invents_nothing(self):
         self._order(self.acme, 100, "2026-03-05 09:00:00")
         self._order(self.bolt, 100, "2026-03-06 09:00:00")

@@ -247,29 +247,21 @@ def label_supplier_clusters(centers, higher_is_better):
     return codes, merit
 
 
-def describe_center(center, names, higher_is_better, threshold=0.5):
-    """Short English phrases for the features of a center with |z| >= threshold.
+def describe_center(center, threshold=0.5):
+    """The features of a center with |z| >= threshold, as codes to be worded.
 
-    A feature reads "<name> well above average" or "<name> well below
-    average"; for lower-is-better features " (worse)" or " (better)" is
-    appended, since there the direction alone is misleading. Phrases are
-    ordered by decreasing |z| (feature order on ties); NaN is skipped.
-    Example: ``["on-time well above average",
-    "lead time well above average (worse)"]``.
+    Returns ``[(feature index, "above" | "below"), ...]`` ordered by
+    decreasing |z| (feature order on ties); NaN and 0 are skipped. The
+    caller words them in the reader's language (and says whether "above" is
+    better or worse for that feature). Example: ``[(3, "above"), (0,
+    "below")]``.
     """
     center = np.asarray(center, dtype=float).ravel()
-    hib = np.asarray(higher_is_better, dtype=bool).ravel()
-    names = list(names)
-    if not (center.size == hib.size == len(names)):
-        raise ValueError("center, names and higher_is_better must have the same length")
     magnitude = np.where(np.isnan(center), -np.inf, np.abs(center))
-    phrases = []
+    codes = []
     for i in np.argsort(-magnitude, kind="stable"):
         z = center[i]
         if np.isnan(z) or z == 0 or abs(z) < threshold:
             continue
-        phrase = f"{names[i]} well {'above' if z > 0 else 'below'} average"
-        if not hib[i]:
-            phrase += " (worse)" if z > 0 else " (better)"
-        phrases.append(phrase)
-    return phrases
+        codes.append((int(i), "above" if z > 0 else "below"))
+    return codes

@@ -1,10 +1,11 @@
 import datetime
 import logging
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 _logger = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ class SupplierAlert(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True)
+    # Worded in the reader's language from the supplier and the rule.
+    name = fields.Char(compute="_compute_name", search="_search_name")
     partner_id = fields.Many2one(
         "res.partner", "Supplier", required=True, index=True, readonly=True
     )
@@ -62,6 +64,29 @@ class SupplierAlert(models.Model):
         "the alert and the scorecards are kept.",
     )
 
+    @api.depends("partner_id.name", "rule_id.name")
+    @api.depends_context("lang")
+    def _compute_name(self):
+        for alert in self:
+            alert.name = self.env._(
+                "%(supplier)s: %(rule)s",
+                supplier=alert.partner_id.sudo().name or "",
+                rule=alert.rule_id.sudo().name or "",
+            )
+
+    def _search_name(self, operator, value):
+        combine = (
+            expression.AND
+            if operator in expression.NEGATIVE_TERM_OPERATORS
+            else expression.OR
+        )
+        return combine(
+            [
+                [("partner_id.name", operator, value)],
+                [("rule_id.name", operator, value)],
+            ]
+        )
+
     def action_close(self):
         self.write({"state": "closed"})
 
@@ -73,9 +98,6 @@ class SupplierAlert(models.Model):
         alerts = self.create(
             [
                 {
-                    "name": self.env._(
-                        "%(supplier)s: %(rule)s", supplier=partner.name, rule=rule.name
-                    ),
                     "partner_id": partner.id,
                     "company_id": company.id,
                     "rule_id": rule.id,
@@ -118,41 +140,66 @@ class SupplierAlert(models.Model):
             if self.env.user.partner_id.email
             else self.with_user(self.env.ref("base.user_root")).sudo()
         )
-        cards = alert.scorecard_ids.sorted("date_from")
-        figure = rule._fields["figure"].convert_to_export(rule.figure, rule)
-        values = ", ".join(
-            f"{card.date_from.strftime('%Y-%m')}: {round(card[rule.figure], 1)}"
-            for card in cards
-        )
-        summary = _(
-            "%(rule)s (%(figure)s: %(values)s)",
-            rule=rule.description,
-            figure=figure,
-            values=values,
-        )
+        summary = alert._summary(rule)
         alert.message_post(
             body=summary, subtype_xmlid="mail.mt_note", author_id=author.id
         )
         if rule.action in ("activity", "request"):
+            # Activities store their text: in the language of the buyer who reads it.
+            in_buyer_lang = alert.with_context(lang=buyer.lang or alert.env.lang)
             alert.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Supplier alert: %s", alert.partner_id.name),
-                note=summary,
+                summary=in_buyer_lang.env._(
+                    "Supplier alert: %s", alert.partner_id.name
+                ),
+                note=in_buyer_lang._summary(rule),
                 user_id=buyer.id,
             )
         if rule.action == "request":
-            alert.env["supplier.corrective.action"].create(
+            english = alert.with_context(lang="en_US")
+            # Read by the buyer and by the supplier (portal): in every language. The
+            # terms of an HTML field are its escaped texts.
+            source = str(escape(english._summary(rule)))
+            translations = {
+                lang: {
+                    source: str(escape(alert.with_context(lang=lang)._summary(rule)))
+                }
+                for lang, _name in alert.env["res.lang"].get_installed()
+                if lang != "en_US"
+            }
+            alert.env["supplier.corrective.action"].with_context(
+                lang="en_US", supplier_request_translations=translations
+            ).create(
                 {
                     "alert_id": alert.id,
                     "partner_id": alert.partner_id.id,
                     "company_id": company.id,
                     # The buyer reviews the supplier's answer, whoever raised it.
                     "user_id": buyer.id,
-                    "request": Markup("<p>%s</p>") % summary,
+                    "request": english._request(rule),
                     "date_due": fields.Date.context_today(self)
                     + datetime.timedelta(days=rule.due_days),
                 }
             )
+
+    def _request(self, rule):
+        return Markup("<p>%s</p>") % self._summary(rule)
+
+    def _summary(self, rule):
+        """The rule and the figures that breached it, in the context's language."""
+        self.ensure_one()
+        rule = rule.with_env(self.env)
+        figure = rule._fields["figure"].convert_to_export(rule.figure, rule)
+        values = ", ".join(
+            f"{card.date_from.strftime('%Y-%m')}: {round(card[rule.figure], 1)}"
+            for card in self.scorecard_ids.sorted("date_from")
+        )
+        return self.env._(
+            "%(rule)s (%(figure)s: %(values)s)",
+            rule=rule.description,
+            figure=figure,
+            values=values,
+        )
 
     def _responsible_buyer(self):
         """The supplier's buyer, else the buyer of its last confirmed order, else a

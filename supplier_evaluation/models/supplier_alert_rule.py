@@ -63,9 +63,10 @@ class SupplierAlertRule(models.Model):
     description = fields.Char(compute="_compute_description")
 
     @api.depends("figure", "comparison", "threshold", "consecutive_periods")
+    @api.depends_context("lang")
     def _compute_description(self):
         for rule in self:
-            rule.description = _(
+            rule.description = self.env._(
                 "%(figure)s %(comparison)s %(threshold)s for %(count)s periods in a row",  # noqa: E501
                 figure=dict(
                     self._fields["figure"]._description_selection(self.env)

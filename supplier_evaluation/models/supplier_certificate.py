@@ -300,7 +300,10 @@ class SupplierCertificate(models.Model):
         ) or certificate_sudo._reminder_fallback_user(self.company_id)
         certificate_sudo.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=_("Approve the renewed certificate of %s", self.partner_id.name),
+            # Activities store their text: in the language of the one who reads it.
+            summary=certificate_sudo.with_context(lang=responsible.lang).env._(
+                "Approve the renewed certificate of %s", self.partner_id.name
+            ),
             user_id=responsible.id,
         )
 
@@ -341,7 +344,9 @@ class SupplierCertificate(models.Model):
         ) or certificate_sudo._reminder_fallback_user(certificate_sudo.company_id)
         certificate_sudo.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=_("Approve the new certificate of %s", partner.name),
+            summary=certificate_sudo.with_context(lang=responsible.lang).env._(
+                "Approve the new certificate of %s", partner.name
+            ),
             user_id=responsible.id,
         )
         return certificate_sudo.with_env(self.env)

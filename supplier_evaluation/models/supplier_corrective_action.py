@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
+from odoo.tools.translate import html_translate
 
 from .supplier_alert import notification_author
 
@@ -39,7 +41,11 @@ class SupplierCorrectiveAction(models.Model):
     state = fields.Selection(
         STATES, default="requested", required=True, tracking=True, index=True
     )
-    request = fields.Html("What needs correcting", required=True)
+    # Translatable (by term): requests raised by the alerts are worded in every
+    # language.
+    request = fields.Html(
+        "What needs correcting", required=True, translate=html_translate
+    )
     request_date = fields.Datetime(
         "Requested on",
         required=True,
@@ -129,11 +135,21 @@ class SupplierCorrectiveAction(models.Model):
                     "supplier.corrective.action"
                 ) or _("New")
         actions = super().create(vals_list)
+        # The request's other languages ({lang: {term: translation}}), from the alerts:
+        # in place before the supplier is told.
+        translations = self.env.context.get("supplier_request_translations")
         for action in actions:
+            if translations:
+                action.update_field_translations("request", translations)
             action.message_subscribe(partner_ids=action.partner_id.ids)
+            # The supplier reads it in its language.
+            in_lang = action.with_context(lang=action.partner_id.lang or self.env.lang)
             action.message_post(
                 body=Markup("%s<br/>%s")
-                % (_("A corrective action is requested from you."), action.request),
+                % (
+                    in_lang.env._("A corrective action is requested from you."),
+                    in_lang.request,
+                ),
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=action.partner_id.ids,
@@ -162,10 +178,14 @@ class SupplierCorrectiveAction(models.Model):
         if attachments:
             values["evidence_ids"] = [(4, attachment.id) for attachment in attachments]
         self.sudo().write(values)
+        reviewer = self.sudo().user_id or self.env.ref("base.user_root")
+        # Activities store their text: in the reviewer's language, not the supplier's.
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=_("Review the answer of %s", self.partner_id.name),
-            user_id=self.user_id.id or self.env.ref("base.user_root").id,
+            summary=self.with_context(lang=reviewer.lang).env._(
+                "Review the answer of %s", self.partner_id.name
+            ),
+            user_id=reviewer.id,
         )
 
     def action_mark_answered(self):
@@ -226,20 +246,25 @@ class SupplierCorrectiveAction(models.Model):
             [("is_overdue", "=", True), ("reminded_date", "=", False)]
         )
         for action in overdue:
+            # Worded in the language of who reads it: the supplier, then the buyer.
+            supplier_env = action.with_context(lang=action.partner_id.lang).env
             action.message_post(
-                body=_(
+                body=supplier_env._(
                     "Reminder: the answer to %(name)s was due on %(date)s.",
                     name=action.name,
-                    date=action.date_due,
+                    date=format_date(supplier_env, action.date_due),
                 ),
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=action.partner_id.ids,
             )
+            buyer = action.user_id or self.env.user
             action.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Overdue corrective action"),
-                user_id=action.user_id.id or self.env.user.id,
+                summary=action.with_context(lang=buyer.lang).env._(
+                    "Overdue corrective action"
+                ),
+                user_id=buyer.id,
             )
         overdue.write({"reminded_date": fields.Date.context_today(self)})
         self.env["ir.cron"]._notify_progress(done=len(overdue), remaining=0)

@@ -1,18 +1,21 @@
+import json
+
 import numpy as np
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib import cluster, periods, trend
 
-# Clustering features: (scorecard column, label, higher is better)
+# Clustering features: (scorecard column, higher is better); worded in
+# _cluster_feature_labels.
 CLUSTER_FEATURES = [
-    ("on_time_rate", "on-time delivery", True),
-    ("quality_rate", "quality", True),
-    ("price_index", "price index", False),
-    ("lead_time_avg", "lead time", False),
-    ("lead_time_std", "lead-time spread", False),
-    ("total_score", "total score", True),
+    ("on_time_rate", True),
+    ("quality_rate", True),
+    ("price_index", False),
+    ("lead_time_avg", False),
+    ("lead_time_std", False),
+    ("total_score", True),
 ]
 # "Keeps growing with a good fit": a positive slope, R² at least this, over at least 4
 # periods.
@@ -40,7 +43,12 @@ class SupplierScorecard(models.Model):
         "On-time forecast (%)", readonly=True, aggregator="avg"
     )
     trend_points = fields.Integer("Periods in trend", readonly=True)
-    trend_warning = fields.Char(readonly=True)
+    # The run stores codes and numbers; the texts are worded in the reader's language.
+    # {"growth": [slope, r2, forecast], "rules": [[rule id, rule name, forecast]]}
+    trend_warning_data = fields.Json(readonly=True, copy=False)
+    trend_warning = fields.Char(
+        compute="_compute_trend_warning", search="_search_trend_warning"
+    )
     cluster_label = fields.Selection(
         [
             (cluster.HIGH_POTENTIAL, "High potential"),
@@ -51,11 +59,127 @@ class SupplierScorecard(models.Model):
         readonly=True,
         index=True,
     )
+    # {"group": [[column, "above" | "below"]], "own": [...]} (see _feature_codes), or
+    # {"none": [suppliers, needed, clusters]}
+    cluster_explanation_data = fields.Json(readonly=True, copy=False)
     cluster_explanation = fields.Char(
-        readonly=True,
+        compute="_compute_cluster_explanation",
         help="The cluster's centre, in standard deviations from all suppliers' "
         "average.",
     )
+
+    @api.depends("trend_warning_data")
+    @api.depends_context("lang")
+    def _compute_trend_warning(self):
+        rule_ids = {
+            rule[0]
+            for data in self.mapped("trend_warning_data")
+            if data
+            for rule in data.get("rules", ())
+        }
+        rules = self.env["supplier.alert.rule"].sudo().browse(rule_ids).exists()
+        rule_names = dict(zip(rules.ids, rules.mapped("name"), strict=True))
+        for card in self:
+            data = card.trend_warning_data or {}
+            messages = []
+            if data.get("growth"):
+                slope, r2, forecast = data["growth"]
+                messages.append(
+                    self.env._(
+                        "Lead time grows by %(slope).1f days per period (R² %(r2).2f): %(forecast).1f days expected next.",  # noqa: E501
+                        slope=slope,
+                        r2=r2,
+                        forecast=forecast,
+                    )
+                )
+            for rule_id, name, value in data.get("rules", ()):
+                messages.append(
+                    self.env._(
+                        "Forecast breaches “%(rule)s”: %(value).1f expected next period.",  # noqa: E501
+                        rule=rule_names.get(rule_id, name),
+                        value=value,
+                    )
+                )
+            card.trend_warning = self._join(
+                messages,
+                lambda a, b: self.env._("%(previous)s %(next)s", previous=a, next=b),
+            )
+
+    def _search_trend_warning(self, operator, value):
+        if operator not in ("=", "!=") or value is not False:
+            raise NotImplementedError(operator)
+        return [("trend_warning_data", operator, False)]
+
+    @api.depends("cluster_explanation_data")
+    @api.depends_context("lang")
+    def _compute_cluster_explanation(self):
+        for card in self:
+            data = card.cluster_explanation_data
+            if not data:
+                card.cluster_explanation = False
+            elif data.get("none"):
+                count, needed, k = data["none"]
+                card.cluster_explanation = self.env._(
+                    "No clusters: %(count)s suppliers with data, at least %(needed)s needed for %(k)s clusters.",  # noqa: E501
+                    count=count,
+                    needed=needed,
+                    k=k,
+                )
+            else:
+                card.cluster_explanation = self.env._(
+                    "Group: %(group)s. This supplier: %(own)s.",
+                    group=self._cluster_phrases(data.get("group", ())),
+                    own=self._cluster_phrases(data.get("own", ())),
+                )
+
+    def _cluster_feature_labels(self):
+        return {
+            "on_time_rate": self.env._("on-time delivery"),
+            "quality_rate": self.env._("quality"),
+            "price_index": self.env._("price index"),
+            "lead_time_avg": self.env._("lead time"),
+            "lead_time_std": self.env._("lead-time spread"),
+            "total_score": self.env._("total score"),
+        }
+
+    def _cluster_phrases(self, codes):
+        """Words for describe_center's codes; for lower-is-better figures the
+        direction alone is misleading, so it says which way is worse."""
+        labels = self._cluster_feature_labels()
+        better = dict(CLUSTER_FEATURES)
+        phrases = []
+        for column, direction in codes:
+            feature = labels.get(column, column)
+            if better.get(column, True):
+                phrase = (
+                    self.env._("%(feature)s well above average", feature=feature)
+                    if direction == "above"
+                    else self.env._("%(feature)s well below average", feature=feature)
+                )
+            else:
+                phrase = (
+                    self.env._(
+                        "%(feature)s well above average (worse)", feature=feature
+                    )
+                    if direction == "above"
+                    else self.env._(
+                        "%(feature)s well below average (better)", feature=feature
+                    )
+                )
+            phrases.append(phrase)
+        return self._join(
+            phrases,
+            lambda a, b: self.env._("%(previous)s; %(next)s", previous=a, next=b),
+        ) or self.env._("close to the average on every figure")
+
+    @staticmethod
+    def _join(parts, pair):
+        """Parts joined two by two with a translated pattern (languages differ in
+        punctuation and spacing)."""
+        text = False
+        for part in parts:
+            text = pair(text, part) if text else part
+        return text
 
     @api.model
     def _analyse_period(self, company, date_from, card_ids):
@@ -118,10 +242,10 @@ class SupplierScorecard(models.Model):
                SET lead_time_slope = v.ls, lead_time_r2 = v.lr,
                    lead_time_forecast = v.lf,
                    on_time_slope = v.os, on_time_r2 = v.orr, on_time_forecast = v.of,
-                   trend_points = v.points, trend_warning = v.warning
+                   trend_points = v.points, trend_warning_data = v.warning
               FROM unnest(%s::int[], %s::float8[], %s::float8[], %s::float8[],
                   %s::float8[], %s::float8[],
-                          %s::float8[], %s::int[], %s::varchar[]) AS v(id, ls, lr, lf,
+                          %s::float8[], %s::int[], %s::jsonb[]) AS v(id, ls, lr, lf,
                               os, orr, of, points, warning)
              WHERE s.id = v.id
             """,
@@ -144,24 +268,19 @@ class SupplierScorecard(models.Model):
         self.invalidate_model()
 
     def _trend_warnings(self, company, lead_fit, on_time_fit):
-        """A warning when lead time keeps growing with a good fit, or a forecast
-        breaches a rule."""
+        """Per card, as JSON: lead time keeps growing with a good fit, or a forecast
+        breaches a rule (see trend_warning_data)."""
         n = len(lead_fit["slope"])
-        messages = [[] for _i in range(n)]
+        warnings = [{} for _i in range(n)]
         growing = (
             (np.nan_to_num(lead_fit["slope"]) > 0)
             & (np.nan_to_num(lead_fit["r2"]) >= GROWTH_MIN_R2)
             & (lead_fit["points"] >= GROWTH_MIN_POINTS)
         )
         for i in np.flatnonzero(growing):
-            messages[i].append(
-                _(
-                    "Lead time grows by %(slope).1f days per period (R² %(r2).2f): %(forecast).1f days expected next.",  # noqa: E501
-                    slope=lead_fit["slope"][i],
-                    r2=lead_fit["r2"][i],
-                    forecast=lead_fit["forecast"][i],
-                )
-            )
+            warnings[i]["growth"] = [
+                round(float(lead_fit[key][i]), 4) for key in ("slope", "r2", "forecast")
+            ]
         forecasts = {
             "lead_time_avg": lead_fit["forecast"],
             "on_time_rate": on_time_fit["forecast"],
@@ -169,29 +288,25 @@ class SupplierScorecard(models.Model):
         rules = self.env["supplier.alert.rule"].search(
             [("company_id", "=", company.id), ("figure", "in", list(forecasts))]
         )
-        for rule in rules:
+        for rule in rules.with_context(lang="en_US"):
             for i in np.flatnonzero(
                 rule._threshold_breached_by(forecasts[rule.figure])
             ):
-                messages[i].append(
-                    _(
-                        "Forecast breaches “%(rule)s”: %(value).1f expected next period.",  # noqa: E501
-                        rule=rule.name,
-                        value=forecasts[rule.figure][i],
-                    )
+                warnings[i].setdefault("rules", []).append(
+                    [rule.id, rule.name, round(float(forecasts[rule.figure][i]), 4)]
                 )
-        return [" ".join(m) or None for m in messages]
+        return [json.dumps(w) if w else None for w in warnings]
 
-    def _update_clusters(self, company, date_from):
+    def _update_clusters(self, company, date_from, explain_kept=False):
         """k-means over all suppliers with data in the period; labelled from the cluster
         centres.
 
         The population is every card of the company's period, whoever was just scored
         and whatever its state; only drafts are written (published and locked cards are
-        kept).
+        kept), except the explanation of kept cards with ``explain_kept`` (upgrade).
         """
         k = company.supplier_cluster_count
-        columns = [name for name, _label, _better in CLUSTER_FEATURES]
+        columns = [name for name, _better in CLUSTER_FEATURES]
         self.env.cr.execute(
             SQL(
                 "SELECT id, state = 'draft', %s FROM supplier_scorecard WHERE "
@@ -203,23 +318,19 @@ class SupplierScorecard(models.Model):
         )
         rows = self.env.cr.fetchall()
         draft = np.array([r[1] for r in rows], dtype=bool)
-        if not draft.any():
+        written = np.ones(len(rows), dtype=bool) if explain_kept else draft
+        if not written.any():
             return
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         rows = [r[:1] + r[2:] for r in rows]
         if len(rows) < 3 * k:
-            note = _(
-                "No clusters: %(count)s suppliers with data, at least %(needed)s needed for %(k)s clusters.",  # noqa: E501
-                count=len(rows),
-                needed=3 * k,
-                k=k,
-            )
             self.env.cr.execute(
                 SQL(
-                    "UPDATE supplier_scorecard SET cluster_label = NULL, "
-                    "cluster_explanation = %s WHERE id = ANY(%s)",
-                    note,
-                    ids[draft].tolist(),
+                    "UPDATE supplier_scorecard SET cluster_label = CASE WHEN state = "
+                    "'draft' THEN NULL ELSE cluster_label END, "
+                    "cluster_explanation_data = %s WHERE id = ANY(%s)",
+                    json.dumps({"none": [len(rows), 3 * k, k]}),
+                    ids[written].tolist(),
                 )
             )
             self.invalidate_model()
@@ -229,30 +340,29 @@ class SupplierScorecard(models.Model):
         )
         z, _mean, _std = cluster.standardize(features)
         result = cluster.kmeans(z, k, seed=0)
-        better = np.array([b for _n, _l, b in CLUSTER_FEATURES])
+        better = np.array([b for _n, b in CLUSTER_FEATURES])
         labels, _merit = cluster.label_supplier_clusters(result["centers"], better)
-        names = [label for _n, label, _b in CLUSTER_FEATURES]
-        explanations = [
-            "; ".join(cluster.describe_center(center, names, better))
-            or self.env._("close to the average on every figure")
-            for center in result["centers"]
-        ]
+        groups = [_feature_codes(center) for center in result["centers"]]
         self.env.cr.execute(
             SQL(
                 """
-            UPDATE supplier_scorecard s SET cluster_label = v.label,
-                cluster_explanation = v.explanation
-              FROM unnest(%s::int[], %s::varchar[], %s::varchar[])
+            UPDATE supplier_scorecard s SET cluster_label = CASE
+                    WHEN s.state = 'draft' THEN v.label ELSE s.cluster_label END,
+                cluster_explanation_data = v.explanation
+              FROM unnest(%s::int[], %s::varchar[], %s::jsonb[])
                   AS v(id, label, explanation)
              WHERE s.id = v.id
             """,
-                ids[draft].tolist(),
-                [labels[c] for c in result["labels"][draft].tolist()],
+                ids[written].tolist(),
+                [labels[c] for c in result["labels"][written].tolist()],
                 [
-                    self._cluster_explanation(explanations[c], z[i], names, better)
+                    # The group's centre and the supplier itself, each against the
+                    # average: a supplier at 100 % quality in a group whose quality is
+                    # low reads as such.
+                    json.dumps({"group": groups[c], "own": _feature_codes(z[i])})
                     for i, c in zip(
-                        np.flatnonzero(draft),
-                        result["labels"][draft].tolist(),
+                        np.flatnonzero(written),
+                        result["labels"][written].tolist(),
                         strict=True,
                     )
                 ],
@@ -260,15 +370,26 @@ class SupplierScorecard(models.Model):
         )
         self.invalidate_model()
 
-    def _cluster_explanation(self, group, own_z, names, better):
-        """The group's centre and the supplier itself, each against the average: a
-        supplier at 100 % quality in a group whose quality is low reads as such."""
-        own = "; ".join(cluster.describe_center(own_z, names, better)) or self.env._(
-            "close to the average on every figure"
+    @api.model
+    def _rebuild_analysis(self):
+        """Trends and cluster explanations of every period again (upgrade from texts
+        stored in the language of the run to codes)."""
+        self.env.cr.execute(
+            "SELECT company_id, date_from, array_agg(id) FROM supplier_scorecard "
+            "GROUP BY company_id, date_from ORDER BY company_id, date_from"
         )
-        return self.env._(
-            "Group: %(group)s. This supplier: %(own)s.", group=group, own=own
-        )
+        for company_id, date_from, card_ids in self.env.cr.fetchall():
+            company = self.env["res.company"].browse(company_id)
+            self._update_trends(company, date_from, card_ids)
+            self._update_clusters(company, date_from, explain_kept=True)
+
+
+def _feature_codes(z):
+    """describe_center's codes with the feature's column instead of its index."""
+    return [
+        [CLUSTER_FEATURES[i][0], direction]
+        for i, direction in cluster.describe_center(z)
+    ]
 
 
 def _nullable(array):

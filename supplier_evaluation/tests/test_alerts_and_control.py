@@ -40,6 +40,43 @@ class TestAlertsAndControl(SupplierEvaluationCase):
             }
         )
 
+    def _three_groups(self, vendors, number):
+        """Cards of 9 vendors in three clear groups: excellent, average, poor."""
+        profiles = [
+            (99, 95, 4),
+            (98, 94, 5),
+            (99, 96, 4),
+            (90, 75, 10),
+            (91, 74, 11),
+            (89, 76, 10),
+            (60, 40, 30),
+            (62, 38, 28),
+            (58, 41, 32),
+        ]
+        cards = self.env["supplier.scorecard"].browse()
+        for vendor, (on_time, total, lead) in zip(vendors, profiles, strict=True):
+            cards |= self._card(
+                vendor,
+                number,
+                on_time,
+                total_score=total,
+                quality_rate=on_time,
+                lead_time_avg=lead,
+            )
+        return cards
+
+    def _request(self, date_due, request="<p>Fix it</p>"):
+        """A corrective action requested by hand on 2026-04-01 from the buyer."""
+        with freeze_time("2026-04-01 08:00:00"):
+            return self.env["supplier.corrective.action"].create(
+                {
+                    "partner_id": self.vendor.id,
+                    "request": request,
+                    "date_due": date_due,
+                    "user_id": self.buyer.id,
+                }
+            )
+
     def _evaluate_rules(self, number):
         return self.env["supplier.alert.rule"]._evaluate_rules(
             self.company, month(number), None
@@ -176,15 +213,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
 
     # -------------------------------------------------------------- corrective actions
     def test_corrective_action_states_and_measures(self):
-        with freeze_time("2026-04-01 08:00:00"):
-            action = self.env["supplier.corrective.action"].create(
-                {
-                    "partner_id": self.vendor.id,
-                    "request": "<p>Deliveries late</p>",
-                    "date_due": "2026-04-15",
-                    "user_id": self.buyer.id,
-                }
-            )
+        action = self._request("2026-04-15", "<p>Deliveries late</p>")
         with freeze_time("2026-04-03 08:00:00"):
             with self.assertRaises(ValidationError):
                 action._submit_answer("", "plan")
@@ -212,15 +241,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         self.assertAlmostEqual(action.close_days, 10.0)
 
     def test_overdue_reminder_once(self):
-        with freeze_time("2026-04-01 08:00:00"):
-            action = self.env["supplier.corrective.action"].create(
-                {
-                    "partner_id": self.vendor.id,
-                    "request": "<p>Fix it</p>",
-                    "date_due": "2026-04-10",
-                    "user_id": self.buyer.id,
-                }
-            )
+        action = self._request("2026-04-10")
         Action = self.env["supplier.corrective.action"]
         with freeze_time("2026-04-09 08:00:00"):
             Action._cron_remind_overdue()
@@ -274,28 +295,7 @@ class TestAlertsAndControl(SupplierEvaluationCase):
         self.env["supplier.scorecard"]._analyse_period(self.company, month(6), [])
         self.assertFalse(any(cards.mapped("cluster_label")))
         self.assertIn("at least 9 needed", cards[0].cluster_explanation)
-        # Three clear groups: excellent, average, poor.
-        profiles = [
-            (99, 95, 4),
-            (98, 94, 5),
-            (99, 96, 4),
-            (90, 75, 10),
-            (91, 74, 11),
-            (89, 76, 10),
-            (60, 40, 30),
-            (62, 38, 28),
-            (58, 41, 32),
-        ]
-        cards = self.env["supplier.scorecard"].browse()
-        for vendor, (on_time, total, lead) in zip(vendors, profiles, strict=False):
-            cards |= self._card(
-                vendor,
-                7,
-                on_time,
-                total_score=total,
-                quality_rate=on_time,
-                lead_time_avg=lead,
-            )
+        cards = self._three_groups(vendors, 7)
         self.env["supplier.scorecard"]._analyse_period(self.company, month(7), [])
         self.assertEqual(set(cards[:3].mapped("cluster_label")), {"high_potential"})
         self.assertEqual(set(cards[3:6].mapped("cluster_label")), {"stable"})
