@@ -109,7 +109,9 @@ class TestTranslatedTexts(SupplierEvaluationCase):
         self.assertEqual(
             self.env["supplier.alert"]
             .with_context(lang="zh_CN")
-            .search([("name", "ilike", "连续 3 个月")]),
+            .search(
+                [("company_id", "=", self.company.id), ("name", "ilike", "连续 3 个月")]
+            ),
             alert,
         )
         action = alert.corrective_action_ids
