@@ -18,7 +18,6 @@ ever contacted.
 """
 
 import cProfile
-import datetime
 import os
 import statistics
 import sys
@@ -26,7 +25,6 @@ import time
 
 from common import (
     QueryLog,
-    StepTimer,
     bare_scan,
     env_int,
     generate_database,
@@ -658,81 +656,55 @@ SCAN_QUERIES = {
     """,
 }
 
-# Engine steps timed inside _evaluate (wrapped on the registry classes, in this process
-# only; steps missing from the addon version under test are skipped). Nested steps
-# overlap.
-ENGINE_STEPS = {
-    "supplier.scorecard": (
-        "_fetch_due_lines",
-        "_fetch_moves",
-        "_fetch_prices",
-        "_fetch_ratings",
-        "_fetch_existing",
-        "_compute_figures",
-        "_templates_for",
-        "_fetch_previous_totals",
-        "_write_scorecards",
-        "_analyse_period",
-        "_update_trends",
-        "_update_clusters",
-    ),
-    "supplier.alert.rule": ("_evaluate_rules",),
-    "supplier.alert": ("_raise_alerts",),
-}
-
-
-def engine_timer(env):
-    return StepTimer(
-        *(
-            (type(env[model_name]), steps)
-            for model_name, steps in ENGINE_STEPS.items()
-            if model_name in env
-        )
-    )
-
 
 class BackfillLimit(Exception):
     pass
 
 
-class MonthLog:
-    """Times each _evaluate call (one per period) while active; stops the run past
-    ``limit`` seconds."""
+class EngineLog:
+    """The seconds of the engine's named steps (engine.STEPS), reported by the engine
+    itself after every run (engine.observed), whatever called it (the model, the
+    wizard).
 
-    def __init__(self, model_class, timer, limit):
-        self.model_class, self.timer, self.limit = model_class, timer, limit
-        self.months = []
+    ``take()`` returns the steps' sums since the last call. During ``backfill(limit)``,
+    each run is also logged as one period, and the back-fill stops past ``limit``
+    seconds.
+    """
 
-    def __enter__(self):
-        self.started = time.perf_counter()
-        self.original = self.model_class._evaluate
-        original, log = self.original, self
+    def __init__(self):
+        self.pending = {}
+        self.months = None
 
-        def _evaluate(model, company, date_from, date_to, *args, **kwargs):
-            t = time.perf_counter()
-            cards = original(model, company, date_from, date_to, *args, **kwargs)
-            log.months.append(
-                {
-                    "month": date_from.isoformat()[:7],
-                    "s": round(time.perf_counter() - t, 3),
-                    "scorecards": len(cards),
-                    "steps_s": log.timer.take(),
-                }
-            )
-            print(
-                f"  back-fill {log.months[-1]['month']}: {log.months[-1]['s']:7.2f} s, "
-                f"{len(cards)} scorecards; steps {log.months[-1]['steps_s']}",
-                flush=True,
-            )
-            if time.perf_counter() - log.started > log.limit:
-                raise BackfillLimit()
-            return cards
+    def __call__(self, date_from, timings, ids):
+        steps = {name: s for name, s in timings.items() if name != "total"}
+        for name, seconds in steps.items():
+            self.pending[name] = self.pending.get(name, 0.0) + seconds
+        if self.months is None:
+            return
+        self.months.append(
+            {
+                "month": date_from.isoformat()[:7],
+                "s": round(timings["total"], 3),
+                "scorecards": len(ids),
+                "steps_s": {name: round(s, 3) for name, s in steps.items()},
+            }
+        )
+        month = self.months[-1]
+        print(
+            f"  back-fill {month['month']}: {month['s']:7.2f} s, "
+            f"{len(ids)} scorecards; steps {month['steps_s']}",
+            flush=True,
+        )
+        if time.perf_counter() - self.started > self.limit:
+            raise BackfillLimit()
 
-        self.model_class._evaluate = _evaluate
+    def take(self):
+        pending, self.pending = self.pending, {}
+        return {name: round(value, 3) for name, value in pending.items()}
+
+    def backfill(self, limit):
+        self.months, self.limit, self.started = [], limit, time.perf_counter()
         return self
-
-    def __exit__(self, *exc):
-        self.model_class._evaluate = self.original
 
 
 RESULT_MODELS = ("supplier.corrective.action", "supplier.alert", "supplier.scorecard")
@@ -774,31 +746,27 @@ def count_results(cr, company_id):
 
 def measure(args):
     odoo, registry, load_s, rss_start = load_registry(args)
+    from odoo.addons.supplier_evaluation import engine
     from odoo.addons.supplier_evaluation.lib import periods
 
     result = run_facts()
-    timer = None
+    timer = EngineLog()
     backfill_stats = os.environ.get("BENCH_BACKFILL_STATS", "month")
     if backfill_stats not in ("month", "stale"):
         raise SystemExit("BENCH_BACKFILL_STATS is 'month' or 'stale'")
     result["backfill_statistics"] = backfill_stats
 
-    with registry.cursor() as cr:
+    with registry.cursor() as cr, engine.observed(timer):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
         result["generate"] = generated(cr)
         company = env.ref("base.main_company")
         Scorecard = env["supplier.scorecard"]
-        timer = engine_timer(env)
         months = (result["generate"] or {}).get("sizes", {}).get("months") or sizes()[
             "months"
         ]
         # The month before the company's today, and its bounds in UTC, as the engine
         # counts them.
-        today = (
-            Scorecard._company_today(company)
-            if hasattr(Scorecard, "_company_today")  # older addon revisions
-            else datetime.date.today()
-        )
+        today = Scorecard._company_today(company)
         first_day, last_day = periods.previous_period(today, "month")
         result["month"] = [first_day.isoformat(), last_day.isoformat()]
         start, end = Scorecard._period_bounds(company, first_day, last_day)
@@ -953,13 +921,13 @@ def measure(args):
         month_list = periods.periods_between(
             first_day - relativedelta(months=months - 1), last_day, "month"
         )
-        monthly = MonthLog(type(Scorecard), timer, limit)
+        monthly = timer.backfill(limit)
         admin = env.ref("base.user_admin")
         via_wizard = "supplier.evaluation.wizard" in env and admin.has_group(
             "supplier_evaluation.supplier_evaluation_group_manager"
         )
         t = time.perf_counter()
-        with QueryLog() as backfill_log, monthly:
+        with QueryLog() as backfill_log:
             try:
                 if via_wizard:
                     env["supplier.evaluation.wizard"].with_user(admin).with_company(
@@ -981,7 +949,7 @@ def measure(args):
                     "s",
                     flush=True,
                 )
-        per_month = monthly.months
+        per_month, timer.months = monthly.months, None
         backfill_cards = sum(month["scorecards"] for month in per_month)
         backfill_s = time.perf_counter() - t
         backfill_steps = {}

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-CLASSES = ("strategic", "leverage", "bottleneck", "routine")
+from .vocabulary import KRALJIC_CODES as CLASSES
 
 
 def supply_risk(single_source_share, lead_time_cv, cv_cap=1.0):

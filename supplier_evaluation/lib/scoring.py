@@ -2,18 +2,6 @@
 
 import numpy as np
 
-CRITERIA = (
-    "on_time",
-    "in_full",
-    "quality",
-    "price",
-    "lead_time",
-    "lead_time_std",
-    "service",
-    "communication",
-    "cooperation",
-)
-
 
 def linear_scores(raw, poor, excellent):
     """Score 0 at ``poor``, 100 at ``excellent``, linear between, clipped.

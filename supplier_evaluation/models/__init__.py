@@ -7,8 +7,6 @@ from . import supplier_certificate_type
 from . import supplier_certificate
 from . import supplier_rating
 from . import supplier_scorecard
-from . import supplier_scorecard_analysis
-from . import supplier_scorecard_dashboard
 from . import supplier_alert_rule
 from . import supplier_alert
 from . import supplier_corrective_action

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import charts, kraljic
-from .supplier_evaluation_template import KRALJIC_CLASSES
+from ..lib.vocabulary import DEFAULT_KRALJIC_CLASS, KRALJIC_CLASSES
 
 QUALIFICATION_STATES = [
     ("candidate", "Candidate"),
@@ -287,7 +287,7 @@ class ResPartner(models.Model):
             [
                 partner.supplier_kraljic_override
                 or suggestion.get(partner.id)
-                or "routine"
+                or DEFAULT_KRALJIC_CLASS
                 for partner in self.with_company(company)
             ],
             dtype=object,

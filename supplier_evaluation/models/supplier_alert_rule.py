@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..lib import periods, trend
+from ..lib.vocabulary import KRALJIC_CODES
 
 FIGURES = [
     ("on_time_rate", "On-time delivery (%)"),
@@ -89,11 +90,7 @@ class SupplierAlertRule(models.Model):
                 raise ValidationError(_("Thresholds cannot be negative."))
 
     def _classes(self):
-        return {
-            name
-            for name in ("strategic", "leverage", "bottleneck", "routine")
-            if self[f"apply_{name}"]
-        }
+        return {name for name in KRALJIC_CODES if self[f"apply_{name}"]}
 
     # ------------------------------------------------------------------ evaluation
     @api.model

@@ -2,13 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib import scoring
-
-KRALJIC_CLASSES = [
-    ("strategic", "Strategic"),
-    ("leverage", "Leverage"),
-    ("bottleneck", "Bottleneck"),
-    ("routine", "Routine"),
-]
+from ..lib.vocabulary import KRALJIC_CLASSES
 
 
 class SupplierEvaluationTemplate(models.Model):

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import LazyTranslate
 
+from ..lib.vocabulary import CRITERIA
+
 _lt = LazyTranslate(__name__)
 
 # criterion: (unit, default poor value, default excellent value, description)
@@ -82,18 +84,6 @@ CRITERIA_INFO = {
         _lt("Buyers' rating of cooperation in the period."),
     ),
 }
-
-CRITERIA = [
-    ("on_time", "On-time delivery"),
-    ("in_full", "In full"),
-    ("quality", "Quality acceptance"),
-    ("price", "Price competitiveness"),
-    ("lead_time", "Lead time"),
-    ("lead_time_std", "Lead time spread"),
-    ("service", "Service (rating)"),
-    ("communication", "Communication (rating)"),
-    ("cooperation", "Cooperation (rating)"),
-]
 
 
 class SupplierEvaluationTemplateLine(models.Model):

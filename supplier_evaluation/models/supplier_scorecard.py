@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 
 import numpy as np
 import pytz
@@ -8,25 +9,16 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..lib import metrics, periods, scoring
-from ..lib.sqlarrays import array_literal
-from .supplier_evaluation_template import KRALJIC_CLASSES
-from .supplier_evaluation_template_line import CRITERIA
+from .. import engine
+from ..lib import charts, cluster, periods
+from ..lib.vocabulary import (
+    CLUSTER_FEATURES,
+    GRADES,
+    KRALJIC_CLASSES,
+    RAW_FIELDS,
+    SCORE_FIELDS,
+)
 
-GRADES = [("A", "A"), ("B", "B"), ("C", "C")]
-# criterion -> raw figure field
-RAW_FIELDS = {
-    "on_time": "on_time_rate",
-    "in_full": "in_full_rate",
-    "quality": "quality_rate",
-    "price": "price_index",
-    "lead_time": "lead_time_avg",
-    "lead_time_std": "lead_time_std",
-    "service": "service_rating",
-    "communication": "communication_rating",
-    "cooperation": "cooperation_rating",
-}
-SCORE_FIELDS = {criterion: f"score_{criterion}" for criterion in RAW_FIELDS}
 CRITERION_STATUS = [
     ("scored", "Scored"),
     ("no_data", "No data"),
@@ -54,36 +46,10 @@ EXCLUDED_FIELDS = (
     "excluded_lead_time",
     "excluded_service",
 )
-# Lead times beyond a year are data errors whatever their spread.
-LEAD_TIME_HARD_MAX_DAYS = 365.0
-# Robust rule: a lead time beyond median + 10 scaled MADs (of the company, in the
-# period) is absurd.
-LEAD_TIME_OUTLIER_K = 10.0
-# The done quantity of move ``m`` in its product's unit. stock_move.product_qty is the
-# demand (what was ordered), quantity what was done, in the move's unit: converted as
-# uom.uom._compute_quantity does (qty / from factor * to factor, HALF-UP to the unit's
-# rounding).
-MOVE_QTY_JOINS = SQL(
-    "JOIN uom_uom move_uom ON move_uom.id = m.product_uom "
-    "JOIN product_product move_pp ON move_pp.id = m.product_id "
-    "JOIN product_template move_pt ON move_pt.id = move_pp.product_tmpl_id "
-    "JOIN uom_uom product_uom ON product_uom.id = move_pt.uom_id"
-)
-MOVE_QTY = SQL(
-    "(CASE WHEN move_uom.id = product_uom.id THEN m.quantity "
-    "ELSE ROUND(m.quantity / move_uom.factor * product_uom.factor "
-    "/ product_uom.rounding) "
-    "* product_uom.rounding END)::float8"
-)
-# A duplicate receipt is one receipt recorded twice: same picking, line, quantity and
-# second. Two pickings (a backorder validated in the same second) are two receipts.
-SAME_RECEIPT = SQL(
-    "m.picking_id, m.purchase_line_id, m.quantity, src.usage, "
-    "date_trunc('second', m.date)"
-)
-# Refresh the planner statistics of supplier_scorecard after inserting at least this
-# many rows.
-ANALYZE_AFTER_INSERTS = 1000
+
+
+# Scorecards drawn in a dashboard card's sparkline, the card's own included.
+DASHBOARD_TREND_PERIODS = 6
 
 
 class SupplierScorecard(models.Model):
@@ -126,7 +92,9 @@ class SupplierScorecard(models.Model):
         index=True,
         help="Published to the supplier: visible in its portal, also once locked.",
     )
-    kraljic_class = fields.Selection(KRALJIC_CLASSES, readonly=True)
+    # All four quadrants show in the Kraljic matrix, in the selection's order
+    # (strategic, leverage, bottleneck, routine), also when one is empty.
+    kraljic_class = fields.Selection(KRALJIC_CLASSES, readonly=True, group_expand=True)
     template_id = fields.Many2one("supplier.evaluation.template", readonly=True)
     has_data = fields.Boolean(
         readonly=True, help="False when the supplier had no activity in the period."
@@ -221,6 +189,67 @@ class SupplierScorecard(models.Model):
         string="Open corrective actions",
     )
 
+    # Trends and clusters (engine.trends, engine.clusters)
+    lead_time_slope = fields.Float(
+        "Lead time trend (days/period)", readonly=True, aggregator="avg"
+    )
+    lead_time_r2 = fields.Float(
+        "Lead time trend fit (R²)", readonly=True, aggregator="avg"
+    )
+    lead_time_forecast = fields.Float(
+        "Lead time forecast (days)", readonly=True, aggregator="avg"
+    )
+    on_time_slope = fields.Float(
+        "On-time trend (points/period)", readonly=True, aggregator="avg"
+    )
+    on_time_r2 = fields.Float("On-time trend fit (R²)", readonly=True, aggregator="avg")
+    on_time_forecast = fields.Float(
+        "On-time forecast (%)", readonly=True, aggregator="avg"
+    )
+    trend_points = fields.Integer("Periods in trend", readonly=True)
+    # The run stores codes and numbers; the texts are worded in the reader's language.
+    # {"growth": [slope, r2, forecast], "rules": [[rule id, rule name, forecast]]}
+    trend_warning_data = fields.Json(readonly=True, copy=False)
+    trend_warning = fields.Char(
+        compute="_compute_trend_warning", search="_search_trend_warning"
+    )
+    cluster_label = fields.Selection(
+        [
+            (cluster.HIGH_POTENTIAL, "High potential"),
+            (cluster.STABLE, "Stable"),
+            (cluster.HIGH_RISK, "High risk"),
+        ],
+        "Cluster",
+        readonly=True,
+        index=True,
+    )
+    # {"group": [[column, "above" | "below"]], "own": [...]} (see _feature_codes), or
+    # {"none": [suppliers, needed, clusters]}
+    cluster_explanation_data = fields.Json(readonly=True, copy=False)
+    cluster_explanation = fields.Char(
+        compute="_compute_cluster_explanation",
+        help="The cluster's centre, in standard deviations from all suppliers' "
+        "average.",
+    )
+
+    # Dashboards
+    is_latest_period = fields.Boolean(
+        "Latest period",
+        compute="_compute_is_latest_period",
+        search="_search_is_latest_period",
+        help="The last period scored in the current company.",
+    )
+    open_action_count = fields.Integer(
+        "Open corrective action count", compute="_compute_open_counts"
+    )
+    open_alert_count = fields.Integer("Open alerts", compute="_compute_open_counts")
+    total_trend_svg = fields.Html(
+        "Total score trend",
+        compute="_compute_total_trend_svg",
+        sanitize=False,
+        help="Total score over the supplier's last scorecards, up to this one.",
+    )
+
     _sql_constraints = [
         (
             "partner_period_company_uniq",
@@ -292,6 +321,233 @@ class SupplierScorecard(models.Model):
                 lambda a, card=card: a.partner_id == card.partner_id
                 and a.company_id == card.company_id
             )
+
+    @api.depends("trend_warning_data")
+    @api.depends_context("lang")
+    def _compute_trend_warning(self):
+        rule_ids = {
+            rule[0]
+            for data in self.mapped("trend_warning_data")
+            if data
+            for rule in data.get("rules", ())
+        }
+        rules = self.env["supplier.alert.rule"].sudo().browse(rule_ids).exists()
+        rule_names = dict(zip(rules.ids, rules.mapped("name"), strict=True))
+        for card in self:
+            data = card.trend_warning_data or {}
+            messages = []
+            if data.get("growth"):
+                slope, r2, forecast = data["growth"]
+                messages.append(
+                    self.env._(
+                        "Lead time grows by %(slope).1f days per period (R² %(r2).2f): %(forecast).1f days expected next.",  # noqa: E501
+                        slope=slope,
+                        r2=r2,
+                        forecast=forecast,
+                    )
+                )
+            for rule_id, name, value in data.get("rules", ()):
+                messages.append(
+                    self.env._(
+                        "Forecast breaches “%(rule)s”: %(value).1f expected next period.",  # noqa: E501
+                        rule=rule_names.get(rule_id, name),
+                        value=value,
+                    )
+                )
+            card.trend_warning = self._join(
+                messages,
+                lambda a, b: self.env._("%(previous)s %(next)s", previous=a, next=b),
+            )
+
+    def _search_trend_warning(self, operator, value):
+        if operator not in ("=", "!=") or value is not False:
+            raise NotImplementedError(operator)
+        return [("trend_warning_data", operator, False)]
+
+    @api.depends("cluster_explanation_data")
+    @api.depends_context("lang")
+    def _compute_cluster_explanation(self):
+        for card in self:
+            data = card.cluster_explanation_data
+            if not data:
+                card.cluster_explanation = False
+            elif data.get("none"):
+                count, needed, k = data["none"]
+                card.cluster_explanation = self.env._(
+                    "No clusters: %(count)s suppliers with data, at least %(needed)s needed for %(k)s clusters.",  # noqa: E501
+                    count=count,
+                    needed=needed,
+                    k=k,
+                )
+            else:
+                card.cluster_explanation = self.env._(
+                    "Group: %(group)s. This supplier: %(own)s.",
+                    group=self._cluster_phrases(data.get("group", ())),
+                    own=self._cluster_phrases(data.get("own", ())),
+                )
+
+    def _cluster_feature_labels(self):
+        return {
+            "on_time_rate": self.env._("on-time delivery"),
+            "quality_rate": self.env._("quality"),
+            "price_index": self.env._("price index"),
+            "lead_time_avg": self.env._("lead time"),
+            "lead_time_std": self.env._("lead-time spread"),
+            "total_score": self.env._("total score"),
+        }
+
+    def _cluster_phrases(self, codes):
+        """Words for describe_center's codes; for lower-is-better figures the
+        direction alone is misleading, so it says which way is worse."""
+        labels = self._cluster_feature_labels()
+        better = dict(CLUSTER_FEATURES)
+        phrases = []
+        for column, direction in codes:
+            feature = labels.get(column, column)
+            if better.get(column, True):
+                phrase = (
+                    self.env._("%(feature)s well above average", feature=feature)
+                    if direction == "above"
+                    else self.env._("%(feature)s well below average", feature=feature)
+                )
+            else:
+                phrase = (
+                    self.env._(
+                        "%(feature)s well above average (worse)", feature=feature
+                    )
+                    if direction == "above"
+                    else self.env._(
+                        "%(feature)s well below average (better)", feature=feature
+                    )
+                )
+            phrases.append(phrase)
+        return self._join(
+            phrases,
+            lambda a, b: self.env._("%(previous)s; %(next)s", previous=a, next=b),
+        ) or self.env._("close to the average on every figure")
+
+    @staticmethod
+    def _join(parts, pair):
+        """Parts joined two by two with a translated pattern (languages differ in
+        punctuation and spacing)."""
+        text = False
+        for part in parts:
+            text = pair(text, part) if text else part
+        return text
+
+    def _latest_period_start(self, company):
+        """First day of the last period scored in ``company`` (with its current period
+        type), or None."""
+        last = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("period_type", "=", company.supplier_period_type),
+            ],
+            order="date_from desc",
+            limit=1,
+        )
+        return last.date_from or None
+
+    @api.depends("company_id", "date_from", "period_type")
+    def _compute_is_latest_period(self):
+        latest = {
+            company: self._latest_period_start(company) for company in self.company_id
+        }
+        for card in self:
+            card.is_latest_period = (
+                card.period_type == card.company_id.supplier_period_type
+                and card.date_from == latest.get(card.company_id)
+            )
+
+    def _search_is_latest_period(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._("Search the latest period with = True or False.")
+            )
+        # The current company's own cards only: a dashboard never mixes companies.
+        company = self.env.company
+        start = self._latest_period_start(company)
+        domain = [
+            "&",
+            "&",
+            ("company_id", "=", company.id),
+            ("period_type", "=", company.supplier_period_type),
+            ("date_from", "=", start),
+        ]
+        if start is None:
+            domain = [("id", "=", False)]
+        if (operator == "=") != value:
+            domain = ["!", *domain]
+        return domain
+
+    @api.depends("partner_id", "company_id")
+    def _compute_open_counts(self):
+        alerts = self.env["supplier.alert"]._read_group(
+            [
+                ("partner_id", "in", self.partner_id.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("state", "=", "open"),
+            ],
+            ["partner_id", "company_id"],
+            ["__count"],
+        )
+        alert_counts = {
+            (partner.id, company.id): count for partner, company, count in alerts
+        }
+        for card in self:
+            card.open_action_count = len(card.open_action_ids)
+            card.open_alert_count = alert_counts.get(
+                (card.partner_id.id, card.company_id.id), 0
+            )
+
+    @api.depends("partner_id", "company_id", "date_from", "total_score")
+    def _compute_total_trend_svg(self):
+        history = defaultdict(list)
+        if self.ids:
+            cards = self.search(
+                [
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                    ("date_from", "<=", max(self.mapped("date_from"))),
+                ],
+                order="date_from asc, id asc",
+            )
+            for card in cards:
+                history[card.partner_id.id, card.company_id.id].append(card)
+        for card in self:
+            past = [
+                c
+                for c in history[card.partner_id.id, card.company_id.id]
+                if c.period_type == card.period_type and c.date_from <= card.date_from
+            ][-DASHBOARD_TREND_PERIODS:]
+            svg = charts.sparkline_svg(
+                [c.total_score if c.has_data else None for c in past],
+                [c.date_from.strftime("%Y-%m") for c in past],
+                width=160,
+                height=36,
+                title=self.env._("Total score, last periods"),
+                fluid=True,
+            )
+            card.total_trend_svg = Markup(svg) if svg else False
+
+    def action_open_alerts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "supplier_evaluation.supplier_alert_action"
+        )
+        action["domain"] = [
+            ("partner_id", "=", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+        ]
+        return action
+
+    def action_open_corrective_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "supplier_evaluation.supplier_corrective_action_action"
+        )
+        action["domain"] = [("id", "in", self.open_action_ids.ids)]
+        return action
 
     # ------------------------------------------------------------------ actions
     def _portal_criteria(self):
@@ -516,6 +772,17 @@ class SupplierScorecard(models.Model):
 
     # ------------------------------------------------------------------ evaluation
     @api.model
+    def _analyse_period(self, company, date_from, card_ids):
+        """Trends for the scorecards ``card_ids``, then clusters over the whole
+        period."""
+        engine.analyse(self.env, company, date_from, card_ids)
+
+    @api.model
+    def _rebuild_analysis(self):
+        """Trends and cluster explanations of every period again (upgrade)."""
+        engine.rebuild_analysis(self.env)
+
+    @api.model
     def _cron_evaluate(self):
         """Score the previous period of every company, for suppliers with activity or an
         open scorecard."""
@@ -553,216 +820,20 @@ class SupplierScorecard(models.Model):
         today's class, or the one of ``kraljic_suggestion`` ({partner id: class} as of
         the period's end, for a back-fill). Returns the scorecards written.
         """
-        self.env.flush_all()
-        period_type = company.supplier_period_type
-        tz = self._company_tz(company)
-        start, end = self._period_bounds(company, date_from, date_to)
-        partner_filter = list(partners.commercial_partner_id.ids) if partners else None
-
-        due = self._fetch_due_lines(company, start, end, tz.zone, partner_filter)
-        moves = self._fetch_moves(company, start, end)
-        prices = self._fetch_prices(
-            company, start, end
-        )  # all vendors: prices compare across them
-        ratings = self._fetch_ratings(company, date_from, date_to, partner_filter)
-        existing = self._fetch_existing(company, date_from, date_to, partner_filter)
-
-        if partner_filter is not None:
-            # Suppliers asked for by name get a scorecard even without activity ("no
-            # data").
-            partner_ids = np.unique(np.array(partner_filter, dtype=np.int64))
-        else:
-            partner_ids = np.unique(
-                np.concatenate(
-                    [
-                        due["partner"],
-                        moves["partner"],
-                        prices["partner"],
-                        ratings["partner"],
-                        existing["partner"],
-                    ]
-                )
-            ).astype(np.int64)
-        n = len(partner_ids)
-        if not n:
-            return self.browse()
-        index = {pid: i for i, pid in enumerate(partner_ids.tolist())}
-        figures, counts = self._compute_figures(
-            partner_ids, due, moves, prices, ratings
+        ids = engine.evaluate(
+            self.env,
+            company,
+            date_from,
+            date_to,
+            partner_ids=(
+                np.array(partners.commercial_partner_id.ids, dtype=np.int64)
+                if partners
+                else None
+            ),
+            evaluate_rules=evaluate_rules,
+            kraljic_suggestion=kraljic_suggestion,
         )
-        raw = np.column_stack([figures[criterion] for criterion, _label in CRITERIA])
-        has_data = (
-            counts["line_count"]
-            + counts["receipt_count"]
-            + counts["price_product_count"]
-            + counts["rating_count"]
-        ) > 0
-
-        classes, template_ids, templates = self._templates_for(
-            company, partner_ids, existing, index, suggestion=kraljic_suggestion
-        )
-        scores = np.full(raw.shape, np.nan)
-        totals = np.full(n, np.nan)
-        for template in templates:
-            rows = np.flatnonzero(template_ids == template.id)
-            if not len(rows):
-                continue
-            columns = [
-                i
-                for i, (criterion, _l) in enumerate(CRITERIA)
-                if criterion in template.line_ids.mapped("criterion")
-            ]
-            lines = {line.criterion: line for line in template.line_ids}
-            poor = np.array([lines[CRITERIA[i][0]].poor_value for i in columns])
-            excellent = np.array(
-                [lines[CRITERIA[i][0]].excellent_value for i in columns]
-            )
-            weights = np.array([lines[CRITERIA[i][0]].weight for i in columns])
-            block = scoring.linear_scores(raw[np.ix_(rows, columns)], poor, excellent)
-            scores[np.ix_(rows, columns)] = block
-            totals[rows] = scoring.weighted_total(block, weights)
-        totals[~has_data] = np.nan
-        grades = scoring.grades(
-            totals, company.supplier_grade_a_min, company.supplier_grade_b_min
-        )
-        previous = self._fetch_previous_totals(
-            company, date_from, period_type, partner_ids
-        )
-
-        values = {
-            "partner_id": partner_ids,
-            "kraljic_class": classes,
-            "template_id": template_ids,
-            "has_data": has_data,
-            "total_score": totals,
-            "grade": grades,
-            "previous_total": previous,
-            "total_change": totals - previous,
-            **{RAW_FIELDS[c]: raw[:, i] for i, (c, _l) in enumerate(CRITERIA)},
-            **{SCORE_FIELDS[c]: scores[:, i] for i, (c, _l) in enumerate(CRITERIA)},
-            **counts,
-        }
-        ids = self._write_scorecards(
-            company, date_from, date_to, period_type, values, existing, index
-        )
-        cards = self.browse(ids)
-        self._analyse_period(company, date_from, ids)
-        if evaluate_rules:
-            self.env["supplier.alert.rule"]._evaluate_rules(
-                company, date_from, partner_filter
-            )
-        return cards
-
-    def _compute_figures(self, partner_ids, due, moves, prices, ratings):
-        """Per-supplier raw figures (criterion -> array) and sample/exclusion counts."""
-        n = len(partner_ids)
-
-        def group(rows):
-            return np.searchsorted(partner_ids, rows["partner"])
-
-        figures, counts = {}, {}
-        usable = due["kind"] == 0
-        otif = metrics.on_time_in_full(
-            group(due)[usable], due["ordered"][usable], due["received"][usable], n
-        )
-        figures["on_time"] = otif["on_time"] * 100
-        figures["in_full"] = otif["in_full"] * 100
-        counts["line_count"] = otif["line_count"]
-        counts["qty_due"] = otif["qty_due"]
-        due_group = group(due)
-        counts["excluded_cancelled"] = np.bincount(
-            due_group[due["kind"] == 1], minlength=n
-        )
-        counts["excluded_service"] = np.bincount(
-            due_group[due["kind"] == 2], minlength=n
-        )
-
-        # The outlier cut is computed over every receipt of the company in the period,
-        # then the moves of suppliers not scored here are dropped: scope never changes a
-        # figure.
-        duplicate = moves["copy_no"] > 1
-        receipt = moves["is_receipt"] & ~duplicate
-        keep_all = np.ones(len(receipt), dtype=bool)
-        keep_all[receipt] = metrics.robust_keep_mask(
-            moves["days"][receipt],
-            k=LEAD_TIME_OUTLIER_K,
-            hard_max=LEAD_TIME_HARD_MAX_DAYS,
-        )
-        scored = np.isin(moves["partner"], partner_ids)
-        moves = {name: column[scored] for name, column in moves.items()}
-        duplicate, receipt, keep_all = (
-            duplicate[scored],
-            receipt[scored],
-            keep_all[scored],
-        )
-        move_group = group(moves)
-        returned = ~moves["is_receipt"]
-        counts["excluded_duplicate"] = np.bincount(move_group[duplicate], minlength=n)
-        received_qty = np.where(receipt, moves["qty"], 0.0)
-        returned_qty = np.where(returned, moves["qty"], 0.0)
-        quality = metrics.quality(move_group, received_qty, returned_qty, n)
-        figures["quality"] = quality["quality"] * 100
-        counts["qty_received"] = quality["qty_received"]
-        counts["qty_returned"] = quality["qty_returned"]
-
-        lead = metrics.lead_time(
-            move_group[receipt],
-            moves["days"][receipt],
-            moves["qty"][receipt],
-            n,
-            keep=keep_all[receipt],
-        )
-        figures["lead_time"] = lead["lead_time"]
-        figures["lead_time_std"] = lead["lead_time_std"]
-        counts["excluded_lead_time"] = lead["excluded"]
-        counts["receipt_count"] = np.bincount(move_group[receipt], minlength=n)
-
-        # Prices cover every vendor of the company; scatter the result to the scored
-        # suppliers.
-        vendors, price_group = np.unique(prices["partner"], return_inverse=True)
-        goods = prices["kind"] == 0
-        price = metrics.price_index(
-            price_group[goods],
-            prices["product"][goods],
-            prices["unit_price"][goods],
-            prices["spend"][goods],
-            len(vendors),
-        )
-        spend = np.bincount(
-            price_group[goods], weights=prices["spend"][goods], minlength=len(vendors)
-        )
-        no_promise = np.bincount(
-            price_group[prices["kind"] == 3], minlength=len(vendors)
-        )
-        position = np.minimum(
-            np.searchsorted(vendors, partner_ids), max(len(vendors) - 1, 0)
-        )
-        found = (
-            vendors[position] == partner_ids
-            if len(vendors)
-            else np.zeros(n, dtype=bool)
-        )
-        figures["price"] = np.full(n, np.nan)
-        counts["price_product_count"] = np.zeros(n, dtype=np.int64)
-        counts["spend"] = np.zeros(n)
-        counts["excluded_no_promise"] = np.zeros(n, dtype=np.int64)
-        figures["price"][found] = price["price"][position[found]] * 100
-        counts["price_product_count"][found] = price["price_products"][position[found]]
-        counts["spend"][found] = spend[position[found]]
-        counts["excluded_no_promise"][found] = no_promise[position[found]]
-
-        rating_group = group(ratings)
-        counts["rating_count"] = np.bincount(rating_group, minlength=n)
-        for criterion in ("service", "communication", "cooperation"):
-            values = ratings[criterion]
-            rated = ~np.isnan(values)
-            total = np.bincount(rating_group[rated], weights=values[rated], minlength=n)
-            number = np.bincount(rating_group[rated], minlength=n)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                figures[criterion] = np.where(
-                    number > 0, total / np.maximum(number, 1), np.nan
-                )
-        return figures, counts
+        return self.browse(ids.tolist())
 
     @api.model
     def _company_tz(self, company):
@@ -783,406 +854,8 @@ class SupplierScorecard(models.Model):
         tz = self._company_tz(company)
         return _utc(tz, date_from), _utc(tz, date_to + datetime.timedelta(days=1))
 
-    # ------------------------------------------------------------------ data access
-    def _fetch_due_lines(self, company, start, end, tz_name, partner_ids):
-        """Purchase lines promised in the period: kind 0 = usable, 1 = cancelled order,
-        2 = service."""
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH due AS (
-                SELECT l.id, p.commercial_partner_id AS partner,
-                       l.product_uom_qty AS ordered,
-                       (l.date_planned AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                           AS promised,
-                       CASE WHEN o.state = 'cancel' THEN 1
-                            WHEN t.type = 'service' THEN 2
-                            ELSE 0 END AS kind
-                  FROM purchase_order_line l
-                  JOIN purchase_order o ON o.id = l.order_id
-                  JOIN res_partner p ON p.id = o.partner_id
-                  JOIN product_product pp ON pp.id = l.product_id
-                  JOIN product_template t ON t.id = pp.product_tmpl_id
-                 WHERE l.company_id = %(company)s
-                   AND l.display_type IS NULL
-                   AND l.date_planned >= %(start)s AND l.date_planned < %(end)s
-                   AND o.state IN ('purchase', 'done', 'cancel')
-                   %(partner_filter)s
-            ), receipts AS (
-                SELECT m.purchase_line_id, %(qty)s AS qty, m.date,
-                       ROW_NUMBER() OVER (PARTITION BY %(same_receipt)s ORDER BY m.id)
-                           AS copy_no
-                  FROM stock_move m
-                  %(qty_joins)s
-                  JOIN stock_location src ON src.id = m.location_id
-                 WHERE m.purchase_line_id IN (SELECT id FROM due WHERE kind = 0)
-                   AND m.state = 'done' AND src.usage = 'supplier'
-            )
-            SELECT due.partner, due.kind, due.ordered,
-                   COALESCE(SUM(r.qty) FILTER (
-                       WHERE r.copy_no = 1
-                         AND (r.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                             <= due.promised), 0)
-              FROM due
-              LEFT JOIN receipts r ON r.purchase_line_id = due.id
-             GROUP BY due.id, due.partner, due.kind, due.ordered
-            """,
-                tz=tz_name,
-                company=company.id,
-                start=start,
-                end=end,
-                qty=MOVE_QTY,
-                qty_joins=MOVE_QTY_JOINS,
-                same_receipt=SAME_RECEIPT,
-                partner_filter=_partner_filter("p.commercial_partner_id", partner_ids),
-            )
-        )
-        return _columns(
-            self.env.cr.fetchall(),
-            ("partner", "kind", "ordered", "received"),
-            (np.int64, np.int8, float, float),
-        )
-
-    def _fetch_moves(self, company, start, end):
-        """Receipts from and returns to suppliers done in the period, with their lead
-        time.
-
-        Every supplier of the company: the lead-time outlier cut is the company's,
-        whoever is scored.
-        """
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT p.commercial_partner_id, %(qty)s, src.usage = 'supplier',
-                   EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0,
-                   CASE WHEN src.usage = 'supplier' THEN ROW_NUMBER() OVER (
-                        PARTITION BY %(same_receipt)s ORDER BY m.id) ELSE 1 END
-              FROM stock_move m
-              %(qty_joins)s
-              JOIN stock_location src ON src.id = m.location_id
-              JOIN stock_location dst ON dst.id = m.location_dest_id
-              LEFT JOIN stock_move origin ON origin.id = m.origin_returned_move_id
-              JOIN purchase_order_line l
-                ON l.id = COALESCE(m.purchase_line_id, origin.purchase_line_id)
-              JOIN purchase_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id
-             WHERE m.company_id = %(company)s
-               AND m.state = 'done'
-               AND m.date >= %(start)s AND m.date < %(end)s
-               AND (src.usage = 'supplier' OR dst.usage = 'supplier')
-               AND o.state IN ('purchase', 'done')
-            """,
-                company=company.id,
-                start=start,
-                end=end,
-                qty=MOVE_QTY,
-                qty_joins=MOVE_QTY_JOINS,
-                same_receipt=SAME_RECEIPT,
-            )
-        )
-        return _columns(
-            self.env.cr.fetchall(),
-            ("partner", "qty", "is_receipt", "days", "copy_no"),
-            (np.int64, float, bool, float, np.int64),
-        )
-
-    def _fetch_prices(self, company, start, end):
-        """Lines confirmed in the period: spend in company currency and unit price per
-        product unit.
-
-        kind 0 = goods, 2 = service, 3 = no promised date.
-        """
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT p.commercial_partner_id, l.product_id,
-                   l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS spend,
-                   l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1)
-                       / NULLIF(l.product_uom_qty, 0),
-                   CASE WHEN l.date_planned IS NULL THEN 3
-                        WHEN t.type = 'service' THEN 2
-                        ELSE 0 END
-              FROM purchase_order_line l
-              JOIN purchase_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id
-              JOIN product_product pp ON pp.id = l.product_id
-              JOIN product_template t ON t.id = pp.product_tmpl_id
-             WHERE o.company_id = %(company)s
-               AND o.date_approve >= %(start)s AND o.date_approve < %(end)s
-               AND o.state IN ('purchase', 'done')
-               AND l.display_type IS NULL
-            """,
-                company=company.id,
-                start=start,
-                end=end,
-            )
-        )
-        return _columns(
-            self.env.cr.fetchall(),
-            ("partner", "product", "spend", "unit_price", "kind"),
-            (np.int64, np.int64, float, float, np.int8),
-        )
-
-    def _fetch_ratings(self, company, date_from, date_to, partner_ids):
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT partner_id, service::float8, communication::float8,
-                   cooperation::float8
-              FROM supplier_rating r
-             WHERE company_id = %(company)s
-               AND date BETWEEN %(date_from)s AND %(date_to)s
-                   %(partner_filter)s
-            """,
-                company=company.id,
-                date_from=date_from,
-                date_to=date_to,
-                partner_filter=_partner_filter("r.partner_id", partner_ids),
-            )
-        )
-        return _columns(
-            self.env.cr.fetchall(),
-            ("partner", "service", "communication", "cooperation"),
-            (np.int64, float, float, float),
-        )
-
-    def _fetch_existing(self, company, date_from, date_to, partner_ids):
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT partner_id, id, state = 'draft', kraljic_class, template_id
-              FROM supplier_scorecard s
-             WHERE company_id = %(company)s
-               AND date_from = %(date_from)s AND date_to = %(date_to)s
-                   %(partner_filter)s
-            """,
-                company=company.id,
-                date_from=date_from,
-                date_to=date_to,
-                partner_filter=_partner_filter("s.partner_id", partner_ids),
-            )
-        )
-        return _columns(
-            self.env.cr.fetchall(),
-            ("partner", "id", "is_draft", "kraljic_class", "template_id"),
-            (np.int64, np.int64, bool, object, object),
-        )
-
-    def _fetch_previous_totals(self, company, date_from, period_type, partner_ids):
-        prev_from, prev_to = periods.previous_period(date_from, period_type)
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT partner_id, total_score FROM supplier_scorecard
-             WHERE company_id = %s AND date_from = %s AND date_to = %s
-               AND partner_id = ANY(%s)
-            """,
-                company.id,
-                prev_from,
-                prev_to,
-                partner_ids.tolist(),
-            )
-        )
-        previous = np.full(len(partner_ids), np.nan)
-        rows = self.env.cr.fetchall()
-        if rows:
-            found = np.array([r[0] for r in rows])
-            previous[np.searchsorted(partner_ids, found)] = [
-                np.nan if r[1] is None else r[1] for r in rows
-            ]
-        return previous
-
-    def _templates_for(self, company, partner_ids, existing, index, suggestion=None):
-        """The Kraljic class and template id of each supplier, and the templates they
-        name.
-
-        A scorecard already written for the period keeps the class and template it was
-        scored with (a rerun of unchanged data gives the same total, whatever the class
-        became since). Others take the supplier's class from ``suggestion`` ({partner
-        id: class}) when given (with the manager's override first), today's otherwise;
-        routine when unknown.
-        """
-        partners = (
-            self.env["res.partner"].with_company(company).browse(partner_ids.tolist())
-        )
-        if suggestion is not None:
-            classes = partners._supplier_kraljic_classes(company, suggestion)
-        else:
-            classes = np.array(
-                [c or "routine" for c in partners.mapped("supplier_kraljic_class")],
-                dtype=object,
-            )
-        template_ids = np.full(len(partner_ids), None, dtype=object)
-        stored = np.array([bool(c) for c in existing["kraljic_class"]], dtype=bool)
-        if stored.any():
-            rows = np.array([index[p] for p in existing["partner"][stored].tolist()])
-            classes[rows] = existing["kraljic_class"][stored]
-            template_ids[rows] = existing["template_id"][stored]
-        Template = self.env["supplier.evaluation.template"].with_context(
-            active_test=False
-        )
-        kept = Template.browse({t for t in template_ids.tolist() if t}).exists()
-        kept_ids = set(kept.ids)
-        # A template deleted since: the current template of the stored class.
-        template_ids = np.array(
-            [t if t in kept_ids else None for t in template_ids.tolist()], dtype=object
-        )
-        templates = self.env["supplier.evaluation.template"].search(
-            [("company_id", "=", company.id)]
-        )
-        by_class = {t.kraljic_class: t.id for t in templates}
-        unset = np.array([t is None for t in template_ids.tolist()], dtype=bool)
-        missing = set(classes[unset].tolist()) - set(by_class)
-        if missing:
-            raise UserError(
-                _(
-                    "Company %(company)s has no evaluation template for: %(classes)s.",
-                    company=company.name,
-                    classes=", ".join(sorted(missing)),
-                )
-            )
-        template_ids[unset] = [by_class[c] for c in classes[unset].tolist()]
-        return classes, template_ids, templates | kept
-
-    def _write_scorecards(
-        self, company, date_from, date_to, period_type, values, existing, index
-    ):
-        """Insert new scorecards and update drafts in two statements; never touch the
-        others."""
-        n = len(values["partner_id"])
-        existing_id = np.zeros(n, dtype=np.int64)
-        writable = np.ones(n, dtype=bool)
-        if len(existing["partner"]):
-            rows = np.array([index[p] for p in existing["partner"].tolist()])
-            existing_id[rows] = existing["id"]
-            writable[rows] = existing["is_draft"]
-        columns = [name for name in values if name != "partner_id"]
-        arrays = {name: _sql_list(values[name]) for name in columns}
-        types = {name: _sql_type(self._fields[name]) for name in columns}
-        uid, now = self.env.uid, fields.Datetime.now()
-
-        update = writable & (existing_id > 0)
-        if update.any():
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE supplier_scorecard s "
-                    "SET %s, write_uid = %s, write_date = %s "
-                    "FROM unnest(%s::int[], %s) AS v(id, %s) WHERE s.id = v.id",
-                    SQL(", ").join(
-                        SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
-                        for c in columns
-                    ),
-                    uid,
-                    now,
-                    array_literal(existing_id[update].tolist()),
-                    SQL(", ").join(
-                        SQL(
-                            "%s::%s",
-                            array_literal(
-                                [arrays[c][i] for i in np.flatnonzero(update)]
-                            ),
-                            SQL(types[c] + "[]"),
-                        )
-                        for c in columns
-                    ),
-                    SQL(", ").join(SQL.identifier(c) for c in columns),
-                )
-            )
-        insert = existing_id == 0
-        new_ids = []
-        if insert.any():
-            rows = np.flatnonzero(insert)
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO supplier_scorecard (partner_id, company_id, "
-                    "period_type, date_from, date_to, "
-                    "state, create_uid, create_date, write_uid, write_date, %s) "
-                    "SELECT v.partner_id, %s, %s, %s, %s, 'draft', %s, %s, %s, %s, %s "
-                    "FROM unnest(%s::int[], %s) AS v(partner_id, %s) RETURNING id",
-                    SQL(", ").join(SQL.identifier(c) for c in columns),
-                    company.id,
-                    period_type,
-                    date_from,
-                    date_to,
-                    uid,
-                    now,
-                    uid,
-                    now,
-                    SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
-                    array_literal(values["partner_id"][rows].tolist()),
-                    SQL(", ").join(
-                        SQL(
-                            "%s::%s",
-                            array_literal([arrays[c][i] for i in rows]),
-                            SQL(types[c] + "[]"),
-                        )
-                        for c in columns
-                    ),
-                    SQL(", ").join(SQL.identifier(c) for c in columns),
-                )
-            )
-            new_ids = [r[0] for r in self.env.cr.fetchall()]
-            if len(new_ids) >= ANALYZE_AFTER_INSERTS:
-                # The trend, cluster and alert statements that follow join this table on
-                # the rows just written. Autovacuum cannot see them before the commit,
-                # so the statistics are those of the last autovacuum (e.g. "0 rows" over
-                # the pages of deleted drafts): each join is then planned for one row
-                # and runs as a nested loop over the table, O(n^2), minutes per month in
-                # a back-fill. ANALYZE here samples our own rows.
-                self.env.cr.execute("ANALYZE supplier_scorecard")
-        self.invalidate_model()
-        return existing_id[update].tolist() + new_ids
-
 
 def _utc(tz, day):
     """Naive UTC datetime of local midnight starting ``day``."""
     local = tz.localize(datetime.datetime.combine(day, datetime.time.min))
     return local.astimezone(pytz.utc).replace(tzinfo=None)
-
-
-def _partner_filter(column, partner_ids):
-    if partner_ids is None:
-        return SQL()
-    return SQL("AND %s = ANY(%s)", SQL(column), partner_ids)
-
-
-def _columns(rows, names, dtypes):
-    """Turn fetched rows into a dict of numpy columns (NULL -> NaN for floats)."""
-    if not rows:
-        return {
-            name: np.array([], dtype=dtype)
-            for name, dtype in zip(names, dtypes, strict=False)
-        }
-    columns = list(zip(*rows, strict=False))
-    result = {}
-    for name, dtype, column in zip(names, dtypes, columns, strict=False):
-        if dtype is float:
-            result[name] = np.array(
-                [np.nan if v is None else v for v in column], dtype=float
-            )
-        else:
-            result[name] = np.array(column, dtype=dtype)
-    return result
-
-
-def _sql_list(array):
-    """Python list for an SQL array: NaN and empty strings become NULL, numpy scalars
-    plain values."""
-    if array.dtype.kind == "f":
-        return [None if np.isnan(v) else float(v) for v in array.tolist()]
-    if array.dtype.kind in "iu":
-        return [int(v) for v in array.tolist()]
-    if array.dtype.kind == "b":
-        return [bool(v) for v in array.tolist()]
-    return [v if v not in ("", None) else None for v in array.tolist()]
-
-
-def _sql_type(field):
-    return {
-        "float": "float8",
-        "monetary": "numeric",
-        "integer": "int4",
-        "boolean": "bool",
-        "many2one": "int4",
-        "selection": "varchar",
-    }[field.type]

@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, models
 from odoo.tools import SQL
 
-from ..models.supplier_scorecard import RAW_FIELDS, SCORE_FIELDS
+from ..lib.vocabulary import RAW_FIELDS, SCORE_FIELDS
 
 TREND_LENGTH = 6
 # The ORM reads an empty float as 0.0; the report needs to tell "no data" from a real 0.

@@ -1,8 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..models.supplier_evaluation_template import KRALJIC_CLASSES
-from ..models.supplier_scorecard import GRADES
+from ..lib.vocabulary import GRADES, KRALJIC_CLASSES
 
 
 class SupplierSpendGradeReport(models.Model):
