@@ -10,11 +10,8 @@ from odoo.tools import SQL, format_amount
 
 from ..lib import rfm, segments, tiers
 from ..lib.sqlarrays import array_literal, plain_array_literal
-from .customer_profile import TIERS
+from ..lib.vocabulary import TIERS, pin_is_active, tier_codes, tier_numbers
 
-TIER_CODES = [
-    code for code, _label in TIERS
-]  # index = lib tier code (0 strategic, 1 key, 2 ordinary)
 # Text that needs no quoting in an array literal (unless it spells NULL): codes such as
 # tiers.
 _PLAIN_TEXT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -274,9 +271,9 @@ class CustomerSegmentationRun(models.Model):
         base_below = np.zeros(n, dtype=np.int64)
         base_segment = np.zeros(n, dtype=np.int64)
         rerun = existing["run_date"] == today
-        current_tier_code = _tier_codes(existing["tier"])
+        current_tier_code = tier_numbers(existing["tier"])
         base_tier[ex_pos] = np.where(
-            rerun, _tier_codes(existing["previous_tier"]), current_tier_code
+            rerun, tier_numbers(existing["previous_tier"]), current_tier_code
         )
         base_below[ex_pos] = np.where(
             rerun, existing["base_below"], existing["tier_below_count"]
@@ -291,7 +288,7 @@ class CustomerSegmentationRun(models.Model):
         pin_code = np.full(n, -1, dtype=np.int64)
         pin_active = np.array(
             [
-                bool(tier) and (expiry is None or expiry >= today)
+                pin_is_active(tier, expiry, today)
                 for tier, expiry in zip(
                     existing["pin_tier"].tolist(),
                     existing["pin_expiry"].tolist(),
@@ -301,14 +298,11 @@ class CustomerSegmentationRun(models.Model):
             dtype=bool,
         )
         pinned[ex_pos] = pin_active
-        pin_code[ex_pos] = _tier_codes(existing["pin_tier"])
+        pin_code[ex_pos] = tier_numbers(existing["pin_tier"])
         tier_code = np.where(pinned, pin_code, tier_code)
 
-        tier_names = np.array(TIER_CODES, dtype=object)
-        base_tier_names = np.array(
-            [TIER_CODES[c] if c >= 0 else None for c in base_tier.tolist()],
-            dtype=object,
-        )
+        tier_names = np.array(TIERS, dtype=object)
+        base_tier_names = tier_codes(base_tier)
         decile = np.where(
             active,
             np.minimum(10, 1 + (pareto["rank"] - 1) * 10 // max(int(active.sum()), 1)),
@@ -686,15 +680,6 @@ class CustomerSegmentationRun(models.Model):
             else:
                 result[name] = np.array(column, dtype=object)
         return result
-
-
-def _tier_codes(names):
-    """Tier names -> lib codes (0 strategic, 1 key, 2 ordinary), -1 for none."""
-    lookup = {code: i for i, code in enumerate(TIER_CODES)}
-    return np.array(
-        [lookup.get(name, -1) for name in np.asarray(names, dtype=object).tolist()],
-        dtype=np.int64,
-    )
 
 
 def _same(new, old, kind):

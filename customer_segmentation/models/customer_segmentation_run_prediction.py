@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL, LazyTranslate, format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 from ..lib import clusters, clv, crosssell, explain
 from ..lib.sqlarrays import plain_array_literal
@@ -21,16 +21,16 @@ PREDICTION_COLUMNS = {
     "expected_order_value": "float8",
     "lifetime_value": "float8",
     "cluster_index": "int4",
-    "cluster_description": "varchar",
+    "cluster_code": "varchar",
 }
-_lt = LazyTranslate(__name__)
-# Cluster features: (profile column, log-scaled, word when high, word when low)
+# Cluster features: (profile column, log-scaled); their words are the profile's
+# (customer.profile._cluster_words).
 CLUSTER_FEATURES = [
-    ("recency_days", True, _lt("lapsed"), _lt("recent")),
-    ("frequency", True, _lt("frequent"), _lt("rare")),
-    ("monetary", True, _lt("high value"), _lt("low value")),
-    ("margin_share", False, _lt("high margin"), _lt("low margin")),
-    ("payment_days", False, _lt("pays late"), _lt("pays early")),
+    ("recency_days", True),
+    ("frequency", True),
+    ("monetary", True),
+    ("margin_share", False),
+    ("payment_days", False),
 ]
 
 
@@ -556,7 +556,7 @@ class CustomerSegmentationRun(models.Model):
             dtype=float,
         )
         z, _mean, _std = clusters.log_standardize(
-            features, [i for i, (_n, log, _h, _l) in enumerate(CLUSTER_FEATURES) if log]
+            features, [i for i, (_n, log) in enumerate(CLUSTER_FEATURES) if log]
         )
         strata = np.array([r[1] or 0 for r in rows])
         scores = {}
@@ -572,16 +572,8 @@ class CustomerSegmentationRun(models.Model):
             if scores
             else clusters.silhouette(z[sample], result["labels"][sample])
         )
-        words = explain.distinct_labels(
-            clusters.describe_centers(
-                result["centers"],
-                [n for n, _log, _h, _l in CLUSTER_FEATURES],
-                [h._translate(self.env.lang) for _n, _log, h, _l in CLUSTER_FEATURES],
-                [
-                    low._translate(self.env.lang)
-                    for _n, _log, _h, low in CLUSTER_FEATURES
-                ],
-            )
+        codes = clusters.trait_codes(
+            result["centers"], [name for name, _log in CLUSTER_FEATURES]
         )
         labels = result["labels"]
         # Customers that all look alike have no silhouette (NaN): it shows as 0.
@@ -599,18 +591,16 @@ class CustomerSegmentationRun(models.Model):
                     for key, value in (self.prediction_notes or {}).items()
                     if key != "clusters"
                 },
-                "cluster_table": self._cluster_table(company, features, labels, words),
+                "cluster_table": self._cluster_table(company, features, labels, codes),
             }
         )
         return partners, {
             "cluster_index": labels + 1,
-            "cluster_description": np.array(
-                [words[c] for c in labels.tolist()], dtype=object
-            ),
+            "cluster_code": np.array([codes[c] for c in labels.tolist()], dtype=object),
         }
 
-    def _cluster_table(self, company, features, labels, words):
-        """Per cluster, largest first: its words, size, revenue and its typical
+    def _cluster_table(self, company, features, labels, codes):
+        """Per cluster, largest first: its traits' code, size, revenue and its typical
         (median) customer in units."""
         table = []
         for cluster in np.argsort(-np.bincount(labels), kind="stable").tolist():
@@ -623,7 +613,7 @@ class CustomerSegmentationRun(models.Model):
             )
             table.append(
                 {
-                    "words": words[cluster],
+                    "code": codes[cluster],
                     "size": len(members),
                     "revenue": float(np.nansum(members[:, 2])),
                     "recency": recency,
@@ -648,6 +638,7 @@ class CustomerSegmentationRun(models.Model):
 
     def _cluster_report_html(self, table):
         currency = self.company_id.currency_id
+        profiles = self.env["customer.profile"]
         rows = []
         for row in table:
             orders, pay = row["orders"], row["pay"]
@@ -675,7 +666,8 @@ class CustomerSegmentationRun(models.Model):
                     "<td class='text-end'>%s</td><td>%s</td></tr>"
                 )
                 % (
-                    row["words"],
+                    # tables made before the codes hold the words
+                    row.get("words") or profiles._cluster_words(row["code"]),
                     row["size"],
                     format_amount(self.env, row["revenue"], currency),
                     typical,
