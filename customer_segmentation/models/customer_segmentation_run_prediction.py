@@ -1,5 +1,4 @@
 import datetime
-import time
 
 import numpy as np
 from dateutil.relativedelta import relativedelta
@@ -8,9 +7,9 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.tools import SQL, format_amount, format_date
 
+from ..engine import any_differs, sql_array
 from ..lib import clusters, clv, crosssell, explain
 from ..lib.sqlarrays import plain_array_literal
-from .customer_segmentation_run import _sql_array
 
 WEEK = 7.0
 WEEKS_PER_MONTH = 365.25 / 12 / WEEK
@@ -275,20 +274,6 @@ class CustomerSegmentationRun(models.Model):
                 Markup("<li>%s</li>") % line for line in lines
             )
 
-    def _run_company(self, company, as_of=None):
-        run = super()._run_company(company, as_of=as_of)
-        started = time.perf_counter()
-        run = run.sudo().with_company(company)
-        period = company._customer_period(run.date)
-        today = run.date
-        days = run._fetch_order_days(company, period)
-        lifetime = run._predict_lifetime_value(company, today, days)
-        grouping = run._cluster_customers(company)
-        run._write_predictions(company, lifetime, grouping)
-        run._compute_crosssell(company, period)
-        run.prediction_duration = time.perf_counter() - started
-        return run
-
     # ------------------------------------------------------------------ lifetime value
     def _fetch_order_days(self, company, period):
         """Per customer and order day (company time zone), over the customer's whole
@@ -497,12 +482,12 @@ class CustomerSegmentationRun(models.Model):
                     ),
                     partner_array,
                     SQL(", ").join(
-                        _sql_array(columns[c], kind)
+                        sql_array(columns[c], kind)
                         for c, kind in PREDICTION_COLUMNS.items()
                     ),
                     names,
                     company.id,
-                    _any_differs("p", "v", PREDICTION_COLUMNS),
+                    any_differs("p", "v", PREDICTION_COLUMNS),
                 )
             )
         self.env.cr.execute(
@@ -686,7 +671,7 @@ class CustomerSegmentationRun(models.Model):
         )
 
     # ------------------------------------------------------------------ cross-sell
-    def _compute_crosssell(self, company, period):
+    def _crosssell_rules(self, company, period):
         """Pairs per segment counted in SQL (top products only), then top suggestions
         per customer."""
         self.env.cr.execute(
@@ -866,7 +851,7 @@ class CustomerSegmentationRun(models.Model):
                 "CREATE TEMP TABLE customer_sync_rows ON COMMIT DROP AS SELECT * FROM "
                 "unnest(%s) AS v(%s)",
                 SQL(", ").join(
-                    _sql_array(values, kind) for kind, values in columns.values()
+                    sql_array(values, kind) for kind, values in columns.values()
                 ),
                 SQL(", ").join(SQL.identifier(c) for c in names),
             )
@@ -898,7 +883,7 @@ class CustomerSegmentationRun(models.Model):
                 now,
                 company.id,
                 same_key,
-                _any_differs("t", "n", value_names),
+                any_differs("t", "n", value_names),
             )
         )
         # What is left once the known keys are removed is new. (An anti-join inside the
@@ -932,18 +917,6 @@ class CustomerSegmentationRun(models.Model):
 def _day_number(day):
     """Days since 1970-01-01: the day numbers of :meth:`_fetch_order_days`."""
     return (day - datetime.date(1970, 1, 1)).days
-
-
-def _any_differs(left, right, columns):
-    """SQL: some column of ``left`` differs from the same column of ``right``."""
-    return SQL(" OR ").join(
-        SQL(
-            "%s IS DISTINCT FROM %s",
-            SQL.identifier(left, c),
-            SQL.identifier(right, c),
-        )
-        for c in columns
-    )
 
 
 def _reason_codes(error):
