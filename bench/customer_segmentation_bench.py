@@ -76,17 +76,8 @@ TARGET_RERUN_WRITE_SHARE = (
 )
 # at most 0.1% as many rows as there are profiles
 
-# The run's named steps (customer_segmentation/engine.py STEPS): _run_company(...,
+# The run's named steps are customer_segmentation/engine.py's STEPS: _run_company(...,
 # timings=) adds the seconds of each one to a dict.
-RUN_STEPS = (
-    "load",
-    "compute",
-    "write",
-    "lifetime_value",
-    "clusters",
-    "write_predictions",
-    "crosssell",
-)
 # The prediction steps of one run, by what they add (issue: lifetime value, clusters,
 # cross-sell). The run without them is "segmentation alone".
 PREDICTION_STEPS = {
@@ -992,7 +983,8 @@ def measure(args):
         from odoo.addons.customer_segmentation import engine  # noqa: PLC0415
 
         timer = {}  # the seconds of each named step, filled by the run
-        result["steps_present"] = [name for name in RUN_STEPS if name in engine.STEPS]
+        run_steps = engine.STEPS
+        result["steps_present"] = list(run_steps)
         scan_queries = dict(SCAN_QUERIES)
         if "crosssell" in engine.STEPS:
             scan_queries.update(SCAN_QUERY_LINES)
@@ -1239,9 +1231,9 @@ def measure(args):
 
     peak = peak_kib()
     result["load_average_end"] = load_average()
-    top = {name: value for name, value in first_steps.items() if name in RUN_STEPS}
+    top = {name: value for name, value in first_steps.items() if name in run_steps}
     first_steps_ordered = {
-        name: first_steps[name] for name in RUN_STEPS if name in first_steps
+        name: first_steps[name] for name in run_steps if name in first_steps
     }
     first_steps_ordered["other (run record, np.unique, run.write, ...)"] = round(
         first_s - sum(top.values()), 3
@@ -1288,7 +1280,7 @@ def measure(args):
             "second_run_s": round(second_s, 3),
             "second_run_commit_s": round(second_commit_s, 3),
             "second_run_steps_s": {
-                name: second_steps[name] for name in RUN_STEPS if name in second_steps
+                name: second_steps[name] for name in run_steps if name in second_steps
             },
             "second_run_sql_s": round(log_c.total, 3),
             "second_run_slowest_queries": log_c.slowest(),
