@@ -342,3 +342,11 @@ def main(doc, out_name, generate, measure, argv=None):
         generate(args)
         return 0
     return measure(args)
+
+
+def take_steps(timings):
+    """The seconds of each named step in ``timings`` (a dict an engine fills), rounded;
+    empties it for the next run."""
+    steps = {name: round(value, 3) for name, value in timings.items()}
+    timings.clear()
+    return steps

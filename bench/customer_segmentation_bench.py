@@ -15,8 +15,8 @@ alone:
               window's confirmed orders by customer, credit notes, posted invoices with
               their payments, and the order lines when the addon has its cross-sell
               step), (b) the first run of ``customer.segmentation.run._run_company``
-              (inserts every profile) with a per-step breakdown (the run's methods
-              wrapped in this process), (c) a second run the same day with no new
+              (inserts every profile) with a per-step breakdown (the engine's named
+              steps, timed by the run itself), (c) a second run the same day with no new
               orders, counting the rows it wrote (all tables, from PostgreSQL's own
               counters) and the profiles it rewrote (xmin), (d) the ratio (b)/(a), (f)
               memory, (g) the first run again (rolled back) after an earlier run that
@@ -42,7 +42,6 @@ import time
 import psycopg2
 from common import (
     QueryLog,
-    StepTimer,
     bare_scan,
     env_int,
     generate_database,
@@ -58,6 +57,7 @@ from common import (
     rss_kib,
     run_facts,
     scan_figures,
+    take_steps,
     write_json,
     write_profile,
 )
@@ -76,43 +76,20 @@ TARGET_RERUN_WRITE_SHARE = (
 )
 # at most 0.1% as many rows as there are profiles
 
-# The run's steps, timed by wrapping the model's methods in this process only.
-# Steps called by _run_company itself; the prediction steps exist only when the addon's
-# prediction extension (lifetime value, clusters, cross-sell) is there. Missing ones are
-# skipped.
-RUN_STEPS = (
-    "_fetch_orders",
-    "_fetch_refunds",
-    "_fetch_payments",
-    "_fetch_profiles",
-    "_compute_values",
-    "_write_profiles",
-    "_record_changes",
-    "_fetch_order_days",
-    "_predict_lifetime_value",
-    "_cluster_customers",
-    "_write_predictions",
-    "_compute_crosssell",
-)
-NESTED_STEPS = {
-    "_payment_figures": "_compute_values",
-    "_scheme": "_compute_values",
-    "_schedule_downgrade_activities": "_record_changes",
-    "_holdout_report": "_predict_lifetime_value",
-    "_write_suggestions": "_compute_crosssell",
-}
-# The prediction extension's steps of one run, by what they add (issue: lifetime value,
-# clusters, cross-sell). The run without them is "segmentation alone".
+# The run's named steps are customer_segmentation/engine.py's STEPS: _run_company(...,
+# timings=) adds the seconds of each one to a dict.
+# The prediction steps of one run, by what they add (issue: lifetime value, clusters,
+# cross-sell). The run without them is "segmentation alone".
 PREDICTION_STEPS = {
-    "lifetime value": ("_fetch_order_days", "_predict_lifetime_value"),
-    "clusters": ("_cluster_customers",),
-    "writing both to the profiles": ("_write_predictions",),
-    "cross-sell": ("_compute_crosssell",),
+    "lifetime value": ("lifetime_value",),
+    "clusters": ("clusters",),
+    "writing both to the profiles": ("write_predictions",),
+    "cross-sell": ("crosssell",),
 }
 
 
 def prediction_seconds(steps):
-    """Seconds of a run's steps (StepTimer.take()) by what the prediction extension
+    """Seconds of a run's steps (take_steps()) by what the prediction extension
     adds."""
     return {
         label: round(sum(steps.get(step, 0.0) for step in names), 3)
@@ -1003,14 +980,13 @@ def measure(args):
         cr.execute("SET statement_timeout = %s", [f"{STATEMENT_TIMEOUT_S}s"])
         company = env.ref("base.main_company")
         Run = env["customer.segmentation.run"]
-        run_class = type(Run)
-        timer = StepTimer((run_class, RUN_STEPS + tuple(NESTED_STEPS)))
-        steps_present = [
-            name for name in RUN_STEPS + tuple(NESTED_STEPS) if hasattr(run_class, name)
-        ]
-        result["steps_present"] = steps_present
+        from odoo.addons.customer_segmentation import engine  # noqa: PLC0415
+
+        timer = {}  # the seconds of each named step, filled by the run
+        run_steps = engine.STEPS
+        result["steps_present"] = list(run_steps)
         scan_queries = dict(SCAN_QUERIES)
-        if hasattr(run_class, "_compute_crosssell"):
+        if "crosssell" in engine.STEPS:
             scan_queries.update(SCAN_QUERY_LINES)
 
         # the window exactly as _run_company computes it
@@ -1065,7 +1041,7 @@ def measure(args):
         try:
             with QueryLog(width=150, keep_all=True) as log_b:
                 t = time.perf_counter()
-                run = Run._run_company(company)
+                run = Run._run_company(company, timings=timer)
                 first_s = time.perf_counter() - t
         except psycopg2.errors.QueryCanceled as error:
             return run_not_finished(
@@ -1080,7 +1056,7 @@ def measure(args):
                 scan_s,
                 rss_orm,
             )
-        first_steps = timer.take()
+        first_steps = take_steps(timer)
         first_written = rows_written(counts_before, write_counts(cr))
         t = time.perf_counter()
         cr.commit()
@@ -1158,9 +1134,9 @@ def measure(args):
         counts_before = write_counts(cr)
         with QueryLog(width=150, keep_all=True) as log_c:
             t = time.perf_counter()
-            run2 = Run._run_company(company)
+            run2 = Run._run_company(company, timings=timer)
             second_s = time.perf_counter() - t
-        second_steps = timer.take()
+        second_steps = take_steps(timer)
         second_written = rows_written(counts_before, write_counts(cr))
         t = time.perf_counter()
         cr.commit()
@@ -1219,11 +1195,11 @@ def measure(args):
             [company.id, today - datetime.timedelta(days=1)],
         )
         env.invalidate_all()
-        timer.take()
+        take_steps(timer)
         t = time.perf_counter()
-        run_g = Run._run_company(company)
+        run_g = Run._run_company(company, timings=timer)
         all_new_s = time.perf_counter() - t
-        all_new_steps = timer.take()
+        all_new_steps = take_steps(timer)
         all_new_changes = run_g.changed_count
         cr.rollback()
         env.invalidate_all()
@@ -1244,9 +1220,9 @@ def measure(args):
             env.invalidate_all()
             profiler = cProfile.Profile()
             profiler.enable()
-            Run._run_company(company)
+            Run._run_company(company, timings=timer)
             profiler.disable()
-            timer.take()
+            take_steps(timer)
             cr.rollback()
             env.invalidate_all()
             profile_path = write_profile(
@@ -1255,16 +1231,13 @@ def measure(args):
 
     peak = peak_kib()
     result["load_average_end"] = load_average()
-    top = {name: value for name, value in first_steps.items() if name in RUN_STEPS}
+    top = {name: value for name, value in first_steps.items() if name in run_steps}
     first_steps_ordered = {
-        name: first_steps[name] for name in RUN_STEPS if name in first_steps
+        name: first_steps[name] for name in run_steps if name in first_steps
     }
     first_steps_ordered["other (run record, np.unique, run.write, ...)"] = round(
         first_s - sum(top.values()), 3
     )
-    for name, parent in NESTED_STEPS.items():
-        if name in first_steps:
-            first_steps_ordered[f"  {name} (in {parent})"] = first_steps[name]
     added = prediction_seconds(first_steps)
     predictions_s = sum(added.values())
     segmentation_s = first_s - predictions_s
@@ -1307,9 +1280,7 @@ def measure(args):
             "second_run_s": round(second_s, 3),
             "second_run_commit_s": round(second_commit_s, 3),
             "second_run_steps_s": {
-                name: second_steps[name]
-                for name in RUN_STEPS + tuple(NESTED_STEPS)
-                if name in second_steps
+                name: second_steps[name] for name in run_steps if name in second_steps
             },
             "second_run_sql_s": round(log_c.total, 3),
             "second_run_slowest_queries": log_c.slowest(),
@@ -1358,7 +1329,7 @@ def run_not_finished(
     statement = " ".join(
         (getattr(cr._obj, "query", None) or b"").decode(errors="replace").split()
     )[:300]
-    steps = timer.take()
+    steps = take_steps(timer)
     cr.rollback()
     result.update(
         {

@@ -323,6 +323,41 @@ def choose_k(x, k_values=DEFAULT_K_VALUES, sample_size=3000, strata=None, seed=0
 # --- words -------------------------------------------------------------------
 
 
+def center_traits(centers, threshold=0.5):
+    """The traits that set each cluster apart, from its standardised centre.
+
+    ``centers`` (k, d) in z-units. For each feature, in column order, with |z| >=
+    ``threshold``: +1 (high) or -1 (low). Returns a list of k lists of (column, sign);
+    a cluster with none is average. The words are the caller's (see describe_centers).
+    """
+    centers = np.array(centers, dtype=float, ndmin=2)
+    return [
+        [
+            (i, 1 if z > 0 else -1)
+            for i, z in enumerate(center.tolist())
+            if not (np.isnan(z) or z == 0 or abs(z) < threshold)
+        ]
+        for center in centers
+    ]
+
+
+def trait_codes(centers, names, threshold=0.5):
+    """A code per cluster for its traits: "frequency+,monetary+" (``names`` per centre
+    column, "+" high, "-" low), "average" with none; repeats numbered "#2", "#3" so that
+    clusters alike stay apart when customers are grouped by the code."""
+    names = list(names)
+    centers = np.array(centers, dtype=float, ndmin=2)
+    if len(names) != centers.shape[1]:
+        raise ValueError("names need one entry per centre column")
+    seen, codes = {}, []
+    for traits in center_traits(centers, threshold):
+        code = ",".join(f"{names[i]}{'+' if sign > 0 else '-'}" for i, sign in traits)
+        code = code or "average"
+        seen[code] = seen.get(code, 0) + 1
+        codes.append(code if seen[code] == 1 else f"{code}#{seen[code]}")
+    return codes
+
+
 def describe_centers(centers, names, high_words, low_words, threshold=0.5):
     """Plain words for each cluster from its standardised centre.
 
@@ -342,13 +377,11 @@ def describe_centers(centers, names, high_words, low_words, threshold=0.5):
             "names, high_words and low_words need one entry per centre column"
         )
     texts = []
-    for center in centers:
-        words = []
-        for z, high, low in zip(center, high_words, low_words, strict=False):
-            if np.isnan(z) or z == 0 or abs(z) < threshold:
-                continue
-            word = high if z > 0 else low
-            if word:
-                words.append(str(word))
+    for traits in center_traits(centers, threshold):
+        words = [
+            str(word)
+            for i, sign in traits
+            if (word := high_words[i] if sign > 0 else low_words[i])
+        ]
         texts.append(", ".join(words) if words else "average")
     return texts

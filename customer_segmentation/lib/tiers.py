@@ -2,7 +2,8 @@
 
 import numpy as np
 
-TIERS = ("strategic", "key", "ordinary")
+from .vocabulary import TIERS  # noqa: F401 (the codes of these numbers)
+
 STRATEGIC, KEY, ORDINARY = range(3)
 
 # Guards the "< cut" comparisons against float rounding in the cumulative sums.

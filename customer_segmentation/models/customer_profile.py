@@ -1,10 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
+from odoo.tools.sql import table_exists
 
 from ..lib import explain
-
-TIERS = [("strategic", "Strategic"), ("key", "Key"), ("ordinary", "Ordinary")]
+from ..lib.vocabulary import TIER_SELECTION as TIERS
+from ..lib.vocabulary import pin_is_active
 
 
 class CustomerProfile(models.Model):
@@ -115,9 +116,18 @@ class CustomerProfile(models.Model):
         "Why this lifetime value", compute="_compute_lifetime_value_reason"
     )
     cluster_index = fields.Integer("Cluster number", readonly=True, aggregator=None)
+    # The cluster's traits as a code ("frequency+,monetary+", see lib/clusters.
+    # trait_codes): stored, grouped by, worded in the reader's language.
+    cluster_code = fields.Selection(
+        selection="_cluster_code_selection",
+        string="Cluster group",
+        readonly=True,
+        help="What sets the customer's cluster apart: the traits of its centre that "
+        "differ most from the average customer.",
+    )
     cluster_description = fields.Char(
         "Cluster",
-        readonly=True,
+        compute="_compute_cluster_description",
         help="What sets the customer's cluster apart: the traits of its centre that "
         "differ most from the average customer.",
     )
@@ -175,9 +185,7 @@ class CustomerProfile(models.Model):
                 .get(company.customer_tier_basis, "")
                 .lower()
             )
-            if profile.pin_tier and (
-                not profile.pin_expiry or profile.pin_expiry >= today
-            ):
+            if pin_is_active(profile.pin_tier, profile.pin_expiry, today):
                 profile.tier_reason = _("pinned: %s", profile.pin_reason or "")
             elif not profile.rank:
                 profile.tier_reason = False
@@ -208,6 +216,47 @@ class CustomerProfile(models.Model):
                     basis=basis,
                     rank=profile.rank,
                 )
+
+    @api.model
+    def _cluster_code_selection(self):
+        """The clusters of the stored profiles, worded: the labels of a group by."""
+        if not table_exists(self.env.cr, self._table):  # installing
+            return []
+        self.env.cr.execute(
+            "SELECT DISTINCT cluster_code FROM customer_profile "
+            "WHERE cluster_code IS NOT NULL ORDER BY cluster_code"
+        )
+        return [(code, self._cluster_words(code)) for (code,) in self.env.cr.fetchall()]
+
+    def _cluster_words(self, code):
+        """A cluster code ("frequency+,monetary+#2") in the reader's language."""
+        if not code:
+            return False
+        words = {
+            "recency_days+": self.env._("lapsed"),
+            "recency_days-": self.env._("recent"),
+            "frequency+": self.env._("frequent"),
+            "frequency-": self.env._("rare"),
+            "monetary+": self.env._("high value"),
+            "monetary-": self.env._("low value"),
+            "margin_share+": self.env._("high margin"),
+            "margin_share-": self.env._("low margin"),
+            "payment_days+": self.env._("pays late"),
+            "payment_days-": self.env._("pays early"),
+        }
+        traits, _sep, repeat = code.partition("#")
+        text = (
+            self.env._("average")
+            if traits == "average"
+            else ", ".join(words.get(trait, trait) for trait in traits.split(","))
+        )
+        return f"{text} ({repeat})" if repeat else text
+
+    @api.depends("cluster_code")
+    @api.depends_context("lang")
+    def _compute_cluster_description(self):
+        for profile in self:
+            profile.cluster_description = self._cluster_words(profile.cluster_code)
 
     @api.depends("r_score", "f_score", "m_score")
     def _compute_rfm_code(self):
@@ -345,9 +394,7 @@ class CustomerProfile(models.Model):
         figures."""
         today = fields.Date.context_today(self)
         for profile in self:
-            pinned = profile.pin_tier and (
-                not profile.pin_expiry or profile.pin_expiry >= today
-            )
+            pinned = pin_is_active(profile.pin_tier, profile.pin_expiry, today)
             tier = (
                 profile.pin_tier if pinned else (profile.tier_computed or profile.tier)
             )

@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL, LazyTranslate
 
 from ..lib import segments
+from ..lib.vocabulary import ALERT_SEGMENTS, WATCHED_SEGMENTS
 
 _lt = LazyTranslate(__name__)
 
@@ -85,7 +86,7 @@ class CustomerSegmentScheme(models.Model):
             if isinstance(company, int)
             else company
         )
-        watched, alert = {"champions", "loyal", "cant_lose"}, {"at_risk", "hibernating"}
+        watched, alert = WATCHED_SEGMENTS, ALERT_SEGMENTS
         scheme = (
             self.sudo()
             .with_context(lang="en_US")

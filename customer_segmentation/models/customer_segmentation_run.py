@@ -1,55 +1,18 @@
-import re
-import time
+import datetime
 
 import numpy as np
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount
+from odoo.tools import format_amount, format_date
 
-from ..lib import rfm, segments, tiers
-from ..lib.sqlarrays import array_literal, plain_array_literal
-from .customer_profile import TIERS
+from .. import engine
+from ..lib import explain
 
-TIER_CODES = [
-    code for code, _label in TIERS
-]  # index = lib tier code (0 strategic, 1 key, 2 ordinary)
-# Text that needs no quoting in an array literal (unless it spells NULL): codes such as
-# tiers.
-_PLAIN_TEXT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# Profile columns written by a run, with their SQL type.
-PROFILE_COLUMNS = {
-    "last_order_date": "date",
-    "recency_days": "int4",
-    "frequency": "int4",
-    "monetary": "numeric",
-    "margin": "numeric",
-    "margin_known": "bool",
-    "average_order_value": "numeric",
-    "payment_days": "float8",
-    "late_share": "float8",
-    "invoice_count": "int4",
-    "r_score": "int4",
-    "f_score": "int4",
-    "m_score": "int4",
-    "segment_id": "m2o",
-    "tier": "varchar",
-    "tier_computed": "varchar",
-    "tier_below_count": "int4",
-    "rank": "int4",
-    "share": "float8",
-    "cumulative_share": "float8",
-    "decile": "int4",
-    "previous_segment_id": "m2o",
-    "previous_tier": "varchar",
-    "changed_date": "date",
-    "run_date": "date",
-    "base_below": "int4",
-    "moved_down": "bool",
-}
-# Refresh customer_profile's planner statistics after inserting at least this many rows.
-ANALYZE_AFTER_INSERTS = 1000
+MANAGER = "customer_segmentation.customer_segmentation_group_manager"
+# Beyond this a + b the Beta dropout distribution is a spike: one chance for everyone.
+SAME_DROPOUT = 1000
 
 
 class CustomerSegmentationRun(models.Model):
@@ -78,6 +41,67 @@ class CustomerSegmentationRun(models.Model):
     run_notes = fields.Json(readonly=True, copy=False)
     note = fields.Text(compute="_compute_note")
     snapshot_ids = fields.One2many("customer.segment.snapshot", "run_id", readonly=True)
+
+    clv_parameters = fields.Char(
+        "Fitted parameters",
+        readonly=True,
+        help="Fitted on every customer's full history up to the as-of date. BG/NBD "
+        "purchase model: r and alpha, the shape and scale of the purchase rates "
+        "(alpha in weeks), a and b, the dropout probabilities. Gamma-Gamma spend "
+        "model: p, q and gamma (gamma in the company currency).",
+    )
+    clv_calibration_parameters = fields.Char(
+        "Calibration fit",
+        readonly=True,
+        help="BG/NBD parameters fitted on the history up to the day before the holdout "
+        "months, for the holdout check (alpha in weeks).",
+    )
+    # The run stores codes and numbers; the notes and the holdout check are worded in
+    # the reader's language.
+    # {"clv": why no lifetime value, "holdout": the check or why none (see
+    # _holdout_report), "clusters": customers when too few}
+    prediction_notes = fields.Json(readonly=True, copy=False)
+    clv_note = fields.Char(
+        "Lifetime value",
+        compute="_compute_prediction_texts",
+        help="Why no lifetime value was computed, when it was not.",
+    )
+    holdout_report = fields.Html(
+        "Holdout check", compute="_compute_prediction_texts", sanitize=False
+    )
+    # The fitted parameters as numbers, for the model in words.
+    clv_r = fields.Float("BG/NBD r", readonly=True, groups=MANAGER)
+    clv_alpha = fields.Float("BG/NBD alpha (weeks)", readonly=True, groups=MANAGER)
+    clv_a = fields.Float("BG/NBD a", readonly=True, groups=MANAGER)
+    clv_b = fields.Float("BG/NBD b", readonly=True, groups=MANAGER)
+    clv_p = fields.Float("Gamma-Gamma p", readonly=True, groups=MANAGER)
+    clv_q = fields.Float("Gamma-Gamma q", readonly=True, groups=MANAGER)
+    clv_gamma = fields.Float("Gamma-Gamma gamma", readonly=True, groups=MANAGER)
+    clv_alive_share = fields.Float(
+        "Customers probably active (%)",
+        readonly=True,
+        digits=(16, 1),
+        groups=MANAGER,
+        help="Mean probability of still being active over the customers of the fit.",
+    )
+    clv_summary = fields.Html(
+        "Fitted model",
+        compute="_compute_clv_summary",
+        sanitize=False,
+        groups=MANAGER,
+    )
+    # Per cluster, largest first: its words, size and revenue, and its typical
+    # customer's figures (see _cluster_table); worded in the reader's language.
+    cluster_table = fields.Json(readonly=True, copy=False, groups=MANAGER)
+    cluster_report = fields.Html(
+        "Clusters table",
+        compute="_compute_cluster_report",
+        sanitize=False,
+        groups=MANAGER,
+    )
+    cluster_count = fields.Integer("Clusters", readonly=True)
+    cluster_silhouette = fields.Float("Silhouette", readonly=True, digits=(4, 3))
+    cluster_note = fields.Char("Clusters note", compute="_compute_prediction_texts")
 
     _sql_constraints = [
         (
@@ -113,6 +137,227 @@ class CustomerSegmentationRun(models.Model):
     def _compute_display_name(self):
         for run in self:
             run.display_name = f"{run.company_id.name} · {run.date}"
+
+    @api.depends("prediction_notes")
+    @api.depends_context("lang")
+    def _compute_prediction_texts(self):
+        for run in self:
+            notes = run.prediction_notes or {}
+            # Runs made before this version kept their texts ("legacy").
+            legacy = notes.get("legacy", {})
+            run.clv_note = legacy.get("clv") or (
+                notes.get("clv")
+                and self.env._("No lifetime value: %s", self._reason(notes["clv"]))
+            )
+            run.holdout_report = legacy.get("holdout") or (
+                notes.get("holdout") and self._holdout_html(notes["holdout"])
+            )
+            run.cluster_note = legacy.get("clusters") or (
+                "clusters" in notes
+                and self.env._(
+                    "No clusters: %s customers with orders are too few.",
+                    notes["clusters"],
+                )
+            )
+
+    def _reason(self, reason):
+        """Words for a ``{"code": ..., params}`` reason stored by the run."""
+        code = reason.get("code")
+        if code == "purchase_customers":
+            return self.env._(
+                "Not enough customers to fit the BG/NBD purchase model: %(count)s customer(s), at least %(needed)s are needed.",  # noqa: E501
+                count=reason["count"],
+                needed=reason["needed"],
+            )
+        if code == "purchase_repeat":
+            return self.env._(
+                "Not enough repeat buyers to fit the BG/NBD purchase model: %(count)s customer(s) bought more than once, at least %(needed)s are needed.",  # noqa: E501
+                count=reason["count"],
+                needed=reason["needed"],
+            )
+        if code == "purchase_history":
+            return self.env._(
+                "Not enough history to fit the BG/NBD purchase model: every customer has age T = 0."  # noqa: E501
+            )
+        if code == "spend_repeat":
+            return self.env._(
+                "Not enough repeat buyers to fit the Gamma-Gamma spend model: %(count)s customer(s) with repeat purchases of positive value, at least %(needed)s are needed.",  # noqa: E501
+                count=reason["count"],
+                needed=reason["needed"],
+            )
+        # The optimiser's own message (SciPy) has no translation.
+        if code == "purchase_not_converged":
+            return self.env._(
+                "the purchase model did not converge (%s)", reason["message"]
+            )
+        if code == "spend_not_converged":
+            return self.env._(
+                "the spend model did not converge (%s)", reason["message"]
+            )
+        return reason.get("message") or code
+
+    def _holdout_html(self, holdout):
+        if "reason" in holdout:
+            return Markup("<p>%s</p>") % self.env._(
+                "No holdout check: %s", self._reason(holdout["reason"])
+            )
+        end = fields.Date.to_date(holdout["end"])
+        if holdout.get("too_few"):
+            return Markup("<p>%s</p>") % self.env._(
+                "No holdout check: too few customers by %s.", format_date(self.env, end)
+            )
+        rows = Markup("").join(
+            Markup(
+                "<tr><td>%s</td><td class='text-end'>%s</td><td "
+                "class='text-end'>%.1f</td><td class='text-end'>%.0f</td></tr>"
+            )
+            % (decile, count, pred, act)
+            for decile, (count, pred, act) in enumerate(holdout["rows"], 1)
+        )
+        return Markup(
+            "<p>%s</p><table class='table table-sm'><thead><tr><th>%s</th><th "
+            "class='text-end'>%s</th><th class='text-end'>%s</th><th "
+            "class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+        ) % (
+            self.env._(
+                "Fitted on orders up to %(end)s included; purchases from %(start)s to "
+                "%(today)s (%(months)s months): predicted %(pred).0f, actual "
+                "%(act).0f.",
+                end=format_date(self.env, end),
+                start=format_date(self.env, end + datetime.timedelta(days=1)),
+                today=format_date(self.env, fields.Date.to_date(holdout["today"])),
+                months=holdout["months"],
+                pred=holdout["predicted"],
+                act=holdout["actual"],
+            ),
+            self.env._("Decile of predicted purchases"),
+            self.env._("Customers"),
+            self.env._("Predicted"),
+            self.env._("Actual"),
+            rows,
+        )
+
+    crosssell_rule_count = fields.Integer("Cross-sell pairs", readonly=True)
+    prediction_duration = fields.Float("Predictions (s)", readonly=True)
+
+    @api.depends("clv_r", "clv_alpha", "clv_a", "clv_b", "clv_p", "clv_q", "clv_gamma")
+    @api.depends_context("lang")
+    def _compute_clv_summary(self):
+        for run in self:
+            if not (run.clv_r and run.clv_alpha):
+                run.clv_summary = False
+                continue
+            buying = explain.purchase_model_summary(
+                run.clv_r, run.clv_alpha, run.clv_a, run.clv_b
+            )
+            mean_value = explain.spend_model_mean(run.clv_p, run.clv_q, run.clv_gamma)
+            currency = run.company_id.currency_id
+            lines = [
+                _(
+                    "While active, a typical customer buys %(rate).1f times a year "
+                    "(purchase rates vary between customers: Gamma with shape r = "
+                    "%(r).3g and scale alpha = %(alpha).3g weeks).",
+                    rate=buying["purchases_per_year"],
+                    r=run.clv_r,
+                    alpha=run.clv_alpha,
+                ),
+                _(
+                    "After each purchase a customer stops buying with a chance of "
+                    "%(dropout).1f %%, about the same for every customer (a and b are "
+                    "so large, here %(a).0f and %(b).0f, that their ratio is all the "
+                    "data tell).",
+                    dropout=buying["dropout"] * 100,
+                    a=run.clv_a,
+                    b=run.clv_b,
+                )
+                if run.clv_a + run.clv_b > SAME_DROPOUT
+                else _(
+                    "After each purchase a customer stops buying with a chance of "
+                    "%(dropout).1f %% on average (Beta with a = %(a).3g, b = %(b).3g).",
+                    dropout=buying["dropout"] * 100,
+                    a=run.clv_a,
+                    b=run.clv_b,
+                ),
+                _(
+                    "An order is worth %(value)s on average (Gamma-Gamma with p = "
+                    "%(p).3g, q = %(q).3g, gamma = %(gamma)s).",
+                    value=format_amount(self.env, mean_value, currency)
+                    if np.isfinite(mean_value)
+                    else _("an undefined amount (q ≤ 1)"),
+                    p=run.clv_p,
+                    q=run.clv_q,
+                    gamma=format_amount(self.env, run.clv_gamma, currency),
+                ),
+                _(
+                    "%(alive).0f %% of the customers are probably still active "
+                    "(mean probability).",
+                    alive=run.clv_alive_share,
+                ),
+            ]
+            run.clv_summary = Markup("<ul>%s</ul>") % Markup("").join(
+                Markup("<li>%s</li>") % line for line in lines
+            )
+
+    @api.depends("cluster_table", "company_id.currency_id")
+    @api.depends_context("lang")
+    def _compute_cluster_report(self):
+        for run in self:
+            table = run.cluster_table
+            if not table:
+                run.cluster_report = False
+            elif isinstance(table, dict):  # made before this version
+                run.cluster_report = table.get("legacy") or False
+            else:
+                run.cluster_report = run._cluster_report_html(table)
+
+    def _cluster_report_html(self, table):
+        currency = self.company_id.currency_id
+        profiles = self.env["customer.profile"]
+        rows = []
+        for row in table:
+            orders, pay = row["orders"], row["pay"]
+            typical = self.env._(
+                "%(orders)s, last one %(days).0f days ago, %(revenue)s in the window",
+                orders=self.env._("1 order")
+                if round(orders) == 1
+                else self.env._("%.0f orders", orders),
+                days=row["recency"],
+                revenue=format_amount(self.env, row["typical_revenue"], currency),
+            )
+            if pay is not None:
+                typical = self.env._(
+                    "%(previous)s, %(next)s",
+                    previous=typical,
+                    next=self.env._("pays %.0f days late", pay)
+                    if round(pay) > 0
+                    else self.env._("pays %.0f days early", -pay)
+                    if round(pay) < 0
+                    else self.env._("pays on time"),
+                )
+            rows.append(
+                Markup(
+                    "<tr><td>%s</td><td class='text-end'>%s</td>"
+                    "<td class='text-end'>%s</td><td>%s</td></tr>"
+                )
+                % (
+                    # tables made before the codes hold the words
+                    row.get("words") or profiles._cluster_words(row["code"]),
+                    row["size"],
+                    format_amount(self.env, row["revenue"], currency),
+                    typical,
+                )
+            )
+        return Markup(
+            "<table class='table table-sm'><thead><tr><th>%s</th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th><th>%s</th>"
+            "</tr></thead><tbody>%s</tbody></table>"
+        ) % (
+            self.env._("Cluster"),
+            self.env._("Customers"),
+            self.env._("Revenue"),
+            self.env._("Typical customer (median)"),
+            Markup("").join(rows),
+        )
 
     # ------------------------------------------------------------------ entry points
     @api.model
@@ -153,345 +398,14 @@ class CustomerSegmentationRun(models.Model):
 
     # ------------------------------------------------------------------ the run
     @api.model
-    def _run_company(self, company, as_of=None):
+    def _run_company(self, company, as_of=None, timings=None):
         """Re-segment every customer of ``company`` with orders in the window ending on
         ``as_of`` (a date, the company's today by default): nothing after that day
-        counts. Safe to repeat."""
-        started = time.perf_counter()
-        self = self.with_company(company).sudo()
-        self.env.flush_all()
-        period = company._customer_period(as_of)
-        today = period["as_of"]
-        run = self.search(
-            [("company_id", "=", company.id), ("date", "=", today)]
-        ) or self.create({"company_id": company.id, "date": today})
-        # The company's first day of runs sets the baseline: with no earlier run to
-        # compare with, it records no changes (a change is a move between two runs).
-        baseline = not self.search_count(
-            [("company_id", "=", company.id), ("date", "<", today)], limit=1
-        )
-
-        orders = self._fetch_orders(company, period)
-        refunds = dict(self._fetch_refunds(company, period))
-        payments = self._fetch_payments(company, period)
-        existing = self._fetch_profiles(company)
-
-        partner_ids = np.unique(
-            np.concatenate([orders["partner"], existing["partner"]])
-        ).astype(np.int64)
-        n = len(partner_ids)
-        values, notes = self._compute_values(
-            company, today, partner_ids, orders, refunds, payments, existing
-        )
-        if baseline:
-            notes["baseline"] = n
-        changed = self._write_profiles(
-            company, today, partner_ids, values, existing, baseline
-        )
-        activity_count = self._record_changes(
-            run, company, partner_ids, values, changed
-        )
-        # The run is the day's: a rerun the same day keeps the changes already recorded
-        # that day.
-        self.env.cr.execute(
-            SQL(
-                "SELECT COUNT(*), COUNT(*) FILTER (WHERE moved_down) FROM "
-                "customer_segment_snapshot WHERE run_id = %s",
-                run.id,
-            )
-        )
-        changed_count, downgrade_count = self.env.cr.fetchone()
-        run.write(
-            {
-                "customer_count": n,
-                "changed_count": changed_count,
-                "downgrade_count": downgrade_count,
-                "activity_count": run.activity_count + activity_count,
-                "duration": time.perf_counter() - started,
-                "run_notes": notes or False,
-            }
-        )
-        return run
-
-    def _compute_values(
-        self, company, today, partner_ids, orders, refunds, payments, existing
-    ):
-        """Every profile column for ``partner_ids`` as numpy arrays."""
-        n = len(partner_ids)
-        notes = {}
-        pos = np.searchsorted(partner_ids, orders["partner"])
-        frequency = _scatter(n, pos, orders["count"], 0, np.int64)
-        revenue = _scatter(n, pos, orders["revenue"])
-        revenue -= np.array([refunds.get(pid, 0.0) for pid in partner_ids.tolist()])
-        margin = _scatter(n, pos, orders["margin"], np.nan)
-        last_order = _scatter(n, pos, orders["last_order"], None, object)
-        recency = _scatter(
-            n, pos, [(today - day).days for day in orders["last_order"]], np.nan
-        )
-        active = frequency > 0
-
-        scores = {}
-        if company.customer_rfm_method == "threshold":
-            for key, values, field, better in (
-                ("r", recency, "customer_recency_thresholds", False),
-                ("f", frequency.astype(float), "customer_frequency_thresholds", True),
-                ("m", revenue, "customer_monetary_thresholds", True),
-            ):
-                scores[key] = rfm.threshold_scores(
-                    np.where(active, values, np.nan),
-                    company._customer_thresholds(field),
-                    better,
-                )
-        else:
-            scores["r"] = rfm.quintile_scores(
-                np.where(active, recency, np.nan), higher_is_better=False
-            )
-            scores["f"] = rfm.quintile_scores(np.where(active, frequency, np.nan))
-            scores["m"] = rfm.quintile_scores(np.where(active, revenue, np.nan))
-
-        scheme = self._scheme(company)
-        rules = [(s.r_min, s.r_max, s.f_min, s.f_max) for s in scheme.segment_ids]
-        rule_index = segments.assign_segments(scores["r"], scores["f"], rules)
-        segment_ids = np.array(scheme.segment_ids.ids + [0], dtype=np.int64)[
-            rule_index
-        ]  # -1 -> 0 (none)
-
-        basis = revenue
-        if company.customer_tier_basis == "margin":
-            if np.isnan(margin[active]).all():
-                notes["no_margin"] = True
-            else:
-                basis = np.where(np.isnan(margin), 0.0, margin)
-        pareto = tiers.pareto_tiers(
-            np.where(active, basis, 0.0),
-            company.customer_strategic_cut,
-            company.customer_key_cut,
-        )
-
-        # Hysteresis and change detection start from the state before today's run.
-        ex_pos = np.searchsorted(partner_ids, existing["partner"])
-        base_tier = np.full(n, -1, dtype=np.int64)
-        base_below = np.zeros(n, dtype=np.int64)
-        base_segment = np.zeros(n, dtype=np.int64)
-        rerun = existing["run_date"] == today
-        current_tier_code = _tier_codes(existing["tier"])
-        base_tier[ex_pos] = np.where(
-            rerun, _tier_codes(existing["previous_tier"]), current_tier_code
-        )
-        base_below[ex_pos] = np.where(
-            rerun, existing["base_below"], existing["tier_below_count"]
-        )
-        base_segment[ex_pos] = np.where(
-            rerun, existing["previous_segment_id"], existing["segment_id"]
-        )
-        tier_code, below = tiers.apply_hysteresis(
-            base_tier, pareto["tier"], base_below, company.customer_tier_hysteresis
-        )
-        pinned = np.zeros(n, dtype=bool)
-        pin_code = np.full(n, -1, dtype=np.int64)
-        pin_active = np.array(
-            [
-                bool(tier) and (expiry is None or expiry >= today)
-                for tier, expiry in zip(
-                    existing["pin_tier"].tolist(),
-                    existing["pin_expiry"].tolist(),
-                    strict=False,
-                )
-            ],
-            dtype=bool,
-        )
-        pinned[ex_pos] = pin_active
-        pin_code[ex_pos] = _tier_codes(existing["pin_tier"])
-        tier_code = np.where(pinned, pin_code, tier_code)
-
-        tier_names = np.array(TIER_CODES, dtype=object)
-        base_tier_names = np.array(
-            [TIER_CODES[c] if c >= 0 else None for c in base_tier.tolist()],
-            dtype=object,
-        )
-        decile = np.where(
-            active,
-            np.minimum(10, 1 + (pareto["rank"] - 1) * 10 // max(int(active.sum()), 1)),
-            0,
-        )
-        pay = self._payment_figures(partner_ids, payments)
-        aov = np.where(frequency > 0, revenue / np.maximum(frequency, 1), np.nan)
-        watched = set(scheme.segment_ids.filtered("watch_downgrade").ids)
-        alerts = set(scheme.segment_ids.filtered("alert_on_arrival").ids)
-        segment_down = np.array(
-            [
-                o in watched and s in alerts
-                for o, s in zip(
-                    base_segment.tolist(), segment_ids.tolist(), strict=False
-                )
-            ],
-            dtype=bool,
-        )
-        values = {
-            "segment_down": segment_down,
-            "moved_down": segment_down | ((base_tier >= 0) & (tier_code > base_tier)),
-            "last_order_date": last_order,
-            "recency_days": np.where(active, recency, np.nan),
-            "frequency": frequency,
-            "monetary": np.round(revenue, 2),
-            "margin": np.round(margin, 2),
-            "margin_known": ~np.isnan(margin),
-            "average_order_value": np.round(aov, 2),
-            **pay,
-            "r_score": scores["r"].astype(np.int64),
-            "f_score": scores["f"].astype(np.int64),
-            "m_score": scores["m"].astype(np.int64),
-            "segment_id": segment_ids,
-            "tier": tier_names[tier_code],
-            "tier_computed": tier_names[pareto["tier"]],
-            "tier_below_count": below,
-            "rank": np.where(active, pareto["rank"], 0),
-            "share": np.round(pareto["share"] * 100, 4),
-            "cumulative_share": np.round(pareto["cumulative_share"] * 100, 4),
-            "decile": decile,
-            "previous_segment_id": base_segment,
-            "previous_tier": base_tier_names,
-            "base_below": base_below,
-        }
-        return values, notes
-
-    def _payment_figures(self, partner_ids, payments):
-        n = len(partner_ids)
-        pos = np.searchsorted(partner_ids, payments["partner"])
-        number = _scatter(n, pos, payments["count"], 0, np.int64)
-        late = _scatter(n, pos, payments["late"])
-        total_days = _scatter(n, pos, payments["days"])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return {
-                "payment_days": np.where(
-                    number > 0, np.round(total_days / number, 2), np.nan
-                ),
-                "late_share": np.where(
-                    number > 0, np.round(100 * late / number, 2), np.nan
-                ),
-                "invoice_count": number,
-            }
-
-    # ------------------------------------------------------------------ writing
-    def _write_profiles(
-        self, company, today, partner_ids, values, existing, baseline=False
-    ):
-        """Insert new profiles, update only the ones whose figures changed. Returns the
-        mask of customers whose segment or tier changed; nothing is a change in a
-        ``baseline`` run."""
-        n = len(partner_ids)
-        ex_pos = np.searchsorted(partner_ids, existing["partner"])
-        profile_id = _scatter(n, ex_pos, existing["id"], 0, np.int64)
-        old_segment = _scatter(n, ex_pos, existing["segment_id"], 0, np.int64)
-        old_tier = _scatter(n, ex_pos, existing["tier"], None, object)
-        changed = (
-            (values["segment_id"] != old_segment) | (values["tier"] != old_tier)
-        ) & (not baseline)
-        values["changed_date"] = np.array(
-            [today if c else None for c in changed.tolist()], dtype=object
-        )
-        values["changed_date"][ex_pos] = np.where(
-            changed[ex_pos], today, existing["changed_date"]
-        )
-        values["run_date"] = np.full(n, today, dtype=object)
-
-        differs = np.zeros(n, dtype=bool)
-        for column, kind in PROFILE_COLUMNS.items():
-            differs[ex_pos] |= ~_same(values[column][ex_pos], existing[column], kind)
-        columns = list(PROFILE_COLUMNS)
-        rows_update = np.flatnonzero((profile_id > 0) & differs)
-        rows_insert = np.flatnonzero(profile_id == 0)
-        if len(rows_update):
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS "
-                    "v(id, %s) WHERE p.id = v.id",
-                    SQL(", ").join(
-                        SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
-                        for c in columns
-                    ),
-                    plain_array_literal(profile_id[rows_update].tolist()),
-                    SQL(", ").join(
-                        _sql_array(values[c][rows_update], PROFILE_COLUMNS[c])
-                        for c in columns
-                    ),
-                    SQL(", ").join(SQL.identifier(c) for c in columns),
-                )
-            )
-        if len(rows_insert):
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO customer_profile (partner_id, company_id, %s) SELECT "
-                    "v.partner_id, %s, %s FROM unnest(%s::int[], %s) AS v(partner_id, "
-                    "%s)",
-                    SQL(", ").join(SQL.identifier(c) for c in columns),
-                    company.id,
-                    SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
-                    plain_array_literal(partner_ids[rows_insert].tolist()),
-                    SQL(", ").join(
-                        _sql_array(values[c][rows_insert], PROFILE_COLUMNS[c])
-                        for c in columns
-                    ),
-                    SQL(", ").join(SQL.identifier(c) for c in columns),
-                )
-            )
-            if len(rows_insert) >= ANALYZE_AFTER_INSERTS:
-                # Later statements of the run join these rows; until autovacuum sees the
-                # commit the planner would take the table for the size it had before
-                # (empty on a first run).
-                self.env.cr.execute("ANALYZE customer_profile")
-        self.env["customer.profile"].invalidate_model()
-        self.env["res.partner"].invalidate_model(
-            [
-                "customer_profile_ids",
-                "customer_profile_id",
-                "customer_tier",
-                "customer_segment_id",
-            ]
-        )
-        return changed
-
-    def _record_changes(self, run, company, partner_ids, values, changed):
-        """Snapshot the customers whose segment or tier changed; activities for watched
-        downgrades. Returns the number of activities."""
-        rows = np.flatnonzero(changed)
-        if len(rows):
-            # The profiles hold this run's values: a snapshot is a copy of the changed
-            # ones (a rerun the same day updates the day's snapshots).
-            self.env.cr.execute(
-                SQL(
-                    """
-                INSERT INTO customer_segment_snapshot
-                    (run_id, date, partner_id, from_segment_id,
-                    segment_id, from_tier, tier, r_score, f_score, m_score, frequency,
-                        monetary, moved_down)
-                SELECT %(run)s, %(date)s, p.partner_id, p.previous_segment_id,
-                    p.segment_id,
-                       p.previous_tier, p.tier, p.r_score, p.f_score, p.m_score,
-                           p.frequency, p.monetary,
-                       p.moved_down
-                  FROM customer_profile p
-                 WHERE p.company_id = %(company)s
-                     AND p.partner_id = ANY(%(partner)s::int[])
-                ON CONFLICT (run_id, partner_id) DO UPDATE SET
-                    segment_id = EXCLUDED.segment_id, tier = EXCLUDED.tier,
-                        r_score = EXCLUDED.r_score,
-                    f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score,
-                        frequency = EXCLUDED.frequency,
-                    monetary = EXCLUDED.monetary, moved_down = EXCLUDED.moved_down
-                """,
-                    run=run.id,
-                    company=company.id,
-                    date=run.date,
-                    partner=plain_array_literal(partner_ids[rows].tolist()),
-                )
-            )
-            self.env["customer.segment.snapshot"].invalidate_model()
-        # One activity per downgrade: only when this run changed the stored segment.
-        alert_rows = np.flatnonzero(changed & values["segment_down"])
-        return self._schedule_downgrade_activities(
-            company, partner_ids[alert_rows], values, alert_rows
-        )
+        counts. Safe to repeat. Returns the day's run. ``timings``: a dict that gets
+        the seconds of each of engine.STEPS."""
+        as_of = company._customer_period(as_of)["as_of"]
+        env = self.with_company(company).sudo().env
+        return engine.run(env, company, as_of, timings)
 
     def _schedule_downgrade_activities(self, company, partner_ids, values, rows):
         if not len(rows):
@@ -539,228 +453,3 @@ class CustomerSegmentationRun(models.Model):
             )
         self.env["mail.activity"].create(vals_list)
         return len(vals_list)
-
-    # ------------------------------------------------------------------ reading
-    def _scheme(self, company):
-        scheme = self.env["customer.segment.scheme"].search(
-            [("company_id", "=", company.id)], limit=1
-        )
-        return scheme or self.env["customer.segment.scheme"]._create_default(company)
-
-    def _fetch_orders(self, company, period):
-        has_margin = "margin" in self.env["sale.order"]._fields
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT p.commercial_partner_id, COUNT(*),
-                   (MAX(o.date_order) AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
-                   SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)),
-                   %(margin)s
-              FROM sale_order o
-              JOIN res_partner p ON p.id = o.partner_id
-             WHERE o.company_id = %(company)s AND o.state = 'sale'
-               AND o.date_order >= %(start)s AND o.date_order < %(end)s
-             GROUP BY p.commercial_partner_id
-             ORDER BY p.commercial_partner_id
-            """,
-                tz=period["tz"],
-                company=company.id,
-                start=period["start"],
-                end=period["end"],
-                margin=SQL("SUM(o.margin / COALESCE(NULLIF(o.currency_rate, 0), 1))")
-                if has_margin
-                else SQL("NULL"),
-            )
-        )
-        rows = self.env.cr.fetchall()
-        return {
-            "partner": np.array([r[0] for r in rows], dtype=np.int64),
-            "count": np.array([r[1] for r in rows], dtype=np.int64),
-            "last_order": np.array([r[2] for r in rows], dtype=object),
-            "revenue": np.array([r[3] or 0.0 for r in rows], dtype=float),
-            "margin": np.array(
-                [np.nan if r[4] is None else r[4] for r in rows], dtype=float
-            ),
-        }
-
-    def _fetch_refunds(self, company, period):
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT p.commercial_partner_id, SUM(-m.amount_untaxed_signed)
-              FROM account_move m
-              JOIN res_partner p ON p.id = m.partner_id
-             WHERE m.company_id = %s AND m.move_type = 'out_refund'
-                 AND m.state = 'posted'
-               AND m.invoice_date BETWEEN %s AND %s
-             GROUP BY p.commercial_partner_id
-            """,
-                company.id,
-                period["window_start"],
-                period["as_of"],
-            )
-        )
-        return [(pid, float(amount or 0.0)) for pid, amount in self.env.cr.fetchall()]
-
-    def _fetch_payments(self, company, period):
-        """Per customer, over the posted invoices of the window that were paid or past
-        due on the as-of day: how many, how many late, and the sum of days between due
-        date and payment (or the as-of day when unpaid then). An invoice is paid on the
-        day its payments and credit notes dated up to the as-of day cover it; what came
-        later does not count."""
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT invoice.partner, COUNT(*), COUNT(*) FILTER (WHERE d.days > 0),
-                SUM(d.days)
-              FROM (SELECT p.commercial_partner_id AS partner,
-                  m.invoice_date_due AS due,
-                           CASE WHEN m.amount_total_signed - COALESCE(SUM(pr.amount), 0)
-                               < %(tolerance)s
-                                THEN MAX(payment.date) END AS paid_on
-                      FROM account_move m
-                      JOIN res_partner p ON p.id = m.partner_id
-                      JOIN account_move_line aml ON aml.move_id = m.id
-                          AND aml.display_type = 'payment_term'
-                      LEFT JOIN (account_partial_reconcile pr
-                                 JOIN account_move_line payment
-                                     ON payment.id = pr.credit_move_id
-                                    AND payment.date <= %(as_of)s)
-                             ON pr.debit_move_id = aml.id
-                     WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice'
-                         AND m.state = 'posted'
-                       AND m.invoice_date BETWEEN %(start)s AND %(as_of)s
-                       AND NOT (m.payment_state = 'reversed' AND EXISTS (
-                           SELECT 1 FROM account_move r WHERE r.reversed_entry_id = m.id
-                               AND r.state = 'posted'
-                                                          AND r.invoice_date <=
-                                                              %(as_of)s))
-                     GROUP BY m.id, p.commercial_partner_id) invoice,
-                   LATERAL (SELECT COALESCE(invoice.paid_on,
-                       %(as_of)s) - invoice.due AS days) d
-             WHERE d.days IS NOT NULL AND (invoice.paid_on IS NOT NULL OR d.days > 0)
-             GROUP BY invoice.partner
-            """,
-                company=company.id,
-                start=period["window_start"],
-                as_of=period["as_of"],
-                tolerance=company.currency_id.rounding / 2,
-            )
-        )
-        rows = self.env.cr.fetchall()
-        return {
-            "partner": np.array([r[0] for r in rows], dtype=np.int64),
-            "count": np.array([r[1] for r in rows], dtype=np.int64),
-            "late": np.array([r[2] for r in rows], dtype=float),
-            "days": np.array([r[3] for r in rows], dtype=float),
-        }
-
-    def _fetch_profiles(self, company):
-        names = list(PROFILE_COLUMNS) + ["pin_tier", "pin_expiry"]
-        self.env.cr.execute(
-            SQL(
-                "SELECT partner_id, id, %s FROM customer_profile WHERE company_id = %s "
-                "ORDER BY partner_id",
-                SQL(", ").join(SQL.identifier(c) for c in names),
-                company.id,
-            )
-        )
-        rows = self.env.cr.fetchall()
-        result = {
-            "partner": np.array([r[0] for r in rows], dtype=np.int64),
-            "id": np.array([r[1] for r in rows], dtype=np.int64),
-        }
-        for i, name in enumerate(names, 2):
-            column = [r[i] for r in rows]
-            kind = PROFILE_COLUMNS.get(name, "other")
-            if kind in ("int4", "m2o"):
-                result[name] = np.array([v or 0 for v in column], dtype=np.int64)
-            elif kind in ("numeric", "float8"):
-                result[name] = np.array(
-                    [np.nan if v is None else float(v) for v in column], dtype=float
-                )
-            elif kind == "bool":
-                result[name] = np.array([bool(v) for v in column], dtype=bool)
-            elif name == "pin_tier":
-                result[name] = np.array([v or "" for v in column], dtype=object)
-            else:
-                result[name] = np.array(column, dtype=object)
-        return result
-
-
-def _tier_codes(names):
-    """Tier names -> lib codes (0 strategic, 1 key, 2 ordinary), -1 for none."""
-    lookup = {code: i for i, code in enumerate(TIER_CODES)}
-    return np.array(
-        [lookup.get(name, -1) for name in np.asarray(names, dtype=object).tolist()],
-        dtype=np.int64,
-    )
-
-
-def _same(new, old, kind):
-    """Element-wise: is the new value the stored one? (NULL, NaN and a 0 id are all
-    empty.)"""
-    if kind in ("numeric", "float8"):
-        new, old = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
-        return (np.isnan(new) & np.isnan(old)) | (
-            np.abs(np.nan_to_num(new) - np.nan_to_num(old)) < 1e-6
-        ) & (np.isnan(new) == np.isnan(old))
-    if kind in ("int4", "m2o", "bool"):
-        return np.nan_to_num(np.asarray(new, dtype=float)) == np.asarray(
-            old, dtype=float
-        )
-    return np.array(
-        [
-            (a or None) == (b or None)
-            for a, b in zip(new.tolist(), old.tolist(), strict=False)
-        ],
-        dtype=bool,
-    )
-
-
-def _sql_array(array, kind):
-    """A typed SQL array parameter for a column of ``kind``: NaN, None and '' are NULL,
-    and so is a 0 id."""
-    sql_type = SQL({"m2o": "int4"}.get(kind, kind) + "[]")
-    array = np.asarray(array)
-    if array.dtype.kind == "O":
-        nulls = np.array(
-            [
-                v is None or v == "" or (isinstance(v, float) and np.isnan(v))
-                for v in array.tolist()
-            ],
-            dtype=bool,
-        )
-    elif array.dtype.kind == "f":
-        nulls = np.isnan(array)
-    else:
-        nulls = np.zeros(len(array), dtype=bool)
-    if kind == "m2o":
-        nulls |= array == 0
-    if kind in ("int4", "m2o") and array.dtype.kind == "f":
-        array = np.where(nulls, 0, np.round(array)).astype(np.int64)
-    values = array.tolist()
-    if kind == "varchar" and not all(
-        _PLAIN_TEXT.fullmatch(v) and v.upper() != "NULL"
-        for v in set(array[~nulls].tolist())
-    ):
-        return SQL(
-            "%s::%s",
-            array_literal(
-                [
-                    None if null else v
-                    for v, null in zip(values, nulls.tolist(), strict=False)
-                ]
-            ),
-            sql_type,
-        )
-    return SQL(
-        "%s::%s", plain_array_literal(values, np.flatnonzero(nulls).tolist()), sql_type
-    )
-
-
-def _scatter(n, positions, values, fill=0.0, dtype=float):
-    """``n`` times ``fill``, with ``values`` at ``positions``."""
-    result = np.full(n, fill, dtype=dtype)
-    result[positions] = values
-    return result

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .customer_profile import TIERS
+from ..lib.vocabulary import TIER_SELECTION as TIERS
 
 
 class CustomerTierService(models.Model):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .customer_profile import TIERS
+from ..lib.vocabulary import TIER_SELECTION as TIERS
 
 # A customer's figures are for sales: its salesperson (record rules of customer.profile)
 # and managers.

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .customer_profile import TIERS
+from ..lib.vocabulary import TIER_SELECTION as TIERS
 from .res_partner import FIGURES_GROUP
 
 

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..models.customer_profile import TIERS
+from ..lib.vocabulary import TIER_SELECTION as TIERS
 
 NEW, LOST = "0", "z"
 

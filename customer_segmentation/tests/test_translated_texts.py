@@ -1,3 +1,5 @@
+import datetime
+import random
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -112,3 +114,48 @@ class TestTranslatedTexts(SegmentationCase):
         self.assertEqual(activity.user_id, self.salesperson)
         self.assertEqual(activity.summary, "冠军客户 → 流失风险客户")
         self.assertIn("分析窗口内的风险收入", str(activity.note))
+
+    def test_cluster_words_follow_the_reader(self):
+        self._install_chinese()
+        rng = random.Random(7)
+        for i in range(30):
+            partner = self._customer(f"Customer {i}")
+            first = rng.randint(0, 400)
+            for k in range(rng.choice([1, 1, 2, 3, 4, 6])):
+                day = datetime.date(2024, 5, 1) + datetime.timedelta(
+                    days=min(first + k * rng.randint(20, 90), 700)
+                )
+                self._order(partner, rng.choice([100, 200, 400]), f"{day} 09:00:00")
+        run = self._run()  # run in English
+        self.assertGreaterEqual(run.cluster_count, 2)
+        profiles = self.env["customer.profile"].search(
+            [("company_id", "=", self.company.id), ("frequency", ">", 0)]
+        )
+        english = profiles.with_context(lang="en_US")
+        chinese = profiles.with_context(lang="zh_CN")
+        for profile, in_english, in_chinese in zip(
+            profiles, english, chinese, strict=True
+        ):
+            self.assertTrue(in_english.cluster_description)
+            if profile.cluster_code.partition("#")[0] != "average":
+                self.assertNotEqual(
+                    in_english.cluster_description,
+                    in_chinese.cluster_description,
+                    profile.cluster_code,
+                )
+                self.assertNotRegex(in_chinese.cluster_description, "[a-z]{3}")
+        # Grouped by the stored code, each group labelled in the reader's language.
+        for lang, records in (("en_US", english), ("zh_CN", chinese)):
+            labels = dict(
+                records.fields_get(["cluster_code"])["cluster_code"]["selection"]
+            )
+            groups = records._read_group(
+                [("id", "in", profiles.ids)], ["cluster_code"], ["__count"]
+            )
+            self.assertEqual(len(groups), run.cluster_count, lang)
+            for code, count in groups:
+                members = records.filtered(lambda p, code=code: p.cluster_code == code)
+                self.assertEqual(count, len(members))
+                self.assertEqual(
+                    {labels[code]}, set(members.mapped("cluster_description")), lang
+                )

@@ -1,0 +1,1065 @@
+"""The segmentation run of one company as of a day: load → compute → write.
+
+Plain functions, not a model: ``load`` holds the SQL that reads a run's figures,
+``lib/engine.compute`` the numbers, ``write`` the bulk writes. ``segmentation`` chains
+them for a run record; ``run`` chains the named steps of a whole run (STEPS), timing
+each one in ``timings`` when given (the benchmark reads them).
+"""
+
+import datetime
+import time
+
+import numpy as np
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tools import SQL
+
+from .lib import clusters, clv, crosssell
+from .lib import engine as lib_engine
+from .lib.engine import PROFILE_COLUMNS, Columns, Settings
+from .lib.sqlarrays import plain_array_literal, typed_array
+
+# A run's named steps, in order: the segmentation (load + compute + write of the
+# profiles and the day's changes), then the predictions of customer.segmentation.run
+# (lifetime value, clusters, their write to the profiles, cross-sell).
+STEPS = (
+    "load",
+    "compute",
+    "write",
+    "lifetime_value",
+    "clusters",
+    "write_predictions",
+    "crosssell",
+)
+WEEK = 7.0
+WEEKS_PER_MONTH = 365.25 / 12 / WEEK
+# Profile columns written by the prediction steps, with their PostgreSQL types.
+PREDICTION_COLUMNS = {
+    "probability_alive": "float8",
+    "expected_purchases": "float8",
+    "expected_order_value": "float8",
+    "lifetime_value": "float8",
+    "cluster_index": "int4",
+    "cluster_code": "varchar",
+}
+# Cluster features: (profile column, log-scaled); their words are the profile's
+# (customer.profile._cluster_words).
+CLUSTER_FEATURES = [
+    ("recency_days", True),
+    ("frequency", True),
+    ("monetary", True),
+    ("margin_share", False),
+    ("payment_days", False),
+]
+
+
+CLV_NUMBERS = [
+    "clv_r",
+    "clv_alpha",
+    "clv_a",
+    "clv_b",
+    "clv_p",
+    "clv_q",
+    "clv_gamma",
+    "clv_alive_share",
+]
+
+# Refresh customer_profile's planner statistics after inserting at least this many rows.
+ANALYZE_AFTER_INSERTS = 1000
+
+
+class _Timer:
+    """Adds each step's seconds to ``timings`` (a dict, or None for no timing)."""
+
+    def __init__(self, timings):
+        self.timings = timings
+
+    def __call__(self, step, function, *args):
+        started = time.perf_counter()
+        result = function(*args)
+        if self.timings is not None:
+            self.timings[step] = (
+                self.timings.get(step, 0.0) + time.perf_counter() - started
+            )
+        return result
+
+
+def run(env, company, as_of, timings=None):
+    """The run of ``company`` as of ``as_of`` (a date, the company's day): its
+    customer.segmentation.run, made or updated. ``env`` is a superuser environment
+    of the company."""
+    timer = _Timer(timings)
+    period = company._customer_period(as_of)
+    run = segmentation(env, company, period, timer)
+    started = time.perf_counter()
+    run = run.sudo().with_company(company)
+    days = timer("lifetime_value", _fetch_order_days, run, company, period)
+    lifetime = timer(
+        "lifetime_value", _predict_lifetime_value, run, company, period["as_of"], days
+    )
+    grouping = timer("clusters", _cluster_customers, run, company)
+    timer("write_predictions", _write_predictions, run, company, lifetime, grouping)
+    timer("crosssell", _crosssell_rules, run, company, period)
+    run.prediction_duration = time.perf_counter() - started
+    return run
+
+
+def segmentation(env, company, period, timer=None):
+    """Re-segment every customer of ``company`` with orders in the window of
+    ``period`` (res.company._customer_period): nothing after its as-of day counts.
+    Safe to repeat. Returns the day's run."""
+    timer = timer or _Timer(None)
+    started = time.perf_counter()
+    Run = env["customer.segmentation.run"]
+    env.flush_all()
+    today = period["as_of"]
+    run = Run.search([("company_id", "=", company.id), ("date", "=", today)]) or (
+        Run.create({"company_id": company.id, "date": today})
+    )
+    columns = timer("load", load, env, company, period)
+    settings = timer("load", company_settings, env, company, today)
+    result = timer("compute", lib_engine.compute, columns, settings)
+    activity_count = timer("write", write, env, company, run, result)
+    # The run is the day's: a rerun the same day keeps the changes already recorded
+    # that day.
+    env.cr.execute(
+        SQL(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE moved_down) FROM "
+            "customer_segment_snapshot WHERE run_id = %s",
+            run.id,
+        )
+    )
+    changed_count, downgrade_count = env.cr.fetchone()
+    run.write(
+        {
+            "customer_count": len(result.partners),
+            "changed_count": changed_count,
+            "downgrade_count": downgrade_count,
+            "activity_count": run.activity_count + activity_count,
+            "duration": time.perf_counter() - started,
+            "run_notes": result.notes or False,
+        }
+    )
+    return run
+
+
+# ---------------------------------------------------------------------- load
+def company_settings(env, company, as_of):
+    """The company's parameters and its rule table, as plain values."""
+    # The company's first day of runs sets the baseline: with no earlier run to
+    # compare with, it records no changes (a change is a move between two runs).
+    baseline = not env["customer.segmentation.run"].search_count(
+        [("company_id", "=", company.id), ("date", "<", as_of)], limit=1
+    )
+    scheme = env["customer.segment.scheme"].search(
+        [("company_id", "=", company.id)], limit=1
+    ) or env["customer.segment.scheme"]._create_default(company)
+    thresholds = {}
+    if company.customer_rfm_method == "threshold":
+        thresholds = {
+            key: company._customer_thresholds(field)
+            for key, field in (
+                ("r", "customer_recency_thresholds"),
+                ("f", "customer_frequency_thresholds"),
+                ("m", "customer_monetary_thresholds"),
+            )
+        }
+    rules = scheme.segment_ids
+    return Settings(
+        as_of=as_of,
+        rfm_method=company.customer_rfm_method,
+        thresholds=thresholds,
+        tier_basis=company.customer_tier_basis,
+        strategic_cut=company.customer_strategic_cut,
+        key_cut=company.customer_key_cut,
+        hysteresis=company.customer_tier_hysteresis,
+        segment_ids=tuple(rules.ids),
+        segment_rules=tuple((s.r_min, s.r_max, s.f_min, s.f_max) for s in rules),
+        watched_segments=frozenset(rules.filtered("watch_downgrade").ids),
+        alert_segments=frozenset(rules.filtered("alert_on_arrival").ids),
+        baseline=baseline,
+    )
+
+
+def load(env, company, period):
+    """The columns of a run (lib/engine.Columns) for ``period``. Each query's rows
+    become arrays before the next query runs (the rows of 10^5 customers as Python
+    tuples weigh more than their arrays)."""
+    return Columns(
+        **_orders(env, company, period),
+        **_refunds(env, company, period),
+        **_payments(env, company, period),
+        profiles=_profiles(env, company),
+    )
+
+
+def _orders(env, company, period):
+    """Per customer, the window's confirmed orders: count, last order day (company
+    time zone), revenue and margin in company currency."""
+    has_margin = "margin" in env["sale.order"]._fields
+    env.cr.execute(
+        SQL(
+            """
+        SELECT p.commercial_partner_id, COUNT(*),
+               (MAX(o.date_order) AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
+               SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)),
+               %(margin)s
+          FROM sale_order o
+          JOIN res_partner p ON p.id = o.partner_id
+         WHERE o.company_id = %(company)s AND o.state = 'sale'
+           AND o.date_order >= %(start)s AND o.date_order < %(end)s
+         GROUP BY p.commercial_partner_id
+         ORDER BY p.commercial_partner_id
+        """,
+            tz=period["tz"],
+            company=company.id,
+            start=period["start"],
+            end=period["end"],
+            margin=SQL("SUM(o.margin / COALESCE(NULLIF(o.currency_rate, 0), 1))")
+            if has_margin
+            else SQL("NULL"),
+        )
+    )
+    rows = env.cr.fetchall()
+    return {
+        "order_partner": np.array([r[0] for r in rows], dtype=np.int64),
+        "order_count": np.array([r[1] for r in rows], dtype=np.int64),
+        "last_order": np.array([r[2] for r in rows], dtype=object),
+        "revenue": np.array([r[3] or 0.0 for r in rows], dtype=float),
+        "margin": np.array(
+            [np.nan if r[4] is None else r[4] for r in rows], dtype=float
+        ),
+    }
+
+
+def _refunds(env, company, period):
+    env.cr.execute(
+        SQL(
+            """
+        SELECT p.commercial_partner_id, SUM(-m.amount_untaxed_signed)
+          FROM account_move m
+          JOIN res_partner p ON p.id = m.partner_id
+         WHERE m.company_id = %s AND m.move_type = 'out_refund'
+             AND m.state = 'posted'
+           AND m.invoice_date BETWEEN %s AND %s
+         GROUP BY p.commercial_partner_id
+        """,
+            company.id,
+            period["window_start"],
+            period["as_of"],
+        )
+    )
+    rows = env.cr.fetchall()
+    return {
+        "refund_partner": np.array([r[0] for r in rows], dtype=np.int64),
+        "refund_amount": np.array([float(r[1] or 0.0) for r in rows], dtype=float),
+    }
+
+
+def _payments(env, company, period):
+    """Per customer, over the posted invoices of the window that were paid or past
+    due on the as-of day: how many, how many late, and the sum of days between due
+    date and payment (or the as-of day when unpaid then). An invoice is paid on the
+    day its payments and credit notes dated up to the as-of day cover it; what came
+    later does not count."""
+    env.cr.execute(
+        SQL(
+            """
+        SELECT invoice.partner, COUNT(*), COUNT(*) FILTER (WHERE d.days > 0),
+            SUM(d.days)
+          FROM (SELECT p.commercial_partner_id AS partner,
+              m.invoice_date_due AS due,
+                       CASE WHEN m.amount_total_signed - COALESCE(SUM(pr.amount), 0)
+                           < %(tolerance)s
+                            THEN MAX(payment.date) END AS paid_on
+                  FROM account_move m
+                  JOIN res_partner p ON p.id = m.partner_id
+                  JOIN account_move_line aml ON aml.move_id = m.id
+                      AND aml.display_type = 'payment_term'
+                  LEFT JOIN (account_partial_reconcile pr
+                             JOIN account_move_line payment
+                                 ON payment.id = pr.credit_move_id
+                                AND payment.date <= %(as_of)s)
+                         ON pr.debit_move_id = aml.id
+                 WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice'
+                     AND m.state = 'posted'
+                   AND m.invoice_date BETWEEN %(start)s AND %(as_of)s
+                   AND NOT (m.payment_state = 'reversed' AND EXISTS (
+                       SELECT 1 FROM account_move r WHERE r.reversed_entry_id = m.id
+                           AND r.state = 'posted'
+                                                      AND r.invoice_date <=
+                                                          %(as_of)s))
+                 GROUP BY m.id, p.commercial_partner_id) invoice,
+               LATERAL (SELECT COALESCE(invoice.paid_on,
+                   %(as_of)s) - invoice.due AS days) d
+         WHERE d.days IS NOT NULL AND (invoice.paid_on IS NOT NULL OR d.days > 0)
+         GROUP BY invoice.partner
+        """,
+            company=company.id,
+            start=period["window_start"],
+            as_of=period["as_of"],
+            tolerance=company.currency_id.rounding / 2,
+        )
+    )
+    rows = env.cr.fetchall()
+    return {
+        "payment_partner": np.array([r[0] for r in rows], dtype=np.int64),
+        "payment_count": np.array([r[1] for r in rows], dtype=np.int64),
+        "payment_late": np.array([r[2] for r in rows], dtype=float),
+        "payment_days": np.array([r[3] for r in rows], dtype=float),
+    }
+
+
+def _profiles(env, company):
+    """The company's stored profiles, by column: "partner", "id", PROFILE_COLUMNS
+    (NULL as 0, NaN or False by kind), "pin_tier" ('' for none), "pin_expiry"."""
+    names = list(PROFILE_COLUMNS) + ["pin_tier", "pin_expiry"]
+    env.cr.execute(
+        SQL(
+            "SELECT partner_id, id, %s FROM customer_profile WHERE company_id = %s "
+            "ORDER BY partner_id",
+            SQL(", ").join(SQL.identifier(c) for c in names),
+            company.id,
+        )
+    )
+    rows = env.cr.fetchall()
+    result = {
+        "partner": np.array([r[0] for r in rows], dtype=np.int64),
+        "id": np.array([r[1] for r in rows], dtype=np.int64),
+    }
+    for i, name in enumerate(names, 2):
+        column = [r[i] for r in rows]
+        kind = PROFILE_COLUMNS.get(name, "other")
+        if kind in ("int4", "m2o"):
+            result[name] = np.array([v or 0 for v in column], dtype=np.int64)
+        elif kind in ("numeric", "float8"):
+            result[name] = np.array(
+                [np.nan if v is None else float(v) for v in column], dtype=float
+            )
+        elif kind == "bool":
+            result[name] = np.array([bool(v) for v in column], dtype=bool)
+        elif name == "pin_tier":
+            result[name] = np.array([v or "" for v in column], dtype=object)
+        else:
+            result[name] = np.array(column, dtype=object)
+    return result
+
+
+# ---------------------------------------------------------------------- write
+def sql_array(array, kind):
+    """``array`` as a typed SQL array parameter of a column of ``kind`` (the NULL
+    rules are lib/sqlarrays.typed_array's)."""
+    literal, array_type = typed_array(array, kind)
+    return SQL("%s::" + array_type, literal)
+
+
+def any_differs(left, right, columns):
+    """SQL: some column of ``left`` differs from the same column of ``right``."""
+    return SQL(" OR ").join(
+        SQL(
+            "%s IS DISTINCT FROM %s",
+            SQL.identifier(left, c),
+            SQL.identifier(right, c),
+        )
+        for c in columns
+    )
+
+
+def write(env, company, run, result):
+    """Insert the new profiles, update the changed ones, record the day's changes.
+    Returns the number of downgrade activities."""
+    _write_profiles(env, company, result)
+    return _record_changes(env, company, run, result)
+
+
+def _write_profiles(env, company, result):
+    values, columns = result.values, list(PROFILE_COLUMNS)
+    if len(result.rows_update):
+        rows = result.rows_update
+        env.cr.execute(
+            SQL(
+                "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS "
+                "v(id, %s) WHERE p.id = v.id",
+                SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
+                    for c in columns
+                ),
+                plain_array_literal(result.profile_id[rows].tolist()),
+                SQL(", ").join(
+                    sql_array(values[c][rows], PROFILE_COLUMNS[c]) for c in columns
+                ),
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+            )
+        )
+    if len(result.rows_insert):
+        rows = result.rows_insert
+        env.cr.execute(
+            SQL(
+                "INSERT INTO customer_profile (partner_id, company_id, %s) SELECT "
+                "v.partner_id, %s, %s FROM unnest(%s::int[], %s) AS v(partner_id, "
+                "%s)",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                company.id,
+                SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
+                plain_array_literal(result.partners[rows].tolist()),
+                SQL(", ").join(
+                    sql_array(values[c][rows], PROFILE_COLUMNS[c]) for c in columns
+                ),
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+            )
+        )
+        if len(rows) >= ANALYZE_AFTER_INSERTS:
+            # Later statements of the run join these rows; until autovacuum sees the
+            # commit the planner would take the table for the size it had before
+            # (empty on a first run).
+            env.cr.execute("ANALYZE customer_profile")
+    env["customer.profile"].invalidate_model()
+    env["res.partner"].invalidate_model(
+        [
+            "customer_profile_ids",
+            "customer_profile_id",
+            "customer_tier",
+            "customer_segment_id",
+        ]
+    )
+
+
+def _record_changes(env, company, run, result):
+    """Snapshot the customers whose segment or tier changed; activities for watched
+    downgrades. Returns the number of activities."""
+    rows = np.flatnonzero(result.changed)
+    if len(rows):
+        # The profiles hold this run's values: a snapshot is a copy of the changed
+        # ones (a rerun the same day updates the day's snapshots).
+        env.cr.execute(
+            SQL(
+                """
+            INSERT INTO customer_segment_snapshot
+                (run_id, date, partner_id, from_segment_id,
+                segment_id, from_tier, tier, r_score, f_score, m_score, frequency,
+                    monetary, moved_down)
+            SELECT %(run)s, %(date)s, p.partner_id, p.previous_segment_id,
+                p.segment_id,
+                   p.previous_tier, p.tier, p.r_score, p.f_score, p.m_score,
+                       p.frequency, p.monetary,
+                   p.moved_down
+              FROM customer_profile p
+             WHERE p.company_id = %(company)s
+                 AND p.partner_id = ANY(%(partner)s::int[])
+            ON CONFLICT (run_id, partner_id) DO UPDATE SET
+                segment_id = EXCLUDED.segment_id, tier = EXCLUDED.tier,
+                    r_score = EXCLUDED.r_score,
+                f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score,
+                    frequency = EXCLUDED.frequency,
+                monetary = EXCLUDED.monetary, moved_down = EXCLUDED.moved_down
+            """,
+                run=run.id,
+                company=company.id,
+                date=run.date,
+                partner=plain_array_literal(result.partners[rows].tolist()),
+            )
+        )
+        env["customer.segment.snapshot"].invalidate_model()
+    # One activity per downgrade: only when this run changed the stored segment.
+    alert_rows = np.flatnonzero(result.changed & result.values["segment_down"])
+    return run._schedule_downgrade_activities(
+        company, result.partners[alert_rows], result.values, alert_rows
+    )
+
+
+# ---------------------------------------------------------------------- lifetime value
+def _fetch_order_days(run, company, period):
+    """Per customer and order day (company time zone), over the customer's whole
+    history up to the as-of day: the untaxed amount in company currency. The RFM
+    window does not cut it: the purchase model needs each customer's first purchase
+    ever."""
+    run.env.cr.execute(
+        SQL(
+            """
+        SELECT p.commercial_partner_id,
+               (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date - DATE
+                   '1970-01-01',
+               SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
+          FROM sale_order o
+          JOIN res_partner p ON p.id = o.partner_id
+         WHERE o.company_id = %(company)s AND o.state = 'sale'
+             AND o.date_order < %(end)s
+         GROUP BY 1, 2
+         ORDER BY 1, 2
+        """,
+            tz=period["tz"],
+            company=company.id,
+            end=period["end"],
+        )
+    )
+    rows = run.env.cr.fetchall()
+    return {
+        "partner": np.array([r[0] for r in rows], dtype=np.int64),
+        "day": np.array([r[1] for r in rows], dtype=np.int64),
+        "value": np.array([float(r[2] or 0.0) for r in rows], dtype=float),
+    }
+
+
+def _rfm_inputs(days, until_day):
+    """BG/NBD and Gamma-Gamma inputs (x, t_x, T in weeks, m) from the order days up
+    to ``until_day`` included."""
+    return clv.purchase_day_summary(
+        days["partner"], days["day"], days["value"], until_day, WEEK
+    )
+
+
+def _fit_purchases(x, t_x, T):
+    patterns = clv.summarize_patterns(x, t_x, T)
+    return clv.fit_bgnbd(
+        patterns["x"], patterns["t_x"], patterns["T"], patterns["weights"]
+    )
+
+
+def _format_parameters(params):
+    """``name = value`` of each parameter, alpha with its unit (the models count in
+    weeks)."""
+    return ", ".join(
+        f"{name} = {value:.5g}" + (" weeks" if name == "alpha" else "")
+        for name, value in params.items()
+    )
+
+
+def _predict_lifetime_value(run, company, today, days):
+    today_day = _day_number(today)
+    horizon = company.customer_clv_horizon_months
+    customers, x, t_x, T, m = _rfm_inputs(days, today_day)
+    try:
+        fit = _fit_purchases(x, t_x, T)
+        if not fit["converged"]:
+            raise clv.NotEnoughData(fit["message"], "purchase_not_converged")
+        repeat = (x > 0) & (m > 0)
+        spend = clv.fit_gamma_gamma(x[repeat], m[repeat])
+        if not spend["converged"]:
+            raise clv.NotEnoughData(spend["message"], "spend_not_converged")
+    except clv.NotEnoughData as error:
+        run.write(
+            {
+                "clv_parameters": False,
+                **dict.fromkeys(CLV_NUMBERS, 0.0),
+                "clv_calibration_parameters": False,
+                "prediction_notes": {
+                    **(run.prediction_notes or {}),
+                    "clv": _reason_codes(error),
+                    "holdout": False,
+                },
+            }
+        )
+        return None
+    # Extreme fitted parameters can overflow the hypergeometric term for a few
+    # customers: those predictions stay empty rather than invented.
+    with np.errstate(all="ignore"):
+        alive = clv.bgnbd_probability_alive(fit["params"], x, t_x, T)
+        per_month = clv.bgnbd_expected_purchases_by_period(
+            fit["params"], x, t_x, T, horizon, WEEKS_PER_MONTH
+        )
+        value = clv.gamma_gamma_expected_value(spend["params"], x, m)
+        lifetime = clv.discounted_clv(
+            np.nan_to_num(per_month, nan=0.0),
+            value,
+            horizon,
+            company.customer_clv_discount_rate,
+            12,
+        )
+    lifetime = np.where(np.isfinite(per_month).all(axis=1), lifetime, np.nan)
+    report, calibration = _holdout_report(run, company, today, days)
+    run.write(
+        {
+            "clv_parameters": "; ".join(
+                _format_parameters(p) for p in (fit["params"], spend["params"])
+            ),
+            **{
+                f"clv_{name}": float(value)
+                for name, value in {**fit["params"], **spend["params"]}.items()
+            },
+            "clv_alive_share": float(np.nanmean(alive) * 100),
+            "clv_calibration_parameters": calibration
+            and _format_parameters(calibration),
+            "prediction_notes": {
+                **(run.prediction_notes or {}),
+                "clv": False,
+                "holdout": report,
+            },
+        }
+    )
+    return customers, {
+        "probability_alive": alive * 100,
+        "expected_purchases": per_month.sum(axis=1),
+        "expected_order_value": value,
+        "lifetime_value": lifetime,
+    }
+
+
+def _holdout_report(run, company, today, days):
+    """Fit on the history up to the day before the last months (the holdout), then
+    compare the purchases predicted in the holdout with the actual ones. Returns the
+    check's figures (see _holdout_html) and the calibration fit's parameters (False
+    when there is no check)."""
+    holdout = company.customer_holdout_months
+    calibration_end = today - relativedelta(months=holdout)  # its last day, included
+    end_day, today_day = _day_number(calibration_end), _day_number(today)
+    customers, x, t_x, T, _m = _rfm_inputs(days, end_day)
+    try:
+        fit = _fit_purchases(x, t_x, T)
+    except clv.NotEnoughData as error:
+        return {"reason": _reason_codes(error)}, False
+    weeks = (today_day - end_day) / WEEK
+    with np.errstate(all="ignore"):
+        predicted = clv.bgnbd_expected_purchases(fit["params"], x, t_x, T, weeks)
+    later = (days["day"] > end_day) & (days["day"] <= today_day)
+    actual_counts = dict(
+        zip(*np.unique(days["partner"][later], return_counts=True), strict=False)
+    )
+    actual = np.array(
+        [actual_counts.get(pid, 0) for pid in customers.tolist()], dtype=float
+    )
+    finite = np.isfinite(predicted)
+    if finite.sum() < 10:
+        return {"end": str(calibration_end), "too_few": True}, False
+    check = clv.holdout_check(predicted[finite], actual[finite])
+    return {
+        "end": str(calibration_end),
+        "today": str(today),
+        "months": holdout,
+        "predicted": float(check["predicted_total"]),
+        "actual": float(check["actual_total"]),
+        "rows": [
+            [int(count), float(pred), float(act)]
+            for count, pred, act in zip(
+                check["count"].tolist(),
+                check["predicted"].tolist(),
+                check["actual"].tolist(),
+                strict=False,
+            )
+        ],
+    }, fit["params"]
+
+
+def _write_predictions(run, company, lifetime, grouping):
+    """One bulk update of the profiles' lifetime value and cluster columns, rows
+    that change only; profiles left out of both (or all, when a step found nothing)
+    are emptied."""
+    empty = np.zeros(0, dtype=np.int64)
+    ltv_partners, ltv = lifetime if lifetime is not None else (empty, {})
+    cluster_partners, cluster = grouping if grouping is not None else (empty, {})
+    partners = np.union1d(ltv_partners, cluster_partners).astype(np.int64)
+    columns = {}
+    for name in PREDICTION_COLUMNS:
+        column = np.full(len(partners), None, dtype=object)
+        for source_partners, source in (
+            (ltv_partners, ltv),
+            (cluster_partners, cluster),
+        ):
+            if name in source:
+                values = np.asarray(source[name])
+                if values.dtype.kind == "f":  # infinities stay empty, like NaN
+                    values = np.where(np.isfinite(values), np.round(values, 4), np.nan)
+                column[np.searchsorted(partners, source_partners)] = values
+        columns[name] = column
+    names = SQL(", ").join(SQL.identifier(c) for c in PREDICTION_COLUMNS)
+    partner_array = plain_array_literal(partners.tolist())
+    if len(partners):
+        run.env.cr.execute(
+            SQL(
+                "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS "
+                "v(partner_id, %s) WHERE p.company_id = %s AND p.partner_id = "
+                "v.partner_id AND (%s)",
+                SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
+                    for c in PREDICTION_COLUMNS
+                ),
+                partner_array,
+                SQL(", ").join(
+                    sql_array(columns[c], kind)
+                    for c, kind in PREDICTION_COLUMNS.items()
+                ),
+                names,
+                company.id,
+                any_differs("p", "v", PREDICTION_COLUMNS),
+            )
+        )
+    run.env.cr.execute(
+        SQL(
+            "UPDATE customer_profile SET %s WHERE company_id = %s AND (%s) AND "
+            "partner_id <> ALL(%s::int[])",
+            SQL(", ").join(
+                SQL("%s = NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS
+            ),
+            company.id,
+            SQL(" OR ").join(
+                SQL("%s IS NOT NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS
+            ),
+            partner_array,
+        )
+    )
+    run.env["customer.profile"].invalidate_model(list(PREDICTION_COLUMNS))
+
+
+# ---------------------------------------------------------------------- clusters
+def _cluster_customers(run, company):
+    run.env.cr.execute(
+        SQL(
+            """
+        SELECT partner_id, segment_id, recency_days, frequency, monetary,
+               CASE WHEN margin_known AND monetary > 0 THEN margin / monetary END,
+                   payment_days
+          FROM customer_profile WHERE company_id = %s AND frequency > 0
+              ORDER BY partner_id
+        """,
+            company.id,
+        )
+    )
+    rows = run.env.cr.fetchall()
+    partners = np.array([r[0] for r in rows], dtype=np.int64)
+    k = company.customer_cluster_count
+    if len(rows) < 3 * max(k, 2) * 2:
+        run.write(
+            {
+                "cluster_count": 0,
+                "cluster_silhouette": 0.0,
+                "prediction_notes": {
+                    **(run.prediction_notes or {}),
+                    "clusters": len(rows),
+                },
+                "cluster_table": False,
+            }
+        )
+        return None
+    features = np.array(
+        [[np.nan if v is None else float(v) for v in r[2:]] for r in rows],
+        dtype=float,
+    )
+    z, _mean, _std = clusters.log_standardize(
+        features, [i for i, (_n, log) in enumerate(CLUSTER_FEATURES) if log]
+    )
+    strata = np.array([r[1] or 0 for r in rows])
+    scores = {}
+    if not k:
+        k, scores = clusters.choose_k(
+            z, range(2, 7), sample_size=3000, strata=strata, seed=0
+        )
+        k = k or 2
+    result = clusters.kmeans(z, k, seed=0)
+    sample = clusters.stratified_sample(strata, 3000, seed=0)
+    silhouette = (
+        scores.get(k)
+        if scores
+        else clusters.silhouette(z[sample], result["labels"][sample])
+    )
+    codes = clusters.trait_codes(
+        result["centers"], [name for name, _log in CLUSTER_FEATURES]
+    )
+    labels = result["labels"]
+    # Customers that all look alike have no silhouette (NaN): it shows as 0.
+    silhouette = (
+        float(silhouette) if silhouette is not None and np.isfinite(silhouette) else 0.0
+    )
+    run.write(
+        {
+            "cluster_count": k,
+            "cluster_silhouette": silhouette,
+            "prediction_notes": {
+                key: value
+                for key, value in (run.prediction_notes or {}).items()
+                if key != "clusters"
+            },
+            "cluster_table": _cluster_table(run, company, features, labels, codes),
+        }
+    )
+    return partners, {
+        "cluster_index": labels + 1,
+        "cluster_code": np.array([codes[c] for c in labels.tolist()], dtype=object),
+    }
+
+
+def _cluster_table(run, company, features, labels, codes):
+    """Per cluster, largest first: its traits' code, size, revenue and its typical
+    (median) customer in units."""
+    table = []
+    for cluster in np.argsort(-np.bincount(labels), kind="stable").tolist():
+        members = features[labels == cluster]
+        recency, orders, typical_revenue, _margin, pay = (
+            float(np.nanmedian(members[:, i]))
+            if np.isfinite(members[:, i]).any()
+            else None
+            for i in range(members.shape[1])
+        )
+        table.append(
+            {
+                "code": codes[cluster],
+                "size": len(members),
+                "revenue": float(np.nansum(members[:, 2])),
+                "recency": recency,
+                "orders": orders,
+                "typical_revenue": typical_revenue,
+                "pay": pay,
+            }
+        )
+    return table
+
+
+# ---------------------------------------------------------------------- cross-sell
+def _crosssell_rules(run, company, period):
+    """Pairs per segment counted in SQL (top products only), then top suggestions
+    per customer."""
+    run.env.cr.execute(
+        SQL(
+            """
+        DROP TABLE IF EXISTS customer_bought;
+        CREATE TEMP TABLE customer_bought ON COMMIT DROP AS
+        WITH bought AS (
+            SELECT DISTINCT p.commercial_partner_id AS partner, l.product_id
+              FROM sale_order_line l
+              JOIN sale_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+             WHERE o.company_id = %(company)s AND o.state = 'sale'
+               AND o.date_order >= %(start)s AND o.date_order < %(end)s
+               AND l.product_id IS NOT NULL AND l.display_type IS NULL
+                   AND l.product_uom_qty > 0
+        )
+        SELECT bought.partner, bought.product_id, c.id AS profile_id, c.segment_id
+          FROM bought
+          JOIN customer_profile c ON c.partner_id = bought.partner
+              AND c.company_id = %(company)s
+         WHERE c.segment_id IS NOT NULL;
+        CREATE INDEX ON customer_bought (partner);
+        -- the pair count below self-joins this table: it must be planned from its
+        -- real size
+        ANALYZE customer_bought;
+        """,
+            company=company.id,
+            start=period["start"],
+            end=period["end"],
+        )
+    )
+    run.env.cr.execute(
+        SQL(
+            """
+        WITH top AS (
+            SELECT product_id FROM customer_bought GROUP BY product_id
+             ORDER BY COUNT(*) DESC, product_id LIMIT %(max_products)s
+        ), seg AS MATERIALIZED (
+            SELECT b.partner, b.product_id,
+                b.segment_id FROM customer_bought b JOIN top USING (product_id)
+        ), n_segment AS (
+            SELECT segment_id, COUNT(DISTINCT partner) AS n FROM seg
+                GROUP BY segment_id
+        ), n_product AS (
+            SELECT segment_id, product_id,
+                COUNT(*) AS n FROM seg GROUP BY segment_id, product_id
+        ), pairs AS (
+            SELECT a.segment_id, a.product_id AS product_a,
+                b.product_id AS product_b, COUNT(*) AS n_ab
+              FROM seg a JOIN seg b ON b.partner = a.partner
+                  AND b.segment_id = a.segment_id
+                                   AND b.product_id <> a.product_id
+             GROUP BY a.segment_id, a.product_id, b.product_id
+            HAVING COUNT(*) >= %(min_customers)s
+        )
+        SELECT pairs.segment_id, pairs.product_a, pairs.product_b, s.n, na.n, nb.n,
+            pairs.n_ab
+          FROM pairs
+          JOIN n_segment s ON s.segment_id = pairs.segment_id
+          JOIN n_product na ON na.segment_id = pairs.segment_id
+              AND na.product_id = pairs.product_a
+          JOIN n_product nb ON nb.segment_id = pairs.segment_id
+              AND nb.product_id = pairs.product_b
+         WHERE pairs.n_ab::float8 * s.n > na.n::float8 * nb.n  -- lift > 1
+        """,
+            company=company.id,
+            max_products=company.customer_crosssell_max_products,
+            min_customers=company.customer_crosssell_min_customers,
+        )
+    )
+    pairs = np.array(run.env.cr.fetchall(), dtype=np.int64).reshape(-1, 7)
+    segment, a, b, n_seg, n_a, n_b, n_ab = pairs.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rules = {
+            "group": segment,
+            "a": a,
+            "b": b,
+            "n_group": n_seg,
+            "n_a": n_a,
+            "n_b": n_b,
+            "n_ab": n_ab,
+            "support": n_ab / np.maximum(n_seg, 1),
+            "confidence": n_ab / np.maximum(n_a, 1),
+            "lift": (n_ab / np.maximum(n_a, 1)) / (n_b / np.maximum(n_seg, 1)),
+        }
+    uid, now = run.env.uid, fields.Datetime.now()
+    _sync_rows(
+        run,
+        "customer_crosssell_rule",
+        company,
+        ("segment_id", "product_a_id", "product_b_id"),
+        {
+            "segment_id": ("int4", segment),
+            "product_a_id": ("int4", a),
+            "product_b_id": ("int4", b),
+            "segment_customers": ("int4", n_seg),
+            "customers_a": ("int4", n_a),
+            "customers_ab": ("int4", n_ab),
+            "support": ("float8", np.round(rules["support"], 4)),
+            "confidence": ("float8", np.round(rules["confidence"], 4)),
+            "lift": ("float8", np.round(rules["lift"], 2)),
+        },
+        uid,
+        now,
+    )
+    _write_suggestions(run, company, rules if len(segment) else None, uid, now)
+    run.env.cr.execute(SQL("DROP TABLE customer_bought"))
+    run.crosssell_rule_count = len(segment)
+    run.env["customer.crosssell.suggestion"].invalidate_model()
+    run.env["customer.crosssell.rule"].invalidate_model()
+
+
+def _write_suggestions(run, company, rules, uid, now):
+    """Top suggestions per customer of a segment, synced into
+    customer_crosssell_suggestion."""
+    found = None
+    if rules is not None:
+        run.env.cr.execute(
+            SQL(
+                """
+            SELECT profile_id, partner, segment_id, array_agg(product_id)
+              FROM customer_bought GROUP BY profile_id, partner, segment_id
+            """
+            )
+        )
+        rows = run.env.cr.fetchall()
+        if rows:
+            groups = np.array([r[2] for r in rows], dtype=np.int64)
+            found = crosssell.recommend(
+                [np.array(r[3], dtype=np.int64) for r in rows],
+                rules,
+                top_n=company.customer_crosssell_top_n,
+                customer_group=groups,
+            )
+    if found is None or not len(found["customer"]):
+        found, profiles = (
+            {
+                k: []
+                for k in (
+                    "customer",
+                    "rank",
+                    "product",
+                    "because",
+                    "confidence",
+                    "lift",
+                )
+            },
+            [],
+        )
+    else:
+        profiles = np.array([r[0] for r in rows], dtype=np.int64)[found["customer"]]
+    _sync_rows(
+        run,
+        "customer_crosssell_suggestion",
+        company,
+        ("profile_id", "rank"),
+        {
+            "profile_id": ("int4", profiles),
+            "rank": ("int4", found["rank"]),
+            "product_id": ("int4", found["product"]),
+            "because_product_id": ("int4", found["because"]),
+            "confidence": (
+                "float8",
+                np.round(np.asarray(found["confidence"], dtype=float), 4),
+            ),
+            "lift": ("float8", np.round(np.asarray(found["lift"], dtype=float), 4)),
+        },
+        uid,
+        now,
+    )
+
+
+def _sync_rows(run, table, company, keys, columns, uid, now):
+    """Make the company's rows of ``table`` those given (column -> (type, values)),
+    matched on ``keys``: delete the missing, update the changed, insert the new. A
+    rerun on unchanged data writes nothing."""
+    names = list(columns)
+    run.env.cr.execute(
+        SQL(
+            "CREATE TEMP TABLE customer_sync_rows ON COMMIT DROP AS SELECT * FROM "
+            "unnest(%s) AS v(%s)",
+            SQL(", ").join(
+                sql_array(values, kind) for kind, values in columns.values()
+            ),
+            SQL(", ").join(SQL.identifier(c) for c in names),
+        )
+    )
+    run.env.cr.execute("ANALYZE customer_sync_rows")
+    same_key = SQL(" AND ").join(
+        SQL("t.%s = n.%s", SQL.identifier(k), SQL.identifier(k)) for k in keys
+    )
+    value_names = [c for c in names if c not in keys]
+    run.env.cr.execute(
+        SQL(
+            "DELETE FROM %s t WHERE t.company_id = %s AND NOT EXISTS (SELECT 1 "
+            "FROM customer_sync_rows n WHERE %s)",
+            SQL.identifier(table),
+            company.id,
+            same_key,
+        )
+    )
+    run.env.cr.execute(
+        SQL(
+            "UPDATE %s t SET %s, write_uid = %s, write_date = %s FROM "
+            "customer_sync_rows n WHERE t.company_id = %s AND %s AND (%s)",
+            SQL.identifier(table),
+            SQL(", ").join(
+                SQL("%s = n.%s", SQL.identifier(c), SQL.identifier(c))
+                for c in value_names
+            ),
+            uid,
+            now,
+            company.id,
+            same_key,
+            any_differs("t", "n", value_names),
+        )
+    )
+    # What is left once the known keys are removed is new. (An anti-join inside the
+    # INSERT would re-read, for each row, the rows it has just inserted: quadratic.)
+    run.env.cr.execute(
+        SQL(
+            "DELETE FROM customer_sync_rows n USING %s t WHERE t.company_id = %s "
+            "AND %s",
+            SQL.identifier(table),
+            company.id,
+            same_key,
+        )
+    )
+    run.env.cr.execute(
+        SQL(
+            "INSERT INTO %s (company_id, %s, create_uid, create_date, write_uid, "
+            "write_date) SELECT %s, %s, %s, %s, %s, %s FROM customer_sync_rows n",
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(c) for c in names),
+            company.id,
+            SQL(", ").join(SQL("n.%s", SQL.identifier(c)) for c in names),
+            uid,
+            now,
+            uid,
+            now,
+        )
+    )
+    run.env.cr.execute("DROP TABLE customer_sync_rows")
+
+
+def _day_number(day):
+    """Days since 1970-01-01: the day numbers of :meth:`_fetch_order_days`."""
+    return (day - datetime.date(1970, 1, 1)).days
+
+
+def _reason_codes(error):
+    """A NotEnoughData as JSON: its code and parameters (worded by _reason)."""
+    params = {
+        key: int(value) if isinstance(value, float) and value.is_integer() else value
+        for key, value in error.params.items()
+    }
+    return {"code": error.code, "message": str(error), **params}

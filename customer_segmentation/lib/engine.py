@@ -1,0 +1,304 @@
+"""The segmentation of one company as of a day, in numbers: columns in, columns out.
+
+``compute(columns, settings)`` gives every customer its RFM scores, segment, Pareto
+tier (with hysteresis and pins) and payment figures, and says which stored profiles
+change. No database and no clock here: customer_segmentation/engine.py loads the
+columns, passes the day and writes the result.
+"""
+
+import dataclasses
+import datetime
+
+import numpy as np
+
+from . import rfm, segments, tiers
+from .sqlarrays import same, scatter
+from .vocabulary import TIERS, pin_is_active, tier_codes, tier_numbers
+
+# Profile columns written by a run, with their kind (see sqlarrays.typed_array).
+PROFILE_COLUMNS = {
+    "last_order_date": "date",
+    "recency_days": "int4",
+    "frequency": "int4",
+    "monetary": "numeric",
+    "margin": "numeric",
+    "margin_known": "bool",
+    "average_order_value": "numeric",
+    "payment_days": "float8",
+    "late_share": "float8",
+    "invoice_count": "int4",
+    "r_score": "int4",
+    "f_score": "int4",
+    "m_score": "int4",
+    "segment_id": "m2o",
+    "tier": "varchar",
+    "tier_computed": "varchar",
+    "tier_below_count": "int4",
+    "rank": "int4",
+    "share": "float8",
+    "cumulative_share": "float8",
+    "decile": "int4",
+    "previous_segment_id": "m2o",
+    "previous_tier": "varchar",
+    "changed_date": "date",
+    "run_date": "date",
+    "base_below": "int4",
+    "moved_down": "bool",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Columns:
+    """What a run reads, per customer (commercial partner id, ascending)."""
+
+    # The window's confirmed orders: count, last order day, revenue and margin (NaN
+    # when unknown) in company currency.
+    order_partner: np.ndarray
+    order_count: np.ndarray
+    last_order: np.ndarray  # datetime.date objects
+    revenue: np.ndarray
+    margin: np.ndarray
+    # The window's posted credit notes: amount.
+    refund_partner: np.ndarray
+    refund_amount: np.ndarray
+    # Invoices paid or past due: count, late ones, sum of days late.
+    payment_partner: np.ndarray
+    payment_count: np.ndarray
+    payment_late: np.ndarray
+    payment_days: np.ndarray
+    # The stored profiles: "partner", "id", PROFILE_COLUMNS, "pin_tier", "pin_expiry".
+    profiles: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The company's parameters as plain values, and the as-of day."""
+
+    as_of: datetime.date
+    rfm_method: str  # "quintile" or "threshold"
+    # threshold method: the four thresholds of r, f, m
+    thresholds: dict
+    tier_basis: str  # "revenue" or "margin"
+    strategic_cut: float
+    key_cut: float
+    hysteresis: int
+    # the rule table: segment ids and their (r_min, r_max, f_min, f_max)
+    segment_ids: tuple
+    segment_rules: tuple
+    watched_segments: frozenset  # a move away from these ...
+    alert_segments: frozenset  # ... into these is a downgrade
+    baseline: bool  # the company's first run: nothing is a change
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    partners: np.ndarray  # int64, ascending: every customer of the run
+    values: dict  # PROFILE_COLUMNS and "segment_down", one entry per partner
+    profile_id: np.ndarray  # the stored profile, 0 for a new customer
+    rows_update: np.ndarray  # positions of the stored profiles whose figures changed
+    rows_insert: np.ndarray  # positions of the new customers
+    changed: np.ndarray  # segment or tier changed (never in a baseline run)
+    notes: dict  # codes and numbers: "no_margin", "baseline"
+
+
+def compute(columns, settings):
+    """Every profile column of every customer, and what changes."""
+    existing = columns.profiles
+    partners = np.unique(
+        np.concatenate([columns.order_partner, existing["partner"]])
+    ).astype(np.int64)
+    values, notes = _segment_values(partners, columns, settings)
+    if settings.baseline:
+        notes["baseline"] = len(partners)
+    profile_id, changed, differs = _changes(partners, values, existing, settings)
+    return Result(
+        partners=partners,
+        values=values,
+        profile_id=profile_id,
+        rows_update=np.flatnonzero(differs & (profile_id > 0)),
+        rows_insert=np.flatnonzero(profile_id == 0),
+        changed=changed,
+        notes=notes,
+    )
+
+
+def _segment_values(partner_ids, columns, settings):
+    today = settings.as_of
+    existing = columns.profiles
+    n = len(partner_ids)
+    notes = {}
+    pos = np.searchsorted(partner_ids, columns.order_partner)
+    frequency = scatter(n, pos, columns.order_count, 0, np.int64)
+    revenue = scatter(n, pos, columns.revenue)
+    revenue -= _refunds(partner_ids, columns)
+    margin = scatter(n, pos, columns.margin, np.nan)
+    last_order = scatter(n, pos, columns.last_order, None, object)
+    recency = scatter(
+        n, pos, [(today - day).days for day in columns.last_order.tolist()], np.nan
+    )
+    active = frequency > 0
+
+    scores = {}
+    if settings.rfm_method == "threshold":
+        for key, figures, better in (
+            ("r", recency, False),
+            ("f", frequency.astype(float), True),
+            ("m", revenue, True),
+        ):
+            scores[key] = rfm.threshold_scores(
+                np.where(active, figures, np.nan), settings.thresholds[key], better
+            )
+    else:
+        scores["r"] = rfm.quintile_scores(
+            np.where(active, recency, np.nan), higher_is_better=False
+        )
+        scores["f"] = rfm.quintile_scores(np.where(active, frequency, np.nan))
+        scores["m"] = rfm.quintile_scores(np.where(active, revenue, np.nan))
+
+    rule_index = segments.assign_segments(
+        scores["r"], scores["f"], list(settings.segment_rules)
+    )
+    segment_ids = np.array(list(settings.segment_ids) + [0], dtype=np.int64)[
+        rule_index
+    ]  # -1 -> 0 (none)
+
+    basis = revenue
+    if settings.tier_basis == "margin":
+        if np.isnan(margin[active]).all():
+            notes["no_margin"] = True
+        else:
+            basis = np.where(np.isnan(margin), 0.0, margin)
+    pareto = tiers.pareto_tiers(
+        np.where(active, basis, 0.0), settings.strategic_cut, settings.key_cut
+    )
+
+    # Hysteresis and change detection start from the state before today's run.
+    ex_pos = np.searchsorted(partner_ids, existing["partner"])
+    base_tier = np.full(n, -1, dtype=np.int64)
+    base_below = np.zeros(n, dtype=np.int64)
+    base_segment = np.zeros(n, dtype=np.int64)
+    rerun = existing["run_date"] == today
+    base_tier[ex_pos] = np.where(
+        rerun, tier_numbers(existing["previous_tier"]), tier_numbers(existing["tier"])
+    )
+    base_below[ex_pos] = np.where(
+        rerun, existing["base_below"], existing["tier_below_count"]
+    )
+    base_segment[ex_pos] = np.where(
+        rerun, existing["previous_segment_id"], existing["segment_id"]
+    )
+    tier_number, below = tiers.apply_hysteresis(
+        base_tier, pareto["tier"], base_below, settings.hysteresis
+    )
+    pinned = np.zeros(n, dtype=bool)
+    pin_number = np.full(n, -1, dtype=np.int64)
+    pinned[ex_pos] = np.array(
+        [
+            pin_is_active(tier, expiry, today)
+            for tier, expiry in zip(
+                existing["pin_tier"].tolist(),
+                existing["pin_expiry"].tolist(),
+                strict=True,
+            )
+        ],
+        dtype=bool,
+    )
+    pin_number[ex_pos] = tier_numbers(existing["pin_tier"])
+    tier_number = np.where(pinned, pin_number, tier_number)
+
+    tier_names = np.array(TIERS, dtype=object)
+    decile = np.where(
+        active,
+        np.minimum(10, 1 + (pareto["rank"] - 1) * 10 // max(int(active.sum()), 1)),
+        0,
+    )
+    aov = np.where(frequency > 0, revenue / np.maximum(frequency, 1), np.nan)
+    segment_down = np.array(
+        [
+            old in settings.watched_segments and new in settings.alert_segments
+            for old, new in zip(
+                base_segment.tolist(), segment_ids.tolist(), strict=True
+            )
+        ],
+        dtype=bool,
+    )
+    values = {
+        "segment_down": segment_down,
+        "moved_down": segment_down | ((base_tier >= 0) & (tier_number > base_tier)),
+        "last_order_date": last_order,
+        "recency_days": np.where(active, recency, np.nan),
+        "frequency": frequency,
+        "monetary": np.round(revenue, 2),
+        "margin": np.round(margin, 2),
+        "margin_known": ~np.isnan(margin),
+        "average_order_value": np.round(aov, 2),
+        **_payment_values(partner_ids, columns),
+        "r_score": scores["r"].astype(np.int64),
+        "f_score": scores["f"].astype(np.int64),
+        "m_score": scores["m"].astype(np.int64),
+        "segment_id": segment_ids,
+        "tier": tier_names[tier_number],
+        "tier_computed": tier_names[pareto["tier"]],
+        "tier_below_count": below,
+        "rank": np.where(active, pareto["rank"], 0),
+        "share": np.round(pareto["share"] * 100, 4),
+        "cumulative_share": np.round(pareto["cumulative_share"] * 100, 4),
+        "decile": decile,
+        "previous_segment_id": base_segment,
+        "previous_tier": tier_codes(base_tier),
+        "base_below": base_below,
+    }
+    return values, notes
+
+
+def _refunds(partner_ids, columns):
+    """The credit notes of each customer of the run (others are nobody's)."""
+    refunds = dict(
+        zip(
+            columns.refund_partner.tolist(), columns.refund_amount.tolist(), strict=True
+        )
+    )
+    return np.array([refunds.get(pid, 0.0) for pid in partner_ids.tolist()])
+
+
+def _payment_values(partner_ids, columns):
+    n = len(partner_ids)
+    pos = np.searchsorted(partner_ids, columns.payment_partner)
+    number = scatter(n, pos, columns.payment_count, 0, np.int64)
+    late = scatter(n, pos, columns.payment_late)
+    total_days = scatter(n, pos, columns.payment_days)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "payment_days": np.where(
+                number > 0, np.round(total_days / number, 2), np.nan
+            ),
+            "late_share": np.where(
+                number > 0, np.round(100 * late / number, 2), np.nan
+            ),
+            "invoice_count": number,
+        }
+
+
+def _changes(partner_ids, values, existing, settings):
+    """The stored profile of each customer, and the customers whose segment or tier
+    changed, and those whose stored figures differ; fills the change and run days."""
+    today = settings.as_of
+    n = len(partner_ids)
+    ex_pos = np.searchsorted(partner_ids, existing["partner"])
+    profile_id = scatter(n, ex_pos, existing["id"], 0, np.int64)
+    old_segment = scatter(n, ex_pos, existing["segment_id"], 0, np.int64)
+    old_tier = scatter(n, ex_pos, existing["tier"], None, object)
+    changed = ((values["segment_id"] != old_segment) | (values["tier"] != old_tier)) & (
+        not settings.baseline
+    )
+    values["changed_date"] = np.array(
+        [today if c else None for c in changed.tolist()], dtype=object
+    )
+    values["changed_date"][ex_pos] = np.where(
+        changed[ex_pos], today, existing["changed_date"]
+    )
+    values["run_date"] = np.full(n, today, dtype=object)
+    differs = np.zeros(n, dtype=bool)
+    for column, kind in PROFILE_COLUMNS.items():
+        differs[ex_pos] |= ~same(values[column][ex_pos], existing[column], kind)
+    return profile_id, changed, differs

@@ -1,0 +1,152 @@
+"""customer_segmentation/lib/engine.compute, vocabulary and the bulk-write helpers (no
+Odoo): columns in, profile columns out."""
+
+import datetime
+
+import numpy as np
+from conftest import load_lib_module
+
+engine = load_lib_module("customer_segmentation", "engine")
+vocabulary = load_lib_module("customer_segmentation", "vocabulary")
+sqlarrays = load_lib_module("customer_segmentation", "sqlarrays")
+clusters = load_lib_module("customer_segmentation", "clusters")
+
+DAY = datetime.date(2026, 4, 1)
+
+
+def _profiles(rows=()):
+    """Stored profiles: rows of {column: value} with partner and id."""
+    columns = {"partner": np.int64, "id": np.int64}
+    result = {
+        name: np.array([r[name] for r in rows], dtype=kind)
+        for name, kind in columns.items()
+    }
+    for name, kind in engine.PROFILE_COLUMNS.items():
+        values = [r.get(name) for r in rows]
+        if kind in ("int4", "m2o"):
+            result[name] = np.array([v or 0 for v in values], dtype=np.int64)
+        elif kind in ("numeric", "float8"):
+            result[name] = np.array(
+                [np.nan if v is None else v for v in values], dtype=float
+            )
+        elif kind == "bool":
+            result[name] = np.array([bool(v) for v in values], dtype=bool)
+        else:
+            result[name] = np.array(values, dtype=object)
+    result["pin_tier"] = np.array([r.get("pin_tier", "") for r in rows], dtype=object)
+    result["pin_expiry"] = np.array([r.get("pin_expiry") for r in rows], dtype=object)
+    return result
+
+
+def _columns(revenues, profiles=None):
+    partners = np.arange(1, len(revenues) + 1, dtype=np.int64)
+    empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
+    return engine.Columns(
+        order_partner=partners,
+        order_count=np.ones(len(partners), dtype=np.int64),
+        last_order=np.array([DAY] * len(partners), dtype=object),
+        revenue=np.array(revenues, dtype=float),
+        margin=np.full(len(partners), np.nan),
+        refund_partner=empty_i,
+        refund_amount=empty_f,
+        payment_partner=empty_i,
+        payment_count=empty_i,
+        payment_late=empty_f,
+        payment_days=empty_f,
+        profiles=profiles or _profiles(),
+    )
+
+
+def _settings(**values):
+    return engine.Settings(
+        **{
+            "as_of": DAY,
+            "rfm_method": "quintile",
+            "thresholds": {},
+            "tier_basis": "revenue",
+            "strategic_cut": 0.8,
+            "key_cut": 0.95,
+            "hysteresis": 2,
+            "segment_ids": (),
+            "segment_rules": (),
+            "watched_segments": frozenset(),
+            "alert_segments": frozenset(),
+            "baseline": True,
+            **values,
+        }
+    )
+
+
+def test_first_run_inserts_every_customer_with_its_tier():
+    result = engine.compute(_columns([900, 60, 30, 10]), _settings())
+    assert result.partners.tolist() == [1, 2, 3, 4]
+    assert result.values["tier"].tolist() == [
+        "strategic",
+        "key",
+        "ordinary",
+        "ordinary",
+    ]
+    assert result.rows_insert.tolist() == [0, 1, 2, 3]
+    assert not len(result.rows_update)
+    assert not result.changed.any()  # a baseline records no change
+    assert result.notes == {"baseline": 4}
+
+
+def test_an_active_pin_wins_until_its_expiry_day():
+    stored = [
+        {
+            "partner": p,
+            "id": 10 + p,
+            "tier": "ordinary",
+            "run_date": DAY,
+            "pin_tier": "",
+        }
+        for p in (1, 2, 3, 4)
+    ]
+    stored[3].update(pin_tier="strategic", pin_expiry=DAY)
+    stored[2].update(pin_tier="strategic", pin_expiry=DAY - datetime.timedelta(1))
+    result = engine.compute(
+        _columns([900, 60, 30, 10], _profiles(stored)), _settings(baseline=False)
+    )
+    assert result.values["tier"][3] == "strategic"  # pinned, expires today
+    assert result.values["tier"][2] == "ordinary"  # the pin expired yesterday
+    assert result.profile_id.tolist() == [11, 12, 13, 14]
+    assert not len(result.rows_insert)
+
+
+def test_vocabulary_tier_numbers_and_pin_rule():
+    assert vocabulary.tier_numbers(["key", None, "", "strategic"]).tolist() == [
+        1,
+        -1,
+        -1,
+        0,
+    ]
+    assert vocabulary.tier_codes([2, -1]).tolist() == ["ordinary", None]
+    assert vocabulary.pin_is_active("key", None, DAY)
+    assert not vocabulary.pin_is_active("", None, DAY)
+    assert not vocabulary.pin_is_active("key", DAY - datetime.timedelta(1), DAY)
+
+
+def test_typed_array_null_rules():
+    assert sqlarrays.typed_array(np.array([1, 0, 3]), "m2o") == ("{1,NULL,3}", "int4[]")
+    assert sqlarrays.typed_array(np.array([1.5, np.nan]), "float8") == (
+        "{1.5,NULL}",
+        "float8[]",
+    )
+    literal, kind = sqlarrays.typed_array(
+        np.array(["a,b", None], dtype=object), "varchar"
+    )
+    assert (literal, kind) == ('{"a,b",NULL}', "varchar[]")
+    assert sqlarrays.same(
+        np.array([np.nan, 1.0]), np.array([np.nan, 1.0]), "float8"
+    ).all()
+
+
+def test_trait_codes_number_repeats():
+    centers = [[1.0, 0.0], [0.1, -0.2], [0.0, 0.0], [1.0, 0.2]]
+    assert clusters.trait_codes(centers, ["frequency", "monetary"]) == [
+        "frequency+",
+        "average",
+        "average#2",
+        "frequency+#2",
+    ]
