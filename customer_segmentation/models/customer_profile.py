@@ -248,7 +248,10 @@ class CustomerProfile(models.Model):
         text = (
             self.env._("average")
             if traits == "average"
-            else ", ".join(words.get(trait, trait) for trait in traits.split(","))
+            # The list separator is a word too: Chinese lists take 、 not ", ".
+            else self.env._(", ").join(
+                words.get(trait, trait) for trait in traits.split(",")
+            )
         )
         return f"{text} ({repeat})" if repeat else text
 
