@@ -245,14 +245,14 @@ class CustomerProfile(models.Model):
             "payment_days-": self.env._("pays early"),
         }
         traits, _sep, repeat = code.partition("#")
-        text = (
-            self.env._("average")
-            if traits == "average"
-            # The list separator is a word too: Chinese lists take 、 not ", ".
-            else self.env._(", ").join(
-                words.get(trait, trait) for trait in traits.split(",")
-            )
-        )
+        if traits == "average":
+            text = self.env._("average")
+        else:
+            # The list separator is translated too: Chinese lists take 、 not ", ".
+            first, *others = (words.get(trait, trait) for trait in traits.split(","))
+            text = first
+            for other in others:
+                text = self.env._("%(list)s, %(item)s", list=text, item=other)
         return f"{text} ({repeat})" if repeat else text
 
     @api.depends("cluster_code")
