@@ -6,6 +6,16 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_date
 
+# A renewal answered (accepted or refused): nothing of it is left pending.
+RENEWAL_CLEARED = {
+    "renewal_state": False,
+    "renewal_document": False,
+    "renewal_document_name": False,
+    "renewal_issue_date": False,
+    "renewal_expiry_date": False,
+    "renewal_number": False,
+}
+
 CERTIFICATE_STATES = [
     ("valid", "Valid"),
     ("expiring", "Expiring"),
@@ -351,19 +361,23 @@ class SupplierCertificate(models.Model):
         )
         return certificate_sudo.with_env(self.env)
 
+    def _tell_supplier(self, body):
+        """A message on the certificate's chatter that reaches the supplier."""
+        self.message_post(
+            body=body,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.partner_id.ids,
+        )
+
     def action_approve_renewal(self):
         """A buyer accepts the renewal: it replaces the current document and dates. A
         new certificate from the portal simply starts to count."""
         self.check_access("write")
         for certificate in self.filtered(lambda c: c.renewal_state == "new"):
             certificate.renewal_state = False
-            certificate.message_post(
-                body=_(
-                    "Certificate approved: valid until %s.", certificate.expiry_date
-                ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=certificate.partner_id.ids,
+            certificate._tell_supplier(
+                _("Certificate approved: valid until %s.", certificate.expiry_date)
             )
         for certificate in self.filtered(lambda c: c.renewal_state == "pending"):
             certificate.write(
@@ -373,19 +387,11 @@ class SupplierCertificate(models.Model):
                     "issue_date": certificate.renewal_issue_date,
                     "expiry_date": certificate.renewal_expiry_date,
                     "number": certificate.renewal_number,
-                    "renewal_state": False,
-                    "renewal_document": False,
-                    "renewal_document_name": False,
-                    "renewal_issue_date": False,
-                    "renewal_expiry_date": False,
-                    "renewal_number": False,
+                    **RENEWAL_CLEARED,
                 }
             )
-            certificate.message_post(
-                body=_("Renewal approved: valid until %s.", certificate.expiry_date),
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=certificate.partner_id.ids,
+            certificate._tell_supplier(
+                _("Renewal approved: valid until %s.", certificate.expiry_date)
             )
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
@@ -397,27 +403,12 @@ class SupplierCertificate(models.Model):
             certificate.renewal_state = (
                 "refused"  # kept, with its document, but never counts
             )
-            certificate.message_post(
-                body=_("The new certificate was not accepted; please upload it again."),
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=certificate.partner_id.ids,
+            certificate._tell_supplier(
+                _("The new certificate was not accepted; please upload it again.")
             )
         for certificate in self.filtered(lambda c: c.renewal_state == "pending"):
-            certificate.write(
-                {
-                    "renewal_state": False,
-                    "renewal_document": False,
-                    "renewal_document_name": False,
-                    "renewal_issue_date": False,
-                    "renewal_expiry_date": False,
-                    "renewal_number": False,
-                }
-            )
-            certificate.message_post(
-                body=_("The renewal was not accepted; please upload it again."),
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=certificate.partner_id.ids,
+            certificate.write(RENEWAL_CLEARED)
+            certificate._tell_supplier(
+                _("The renewal was not accepted; please upload it again.")
             )
         self.activity_feedback(["mail.mail_activity_data_todo"])
