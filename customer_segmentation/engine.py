@@ -18,7 +18,7 @@ from odoo.tools import SQL
 from .lib import clusters, clv, crosssell
 from .lib import engine as lib_engine
 from .lib.engine import PROFILE_COLUMNS, Columns, Settings
-from .lib.sqlarrays import plain_array_literal, typed_array
+from .lib.sqlarrays import plain_array_literal, rows_to_columns, typed_array
 
 # A run's named steps, in order: the segmentation (load + compute + write of the
 # profiles and the day's changes), then the predictions of customer.segmentation.run
@@ -221,16 +221,16 @@ def _orders(env, company, period):
             else SQL("NULL"),
         )
     )
-    rows = env.cr.fetchall()
-    return {
-        "order_partner": np.array([r[0] for r in rows], dtype=np.int64),
-        "order_count": np.array([r[1] for r in rows], dtype=np.int64),
-        "last_order": np.array([r[2] for r in rows], dtype=object),
-        "revenue": np.array([r[3] or 0.0 for r in rows], dtype=float),
-        "margin": np.array(
-            [np.nan if r[4] is None else r[4] for r in rows], dtype=float
+    return rows_to_columns(
+        env.cr.fetchall(),
+        (
+            ("order_partner", np.int64, 0),
+            ("order_count", np.int64, 0),
+            ("last_order", object, None),
+            ("revenue", float, 0.0),
+            ("margin", float, np.nan),
         ),
-    }
+    )
 
 
 def _refunds(env, company, period):
@@ -250,11 +250,10 @@ def _refunds(env, company, period):
             period["as_of"],
         )
     )
-    rows = env.cr.fetchall()
-    return {
-        "refund_partner": np.array([r[0] for r in rows], dtype=np.int64),
-        "refund_amount": np.array([float(r[1] or 0.0) for r in rows], dtype=float),
-    }
+    return rows_to_columns(
+        env.cr.fetchall(),
+        (("refund_partner", np.int64, 0), ("refund_amount", float, 0.0)),
+    )
 
 
 def _payments(env, company, period):
@@ -302,13 +301,15 @@ def _payments(env, company, period):
             tolerance=company.currency_id.rounding / 2,
         )
     )
-    rows = env.cr.fetchall()
-    return {
-        "payment_partner": np.array([r[0] for r in rows], dtype=np.int64),
-        "payment_count": np.array([r[1] for r in rows], dtype=np.int64),
-        "payment_late": np.array([r[2] for r in rows], dtype=float),
-        "payment_days": np.array([r[3] for r in rows], dtype=float),
-    }
+    return rows_to_columns(
+        env.cr.fetchall(),
+        (
+            ("payment_partner", np.int64, 0),
+            ("payment_count", np.int64, 0),
+            ("payment_late", float, np.nan),
+            ("payment_days", float, np.nan),
+        ),
+    )
 
 
 def _profiles(env, company):
@@ -323,27 +324,18 @@ def _profiles(env, company):
             company.id,
         )
     )
-    rows = env.cr.fetchall()
-    result = {
-        "partner": np.array([r[0] for r in rows], dtype=np.int64),
-        "id": np.array([r[1] for r in rows], dtype=np.int64),
+    by_kind = {
+        "int4": (np.int64, 0),
+        "m2o": (np.int64, 0),
+        "numeric": (float, np.nan),
+        "float8": (float, np.nan),
+        "bool": (bool, False),
     }
-    for i, name in enumerate(names, 2):
-        column = [r[i] for r in rows]
-        kind = PROFILE_COLUMNS.get(name, "other")
-        if kind in ("int4", "m2o"):
-            result[name] = np.array([v or 0 for v in column], dtype=np.int64)
-        elif kind in ("numeric", "float8"):
-            result[name] = np.array(
-                [np.nan if v is None else float(v) for v in column], dtype=float
-            )
-        elif kind == "bool":
-            result[name] = np.array([bool(v) for v in column], dtype=bool)
-        elif name == "pin_tier":
-            result[name] = np.array([v or "" for v in column], dtype=object)
-        else:
-            result[name] = np.array(column, dtype=object)
-    return result
+    spec = [("partner", np.int64, 0), ("id", np.int64, 0)]
+    for name in names:
+        dtype, null = by_kind.get(PROFILE_COLUMNS.get(name), (object, None))
+        spec.append((name, dtype, "" if name == "pin_tier" else null))
+    return rows_to_columns(env.cr.fetchall(), spec)
 
 
 # ---------------------------------------------------------------------- write
@@ -493,12 +485,10 @@ def _fetch_order_days(run, company, period):
             end=period["end"],
         )
     )
-    rows = run.env.cr.fetchall()
-    return {
-        "partner": np.array([r[0] for r in rows], dtype=np.int64),
-        "day": np.array([r[1] for r in rows], dtype=np.int64),
-        "value": np.array([float(r[2] or 0.0) for r in rows], dtype=float),
-    }
+    return rows_to_columns(
+        run.env.cr.fetchall(),
+        (("partner", np.int64, 0), ("day", np.int64, 0), ("value", float, 0.0)),
+    )
 
 
 def _rfm_inputs(days, until_day):

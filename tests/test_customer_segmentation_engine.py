@@ -150,3 +150,16 @@ def test_trait_codes_number_repeats():
         "average#2",
         "frequency+#2",
     ]
+
+
+def test_rows_to_columns_fills_nulls_by_column():
+    from decimal import Decimal
+
+    spec = (("partner", np.int64, 0), ("amount", float, np.nan), ("day", object, None))
+    got = sqlarrays.rows_to_columns([(7, Decimal("1.5"), "d"), (8, None, None)], spec)
+    assert got["partner"].dtype == np.int64 and got["partner"].tolist() == [7, 8]
+    assert got["amount"][0] == 1.5 and np.isnan(got["amount"][1])
+    assert got["day"].tolist() == ["d", None]
+    empty = sqlarrays.rows_to_columns([], spec)
+    assert [len(column) for column in empty.values()] == [0, 0, 0]
+    assert empty["partner"].dtype == np.int64

@@ -10,6 +10,16 @@ import re
 import numpy as np
 
 
+def rows_to_columns(rows, spec):
+    """Fetched ``rows`` as numpy columns. ``spec`` gives, per column in order, its
+    name, dtype and the value that stands for NULL."""
+    values = zip(*rows, strict=True) if rows else ((),) * len(spec)
+    return {
+        name: np.array([null if v is None else v for v in column], dtype=dtype)
+        for (name, dtype, null), column in zip(spec, values, strict=True)
+    }
+
+
 def array_literal(values):
     """'{"a","b",NULL}' for ``values``; None becomes NULL, everything else is quoted."""
     return (
