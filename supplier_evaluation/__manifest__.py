@@ -10,7 +10,7 @@
     "author": "Segeval",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["purchase_stock", "mail", "portal"],
+    "depends": ["purchase_stock", "mail", "portal", "survey"],
     "external_dependencies": {"python": ["numpy"]},
     "data": [
         "security/supplier_evaluation_groups.xml",
@@ -20,6 +20,7 @@
         "data/supplier_certificate_type_data.xml",
         "data/supplier_evaluation_data.xml",
         "data/ir_cron_data.xml",
+        "wizard/supplier_template_whatif_views.xml",
         "views/supplier_evaluation_template_views.xml",
         "views/supplier_scorecard_views.xml",
         "views/supplier_rating_views.xml",

@@ -46,3 +46,36 @@ def sparkline_svg(
         f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{line}"/>'
         f"{dots}</svg>"
     )
+
+
+def grouped_bars_svg(labels, series, colors, width=320, height=140, title=""):
+    """Vertical bars side by side per label: ``series`` is a list of value lists (one
+    per series, each as long as ``labels``), drawn in ``colors``; each bar says its
+    value on hover and above it."""
+    top = max([v for values in series for v in values] + [1])
+    slot = width / max(len(labels), 1)
+    bar = slot * 0.8 / max(len(series), 1)
+    chart_height = height - 34
+    parts = []
+    for i, label in enumerate(labels):
+        x0 = i * slot + slot * 0.1
+        for j, values in enumerate(series):
+            h = values[i] / top * chart_height
+            x, y = x0 + j * bar, 14 + chart_height - h
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar - 2:.1f}" '
+                f'height="{h:.1f}" fill="{colors[j]}"><title>{escape(str(label))}: '
+                f"{values[i]}</title></rect>"
+                f'<text x="{x + bar / 2 - 1:.1f}" y="{y - 3:.1f}" font-size="10" '
+                f'text-anchor="middle">{values[i]}</text>'
+            )
+        parts.append(
+            f'<text x="{x0 + slot * 0.4:.1f}" y="{height - 6}" font-size="12" '
+            f'text-anchor="middle">{escape(str(label))}</text>'
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" '
+        f'style="max-width: {width}px; height: auto;" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f"{''.join(parts)}</svg>"
+    )

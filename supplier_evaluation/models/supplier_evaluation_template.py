@@ -1,8 +1,12 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+import numpy as np
 
-from ..lib import scoring
-from ..lib.vocabulary import KRALJIC_CLASSES
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .. import engine
+from ..lib import scoring, whatif
+from ..lib.vocabulary import CRITERION_CODES, KRALJIC_CLASSES, RAW_FIELDS
 
 
 class SupplierEvaluationTemplate(models.Model):
@@ -29,14 +33,38 @@ class SupplierEvaluationTemplate(models.Model):
     )
     total_weight = fields.Float(compute="_compute_total_weight")
     note = fields.Html(translate=True)
+    # A change of criteria is applied as a new version (a new record); the scorecards
+    # keep the version they were scored with, the old one is archived.
+    version = fields.Integer(default=1, readonly=True, copy=False)
+    previous_version_id = fields.Many2one(
+        "supplier.evaluation.template",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
 
     _sql_constraints = [
         (
             "class_company_uniq",
-            "unique(kraljic_class, company_id)",
+            # Archived versions keep their class.
+            "EXCLUDE (kraljic_class WITH =, company_id WITH =) WHERE (active)",
             "Each Kraljic class has one evaluation template per company.",
         ),
     ]
+
+    @api.depends("name", "version")
+    def _compute_display_name(self):
+        for template in self:
+            template.display_name = (
+                _(
+                    "%(name)s (version %(version)s)",
+                    name=template.name,
+                    version=template.version,
+                )
+                if template.version > 1
+                else template.name
+            )
 
     @api.depends("line_ids.weight")
     def _compute_total_weight(self):
@@ -88,3 +116,166 @@ class SupplierEvaluationTemplate(models.Model):
             SupplierEvaluationTemplate,
             self.with_context(supplier_evaluation_batch=True),
         ).write(vals)
+
+    def _version_chain(self):
+        """This version and every earlier one."""
+        self.ensure_one()
+        chain, template = self, self.previous_version_id
+        while template and template not in chain:
+            chain |= template
+            template = template.previous_version_id
+        return chain
+
+    def _apply_version(self, line_values):
+        """A new version of this template with the criteria ``line_values`` (dicts of
+        criterion, weight, poor_value, excellent_value); this one is archived and the
+        scorecards scored with it keep it. Returns the new version."""
+        self.ensure_one()
+        if not self.active:
+            raise UserError(
+                _("“%s” is an earlier version: change the current one.", self.name)
+            )
+        self.active = False
+        self.flush_recordset(["active"])
+        new = self.copy(
+            {
+                "name": self.name,
+                "active": True,
+                "version": self.version + 1,
+                "previous_version_id": self.id,
+                "line_ids": [fields.Command.create(vals) for vals in line_values],
+            }
+        )
+        self.message_post(
+            body=_("Replaced by version %(version)s.", version=new.version)
+        )
+        new.message_post(
+            body=_(
+                "Version %(version)s, replacing version %(old)s.",
+                version=new.version,
+                old=self.version,
+            )
+        )
+        return new
+
+    def _what_if(self, proposal, period_count, grade_a_min, grade_b_min):
+        """Rescore the scorecards of the last ``period_count`` periods scored with this
+        template (or an earlier version) with ``proposal`` ({criterion: (weight, poor,
+        excellent)}) and the grade bands given, reading the stored raw figures and
+        writing nothing.
+
+        Returns a dict of numpy columns, one row per rescored card (card, partner,
+        date_from, old/new total and grade, old/new rank among the company's cards of
+        its period, rank change, grade changed), and the periods.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        criteria = tuple(c for c in CRITERION_CODES if c in proposal)
+        if not criteria:
+            raise UserError(_("The change has no criteria."))
+        weight, poor, excellent = (
+            np.array([proposal[c][i] for c in criteria], dtype=float) for i in range(3)
+        )
+        if not scoring.check_weights(weight):
+            raise UserError(
+                _(
+                    "The weights add up to %s; they must add up to 100.",
+                    round(float(weight.sum()), 2),
+                )
+            )
+        if np.any(poor == excellent):
+            raise UserError(
+                _("“Poor” and “Excellent” must differ for every criterion.")
+            )
+        if not 0.0 <= grade_b_min < grade_a_min <= 100.0:
+            raise UserError(
+                _(
+                    "The grade bands must satisfy "
+                    "0 ≤ minimum for B < minimum for A ≤ 100."
+                )
+            )
+        self.env["supplier.scorecard"].check_access("read")
+        self.env.flush_all()
+        company = self.company_id
+        chain = self._version_chain()
+        cards = _fetch_cards(self.env, company, chain.ids, period_count, criteria)
+        mine = cards["mine"]
+        raw = (
+            np.column_stack([cards[c][mine] for c in criteria])
+            if mine.any()
+            else (np.zeros((0, len(criteria))))
+        )
+        new_total_mine, new_grade_mine = whatif.rescore(
+            raw,
+            poor,
+            excellent,
+            weight,
+            cards["has_data"][mine],
+            grade_a_min,
+            grade_b_min,
+        )
+        new_total = cards["total"].copy()
+        new_total[mine] = new_total_mine
+        new_grade = cards["grade"].copy()
+        new_grade[mine] = new_grade_mine
+        change = whatif.compare(
+            cards["date_from"], cards["total"], cards["grade"], new_total, new_grade
+        )
+        result = {
+            "card": cards["id"][mine],
+            "partner": cards["partner"][mine],
+            "date_from": cards["date_from"][mine],
+            "old_total": cards["total"][mine],
+            "old_grade": cards["grade"][mine],
+            "new_total": new_total_mine,
+            "new_grade": new_grade_mine,
+            **{
+                key: change[key][mine]
+                for key in ("old_rank", "new_rank", "rank_change", "grade_changed")
+            },
+        }
+        result["grade_change_count"] = int(result["grade_changed"].sum())
+        result["periods"] = sorted(set(cards["date_from"].tolist()))
+        return result
+
+
+def _fetch_cards(env, company, template_ids, period_count, criteria):
+    """The company's scorecards of its last ``period_count`` periods with a card
+    scored with ``template_ids`` ("mine"): every card of those periods is read, for
+    the ranks."""
+    env.cr.execute(
+        SQL(
+            """
+        WITH periods AS (
+            SELECT DISTINCT date_from FROM supplier_scorecard
+             WHERE company_id = %(company)s AND template_id = ANY(%(templates)s)
+             ORDER BY date_from DESC LIMIT %(limit)s
+        )
+        SELECT s.id, s.partner_id, s.date_from, s.template_id = ANY(%(templates)s),
+               s.has_data, s.total_score, COALESCE(s.grade, ''), %(raw)s
+          FROM supplier_scorecard s
+         WHERE s.company_id = %(company)s
+           AND s.date_from IN (SELECT date_from FROM periods)
+        """,
+            company=company.id,
+            templates=list(template_ids),
+            limit=max(int(period_count), 1),
+            raw=SQL(", ").join(
+                SQL("%s::float8", SQL.identifier(RAW_FIELDS[c])) for c in criteria
+            ),
+        )
+    )
+    return engine._columns(
+        env,
+        ("id", "partner", "date_from", "mine", "has_data", "total", "grade", *criteria),
+        (
+            np.int64,
+            np.int64,
+            object,
+            bool,
+            bool,
+            float,
+            object,
+            *(float for _c in criteria),
+        ),
+    )
