@@ -23,6 +23,7 @@
         "wizard/supplier_template_whatif_views.xml",
         "views/supplier_evaluation_template_views.xml",
         "views/supplier_scorecard_views.xml",
+        "views/supplier_scorecard_dispute_views.xml",
         "views/supplier_rating_views.xml",
         "views/res_partner_views.xml",
         "views/supplier_certificate_views.xml",

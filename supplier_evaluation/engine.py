@@ -202,6 +202,7 @@ def load(env, company, date_from, date_to, partner_ids=None, kraljic_suggestion=
         previous_total=_fetch_previous_totals(
             env, company, date_from, company.supplier_period_type, partner_ids
         ),
+        excluded=_fetch_disputed_lines(env, company, date_from, date_to),
     )
 
 
@@ -340,7 +341,8 @@ def _fetch_due_lines(env, company, start, end, tz_name, partner_ids):
                COALESCE(SUM(r.qty) FILTER (
                    WHERE r.copy_no = 1
                      AND (r.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                         <= due.promised), 0)
+                         <= due.promised), 0),
+               due.id
           FROM due
           LEFT JOIN receipts r ON r.purchase_line_id = due.id
          GROUP BY due.id, due.partner, due.kind, due.ordered
@@ -357,8 +359,8 @@ def _fetch_due_lines(env, company, start, end, tz_name, partner_ids):
     )
     return _columns(
         env,
-        ("partner", "kind", "ordered", "received"),
-        (np.int64, np.int8, float, float),
+        ("partner", "kind", "ordered", "received", "line"),
+        (np.int64, np.int8, float, float, np.int64),
     )
 
 
@@ -375,7 +377,8 @@ def _fetch_moves(env, company, start, end):
         SELECT p.commercial_partner_id, %(qty)s, src.usage = 'supplier',
                EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0,
                CASE WHEN src.usage = 'supplier' THEN ROW_NUMBER() OVER (
-                    PARTITION BY %(same_receipt)s ORDER BY m.id) ELSE 1 END
+                    PARTITION BY %(same_receipt)s ORDER BY m.id) ELSE 1 END,
+               l.id
           FROM stock_move m
           %(qty_joins)s
           JOIN stock_location src ON src.id = m.location_id
@@ -401,8 +404,8 @@ def _fetch_moves(env, company, start, end):
     )
     return _columns(
         env,
-        ("partner", "qty", "is_receipt", "days", "copy_no"),
-        (np.int64, float, bool, float, np.int64),
+        ("partner", "qty", "is_receipt", "days", "copy_no", "line"),
+        (np.int64, float, bool, float, np.int64, np.int64),
     )
 
 
@@ -488,6 +491,29 @@ def _fetch_existing(env, company, date_from, date_to, partner_ids):
         ("partner", "id", "is_draft", "kraljic_class", "template_id"),
         (np.int64, np.int64, bool, object, object),
     )
+
+
+def _fetch_disputed_lines(env, company, date_from, date_to):
+    """{criterion: purchase line ids} of the period's accepted line disputes: those
+    lines are left out of that criterion."""
+    env.cr.execute(
+        SQL(
+            """
+        SELECT d.criterion, array_agg(DISTINCT d.purchase_line_id)
+          FROM supplier_scorecard_dispute d
+         WHERE d.company_id = %s AND d.state = 'accepted'
+           AND d.date_from = %s AND d.date_to = %s
+         GROUP BY d.criterion
+        """,
+            company.id,
+            date_from,
+            date_to,
+        )
+    )
+    return {
+        criterion: np.array(lines, dtype=np.int64)
+        for criterion, lines in env.cr.fetchall()
+    }
 
 
 def _fetch_previous_totals(env, company, date_from, period_type, partner_ids):

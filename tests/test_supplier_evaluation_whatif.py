@@ -57,3 +57,64 @@ def test_grouped_bars_escape_and_draw_each_value():
     svg = charts.grouped_bars_svg(["A", "<B>"], [[1, 2], [3, 0]], ["#111", "#222"])
     assert svg.count("<rect") == 4
     assert "&lt;B&gt;" in svg and "<B>" not in svg
+
+
+# --- line disputes: the lines an accepted dispute leaves out -----------------------
+lib_engine = load_lib_module("supplier_evaluation", "engine")
+
+
+def _columns(excluded):
+    """One supplier (7): line 1 (10 due, 10 on time), line 2 (10 due, 0 on time),
+    received 20, 4 returned on line 2."""
+    partners = np.array([7], dtype=np.int64)
+    return lib_engine.Columns(
+        partner_ids=partners,
+        due={
+            "partner": np.array([7, 7]),
+            "kind": np.array([0, 0], dtype=np.int8),
+            "ordered": np.array([10.0, 10.0]),
+            "received": np.array([10.0, 0.0]),
+            "line": np.array([1, 2]),
+        },
+        moves={
+            "partner": np.array([7, 7, 7]),
+            "qty": np.array([10.0, 10.0, 4.0]),
+            "is_receipt": np.array([True, True, False]),
+            "days": np.array([3.0, 12.0, 0.0]),
+            "copy_no": np.array([1, 1, 1]),
+            "line": np.array([1, 2, 2]),
+        },
+        prices={
+            "partner": np.array([], dtype=np.int64),
+            "product": np.array([], dtype=np.int64),
+            "spend": np.array([]),
+            "unit_price": np.array([]),
+            "kind": np.array([], dtype=np.int8),
+        },
+        ratings={
+            "partner": np.array([], dtype=np.int64),
+            "service": np.array([]),
+            "communication": np.array([]),
+            "cooperation": np.array([]),
+        },
+        card_ids=np.array([0]),
+        is_draft=np.array([True]),
+        kraljic_class=np.array(["routine"], dtype=object),
+        template_ids=np.array([1], dtype=object),
+        previous_total=np.array([nan]),
+        excluded=excluded,
+    )
+
+
+def test_accepted_dispute_leaves_the_line_out_of_its_criterion_only():
+    raw, counts = lib_engine.figures(_columns({}))
+    assert_allclose([raw["on_time"][0], raw["in_full"][0]], [50.0, 50.0])
+    assert_allclose(raw["quality"], [80.0])  # 1 - 4 / 20
+    assert counts["excluded_disputed"][0] == 0
+    raw, counts = lib_engine.figures(_columns({"on_time": np.array([2])}))
+    assert_allclose([raw["on_time"][0], raw["in_full"][0]], [100.0, 50.0])
+    assert counts["line_count"][0] == 1
+    assert counts["excluded_disputed"][0] == 1
+    raw, counts = lib_engine.figures(_columns({"quality": np.array([2])}))
+    assert_allclose([raw["on_time"][0], raw["quality"][0]], [50.0, 100.0])
+    assert counts["excluded_disputed"][0] == 1

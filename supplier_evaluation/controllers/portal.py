@@ -236,7 +236,91 @@ class SupplierPortal(CustomerPortal):
             False,
             **kw,
         )
+        own = request.env.user.share and (
+            request.env.user.commercial_partner_id == card_sudo.partner_id
+        )
+        values.update(
+            {
+                # The lines behind the criteria: for the supplier's own users only,
+                # never through a shared link.
+                "dispute_lines": card_sudo._dispute_lines().values() if own else [],
+                "can_dispute": own and card_sudo.state == "published",
+                "disputes": card_sudo.dispute_ids if own else card_sudo.dispute_ids[:0],
+                "dispute_reasons": request.env["supplier.scorecard.dispute"]
+                ._fields["reason"]
+                ._description_selection(request.env),
+                "dispute_criteria": request.env["supplier.scorecard.dispute"]
+                ._fields["criterion"]
+                ._description_selection(request.env),
+                "error": self._form_error_message(
+                    kw.get("error"), card_sudo.company_id
+                ),
+            }
+        )
         return request.render("supplier_evaluation.portal_my_scorecard", values)
+
+    @http.route(
+        ["/my/scorecards/<int:card_id>/dispute"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+        max_content_length=_upload_request_limit,
+    )
+    def portal_dispute_scorecard_line(
+        self, card_id, line_id=0, criterion="", reason="", description="", **kw
+    ):
+        """The supplier disputes one line behind a criterion of its published card."""
+        try:
+            card_sudo = self._document_check_access("supplier.scorecard", card_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        user = request.env.user
+        if not user.share or user.commercial_partner_id != card_sudo.partner_id:
+            return request.redirect("/my")
+        url = f"/my/scorecards/{card_id}"
+        Dispute = request.env["supplier.scorecard.dispute"]
+        try:
+            line_id = int(line_id or 0)
+            if (
+                card_sudo.state != "published"
+                or line_id not in card_sudo._dispute_lines()
+                or criterion not in dict(Dispute._fields["criterion"].selection)
+                or reason not in dict(Dispute._fields["reason"].selection)
+            ):
+                raise PortalFormError("refused")
+            evidence = request.httprequest.files.getlist("evidence")
+            if len(evidence) > MAX_FILES_PER_FORM:
+                raise PortalFormError("too_many")
+            files = [
+                self._checked_upload(upload, "documents", card_sudo.company_id)
+                for upload in evidence
+            ]
+            attachments = (
+                request.env["ir.attachment"]
+                .sudo()
+                .create(
+                    [
+                        {"name": name, "raw": data, "mimetype": mimetype}
+                        for name, data, mimetype in filter(None, files)
+                    ]
+                )
+            )
+            # Whitelisted values only; the model checks the line again.
+            Dispute.sudo().with_context(mail_create_nosubscribe=True).create(
+                {
+                    "scorecard_id": card_sudo.id,
+                    "purchase_line_id": line_id,
+                    "criterion": criterion,
+                    "reason": reason,
+                    "description": description,
+                    "attachment_ids": [fields.Command.set(attachments.ids)],
+                }
+            )
+        except (PortalFormError, UserError, ValidationError, ValueError) as error:
+            request.env.cr.rollback()
+            return request.redirect(f"{url}?error={self._form_error_code(error)}")
+        return request.redirect(f"{url}#disputes")
 
     def _get_http_headers(self, model, report_type, report, download):
         if model._name != "supplier.scorecard":

@@ -37,6 +37,8 @@ class Columns:
     prices compare across them); ``ratings``: partner and one column per rating
     criterion. Per row: the existing card (0 if none), whether it is a draft, the
     Kraljic class and template it is scored with, the previous period's total.
+    ``due`` and ``moves`` also carry the purchase ``line``; ``excluded`` maps a
+    criterion to the lines left out of it (accepted disputes).
     """
 
     partner_ids: np.ndarray
@@ -49,6 +51,19 @@ class Columns:
     kraljic_class: np.ndarray
     template_ids: np.ndarray
     previous_total: np.ndarray
+    excluded: dict = dataclasses.field(default_factory=dict)
+
+
+# Criteria a line dispute can leave a line out of.
+DISPUTED_CRITERIA = ("on_time", "in_full", "quality")
+
+
+def kept_lines(rows, excluded, criterion):
+    """Mask of the fact rows (with a ``line`` column) not left out of ``criterion``."""
+    lines = excluded.get(criterion)
+    if lines is None or not len(lines) or "line" not in rows:
+        return np.ones(len(rows["partner"]), dtype=bool)
+    return ~np.isin(rows["line"], lines)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,13 +156,28 @@ def figures(columns):
     raw, counts = {}, {}
     usable = due["kind"] == DUE_USABLE
     due_group = group(due)
-    otif = metrics.on_time_in_full(
-        due_group[usable], due["ordered"][usable], due["received"][usable], n
-    )
-    raw["on_time"] = otif["on_time"] * 100
-    raw["in_full"] = otif["in_full"] * 100
-    counts["line_count"] = otif["line_count"]
-    counts["qty_due"] = otif["qty_due"]
+    excluded = columns.excluded
+    # A line left out of one criterion by an accepted dispute still counts in the
+    # other.
+    for criterion in ("on_time", "in_full"):
+        rows = usable & kept_lines(due, excluded, criterion)
+        otif = metrics.on_time_in_full(
+            due_group[rows], due["ordered"][rows], due["received"][rows], n
+        )
+        raw[criterion] = otif[criterion] * 100
+        if criterion == "on_time":
+            counts["line_count"] = otif["line_count"]
+            counts["qty_due"] = otif["qty_due"]
+    disputed = np.zeros(n, dtype=np.int64)
+    for criterion in DISPUTED_CRITERIA:
+        rows = due if criterion != "quality" else moves
+        left_out = ~kept_lines(rows, excluded, criterion)
+        if criterion == "quality":
+            left_out &= ~rows["is_receipt"] & np.isin(rows["partner"], partner_ids)
+        disputed += np.bincount(
+            np.searchsorted(partner_ids, rows["partner"][left_out]), minlength=n
+        )
+    counts["excluded_disputed"] = disputed
     counts["excluded_cancelled"] = np.bincount(
         due_group[due["kind"] == DUE_CANCELLED], minlength=n
     )
@@ -173,7 +203,9 @@ def figures(columns):
     returned = ~moves["is_receipt"]
     counts["excluded_duplicate"] = np.bincount(move_group[duplicate], minlength=n)
     received_qty = np.where(receipt, moves["qty"], 0.0)
-    returned_qty = np.where(returned, moves["qty"], 0.0)
+    returned_qty = np.where(
+        returned & kept_lines(moves, excluded, "quality"), moves["qty"], 0.0
+    )
     quality = metrics.quality(move_group, received_qty, returned_qty, n)
     raw["quality"] = quality["quality"] * 100
     counts["qty_received"] = quality["qty_received"]

@@ -16,3 +16,5 @@ from . import purchase_order
 from . import stock_picking
 from . import supplier_order_document
 from . import ir_attachment
+from . import supplier_scorecard_dispute
+from . import supplier_scorecard_revision

@@ -13,6 +13,7 @@ from .. import engine
 from ..lib import charts, cluster, periods
 from ..lib.vocabulary import (
     CLUSTER_FEATURES,
+    CRITERION_CODES,
     GRADES,
     KRALJIC_CLASSES,
     RAW_FIELDS,
@@ -45,6 +46,7 @@ EXCLUDED_FIELDS = (
     "excluded_no_promise",
     "excluded_lead_time",
     "excluded_service",
+    "excluded_disputed",
 )
 
 
@@ -171,6 +173,28 @@ class SupplierScorecard(models.Model):
     excluded_no_promise = fields.Integer("Lines without promised date", readonly=True)
     excluded_lead_time = fields.Integer("Impossible lead times", readonly=True)
     excluded_service = fields.Integer("Service lines", readonly=True)
+    excluded_disputed = fields.Integer(
+        "Lines left out after a dispute",
+        readonly=True,
+        help="Purchase lines (returns for quality) the buyer agreed to leave out of a "
+        "criterion after the supplier disputed them.",
+    )
+    dispute_ids = fields.One2many(
+        "supplier.scorecard.dispute", "scorecard_id", string="Line disputes"
+    )
+    open_dispute_count = fields.Integer(compute="_compute_open_dispute_count")
+    # Stored as the number of corrections: the engine's bulk insert leaves it NULL (0).
+    correction_count = fields.Integer(readonly=True, copy=False)
+    revision = fields.Integer(
+        compute="_compute_revision",
+        help="Raised each time the published scorecard is corrected.",
+    )
+    revision_ids = fields.One2many(
+        "supplier.scorecard.revision",
+        "scorecard_id",
+        string="Earlier revisions",
+        readonly=True,
+    )
     excluded_summary = fields.Char("Left out", compute="_compute_excluded_summary")
     # Per criterion: scored, no data in the period (the raw figure is NULL) or not
     # weighed by the template (the score is NULL): the form says so instead of 0.
@@ -268,6 +292,18 @@ class SupplierScorecard(models.Model):
             card.display_name = f"{card.partner_id.name} · {period}"
 
     @api.depends(*EXCLUDED_FIELDS)
+    @api.depends("correction_count")
+    def _compute_revision(self):
+        for card in self:
+            card.revision = card.correction_count + 1
+
+    @api.depends("dispute_ids.state")
+    def _compute_open_dispute_count(self):
+        for card in self:
+            card.open_dispute_count = len(
+                card.dispute_ids.filtered(lambda d: d.state == "open")
+            )
+
     def _compute_excluded_summary(self):
         labels = {
             name: self._fields[name].get_description(self.env)["string"]
@@ -761,6 +797,104 @@ class SupplierScorecard(models.Model):
     def action_reset_to_draft(self):
         self._check_manager()
         self.filtered(lambda c: c.state == "published").write({"state": "draft"})
+
+    # ------------------------------------------------------------------ disputes
+    def _dispute_lines(self):
+        """{purchase line id: its facts} of the goods lines promised to this card's
+        supplier in its period, as the engine counts them: order, product, promised
+        date, quantity ordered, received (by the promised day and in all, last
+        receipt) and returned, in the product's unit. Read as the system: the
+        supplier's own lines only, whoever asks."""
+        self.ensure_one()
+        start, end = self._period_bounds(self.company_id, self.date_from, self.date_to)
+        tz = self._company_tz(self.company_id)
+        lines = (
+            self.env["purchase.order.line"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("order_id.partner_id", "child_of", self.partner_id.id),
+                    ("order_id.state", "in", ("purchase", "done")),
+                    ("display_type", "=", False),
+                    ("product_id.type", "!=", "service"),
+                    ("date_planned", ">=", start),
+                    ("date_planned", "<", end),
+                ],
+                order="date_planned, id",
+            )
+        )
+        facts = {}
+        for line in lines:
+            promised = pytz.utc.localize(line.date_planned).astimezone(tz).date()
+            received = returned = on_time = 0.0
+            last = False
+            for move in line.move_ids.filtered(lambda m: m.state == "done"):
+                qty = move.product_uom._compute_quantity(
+                    move.quantity, line.product_id.uom_id
+                )
+                if move.location_id.usage == "supplier":
+                    received += qty
+                    day = pytz.utc.localize(move.date).astimezone(tz).date()
+                    on_time += qty if day <= promised else 0.0
+                    last = max(last, move.date) if last else move.date
+                elif move.location_dest_id.usage == "supplier":
+                    returned += qty
+            facts[line.id] = {
+                "line": line,
+                "order": line.order_id.name,
+                "product": line.product_id.display_name,
+                "promised": promised,
+                "ordered": line.product_uom_qty,
+                "received_on_time": on_time,
+                "received": received,
+                "last_receipt": last,
+                "returned": returned,
+                "uom": line.product_id.uom_id.name,
+            }
+        return facts
+
+    def _correct(self, reason):
+        """Score the published cards again (a new revision) and keep their figures
+        as they stood, linked to them."""
+        for card in self.filtered(lambda c: c.state == "published"):
+            sudo = card.sudo()
+            self.env["supplier.scorecard.revision"].sudo().create(
+                {
+                    "scorecard_id": card.id,
+                    "revision": card.revision,
+                    "total_score": card.total_score,
+                    "grade": card.grade or "",
+                    "reason": reason,
+                    "figures": {
+                        name: card[name]
+                        for criterion in CRITERION_CODES
+                        for name in (RAW_FIELDS[criterion], SCORE_FIELDS[criterion])
+                    },
+                }
+            )
+            sudo.write({"state": "draft"})
+            sudo._evaluate(
+                card.company_id,
+                card.date_from,
+                card.date_to,
+                partners=card.partner_id,
+                evaluate_rules=False,
+            )
+            sudo.write(
+                {"state": "published", "correction_count": card.correction_count + 1}
+            )
+            card.message_post(
+                body=_(
+                    "Corrected: revision %(revision)s (%(reason)s). Total "
+                    "%(old).1f → %(new).1f.",
+                    revision=sudo.revision,
+                    reason=reason,
+                    old=sudo.revision_ids[:1].total_score,
+                    new=sudo.total_score,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _check_manager(self):
         if not self.env.user.has_group(
