@@ -118,3 +118,23 @@ def test_accepted_dispute_leaves_the_line_out_of_its_criterion_only():
     raw, counts = lib_engine.figures(_columns({"quality": np.array([2])}))
     assert_allclose([raw["on_time"][0], raw["quality"][0]], [50.0, 100.0])
     assert counts["excluded_disputed"][0] == 1
+
+
+# --- stakeholder surveys -------------------------------------------------------------
+stakeholders = load_lib_module("supplier_evaluation", "stakeholders")
+
+
+def test_net_promoter_score_promoters_minus_detractors():
+    # 10 and 9 promote, 7 and 8 are passive, 6 and 0 detract: (2 - 2) / 6.
+    assert stakeholders.net_promoter_score([10, 9, 8, 7, 6, 0]) == 0.0
+    assert_allclose(stakeholders.net_promoter_score([10, 9, 3]), 100 / 3)
+    assert stakeholders.net_promoter_score([5, 6]) == -100.0
+    assert np.isnan(stakeholders.net_promoter_score([]))
+
+
+def test_rating_value_from_a_scale():
+    assert stakeholders.rating_value(4, 1, 5) == "4"
+    assert stakeholders.rating_value(10, 0, 10) == "5"
+    assert stakeholders.rating_value(0, 0, 10) == "1"
+    assert stakeholders.rating_value(5, 0, 10) == "3"
+    assert stakeholders.rating_value(False, 1, 5) is None

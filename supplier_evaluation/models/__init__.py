@@ -18,3 +18,6 @@ from . import supplier_order_document
 from . import ir_attachment
 from . import supplier_scorecard_dispute
 from . import supplier_scorecard_revision
+from . import survey_question
+from . import survey_user_input
+from . import supplier_stakeholder_survey

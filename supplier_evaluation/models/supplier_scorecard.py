@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .. import engine
-from ..lib import charts, cluster, periods
+from ..lib import charts, cluster, periods, stakeholders
 from ..lib.vocabulary import (
     CLUSTER_FEATURES,
     CRITERION_CODES,
@@ -183,6 +183,24 @@ class SupplierScorecard(models.Model):
         "supplier.scorecard.dispute", "scorecard_id", string="Line disputes"
     )
     open_dispute_count = fields.Integer(compute="_compute_open_dispute_count")
+    # Stakeholder surveys of the period (supplier.stakeholder.survey): internal only.
+    stakeholder_nps = fields.Float(
+        "NPS",
+        compute="_compute_stakeholder_survey",
+        groups="supplier_evaluation.supplier_evaluation_group_user",
+        help="Net promoter score of the stakeholder survey answers of the period: "
+        "the share of 9-10 answers minus the share of 0-6 answers, in points.",
+    )
+    stakeholder_answer_count = fields.Integer(
+        "Survey answers",
+        compute="_compute_stakeholder_survey",
+        groups="supplier_evaluation.supplier_evaluation_group_user",
+    )
+    stakeholder_comments = fields.Text(
+        "Survey comments",
+        compute="_compute_stakeholder_survey",
+        groups="supplier_evaluation.supplier_evaluation_group_user",
+    )
     # Stored as the number of corrections: the engine's bulk insert leaves it NULL (0).
     correction_count = fields.Integer(readonly=True, copy=False)
     revision = fields.Integer(
@@ -292,6 +310,36 @@ class SupplierScorecard(models.Model):
             card.display_name = f"{card.partner_id.name} · {period}"
 
     @api.depends(*EXCLUDED_FIELDS)
+    @api.depends("partner_id", "company_id", "date_from", "date_to")
+    def _compute_stakeholder_survey(self):
+        Line = self.env["survey.user_input.line"].sudo()
+        for card in self:
+            lines = Line.search(
+                [
+                    ("user_input_id.state", "=", "done"),
+                    ("user_input_id.supplier_partner_id", "=", card.partner_id.id),
+                    ("user_input_id.supplier_company_id", "=", card.company_id.id),
+                    ("user_input_id.supplier_date", ">=", card.date_from),
+                    ("user_input_id.supplier_date", "<=", card.date_to),
+                    ("question_id.supplier_criterion", "in", ("nps", "comment")),
+                    ("skipped", "=", False),
+                ]
+            )
+            recommend = lines.filtered(
+                lambda li: li.question_id.supplier_criterion == "nps"
+            )
+            card.stakeholder_answer_count = len(recommend)
+            card.stakeholder_nps = (
+                stakeholders.net_promoter_score(recommend.mapped("value_scale"))
+                if recommend
+                else 0.0
+            )
+            card.stakeholder_comments = "\n".join(
+                text
+                for li in lines - recommend
+                if (text := (li.value_text_box or li.value_char_box or "").strip())
+            )
+
     @api.depends("correction_count")
     def _compute_revision(self):
         for card in self:

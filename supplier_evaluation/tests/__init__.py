@@ -17,3 +17,4 @@ from . import test_kraljic_matrix
 from . import test_translated_texts
 from . import test_template_whatif
 from . import test_scorecard_dispute
+from . import test_stakeholder_survey
