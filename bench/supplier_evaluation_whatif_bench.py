@@ -30,17 +30,6 @@ from common import (
 
 TARGET_RATIO = 3.0
 RUNS = 5
-RAW_COLUMNS = (
-    "on_time_rate",
-    "in_full_rate",
-    "quality_rate",
-    "price_index",
-    "lead_time_avg",
-    "lead_time_std",
-    "service_rating",
-    "communication_rating",
-    "cooperation_rating",
-)
 
 
 def sizes():
@@ -118,6 +107,8 @@ def median_seconds(function):
 
 def measure(args):
     odoo, registry, _load_s, _rss = load_registry(args)
+    from odoo.addons.supplier_evaluation.lib.vocabulary import RAW_FIELDS
+
     result = run_facts()
     with registry.cursor() as cr:
         meta = generated(cr)
@@ -144,7 +135,7 @@ def measure(args):
             cr.execute(
                 f"""
                 SELECT id, partner_id, date_from, template_id, has_data, total_score,
-                       grade, {", ".join(RAW_COLUMNS)}
+                       grade, {", ".join(RAW_FIELDS.values())}
                   FROM supplier_scorecard
                  WHERE company_id = %s AND date_from IN (
                        SELECT DISTINCT date_from FROM supplier_scorecard
@@ -160,31 +151,29 @@ def measure(args):
         preview_s = median_seconds(
             lambda: template._what_if(proposal, months, 85.0, 70.0)
         )
-        wizard = env["supplier.template.whatif"].new(
-            {
-                "template_id": template.id,
-                "period_count": months,
-                "grade_a_min": 85.0,
-                "grade_b_min": 70.0,
-                "line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "criterion": c,
-                            "weight": w,
-                            "poor_value": p,
-                            "excellent_value": e,
-                        },
-                    )
-                    for c, (w, p, e) in proposal.items()
-                ],
-            }
-        )
+        wizard_values = {
+            "template_id": template.id,
+            "period_count": months,
+            "grade_a_min": 85.0,
+            "grade_b_min": 70.0,
+            "line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "criterion": c,
+                        "weight": w,
+                        "poor_value": p,
+                        "excellent_value": e,
+                    },
+                )
+                for c, (w, p, e) in proposal.items()
+            ],
+        }
 
         def wizard_preview():
-            wizard.invalidate_recordset(["preview_html", "grade_change_count"])
-            return wizard.preview_html
+            # A new (unsaved) wizard each time, as the form's onchange makes it.
+            return env["supplier.template.whatif"].new(wizard_values).preview_html
 
         wizard_s = median_seconds(wizard_preview)
         env.flush_all()

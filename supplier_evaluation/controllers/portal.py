@@ -106,6 +106,17 @@ class SupplierPortal(CustomerPortal):
             )
         return uploads.safe_filename(upload.filename), data, uploads.MIMETYPES[kind]
 
+    def _checked_evidence(self, company):
+        """The acceptable documents of the form's ``evidence`` files, as
+        _checked_upload gives them; PortalFormError when one is not."""
+        evidence = request.httprequest.files.getlist("evidence")
+        if len(evidence) > MAX_FILES_PER_FORM:
+            raise PortalFormError("too_many")
+        files = [
+            self._checked_upload(upload, "documents", company) for upload in evidence
+        ]
+        return [f for f in files if f]
+
     def _form_error_message(self, code, company):
         """The server's message for an error code of the portal forms; None for an
         unknown code."""
@@ -289,20 +300,15 @@ class SupplierPortal(CustomerPortal):
                 or reason not in dict(Dispute._fields["reason"].selection)
             ):
                 raise PortalFormError("refused")
-            evidence = request.httprequest.files.getlist("evidence")
-            if len(evidence) > MAX_FILES_PER_FORM:
-                raise PortalFormError("too_many")
-            files = [
-                self._checked_upload(upload, "documents", card_sudo.company_id)
-                for upload in evidence
-            ]
             attachments = (
                 request.env["ir.attachment"]
                 .sudo()
                 .create(
                     [
                         {"name": name, "raw": data, "mimetype": mimetype}
-                        for name, data, mimetype in filter(None, files)
+                        for name, data, mimetype in self._checked_evidence(
+                            card_sudo.company_id
+                        )
                     ]
                 )
             )
@@ -410,14 +416,7 @@ class SupplierPortal(CustomerPortal):
                 raise PortalFormError("answered")
             if not root_cause.strip() or not action_plan.strip():
                 raise PortalFormError("incomplete")
-            evidence = request.httprequest.files.getlist("evidence")
-            if len(evidence) > MAX_FILES_PER_FORM:
-                raise PortalFormError("too_many")
-            files = [
-                self._checked_upload(upload, "documents", action_sudo.company_id)
-                for upload in evidence
-            ]
-            files = [f for f in files if f]
+            files = self._checked_evidence(action_sudo.company_id)
             try:
                 committed = (
                     fields.Date.to_date(committed_date) if committed_date else False

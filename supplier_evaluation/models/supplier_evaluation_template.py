@@ -4,7 +4,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .. import engine
 from ..lib import scoring, whatif
 from ..lib.vocabulary import CRITERION_CODES, KRALJIC_CLASSES, RAW_FIELDS
 
@@ -53,8 +52,10 @@ class SupplierEvaluationTemplate(models.Model):
         ),
     ]
 
-    @api.depends("name", "version")
+    @api.depends("name", "version", "active")
     def _compute_display_name(self):
+        # A template with versions names its version: the scorecards say which one
+        # they were scored with.
         for template in self:
             template.display_name = (
                 _(
@@ -62,7 +63,7 @@ class SupplierEvaluationTemplate(models.Model):
                     name=template.name,
                     version=template.version,
                 )
-                if template.version > 1
+                if template.version > 1 or not template.active
                 else template.name
             )
 
@@ -235,14 +236,15 @@ class SupplierEvaluationTemplate(models.Model):
             },
         }
         result["grade_change_count"] = int(result["grade_changed"].sum())
-        result["periods"] = sorted(set(cards["date_from"].tolist()))
+        result["periods"] = np.unique(cards["date_from"]).tolist()
         return result
 
 
 def _fetch_cards(env, company, template_ids, period_count, criteria):
     """The company's scorecards of its last ``period_count`` periods with a card
     scored with ``template_ids`` ("mine"): every card of those periods is read, for
-    the ranks."""
+    the ranks. Numbers come as one float block (NaN for NULL, converted by
+    PostgreSQL), so that reading costs little more than the scan itself."""
     env.cr.execute(
         SQL(
             """
@@ -251,8 +253,9 @@ def _fetch_cards(env, company, template_ids, period_count, criteria):
              WHERE company_id = %(company)s AND template_id = ANY(%(templates)s)
              ORDER BY date_from DESC LIMIT %(limit)s
         )
-        SELECT s.id, s.partner_id, s.date_from, s.template_id = ANY(%(templates)s),
-               s.has_data, s.total_score, COALESCE(s.grade, ''), %(raw)s
+        SELECT s.id, s.partner_id, s.date_from - DATE '1970-01-01',
+               (s.template_id = ANY(%(templates)s))::int, s.has_data::int,
+               COALESCE(s.total_score, 'NaN'), %(raw)s, COALESCE(s.grade, '')
           FROM supplier_scorecard s
          WHERE s.company_id = %(company)s
            AND s.date_from IN (SELECT date_from FROM periods)
@@ -261,21 +264,24 @@ def _fetch_cards(env, company, template_ids, period_count, criteria):
             templates=list(template_ids),
             limit=max(int(period_count), 1),
             raw=SQL(", ").join(
-                SQL("%s::float8", SQL.identifier(RAW_FIELDS[c])) for c in criteria
+                SQL("COALESCE(%s::float8, 'NaN')", SQL.identifier(RAW_FIELDS[c]))
+                for c in criteria
             ),
         )
     )
-    return engine._columns(
-        env,
-        ("id", "partner", "date_from", "mine", "has_data", "total", "grade", *criteria),
-        (
-            np.int64,
-            np.int64,
-            object,
-            bool,
-            bool,
-            float,
-            object,
-            *(float for _c in criteria),
-        ),
-    )
+    rows = env.cr.fetchall()
+    width = 6 + len(criteria)
+    table = np.array(rows, dtype=object).reshape(len(rows), width + 1)
+    numbers = table[:, :width].astype(float)
+    cards = {
+        "id": numbers[:, 0].astype(np.int64),
+        "partner": numbers[:, 1].astype(np.int64),
+        "date_from": np.datetime64("1970-01-01", "D") + numbers[:, 2].astype(np.int64),
+        "mine": numbers[:, 3] > 0,
+        "has_data": numbers[:, 4] > 0,
+        "total": numbers[:, 5],
+        "grade": table[:, width],
+    }
+    for i, criterion in enumerate(criteria):
+        cards[criterion] = numbers[:, 6 + i]
+    return cards

@@ -124,7 +124,7 @@ class SupplierTemplateWhatif(models.TransientModel):
             ["#adb5bd", "#714B67"],
             title=_("Scorecards per grade, now and with the change"),
         )
-        latest = result["date_from"] == result["periods"][-1]
+        latest = result["date_from"] == np.datetime64(result["periods"][-1], "D")
         rows = np.flatnonzero(latest)
         delta = np.nan_to_num(result["new_total"][rows] - result["old_total"][rows])
         rows = rows[np.argsort(-np.abs(delta), kind="stable")][:PREVIEW_ROWS]
