@@ -495,14 +495,15 @@ def _fetch_existing(env, company, date_from, date_to, partner_ids):
 
 def _fetch_disputed_lines(env, company, date_from, date_to):
     """{criterion: purchase line ids} of the period's accepted line disputes: those
-    lines are left out of that criterion."""
+    lines are left out of that criterion. A return accepted as not the supplier's
+    fault is left out of quality in whichever period it was done."""
     env.cr.execute(
         SQL(
             """
         SELECT d.criterion, array_agg(DISTINCT d.purchase_line_id)
           FROM supplier_scorecard_dispute d
          WHERE d.company_id = %s AND d.state = 'accepted'
-           AND d.date_from = %s AND d.date_to = %s
+           AND (d.criterion = 'quality' OR (d.date_from = %s AND d.date_to = %s))
          GROUP BY d.criterion
         """,
             company.id,

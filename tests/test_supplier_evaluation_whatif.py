@@ -1,4 +1,5 @@
-"""Hand-computed checks of supplier_evaluation/lib/whatif.py (no Odoo)."""
+"""Hand-computed checks of supplier_evaluation/lib for the template what-if, line
+disputes and stakeholder surveys (no Odoo)."""
 
 import numpy as np
 from conftest import load_lib_module

@@ -262,3 +262,48 @@ class TestScorecardDispute(HttpCase):
                     "reason": "other",
                 }
             )
+
+    def test_accepted_return_dispute_leaves_the_return_out_of_quality(self):
+        # 2 of the 10 bolts go back on 03-25: quality 1 - 2 / 20 = 90 %.
+        picking = self.po_a.picking_ids.filtered(
+            lambda p: self.bolt in p.move_ids.product_id
+        )
+        with freeze_time("2026-03-25 09:00:00"):
+            wizard = Form(
+                self.env["stock.return.picking"].with_context(
+                    active_ids=picking.ids,
+                    active_id=picking.id,
+                    active_model="stock.picking",
+                )
+            ).save()
+            wizard.product_return_moves.filtered(
+                lambda r: r.product_id == self.bolt
+            ).quantity = 2
+            returned = self.env["stock.picking"].browse(
+                wizard.action_create_returns()["res_id"]
+            )
+            returned.move_ids.quantity = 2
+            returned.move_ids.picked = True
+            returned.button_validate()
+        self.card_a.action_reset_to_draft()
+        self.env["supplier.scorecard"]._evaluate(
+            self.company, *MARCH, partners=self.alpha
+        )
+        self.card_a.action_publish()
+        self.assertAlmostEqual(self.card_a.quality_rate, 90.0)
+        bolt_line = self.po_a.order_line.filtered(
+            lambda line: line.product_id == self.bolt
+        )
+        self.assertEqual(self.card_a._dispute_lines()[bolt_line.id]["returned"], 2)
+        dispute = self.env["supplier.scorecard.dispute"].create(
+            {
+                "scorecard_id": self.card_a.id,
+                "purchase_line_id": bolt_line.id,
+                "criterion": "quality",
+                "reason": "return_not_at_fault",
+            }
+        )
+        dispute.with_user(self.buyer).action_accept(note="Damaged by our forklift.")
+        self.assertAlmostEqual(self.card_a.quality_rate, 100.0)
+        self.assertAlmostEqual(self.card_a.on_time_rate, 50.0)
+        self.assertEqual(self.card_a.revision, 2)
