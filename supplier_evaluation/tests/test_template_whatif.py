@@ -221,3 +221,18 @@ class TestTemplateWhatif(SupplierEvaluationCase):
             self.template.with_user(self.buyer).env["supplier.template.whatif"].create(
                 {"template_id": self.template.id}
             )
+
+    def test_apply_changes_the_company_bands_only_for_a_settings_administrator(self):
+        Wizard = self.env["supplier.template.whatif"].with_context(
+            default_template_id=self.template.id
+        )
+        values = {"grade_a_min": 90.0}
+        wizard = Wizard.with_user(self.purchase_manager).create(values)
+        with self.assertRaisesRegex(UserError, "grade bands are the company's"):
+            wizard.action_apply()
+        self.assertTrue(self.template.active)
+        wizard = Wizard.create(values)
+        self.assertEqual(len(wizard.line_ids), len(self.template.line_ids))
+        wizard.action_apply()
+        self.assertEqual(self.company.supplier_grade_a_min, 90.0)
+        self.assertFalse(self.template.active)

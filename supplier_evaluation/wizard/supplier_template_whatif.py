@@ -192,6 +192,13 @@ class SupplierTemplateWhatif(models.TransientModel):
             company.supplier_grade_a_min,
             company.supplier_grade_b_min,
         ):
+            if not company.has_access("write"):
+                raise UserError(
+                    _(
+                        "The grade bands are the company's, for every template: "
+                        "only an administrator of the settings changes them."
+                    )
+                )
             # res.company checks the bands.
             company.write(
                 {
