@@ -161,6 +161,7 @@ class TestScorecardDispute(HttpCase):
             (self.late_line, "on_time", "open"),
         )
         self.assertEqual(dispute.attachment_ids.mapped("name"), ["mail.pdf"])
+        self.assertIn("1 open dispute(s)", self.url_open("/my/scorecards").text)
         self.assertIn("Line disputed", self.card_a.message_ids[0].body)
         self.assertEqual(self.card_a.message_ids[0].author_id, self.user_a.partner_id)
 
