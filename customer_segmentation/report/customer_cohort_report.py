@@ -1,51 +1,51 @@
+import datetime
+
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib.vocabulary import TIER_SELECTION as TIERS
 
 
-def company_zones(env):
-    """``(company_id, time zone, this month's first day)`` of every company, as SQL
-    VALUES: a company's months are counted in its time zone (res.company._customer_tz,
-    the one definition the segmentation run uses), never in the reader's."""
+def month_key(day):
+    """A calendar month as one integer (year * 12 + month - 1): months subtract."""
+    return day.year * 12 + day.month - 1
+
+
+def company_months(env):
+    """Per company, as SQL VALUES: the key of the first month counted, the key of the
+    company's current month, and the UTC instants at which each month from the first
+    one begins in the company's time zone (res.company._customer_day_start, the one
+    definition of the company's day). ``width_bucket`` places an order among them:
+    no time-zone conversion per order."""
+    env.cr.execute("SELECT MIN(date_order), MAX(date_order) FROM sale_order")
+    oldest, newest = env.cr.fetchone()
     rows = []
     for company in env["res.company"].sudo().search([]):
         today = company._customer_today()
+        # A day either side covers any time zone's offset from UTC.
+        first = (oldest.date() if oldest else today) - relativedelta(days=1)
+        last = max((newest.date() if newest else today) + relativedelta(days=1), today)
+        first_key, last_key = month_key(first), month_key(last)
+        bounds = [
+            company._customer_day_start(datetime.date(key // 12, key % 12 + 1, 1))
+            for key in range(first_key, last_key + 2)
+        ]
         rows.append(
-            SQL("(%s, %s, %s::date)", company.id, company._customer_tz().zone, today)
+            SQL(
+                "(%s, %s, %s, %s::timestamp[])",
+                company.id,
+                first_key,
+                month_key(today),
+                bounds,
+            )
         )
     return SQL("VALUES %s", SQL(", ").join(rows))
 
 
-def monthly_revenue_sql(zones):
-    """Net revenue per company, customer (commercial partner) and month of the
-    company's calendar: confirmed orders in company currency (as the run sums them),
-    flagged ``ordered``, and posted credit notes (negative, by invoice date) in rows of
-    their own."""
-    return SQL(
-        """
-        SELECT o.company_id, p.commercial_partner_id AS partner_id,
-               date_trunc('month', o.date_order AT TIME ZONE 'UTC'
-                          AT TIME ZONE z.tz)::date AS month,
-               SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
-                   AS revenue,
-               TRUE AS ordered
-          FROM sale_order o
-          JOIN res_partner p ON p.id = o.partner_id
-          JOIN (%(zones)s) AS z(company_id, tz, today) ON z.company_id = o.company_id
-         WHERE o.state = 'sale'
-         GROUP BY 1, 2, 3
-         UNION ALL
-        SELECT m.company_id, p.commercial_partner_id,
-               date_trunc('month', m.invoice_date)::date, SUM(m.amount_untaxed_signed),
-               FALSE
-          FROM account_move m
-          JOIN res_partner p ON p.id = m.partner_id
-         WHERE m.move_type = 'out_refund' AND m.state = 'posted'
-         GROUP BY 1, 2, 3
-        """,
-        zones=zones,
-    )
+def month_date_sql(key):
+    return SQL("make_date(%s / 12, mod(%s, 12) + 1, 1)", key, key)
 
 
 class CustomerCohortReport(models.Model):
@@ -104,56 +104,74 @@ class CustomerCohortReport(models.Model):
     def _table_query(self):
         return SQL(
             """
-            WITH zones(company_id, tz, today) AS (%(zones)s),
-            monthly AS (%(monthly)s),
+            WITH months(company_id, first_key, today_key, bounds) AS (%(months)s),
+            monthly AS (
+                SELECT o.company_id, p.commercial_partner_id AS partner_id,
+                       m.first_key + width_bucket(o.date_order, m.bounds) - 1
+                           AS month_key,
+                       SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
+                           AS revenue,
+                       TRUE AS ordered
+                  FROM sale_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                  JOIN months m ON m.company_id = o.company_id
+                 WHERE o.state = 'sale'
+                 GROUP BY 1, 2, 3
+                 UNION ALL
+                SELECT r.company_id, p.commercial_partner_id,
+                       (date_part('year', r.invoice_date) * 12
+                        + date_part('month', r.invoice_date) - 1)::int,
+                       SUM(r.amount_untaxed_signed), FALSE
+                  FROM account_move r
+                  JOIN res_partner p ON p.id = r.partner_id
+                 WHERE r.move_type = 'out_refund' AND r.state = 'posted'
+                 GROUP BY 1, 2, 3
+            ),
             members AS (
-                SELECT f.company_id, f.partner_id, f.cohort, prof.tier,
+                SELECT f.company_id, f.partner_id, f.cohort_key, prof.tier,
                        prof.segment_id, cp.user_id
-                  FROM (SELECT company_id, partner_id, MIN(month) AS cohort
+                  FROM (SELECT company_id, partner_id, MIN(month_key) AS cohort_key
                           FROM monthly WHERE ordered GROUP BY 1, 2) f
                   JOIN res_partner cp ON cp.id = f.partner_id
                   LEFT JOIN customer_profile prof
                     ON prof.company_id = f.company_id AND prof.partner_id = f.partner_id
             ),
-            activity AS (
-                SELECT m.company_id, m.cohort, m.tier, m.segment_id, m.user_id,
-                       ((date_part('year', a.month) - date_part('year', m.cohort)) * 12
-                        + date_part('month', a.month) - date_part('month', m.cohort)
-                       )::int AS month_offset,
+            cells AS (
+                SELECT e.company_id, e.cohort_key, e.tier, e.segment_id, e.user_id,
+                       a.month_key - e.cohort_key AS month_offset,
                        COUNT(*) FILTER (WHERE a.ordered) AS buying,
-                       SUM(a.revenue) AS revenue
-                  FROM members m
-                  JOIN monthly a ON a.company_id = m.company_id
-                   AND a.partner_id = m.partner_id AND a.month >= m.cohort
+                       SUM(a.revenue) AS revenue, 0 AS n
+                  FROM members e
+                  JOIN monthly a ON a.company_id = e.company_id
+                   AND a.partner_id = e.partner_id AND a.month_key >= e.cohort_key
                  GROUP BY 1, 2, 3, 4, 5, 6
-            ),
-            groups AS (
-                SELECT company_id, cohort, tier, segment_id, user_id, COUNT(*) AS n
-                  FROM members GROUP BY 1, 2, 3, 4, 5
+                 UNION ALL
+                -- Every month since the cohort's first, bought in or not: its share
+                -- is then nought rather than missing.
+                SELECT g.company_id, g.cohort_key, g.tier, g.segment_id, g.user_id,
+                       s.k, 0, 0, g.n
+                  FROM (SELECT company_id, cohort_key, tier, segment_id, user_id,
+                               COUNT(*) AS n
+                          FROM members GROUP BY 1, 2, 3, 4, 5) g
+                  JOIN months m ON m.company_id = g.company_id
+                 CROSS JOIN LATERAL generate_series(0, m.today_key - g.cohort_key)
+                       AS s(k)
             )
-            SELECT row_number() OVER () AS id, g.company_id,
-                   g.cohort AS cohort_month,
-                   (g.cohort + make_interval(months => s.k))::date AS month,
-                   s.k AS month_offset, g.tier, g.segment_id, g.user_id,
-                   CASE WHEN s.k = 0 THEN g.n ELSE 0 END AS cohort_customers,
-                   COALESCE(a.buying, 0) AS buying_count, g.n AS base_count,
-                   100.0 * COALESCE(a.buying, 0) / g.n AS retention,
-                   COALESCE(a.revenue, 0) AS revenue
-              FROM groups g
-              JOIN zones z ON z.company_id = g.company_id
-             CROSS JOIN LATERAL generate_series(
-                   0, ((date_part('year', z.today) - date_part('year', g.cohort)) * 12
-                       + date_part('month', z.today) - date_part('month', g.cohort)
-                      )::int) AS s(k)
-              LEFT JOIN activity a
-                ON a.company_id = g.company_id AND a.cohort = g.cohort
-               AND COALESCE(a.tier, '') = COALESCE(g.tier, '')
-               AND COALESCE(a.segment_id, 0) = COALESCE(g.segment_id, 0)
-               AND COALESCE(a.user_id, 0) = COALESCE(g.user_id, 0)
-               AND a.month_offset = s.k
+            SELECT row_number() OVER () AS id, company_id,
+                   %(cohort_month)s AS cohort_month, %(month)s AS month,
+                   month_offset, tier, segment_id, user_id,
+                   CASE WHEN month_offset = 0 THEN MAX(n) ELSE 0 END
+                       AS cohort_customers,
+                   SUM(buying) AS buying_count, MAX(n) AS base_count,
+                   100.0 * SUM(buying) / MAX(n) AS retention,
+                   SUM(revenue) AS revenue
+              FROM cells
+             GROUP BY company_id, cohort_key, month_offset, tier, segment_id, user_id
+            HAVING MAX(n) > 0
             """,
-            zones=company_zones(self.env),
-            monthly=monthly_revenue_sql(SQL("SELECT * FROM zones")),
+            months=company_months(self.env),
+            cohort_month=month_date_sql(SQL("cohort_key")),
+            month=month_date_sql(SQL("(cohort_key + month_offset)")),
         )
 
     @api.model
