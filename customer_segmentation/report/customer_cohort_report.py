@@ -60,6 +60,27 @@ class CustomerCohortReport(models.Model):
     _description = "Customer Cohorts"
     _auto = False
     _order = "cohort_month, month_offset"
+    # Flushed before the view is read.
+    _depends = {
+        "sale.order": [
+            "state",
+            "date_order",
+            "amount_untaxed",
+            "currency_rate",
+            "partner_id",
+            "company_id",
+        ],
+        "account.move": [
+            "move_type",
+            "state",
+            "invoice_date",
+            "amount_untaxed_signed",
+            "partner_id",
+            "company_id",
+        ],
+        "res.partner": ["commercial_partner_id", "user_id"],
+        "customer.profile": ["tier", "segment_id", "partner_id", "company_id"],
+    }
 
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
