@@ -7,6 +7,38 @@ from odoo.tools import SQL
 
 from ..lib.vocabulary import TIER_SELECTION as TIERS
 
+# What the sales reports read, flushed before they are (the models' _depends).
+SALES_DEPENDS = {
+    "sale.order": [
+        "state",
+        "date_order",
+        "amount_untaxed",
+        "currency_rate",
+        "partner_id",
+        "company_id",
+    ],
+    "account.move": [
+        "move_type",
+        "state",
+        "invoice_date",
+        "amount_untaxed_signed",
+        "partner_id",
+        "company_id",
+    ],
+    "res.partner": ["commercial_partner_id", "user_id"],
+}
+PROFILE_DEPENDS = ["tier", "segment_id", "partner_id", "company_id"]
+
+
+def ratio_select(model, query, numerator, denominator):
+    """A report measure that is a ratio of two sums over the grouped rows (a share of
+    customers, of revenue), in %: not the sum or the mean of the rows' ratios."""
+    return SQL(
+        "100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
+        model._field_to_sql(model._table, numerator, query),
+        model._field_to_sql(model._table, denominator, query),
+    )
+
 
 def month_key(day):
     """A calendar month as one integer (year * 12 + month - 1): months subtract."""
@@ -61,26 +93,7 @@ class CustomerCohortReport(models.Model):
     _auto = False
     _order = "cohort_month, month_offset"
     # Flushed before the view is read.
-    _depends = {
-        "sale.order": [
-            "state",
-            "date_order",
-            "amount_untaxed",
-            "currency_rate",
-            "partner_id",
-            "company_id",
-        ],
-        "account.move": [
-            "move_type",
-            "state",
-            "invoice_date",
-            "amount_untaxed_signed",
-            "partner_id",
-            "company_id",
-        ],
-        "res.partner": ["commercial_partner_id", "user_id"],
-        "customer.profile": ["tier", "segment_id", "partner_id", "company_id"],
-    }
+    _depends = {**SALES_DEPENDS, "customer.profile": PROFILE_DEPENDS}
 
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -200,9 +213,5 @@ class CustomerCohortReport(models.Model):
         # The share of a group of rows is its buyers over its customers, not the sum
         # (nor the mean) of the rows' shares.
         if aggregate_spec == "retention:sum":
-            return SQL(
-                "100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
-                self._field_to_sql(self._table, "buying_count", query),
-                self._field_to_sql(self._table, "base_count", query),
-            )
+            return ratio_select(self, query, "buying_count", "base_count")
         return super()._read_group_select(aggregate_spec, query)

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..lib.vocabulary import TIER_SELECTION as TIERS
+from .customer_cohort_report import PROFILE_DEPENDS, SALES_DEPENDS, ratio_select
 
 
 def year_bounds(env):
@@ -39,26 +40,7 @@ class CustomerRevenueRetentionReport(models.Model):
     _rec_name = "partner_id"
     _order = "base_revenue desc, id"
     # Flushed before the view is read.
-    _depends = {
-        "sale.order": [
-            "state",
-            "date_order",
-            "amount_untaxed",
-            "currency_rate",
-            "partner_id",
-            "company_id",
-        ],
-        "account.move": [
-            "move_type",
-            "state",
-            "invoice_date",
-            "amount_untaxed_signed",
-            "partner_id",
-            "company_id",
-        ],
-        "res.partner": ["commercial_partner_id", "user_id"],
-        "customer.profile": ["tier", "segment_id", "partner_id", "company_id"],
-    }
+    _depends = {**SALES_DEPENDS, "customer.profile": PROFILE_DEPENDS}
 
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -139,9 +121,5 @@ class CustomerRevenueRetentionReport(models.Model):
     def _read_group_select(self, aggregate_spec, query):
         # Kept over base of the group, weighted by revenue (not the mean of shares).
         if aggregate_spec == "retention:sum":
-            return SQL(
-                "100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
-                self._field_to_sql(self._table, "kept_revenue", query),
-                self._field_to_sql(self._table, "base_revenue", query),
-            )
+            return ratio_select(self, query, "kept_revenue", "base_revenue")
         return super()._read_group_select(aggregate_spec, query)

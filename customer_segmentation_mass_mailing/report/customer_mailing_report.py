@@ -2,6 +2,9 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from odoo.addons.customer_segmentation.lib.vocabulary import TIER_SELECTION as TIERS
+from odoo.addons.customer_segmentation.report.customer_cohort_report import (
+    SALES_DEPENDS,
+)
 
 ORDER_DAYS = 30
 
@@ -31,15 +34,8 @@ class CustomerMailingReport(models.Model):
             "customer_segment_id",
             "customer_tier",
         ],
-        "sale.order": [
-            "state",
-            "date_order",
-            "amount_untaxed",
-            "currency_rate",
-            "partner_id",
-            "company_id",
-        ],
-        "res.partner": ["commercial_partner_id", "user_id"],
+        "sale.order": SALES_DEPENDS["sale.order"],
+        "res.partner": SALES_DEPENDS["res.partner"],
     }
 
     mailing_id = fields.Many2one("mailing.mailing", "Mailing", readonly=True)
