@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from odoo.addons.customer_segmentation.lib.vocabulary import TIER_SELECTION as TIERS
 
 GROUP = "customer_segmentation.customer_segmentation_group_user"
+TARGETS = [("segment", "Segment"), ("tier", "Tier"), ("cluster", "Cluster")]
 # target -> the profile field it selects on
 PROFILE_FIELDS = {
     "segment": "customer_segment_id",
@@ -19,7 +20,7 @@ class MailingMailing(models.Model):
         "res.company", "Customers of", readonly=True, groups=GROUP
     )
     customer_target = fields.Selection(
-        [("segment", "Segment"), ("tier", "Tier"), ("cluster", "Cluster")],
+        TARGETS,
         "Sent to customers by",
         readonly=True,
         groups=GROUP,

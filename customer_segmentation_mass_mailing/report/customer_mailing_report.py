@@ -6,6 +6,8 @@ from odoo.addons.customer_segmentation.report.customer_cohort_report import (
     SALES_DEPENDS,
 )
 
+from ..models.mailing_mailing import TARGETS
+
 ORDER_DAYS = 30
 
 
@@ -44,7 +46,7 @@ class CustomerMailingReport(models.Model):
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     target = fields.Selection(
-        [("segment", "Segment"), ("tier", "Tier"), ("cluster", "Cluster")],
+        TARGETS,
         "Sent to customers by",
         readonly=True,
     )

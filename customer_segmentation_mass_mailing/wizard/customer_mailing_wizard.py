@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 
 from odoo.addons.customer_segmentation.lib.vocabulary import TIER_SELECTION as TIERS
 
+from ..models.mailing_mailing import TARGETS
+
 
 class CustomerMailingWizard(models.TransientModel):
     """Choose a segment, a tier or a cluster of the current company, and open a new
@@ -14,7 +16,7 @@ class CustomerMailingWizard(models.TransientModel):
         "res.company", required=True, default=lambda self: self.env.company
     )
     target = fields.Selection(
-        [("segment", "Segment"), ("tier", "Tier"), ("cluster", "Cluster")],
+        TARGETS,
         "Customers by",
         required=True,
         default="segment",
