@@ -161,23 +161,25 @@ class CustomerCohortReport(models.Model):
                  WHERE r.move_type = 'out_refund' AND r.state = 'posted'
                  GROUP BY 1, 2, 3
             ),
+            -- One pass: each customer-month row gets its customer's first month
+            -- (a window, not a join back), its tier, segment and salesperson.
             members AS (
-                SELECT f.company_id, f.partner_id, f.cohort_key, prof.tier,
-                       prof.segment_id, cp.user_id
-                  FROM (SELECT company_id, partner_id, MIN(month_key) AS cohort_key
-                          FROM monthly WHERE ordered GROUP BY 1, 2) f
-                  JOIN res_partner cp ON cp.id = f.partner_id
+                SELECT a.company_id, a.month_key, a.revenue, a.ordered,
+                       MIN(a.month_key) FILTER (WHERE a.ordered) OVER (
+                           PARTITION BY a.company_id, a.partner_id) AS cohort_key,
+                       prof.tier, prof.segment_id, cp.user_id
+                  FROM monthly a
+                  JOIN res_partner cp ON cp.id = a.partner_id
                   LEFT JOIN customer_profile prof
-                    ON prof.company_id = f.company_id AND prof.partner_id = f.partner_id
+                    ON prof.company_id = a.company_id AND prof.partner_id = a.partner_id
             ),
             cells AS (
-                SELECT e.company_id, e.cohort_key, e.tier, e.segment_id, e.user_id,
-                       a.month_key - e.cohort_key AS month_offset,
-                       COUNT(*) FILTER (WHERE a.ordered) AS buying,
-                       SUM(a.revenue) AS revenue, 0 AS n
-                  FROM members e
-                  JOIN monthly a ON a.company_id = e.company_id
-                   AND a.partner_id = e.partner_id AND a.month_key >= e.cohort_key
+                SELECT company_id, cohort_key, tier, segment_id, user_id,
+                       month_key - cohort_key AS month_offset,
+                       COUNT(*) FILTER (WHERE ordered) AS buying,
+                       SUM(revenue) AS revenue, 0 AS n
+                  FROM members
+                 WHERE month_key >= cohort_key
                  GROUP BY 1, 2, 3, 4, 5, 6
                  UNION ALL
                 -- Every month since the cohort's first, bought in or not: its share
@@ -186,7 +188,8 @@ class CustomerCohortReport(models.Model):
                        s.k, 0, 0, g.n
                   FROM (SELECT company_id, cohort_key, tier, segment_id, user_id,
                                COUNT(*) AS n
-                          FROM members GROUP BY 1, 2, 3, 4, 5) g
+                          FROM members WHERE ordered AND month_key = cohort_key
+                         GROUP BY 1, 2, 3, 4, 5) g
                   JOIN months m ON m.company_id = g.company_id
                  CROSS JOIN LATERAL generate_series(0, m.today_key - g.cohort_key)
                        AS s(k)
