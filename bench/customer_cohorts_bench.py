@@ -3,13 +3,14 @@
 ``generate``  the synthetic sales history of bench/customer_segmentation_bench.py (the
               same phase, the same sizes).
 ``measure``   runs the segmentation once and keeps it (so that the customers have
-              their tiers and segments, as the report joins them), then times, warm (second of two
-              runs): (a) a bare SQL scan of the same rows, the confirmed orders and the
-              posted credit notes summed per customer and month of the company's
-              calendar; (b) the cohort pivot as the web client asks it (first-order
-              month x months after, with its three measures) through the ORM's
-              ``_read_group``; (c) the revenue retention per tier. Target: (b) under 3x
-              (a). Prints a table and writes JSON.
+              their tiers and segments, as the report joins them), then times, warm
+              (second of two runs): (a) a bare SQL scan of the same rows, the confirmed
+              orders and the posted credit notes summed per customer (as the
+              segmentation benchmark scans them), and for comparison per customer and
+              month of the company's calendar; (b) the cohort pivot as the web client
+              asks it (first-order month x months after, with its three measures)
+              through the ORM's ``_read_group``; (c) the revenue retention per tier.
+              Target: (b) under 3x (a). Prints a table and writes JSON.
 """
 
 import sys
