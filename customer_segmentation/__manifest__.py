@@ -25,6 +25,7 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_segmentation_menus.xml",
+        "views/customer_cohort_views.xml",
     ],
     "demo": ["data/customer_segmentation_demo.xml"],
     "assets": {

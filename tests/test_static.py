@@ -12,7 +12,7 @@ import sys
 from xml.etree import ElementTree as etree
 
 import pytest
-from conftest import ADDONS, ROOT
+from conftest import ADDONS, BRIDGES, ROOT
 from odoo_source import find_odoo_root, odoo_groups
 
 MANIFEST_KEYS = {
@@ -130,7 +130,7 @@ def model_classes(addon):
                 found.append(
                     (attrs["_name"].value, node, attrs["_name"].value not in inherited)
                 )
-    assert found, f"no model class found in {addon}"
+    assert found or addon in BRIDGES, f"no model class found in {addon}"
     return found
 
 
@@ -224,7 +224,22 @@ def test_manifest(addon):
         assert package.lower() in requirements, f"{package} not in requirements.txt"
 
 
-@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("addon", BRIDGES)
+def test_bridge_manifest(addon):
+    """A bridge installs by itself once the addon and the app it links are there."""
+    data = manifest(addon)
+    assert MANIFEST_KEYS - {"application", "external_dependencies"} <= set(data)
+    assert data["version"].startswith("18.0.") and len(data["version"].split(".")) == 5
+    assert data["license"] == "LGPL-3"
+    assert data["auto_install"] is True and not data.get("application")
+    assert len(data["depends"]) == 2
+    assert data["depends"][0] in ADDONS, data["depends"]
+    assert (ROOT / addon / "static/description/icon.png").is_file()
+    assert (ROOT / addon / "static/description/index.html").is_file()
+    assert (ROOT / addon / "readme/DESCRIPTION.md").is_file()
+
+
+@pytest.mark.parametrize("addon", ADDONS + BRIDGES)
 def test_every_data_file_exists_parses_and_is_listed(addon):
     listed = set(data_files(addon))
     for path in listed:
@@ -236,9 +251,11 @@ def test_every_data_file_exists_parses_and_is_listed(addon):
         and "static" not in path.parts
         and "tests" not in path.parts
     }
-    assert {path.suffix for path in on_disk} == {".xml", ".csv"}, (
-        "no XML or no CSV data file found"
-    )
+    suffixes = {path.suffix for path in on_disk}
+    # A bridge that only extends models has no access file.
+    assert suffixes == {".xml", ".csv"} or (
+        addon in BRIDGES and suffixes == {".xml"}
+    ), "no XML or no CSV data file found"
     assert on_disk - listed == set(), "files not listed in the manifest"
     for path in sorted(on_disk):
         if path.suffix == ".xml":
@@ -265,7 +282,7 @@ def test_every_data_file_exists_parses_and_is_listed(addon):
         assert len(set(ids)) == len(ids), f"{path.name}: duplicate ids"
 
 
-@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("addon", ADDONS + BRIDGES)
 def test_python_compiles(addon):
     paths = sorted((ROOT / addon).rglob("*.py"))
     assert paths
@@ -277,7 +294,10 @@ def test_python_compiles(addon):
 
 
 def access_rows(addon):
-    with open(ROOT / addon / "security/ir.model.access.csv", newline="") as handle:
+    path = ROOT / addon / "security/ir.model.access.csv"
+    if addon in BRIDGES and not path.is_file():
+        return []  # a bridge that only extends models
+    with open(path, newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows
     return rows
@@ -358,7 +378,7 @@ def group_references(addon):
 
 def listed_odoo_groups():
     """{addon: {group}} of tests/odoo_groups.txt."""
-    listed = {addon: set() for addon in ADDONS}
+    listed = {addon: set() for addon in ADDONS + BRIDGES}
     for line in ODOO_GROUP_LIST.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             addon, group = line.split()
@@ -366,15 +386,23 @@ def listed_odoo_groups():
     return listed
 
 
+def odoo_depends(addon):
+    """The Odoo modules an addon depends on (a bridge: through the addon it extends)."""
+    found = []
+    for dep in manifest(addon)["depends"]:
+        found += odoo_depends(dep) if dep in ADDONS else [dep]
+    return found
+
+
 def odoo_groups_used(addon):
     return {
         group
         for _where, group in group_references(addon)
-        if group.split(".")[0] != addon
+        if group.split(".")[0] not in (addon, *ADDONS)
     }
 
 
-@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("addon", ADDONS + BRIDGES)
 def test_access_rows_name_existing_models(addon):
     own_models = {model_xmlid(name) for name, _node, _new in model_classes(addon)}
     for row in access_rows(addon):
@@ -386,20 +414,26 @@ def test_access_rows_name_existing_models(addon):
         )
 
 
-@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("addon", ADDONS + BRIDGES)
 def test_groups_named_exist(addon):
     """Every group named by an access row, a rule, a view, a field or has_group()
     exists: the addon's own in its XML; Odoo's in the listed ones and, with Odoo's
     source, in a dependency."""
     references = group_references(addon)
-    assert any(where.startswith("ir.model.access.csv") for where, _group in references)
-    mine = own_groups(addon)
+    has_access_file = (ROOT / addon / "security/ir.model.access.csv").is_file()
+    assert not has_access_file or any(
+        where.startswith("ir.model.access.csv") for where, _group in references
+    )
+    # A bridge names the groups of the addon it extends.
+    mine = own_groups(addon).union(
+        *(own_groups(dep) for dep in manifest(addon)["depends"] if dep in ADDONS)
+    )
     listed = listed_odoo_groups()[addon]
     root = find_odoo_root()
-    known = odoo_groups(root, manifest(addon)["depends"]) if root else None
+    known = odoo_groups(root, odoo_depends(addon)) if root else None
     unknown = []
     for where, group in references:
-        if group.split(".")[0] == addon:
+        if group.split(".")[0] == addon or group in mine:
             ok = group in mine
         else:
             ok = group in listed and (known is None or group in known)
@@ -415,9 +449,11 @@ def test_groups_named_exist(addon):
 
 def test_odoo_group_list_is_what_the_addons_use():
     listed = listed_odoo_groups()
-    for addon in ADDONS:
+    for addon in ADDONS + BRIDGES:
         used = odoo_groups_used(addon)
-        assert used, f"{addon} names no group of Odoo's: the scan finds nothing"
+        assert used or addon in BRIDGES, (
+            f"{addon} names no group of Odoo's: the scan finds nothing"
+        )
         assert used - listed[addon] == set(), (
             f"add to {ODOO_GROUP_LIST.name}: {addon} {sorted(used - listed[addon])}"
         )
@@ -435,7 +471,7 @@ def test_odoo_group_list_matches_odoo_source():
         )
     assert "base.group_user" in odoo_groups(root, ["base"]), f"no group found in {root}"
     for addon, groups in listed_odoo_groups().items():
-        known = odoo_groups(root, manifest(addon)["depends"])
+        known = odoo_groups(root, odoo_depends(addon))
         missing = groups - known
         assert not missing, (
             f"{ODOO_GROUP_LIST.name}: not a group of {addon}'s dependencies: "
@@ -539,7 +575,13 @@ def test_domain_tree_refuses_malformed_domains():
             domain_tree(domain)
 
 
-@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize(
+    "addon",
+    ADDONS
+    + tuple(
+        b for b in BRIDGES if (ROOT / b / "security/ir.model.access.csv").is_file()
+    ),
+)
 def test_every_model_has_access_rules_and_company_rule(addon):
     covered = {row["model_id:id"] for row in access_rows(addon)}
     company_rules = {}
@@ -646,7 +688,7 @@ def python_view_modes(addon):
                     yield f"{path.name}:{value.lineno}", value.value
 
 
-@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("addon", ADDONS + BRIDGES)
 def test_views_use_odoo_18_syntax(addon):
     xml_files = [path for path in data_files(addon) if path.suffix == ".xml"]
     assert xml_files
@@ -659,7 +701,7 @@ def test_views_use_odoo_18_syntax(addon):
             )
             if element.tag == "field" and element.get("name") == "view_mode":
                 modes.append((path.name, element.text or ""))
-    assert modes, f"no action with a view_mode found in {addon}"
+    assert modes or addon in BRIDGES, f"no action with a view_mode found in {addon}"
     for where, value in modes:
         for mode in value.split(","):
             assert mode.strip() in VIEW_TYPES, (
@@ -736,7 +778,7 @@ def odoo_test_classes(tests_dir):
     return {key: tags(key) for key in classes if has_tests(key)}
 
 
-@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("addon", ADDONS + BRIDGES)
 def test_odoo_tests_are_imported_and_tagged_post_install(addon):
     tests_dir = ROOT / addon / "tests"
     test_files = sorted(tests_dir.glob("test_*.py"))

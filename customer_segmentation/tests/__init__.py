@@ -7,3 +7,4 @@ from . import test_reports
 from . import test_pareto_chart
 from . import test_sale_order
 from . import test_translated_texts
+from . import test_cohorts
