@@ -10,7 +10,7 @@
     "author": "Segeval",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["purchase_stock", "mail", "portal"],
+    "depends": ["purchase_stock", "mail", "portal", "survey"],
     "external_dependencies": {"python": ["numpy"]},
     "data": [
         "security/supplier_evaluation_groups.xml",
@@ -37,6 +37,7 @@
         "report/supplier_scorecard_mail_template.xml",
         "report/supplier_spend_grade_report_views.xml",
         "views/supplier_evaluation_menus.xml",
+        "views/supplier_lead_time_views.xml",
     ],
     "demo": ["data/supplier_evaluation_demo.xml"],
     "assets": {

@@ -16,3 +16,5 @@ from . import purchase_order
 from . import stock_picking
 from . import supplier_order_document
 from . import ir_attachment
+from . import supplier_lead_time
+from . import product_supplierinfo

@@ -85,6 +85,11 @@ class ResPartner(models.Model):
     supplier_evaluation_is_manager = fields.Boolean(
         compute="_compute_supplier_evaluation_is_manager"
     )
+    supplier_lead_time_differs_count = fields.Integer(
+        "Lead times to review",
+        compute="_compute_supplier_lead_time_differs_count",
+        groups=EVALUATION_GROUP,
+    )
     supplier_trend_chart = fields.Html(
         "Trend",
         compute="_compute_supplier_scorecard_stats",
@@ -97,6 +102,33 @@ class ResPartner(models.Model):
         self.supplier_evaluation_is_manager = self.env.user.has_group(
             "supplier_evaluation.supplier_evaluation_group_manager"
         )
+
+    @api.depends_context("company")
+    def _compute_supplier_lead_time_differs_count(self):
+        counts = dict(
+            self.env["supplier.lead.time"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("differs", "=", True),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.supplier_lead_time_differs_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_open_supplier_lead_times(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "supplier_evaluation.supplier_lead_time_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_differs": 1}
+        return action
 
     @api.depends("supplier_kraljic_override", "supplier_kraljic_suggested")
     @api.depends_context("company")

@@ -1,0 +1,55 @@
+"""Learned lead times (supplier_evaluation/lib/leadtimes.py) against numpy's own
+percentiles and hand-computed figures."""
+
+import numpy as np
+from conftest import load_lib_module
+from numpy.testing import assert_allclose, assert_array_equal
+
+leadtimes = load_lib_module("supplier_evaluation", "leadtimes")
+
+
+def test_group_quantiles_by_hand():
+    # vendor 7, product 1: 2, 4, 10 days; vendor 7, product 2: 5; vendor 3, product 1:
+    # 1, 2, 3, 4.
+    keys = np.array([[7, 1], [3, 1], [7, 2], [7, 1], [3, 1], [3, 1], [7, 1], [3, 1]])
+    days = np.array([10.0, 4.0, 5.0, 2.0, 1.0, 3.0, 4.0, 2.0])
+    unique, counts, values = leadtimes.group_quantiles(keys, days)
+    assert_array_equal(unique, [[3, 1], [7, 1], [7, 2]])
+    assert_array_equal(counts, [4, 3, 1])
+    # 3/1: median 2.5; 80th: rank 0.8 * 3 = 2.4 -> 3 + 0.4 * (4 - 3) = 3.4.
+    # 7/1: median 4; 80th: rank 1.6 -> 4 + 0.6 * 6 = 7.6. 7/2: 5 and 5.
+    assert_allclose(values, [[2.5, 3.4], [4.0, 7.6], [5.0, 5.0]])
+
+
+def test_group_quantiles_match_numpy_percentile():
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 30, size=(5000, 2))
+    days = rng.gamma(2.0, 4.0, size=5000)
+    unique, counts, values = leadtimes.group_quantiles(keys, days)
+    for key, count, (median, p80) in zip(unique, counts, values, strict=True):
+        own = days[(keys == key).all(axis=1)]
+        assert count == len(own)
+        assert_allclose([median, p80], np.percentile(own, [50, 80]))
+
+
+def test_group_quantiles_leave_out_impossible_days():
+    keys = np.array([[1], [1], [1], [1], [1]])
+    days = np.array([3.0, np.nan, -1.0, 400.0, 5.0])
+    unique, counts, values = leadtimes.group_quantiles(keys, days)
+    assert_array_equal(counts, [2])
+    assert_allclose(values, [[4.0, 4.6]])
+    empty = leadtimes.group_quantiles(np.zeros((0, 2)), np.zeros(0))
+    assert empty[0].shape == (0, 2) and empty[2].shape == (0, 2)
+
+
+def test_differs_needs_receipts_and_a_gap():
+    assert_array_equal(
+        leadtimes.differs(
+            [9.0, 9.0, 6.0, np.nan], [5, 5, 5, 5], 2, [3, 2, 3, 3], min_receipts=3
+        ),
+        [True, False, False, False],
+    )
+
+
+def test_applied_days_round_half_up():
+    assert_array_equal(leadtimes.applied_days([2.5, 2.49, 0.2, 7.6]), [3, 2, 0, 8])
