@@ -38,6 +38,7 @@
         "report/supplier_spend_grade_report_views.xml",
         "views/supplier_evaluation_menus.xml",
         "views/supplier_lead_time_views.xml",
+        "views/supplier_qualification_views.xml",
     ],
     "demo": ["data/supplier_evaluation_demo.xml"],
     "assets": {

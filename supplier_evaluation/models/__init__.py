@@ -18,3 +18,4 @@ from . import supplier_order_document
 from . import ir_attachment
 from . import supplier_lead_time
 from . import product_supplierinfo
+from . import product_category

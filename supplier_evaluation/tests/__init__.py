@@ -16,3 +16,4 @@ from . import test_supplier_settings_percent
 from . import test_kraljic_matrix
 from . import test_translated_texts
 from . import test_lead_times
+from . import test_qualification

@@ -3,7 +3,7 @@ import datetime
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
@@ -261,10 +261,12 @@ class TestLearnedLeadTimes(SupplierEvaluationCase):
         measure(self.env, self.company, AS_OF)
         row = self._row(self.info1)
         self.assertFalse(row.differs)
-        with self.assertRaisesRegex(UserError, "Too few receipts"):
+        with self.assertRaises(UserError) as refused:
             row.with_user(self.purchase_manager).action_apply_measured()
+        self.assertIn("Too few receipts", str(refused.exception))
         self.assertEqual(self.info1.delay, 2)
 
     def test_settings_are_checked(self):
-        with self.assertRaisesRegex(Exception, "at least one month"):
+        with self.assertRaises(ValidationError) as refused:
             self.company.supplier_lead_time_months = 0
+        self.assertIn("at least one month", str(refused.exception))
