@@ -27,7 +27,8 @@ def load_receipts(env, company, start, end):
             """
         SELECT partner, product_tmpl_id, days FROM (
             SELECT p.commercial_partner_id AS partner, pp.product_tmpl_id,
-                   EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0 AS days,
+                   (EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0)::float8
+                       AS days,
                    ROW_NUMBER() OVER (PARTITION BY %(same_receipt)s ORDER BY m.id)
                        AS copy_no
               FROM stock_move m
@@ -39,7 +40,7 @@ def load_receipts(env, company, start, end):
              WHERE m.company_id = %(company)s
                AND m.state = 'done' AND src.usage = 'supplier'
                AND m.date >= %(start)s AND m.date < %(end)s
-               AND o.state IN ('purchase', 'done')
+               AND o.state IN ('purchase', 'done') AND o.date_approve IS NOT NULL
         ) receipts
          WHERE copy_no = 1
         """,
@@ -49,7 +50,13 @@ def load_receipts(env, company, start, end):
             end=end,
         )
     )
-    return _columns(env, ("partner", "product", "days"), (np.int64, np.int64, float))
+    # No NULL in these rows: one float array, without a conversion per value.
+    rows = np.array(env.cr.fetchall(), dtype=float).reshape(-1, 3)
+    return {
+        "partner": rows[:, 0].astype(np.int64),
+        "product": rows[:, 1].astype(np.int64),
+        "days": rows[:, 2],
+    }
 
 
 def _pricelines(env, company):
