@@ -39,6 +39,7 @@
         "views/supplier_evaluation_menus.xml",
         "views/supplier_lead_time_views.xml",
         "views/supplier_qualification_views.xml",
+        "views/supplier_qualification_portal_templates.xml",
     ],
     "demo": ["data/supplier_evaluation_demo.xml"],
     "assets": {

@@ -19,3 +19,5 @@ from . import ir_attachment
 from . import supplier_lead_time
 from . import product_supplierinfo
 from . import product_category
+from . import supplier_assessment_survey
+from . import survey_user_input

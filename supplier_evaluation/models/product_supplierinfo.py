@@ -15,22 +15,22 @@ class ProductSupplierinfo(models.Model):
     )
     supplier_lead_time_median = fields.Float(
         "Measured median (days)",
-        related="supplier_lead_time_id.median_days",
+        compute="_compute_supplier_lead_time",
         groups=EVALUATION_GROUP,
     )
     supplier_lead_time_p80 = fields.Float(
         "Measured 80th percentile (days)",
-        related="supplier_lead_time_id.p80_days",
+        compute="_compute_supplier_lead_time",
         groups=EVALUATION_GROUP,
     )
     supplier_lead_time_receipts = fields.Integer(
         "Receipts measured",
-        related="supplier_lead_time_id.receipt_count",
+        compute="_compute_supplier_lead_time",
         groups=EVALUATION_GROUP,
     )
     supplier_lead_time_differs = fields.Boolean(
         "Measured lead time differs",
-        related="supplier_lead_time_id.differs",
+        compute="_compute_supplier_lead_time",
         groups=EVALUATION_GROUP,
     )
 
@@ -44,5 +44,11 @@ class ProductSupplierinfo(models.Model):
             ]
         )
         by_line = {row.supplierinfo_id.id: row for row in rows}
+        empty = rows.browse()
         for line in self:
-            line.supplier_lead_time_id = by_line.get(line.id, False)
+            row = by_line.get(line.id, empty)
+            line.supplier_lead_time_id = row
+            line.supplier_lead_time_median = row.median_days
+            line.supplier_lead_time_p80 = row.p80_days
+            line.supplier_lead_time_receipts = row.receipt_count
+            line.supplier_lead_time_differs = row.differs

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from ..lib import charts, kraljic
@@ -30,6 +30,8 @@ MANAGER_FIELDS = {
     "supplier_qualification_state",
     "supplier_qualification_conditions",
     "supplier_qualification_review_date",
+    "supplier_assessment_score",
+    "supplier_assessment_input_id",
 }
 # Writing these re-checks an approval (its certificates, conditions and review date).
 QUALIFICATION_CHECKED = {
@@ -106,6 +108,29 @@ class ResPartner(models.Model):
         help="With the categories of its vendor pricelines' products: the "
         "certificates these categories require are needed to approve the supplier.",
     )
+    supplier_assessment_contact_id = fields.Many2one(
+        "res.partner",
+        "Questionnaire to",
+        domain="[('commercial_partner_id', '=', commercial_partner_id), "
+        "('email', '!=', False)]",
+        groups=EVALUATION_GROUP,
+        help="The supplier's contact who receives the onboarding questionnaire.",
+    )
+    supplier_assessment_input_id = fields.Many2one(
+        "survey.user_input",
+        "Onboarding answers",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups=EVALUATION_GROUP,
+    )
+    supplier_assessment_score = fields.Float(
+        "Onboarding score (%)",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups=EVALUATION_GROUP,
+    )
     supplier_qualification_missing = fields.Text(
         "Missing for approval",
         compute="_compute_supplier_qualification_missing",
@@ -181,9 +206,9 @@ class ResPartner(models.Model):
                 partner._supplier_certificate_gaps_text(self.env.company) or False
             )
 
-    def _supplier_required_certificate_types(self, company):
-        """The certificate types the supplier's categories (its own and those of its
-        pricelines' products in ``company``, with their parent categories) require."""
+    def _supplier_categories(self, company):
+        """The supplier's categories: its own and those of its pricelines' products in
+        ``company``, with their parent categories."""
         self.ensure_one()
         commercial = self.commercial_partner_id.sudo()
         lines = (
@@ -197,12 +222,16 @@ class ResPartner(models.Model):
             )
         )
         categories = commercial.supplier_category_ids | lines.product_tmpl_id.categ_id
-        ancestors = (
+        return (
             self.env["product.category"]
             .sudo()
             .browse({int(i) for c in categories for i in c.parent_path.split("/") if i})
         )
-        return ancestors.supplier_required_certificate_type_ids
+
+    def _supplier_required_certificate_types(self, company):
+        """The certificate types the supplier's categories require."""
+        categories = self._supplier_categories(company)
+        return categories.supplier_required_certificate_type_ids
 
     def _supplier_certificate_gaps(self, company):
         """(types without any certificate, expired certificates) among the types the
@@ -283,6 +312,80 @@ class ResPartner(models.Model):
                         partner.display_name,
                     )
                 )
+
+    def action_send_supplier_assessment(self):
+        """Send the onboarding questionnaire of the supplier's category / Kraljic class
+        to its contact (Odoo's survey invitation, answered through the portal link)."""
+        self.ensure_one()
+        self._check_supplier_manager_fields({"supplier_qualification_state"})
+        company = self.env.company
+        supplier = self.commercial_partner_id
+        contact = self.supplier_assessment_contact_id
+        if not contact.email:
+            raise UserError(
+                _("Choose the contact (with an e-mail) who answers the questionnaire.")
+            )
+        survey = (
+            self.env["supplier.assessment.survey"]
+            ._for_partner(supplier, company)
+            .sudo()
+        )
+        if not survey:
+            raise UserError(
+                _(
+                    "No onboarding questionnaire matches %(supplier)s in %(company)s: "
+                    "add one under Configuration > Onboarding Questionnaires.",
+                    supplier=supplier.display_name,
+                    company=company.name,
+                )
+            )
+        # Purchase administrators send the survey without survey rights of their own.
+        invite = (
+            self.env["survey.invite"]
+            .sudo()
+            .with_context(
+                supplier_assessment_partner_id=supplier.id,
+                supplier_assessment_company_id=company.id,
+                default_email_layout_xmlid="mail.mail_notification_light",
+            )
+            .create(
+                {
+                    "survey_id": survey.id,
+                    "partner_ids": [(6, 0, contact.ids)],
+                    "template_id": self.env.ref(
+                        "survey.mail_template_user_input_invite"
+                    ).id,
+                }
+            )
+        )
+        invite.action_invite()
+        if supplier.supplier_qualification_state in (False, "candidate"):
+            supplier.supplier_qualification_state = "evaluation"
+        supplier.message_post(
+            body=_(
+                "Onboarding questionnaire %(survey)s sent to %(contact)s.",
+                survey=survey.title,
+                contact=contact.display_name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _supplier_assessment_pending(self, company):
+        """The supplier's questionnaire still to answer in ``company`` (sudo)."""
+        return (
+            self.env["survey.user_input"]
+            .sudo()
+            .search(
+                [
+                    ("supplier_partner_id", "=", self.commercial_partner_id.id),
+                    ("supplier_company_id", "=", company.id),
+                    ("state", "!=", "done"),
+                ],
+                order="id desc",
+                limit=1,
+            )
+        )
 
     def _schedule_qualification_review(self):
         """An activity for the approver, due on the review date of a conditional

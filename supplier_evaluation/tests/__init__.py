@@ -17,3 +17,4 @@ from . import test_kraljic_matrix
 from . import test_translated_texts
 from . import test_lead_times
 from . import test_qualification
+from . import test_onboarding

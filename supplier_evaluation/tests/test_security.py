@@ -22,6 +22,9 @@ EVALUATION_FIELDS = [
     "supplier_qualification_review_date",
     "supplier_category_ids",
     "supplier_qualification_missing",
+    "supplier_assessment_contact_id",
+    "supplier_assessment_input_id",
+    "supplier_assessment_score",
 ]
 
 
