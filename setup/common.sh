@@ -5,7 +5,7 @@
 # Source it; it defines functions and variables only.
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ADDONS="supplier_evaluation,customer_segmentation"
+ADDONS="supplier_evaluation,customer_segmentation,supplier_evaluation_requisition"
 
 say() { printf '\n==> %s\n' "$*"; }
 shout() {

@@ -12,6 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ("supplier_evaluation", "customer_segmentation")
+# Bridges to an optional Odoo app: no models, lib or translations of their own.
+BRIDGES = ("supplier_evaluation_requisition",)
 
 
 def load_lib(addon):

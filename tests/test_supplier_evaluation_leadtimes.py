@@ -53,3 +53,23 @@ def test_differs_needs_receipts_and_a_gap():
 
 def test_applied_days_round_half_up():
     assert_array_equal(leadtimes.applied_days([2.5, 2.49, 0.2, 7.6]), [3, 2, 0, 8])
+
+
+# --- best value on alternatives (lib/selection.py) ---------------------------------
+selection = load_lib_module("supplier_evaluation", "selection")
+
+
+def test_best_value_by_hand():
+    # A 1000 (score 60), B 1040 (score 90), C 1200 (no scorecard), weight 50 %.
+    values, ranks = selection.best_value([1000, 1040, 1200], [60, 90, np.nan], 0.5)
+    # A: 0.5 * 100 + 0.5 * 60 = 80; B: 0.5 * 96.1538 + 45 = 93.0769; C: 41.6667.
+    assert_allclose(values, [80.0, 50 * 1000 / 1040 + 45, 50 * 1000 / 1200])
+    assert_array_equal(ranks, [2, 1, 3])
+    # Price only: the cheapest wins; score only: the best scorecard.
+    assert_array_equal(selection.best_value([1000, 1040], [60, 90], 0)[1], [1, 2])
+    assert_array_equal(selection.best_value([1000, 1040], [60, 90], 1)[1], [2, 1])
+    # Ties share the better rank.
+    assert_array_equal(
+        selection.best_value([10, 10, 20], [50, 50, 50], 0.5)[1], [1, 1, 3]
+    )
+    assert_allclose(selection.dearer_percent([1000, 1040, 0]), [0.0, 4.0, 0.0])
