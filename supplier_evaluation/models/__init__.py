@@ -21,3 +21,4 @@ from . import product_supplierinfo
 from . import product_category
 from . import supplier_assessment_survey
 from . import survey_user_input
+from . import product_product

@@ -46,6 +46,12 @@ class ResCompany(models.Model):
         help="Scored periods the lead-time and on-time trends are fitted on.",
     )
     supplier_cluster_count = fields.Integer("Supplier clusters (k)", default=3)
+    supplier_order_sellers_by_score = fields.Boolean(
+        "Vendor pricelines by score",
+        help="Odoo takes the first valid vendor priceline of a product (replenishment, "
+        "new RFQ lines): with this, the vendor with the best latest scorecard comes "
+        "first.",
+    )
     supplier_lead_time_months = fields.Integer(
         "Lead-time window (months)",
         default=12,

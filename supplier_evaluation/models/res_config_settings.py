@@ -34,6 +34,9 @@ class ResConfigSettings(models.TransientModel):
     supplier_certificate_reminder_days = fields.Integer(
         related="company_id.supplier_certificate_reminder_days", readonly=False
     )
+    supplier_order_sellers_by_score = fields.Boolean(
+        related="company_id.supplier_order_sellers_by_score", readonly=False
+    )
     supplier_lead_time_months = fields.Integer(
         related="company_id.supplier_lead_time_months", readonly=False
     )
