@@ -3,6 +3,8 @@ import re
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from .common import SupplierEvaluationCase
 
@@ -173,6 +175,42 @@ class TestOnboarding(SupplierEvaluationCase, HttpCase):
         self.assertNotIn("Candidate Fasteners", page)
         self.assertNotIn(answer.access_token, page)
         self.assertNotIn("Under evaluation", page)
+
+    def _call(self, model, method, args):
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": args, "kwargs": {}},
+        )
+
+    def test_nobody_but_a_manager_qualifies_by_rpc(self):
+        new_test_user(
+            self.env,
+            login="se_onboarding_buyer",
+            password="se_onboarding_buyer",
+            groups="purchase.group_purchase_user,base.group_partner_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        attempts = (
+            ("se_onboarding_buyer", {"supplier_qualification_state": "approved"}),
+            ("se_onboarding_buyer", {"supplier_assessment_score": 100}),
+            ("se_candidate", {"supplier_qualification_state": "approved"}),
+            ("se_candidate", {"supplier_assessment_score": 100}),
+        )
+        for login, values in attempts:
+            with self.subTest(login=login, values=values):
+                self.authenticate(login, login)
+                with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
+                    self._call("res.partner", "write", [self.candidate.ids, values])
+                with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
+                    self._call(
+                        "res.partner",
+                        "action_send_supplier_assessment",
+                        [self.candidate.ids],
+                    )
+        self.candidate.invalidate_recordset()
+        self.assertFalse(self.candidate.supplier_qualification_state)
+        self.assertFalse(self.candidate.supplier_assessment_score)
 
     def test_onboarding_tour_from_the_supplier_side(self):
         self._send()
