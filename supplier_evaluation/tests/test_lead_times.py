@@ -5,7 +5,6 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
-from odoo.tools import SQL
 
 from ..lead_times import measure
 from .common import SupplierEvaluationCase
@@ -126,25 +125,6 @@ class TestLearnedLeadTimes(SupplierEvaluationCase):
         picking.button_validate()
         assert picking.state == "done", picking.state
         return picking
-
-    @classmethod
-    def _record_twice(cls, moves):
-        """The same receipt recorded twice: one more done copy of the move, same
-        picking, line, quantity and second."""
-        for move in moves:
-            copy = move.copy({"picking_id": False})
-            cls.env.flush_all()
-            cls.env.cr.execute(
-                SQL(
-                    "UPDATE stock_move c SET state = 'done', quantity = m.quantity, "
-                    "date = m.date, picking_id = m.picking_id, purchase_line_id = "
-                    "m.purchase_line_id FROM stock_move m WHERE m.id = %s AND c.id = "
-                    "%s",
-                    move.id,
-                    copy.id,
-                )
-            )
-        cls.env.invalidate_all()
 
     def _row(self, info):
         return self.env["supplier.lead.time"].search(
