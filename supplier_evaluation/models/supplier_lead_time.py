@@ -66,7 +66,13 @@ class SupplierLeadTime(models.Model):
     date_from = fields.Date("Receipts from", readonly=True)
     date_to = fields.Date("Receipts to", readonly=True)
 
-    @api.depends("measured_days", "declared_delay", "receipt_count")
+    @api.depends(
+        "measured_days",
+        "declared_delay",
+        "receipt_count",
+        "company_id.supplier_lead_time_threshold",
+        "company_id.supplier_lead_time_min_receipts",
+    )
     def _compute_gap(self):
         for row in self:
             row.gap_days = row.measured_days - row.declared_delay

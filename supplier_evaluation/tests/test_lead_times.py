@@ -159,6 +159,11 @@ class TestLearnedLeadTimes(SupplierEvaluationCase):
         self.assertEqual(
             self.vendor.with_user(self.buyer).supplier_lead_time_differs_count, 2
         )
+        # A wider threshold in the settings: 4 days off is no longer listed.
+        self.company.supplier_lead_time_threshold = 4.0
+        self.assertFalse(row1.differs)
+        self.company.supplier_lead_time_threshold = 2.0
+        self.assertTrue(row1.differs)
         # The 80th percentile as the basis: P2 still within 2 days.
         self.company.supplier_lead_time_basis = "p80"
         measure(self.env, self.company, AS_OF)
