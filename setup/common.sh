@@ -5,7 +5,7 @@
 # Source it; it defines functions and variables only.
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ADDONS="supplier_evaluation,customer_segmentation,customer_segmentation_mass_mailing,customer_segmentation_crm,customer_segmentation_survey"
+ADDONS="supplier_evaluation,customer_segmentation,supplier_evaluation_requisition,customer_segmentation_mass_mailing,customer_segmentation_crm,customer_segmentation_survey"
 
 say() { printf '\n==> %s\n' "$*"; }
 shout() {

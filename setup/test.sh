@@ -13,10 +13,10 @@ cd "$REPO_ROOT" || exit 1
 # hand have run on a file, drop it from LINT_PENDING. pylint-odoo checks Odoo addons only:
 # setup/ and bench/ are command-line programs (print and cr.commit() are what they are for)
 # and tests/ plain pytest. (XML and JS are not linted by these tools.)
-LINT_STRICT=(setup bench tests supplier_evaluation customer_segmentation customer_segmentation_mass_mailing customer_segmentation_crm customer_segmentation_survey)
+LINT_STRICT=(setup bench tests supplier_evaluation customer_segmentation supplier_evaluation_requisition customer_segmentation_mass_mailing customer_segmentation_crm customer_segmentation_survey)
 # Every Python file is clean today: nothing is pending.
 LINT_PENDING=()
-ADDON_DIRS=(supplier_evaluation customer_segmentation customer_segmentation_mass_mailing customer_segmentation_crm customer_segmentation_survey)
+ADDON_DIRS=(supplier_evaluation customer_segmentation supplier_evaluation_requisition customer_segmentation_mass_mailing customer_segmentation_crm customer_segmentation_survey)
 
 say "Level 1/2: repository tests (pure logic and static checks, no Odoo) and lint"
 repo_rc=0

@@ -41,6 +41,9 @@
         "report/supplier_scorecard_mail_template.xml",
         "report/supplier_spend_grade_report_views.xml",
         "views/supplier_evaluation_menus.xml",
+        "views/supplier_lead_time_views.xml",
+        "views/supplier_qualification_views.xml",
+        "views/supplier_qualification_portal_templates.xml",
     ],
     "demo": ["data/supplier_evaluation_demo.xml"],
     "assets": {

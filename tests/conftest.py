@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ("supplier_evaluation", "customer_segmentation")
 # Optional bridges between an addon and one of Odoo's apps (auto_install).
 BRIDGES = (
+    "supplier_evaluation_requisition",
     "customer_segmentation_mass_mailing",
     "customer_segmentation_crm",
     "customer_segmentation_survey",

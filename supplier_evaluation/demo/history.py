@@ -416,7 +416,13 @@ def generate_history(env, company, as_of, months=15, seed=2024):
     _evaluate(env, company, start, as_of, partners[QUIET_LAST_MONTH])
     # Qualification last: purchase control may refuse orders to blocked suppliers.
     for xmlid, state in QUALIFICATION.items():
-        partners[xmlid].write({"supplier_qualification_state": state})
+        values = {"supplier_qualification_state": state}
+        if state == "conditional":
+            values.update(
+                supplier_qualification_conditions="On-time delivery back above 90 %",
+                supplier_qualification_review_date=as_of + relativedelta(months=2),
+            )
+        partners[xmlid].write(values)
 
 
 # ------------------------------------------------------------------ planning

@@ -21,3 +21,8 @@ from . import supplier_scorecard_revision
 from . import survey_question
 from . import survey_user_input
 from . import supplier_stakeholder_survey
+from . import supplier_lead_time
+from . import product_supplierinfo
+from . import product_category
+from . import supplier_assessment_survey
+from . import product_product

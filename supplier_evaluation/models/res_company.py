@@ -46,6 +46,35 @@ class ResCompany(models.Model):
         help="Scored periods the lead-time and on-time trends are fitted on.",
     )
     supplier_cluster_count = fields.Integer("Supplier clusters (k)", default=3)
+    supplier_order_sellers_by_score = fields.Boolean(
+        "Vendor pricelines by score",
+        help="Odoo takes the first valid vendor priceline of a product (replenishment, "
+        "new RFQ lines): with this, the vendor with the best latest scorecard comes "
+        "first.",
+    )
+    supplier_lead_time_months = fields.Integer(
+        "Lead-time window (months)",
+        default=12,
+        help="Months of receipts the learned lead times are measured on.",
+    )
+    supplier_lead_time_basis = fields.Selection(
+        [("median", "Median"), ("p80", "80th percentile")],
+        "Measured lead time",
+        default="median",
+        required=True,
+        help="Which figure of the receipts is compared with, and applied to, the "
+        "vendor pricelines: the median, or the 80th percentile (8 receipts in 10 "
+        "arrive by then).",
+    )
+    supplier_lead_time_threshold = fields.Float(
+        "Lead-time gap to review (days)",
+        default=2.0,
+        help="A priceline is listed when its measured lead time is further than "
+        "this from the declared one.",
+    )
+    supplier_lead_time_min_receipts = fields.Integer(
+        "Receipts needed", default=3, help="Fewer receipts measure nothing reliable."
+    )
 
     @api.constrains("supplier_grade_a_min", "supplier_grade_b_min")
     def _check_supplier_grade_bands(self):
@@ -70,6 +99,9 @@ class ResCompany(models.Model):
         "supplier_trend_periods",
         "supplier_cluster_count",
         "supplier_portal_max_upload_mb",
+        "supplier_lead_time_months",
+        "supplier_lead_time_threshold",
+        "supplier_lead_time_min_receipts",
     )
     def _check_supplier_evaluation_settings(self):
         for company in self:
@@ -93,6 +125,17 @@ class ResCompany(models.Model):
             if not 1 <= company.supplier_cluster_count <= 10:
                 raise ValidationError(
                     _("The number of supplier clusters must be between 1 and 10.")
+                )
+            if (
+                company.supplier_lead_time_months <= 0
+                or company.supplier_lead_time_threshold < 0
+                or company.supplier_lead_time_min_receipts < 1
+            ):
+                raise ValidationError(
+                    _(
+                        "Learned lead times need a window of at least one month, a gap "
+                        "of zero days or more and at least one receipt."
+                    )
                 )
             if company.supplier_certificate_reminder_days < 0:
                 raise ValidationError(

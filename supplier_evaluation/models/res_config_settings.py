@@ -34,6 +34,21 @@ class ResConfigSettings(models.TransientModel):
     supplier_certificate_reminder_days = fields.Integer(
         related="company_id.supplier_certificate_reminder_days", readonly=False
     )
+    supplier_order_sellers_by_score = fields.Boolean(
+        related="company_id.supplier_order_sellers_by_score", readonly=False
+    )
+    supplier_lead_time_months = fields.Integer(
+        related="company_id.supplier_lead_time_months", readonly=False
+    )
+    supplier_lead_time_basis = fields.Selection(
+        related="company_id.supplier_lead_time_basis", readonly=False
+    )
+    supplier_lead_time_threshold = fields.Float(
+        related="company_id.supplier_lead_time_threshold", readonly=False
+    )
+    supplier_lead_time_min_receipts = fields.Integer(
+        related="company_id.supplier_lead_time_min_receipts", readonly=False
+    )
     supplier_pdf_engine_missing = fields.Boolean(
         compute="_compute_supplier_pdf_engine_missing",
         help=(

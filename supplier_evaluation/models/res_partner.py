@@ -5,8 +5,8 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_date
 
 from ..lib import charts, kraljic
 from ..lib.vocabulary import DEFAULT_KRALJIC_CLASS, KRALJIC_CLASSES
@@ -14,15 +14,31 @@ from ..lib.vocabulary import DEFAULT_KRALJIC_CLASS, KRALJIC_CLASSES
 QUALIFICATION_STATES = [
     ("candidate", "Candidate"),
     ("evaluation", "Under evaluation"),
+    ("answered", "Answered"),
     ("approved", "Approved"),
     ("conditional", "Conditional"),
+    ("refused", "Refused"),
     ("blocked", "Blocked"),
 ]
+# States that let the supplier deliver: they need every certificate its categories
+# require.
+QUALIFIED_STATES = ("approved", "conditional")
 TREND_CHART_PERIODS = 12
 MANAGER_FIELDS = {
     "supplier_kraljic_override",
     "supplier_kraljic_reason",
     "supplier_qualification_state",
+    "supplier_qualification_conditions",
+    "supplier_qualification_review_date",
+    "supplier_assessment_score",
+    "supplier_assessment_input_id",
+}
+# Writing these re-checks an approval (its certificates, conditions and review date).
+QUALIFICATION_CHECKED = {
+    "supplier_qualification_state",
+    "supplier_qualification_conditions",
+    "supplier_qualification_review_date",
+    "supplier_category_ids",
 }
 # The internal evaluation of a supplier: not for its portal users nor for employees
 # outside purchasing.
@@ -67,6 +83,59 @@ class ResPartner(models.Model):
         copy=False,
         groups=EVALUATION_GROUP,
     )
+    supplier_qualification_conditions = fields.Text(
+        "Conditions",
+        company_dependent=True,
+        copy=False,
+        groups=EVALUATION_GROUP,
+        help="What a conditional approval asks of the supplier.",
+    )
+    supplier_qualification_review_date = fields.Date(
+        "Review date",
+        company_dependent=True,
+        copy=False,
+        groups=EVALUATION_GROUP,
+        help="When a conditional approval is reviewed: the approver gets an activity "
+        "due that day.",
+    )
+    supplier_category_ids = fields.Many2many(
+        "product.category",
+        "res_partner_supplier_category_rel",
+        "partner_id",
+        "category_id",
+        "Categories supplied",
+        groups=EVALUATION_GROUP,
+        help="With the categories of its vendor pricelines' products: the "
+        "certificates these categories require are needed to approve the supplier.",
+    )
+    supplier_assessment_contact_id = fields.Many2one(
+        "res.partner",
+        "Questionnaire to",
+        domain="[('commercial_partner_id', '=', commercial_partner_id), "
+        "('email', '!=', False)]",
+        groups=EVALUATION_GROUP,
+        help="The supplier's contact who receives the onboarding questionnaire.",
+    )
+    supplier_assessment_input_id = fields.Many2one(
+        "survey.user_input",
+        "Onboarding answers",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups=EVALUATION_GROUP,
+    )
+    supplier_assessment_score = fields.Float(
+        "Onboarding score (%)",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups=EVALUATION_GROUP,
+    )
+    supplier_qualification_missing = fields.Text(
+        "Missing for approval",
+        compute="_compute_supplier_qualification_missing",
+        groups=EVALUATION_GROUP,
+    )
     supplier_scorecard_count = fields.Integer(
         compute="_compute_supplier_scorecard_stats", groups=EVALUATION_GROUP
     )
@@ -85,6 +154,11 @@ class ResPartner(models.Model):
     supplier_evaluation_is_manager = fields.Boolean(
         compute="_compute_supplier_evaluation_is_manager"
     )
+    supplier_lead_time_differs_count = fields.Integer(
+        "Lead times to review",
+        compute="_compute_supplier_lead_time_differs_count",
+        groups=EVALUATION_GROUP,
+    )
     supplier_trend_chart = fields.Html(
         "Trend",
         compute="_compute_supplier_scorecard_stats",
@@ -97,6 +171,233 @@ class ResPartner(models.Model):
         self.supplier_evaluation_is_manager = self.env.user.has_group(
             "supplier_evaluation.supplier_evaluation_group_manager"
         )
+
+    @api.depends_context("company")
+    def _compute_supplier_lead_time_differs_count(self):
+        counts = dict(
+            self.env["supplier.lead.time"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("differs", "=", True),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.supplier_lead_time_differs_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_open_supplier_lead_times(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "supplier_evaluation.supplier_lead_time_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_differs": 1}
+        return action
+
+    @api.depends_context("company")
+    def _compute_supplier_qualification_missing(self):
+        for partner in self:
+            partner.supplier_qualification_missing = (
+                partner._supplier_certificate_gaps_text(self.env.company) or False
+            )
+
+    def _supplier_categories(self, company):
+        """The supplier's categories: its own and those of its pricelines' products in
+        ``company``, with their parent categories."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id.sudo()
+        lines = (
+            self.env["product.supplierinfo"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", commercial.id),
+                    ("company_id", "in", [False, company.id]),
+                ]
+            )
+        )
+        categories = commercial.supplier_category_ids | lines.product_tmpl_id.categ_id
+        return (
+            self.env["product.category"]
+            .sudo()
+            .browse({int(i) for c in categories for i in c.parent_path.split("/") if i})
+        )
+
+    def _supplier_required_certificate_types(self, company):
+        """The certificate types the supplier's categories require."""
+        categories = self._supplier_categories(company)
+        return categories.supplier_required_certificate_type_ids
+
+    def _supplier_certificate_gaps(self, company):
+        """(types without any certificate, expired certificates) among the types the
+        supplier needs in ``company``. A certificate added from the portal counts once
+        a buyer approved it."""
+        self.ensure_one()
+        required = self._supplier_required_certificate_types(company)
+        if not required:
+            return required, self.env["supplier.certificate"]
+        certificates = (
+            self.env["supplier.certificate"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.commercial_partner_id.id),
+                    ("company_id", "=", company.id),
+                    ("certificate_type_id", "in", required.ids),
+                    ("renewal_state", "not in", ("new", "refused")),
+                ]
+            )
+        )
+        today = self.env["supplier.scorecard"]._company_today(company)
+        valid = certificates.filtered(lambda c: c.expiry_date >= today)
+        expired = (certificates - valid).filtered(
+            lambda c: c.certificate_type_id not in valid.certificate_type_id
+        )
+        missing = required - certificates.certificate_type_id
+        return missing, expired
+
+    def _supplier_certificate_gaps_text(self, company):
+        missing, expired = self._supplier_certificate_gaps(company)
+        parts = []
+        if missing:
+            parts.append(_("missing: %s", ", ".join(missing.mapped("display_name"))))
+        if expired:
+            parts.append(
+                _(
+                    "expired: %s",
+                    ", ".join(
+                        _(
+                            "%(type)s (on %(date)s)",
+                            type=c.certificate_type_id.display_name,
+                            date=format_date(self.env, c.expiry_date),
+                        )
+                        for c in expired
+                    ),
+                )
+            )
+        return "; ".join(parts)
+
+    def _check_supplier_qualification(self):
+        """Approving needs every required certificate, valid; a conditional approval
+        its conditions and review date. Whatever the entry point."""
+        company = self.env.company
+        for partner in self:
+            state = partner.supplier_qualification_state
+            if state not in QUALIFIED_STATES:
+                continue
+            gaps = partner._supplier_certificate_gaps_text(company)
+            if gaps:
+                raise ValidationError(
+                    _(
+                        "%(supplier)s cannot be approved in %(company)s: certificate "
+                        "%(gaps)s.",
+                        supplier=partner.display_name,
+                        company=company.name,
+                        gaps=gaps,
+                    )
+                )
+            if state == "conditional" and not (
+                (partner.supplier_qualification_conditions or "").strip()
+                and partner.supplier_qualification_review_date
+            ):
+                raise ValidationError(
+                    _(
+                        "A conditional approval of %s needs its conditions and a "
+                        "review date.",
+                        partner.display_name,
+                    )
+                )
+
+    def action_send_supplier_assessment(self):
+        """Send the onboarding questionnaire of the supplier's category / Kraljic class
+        to its contact (Odoo's survey invitation, answered through the portal link)."""
+        self.ensure_one()
+        self._check_supplier_manager_fields({"supplier_qualification_state"})
+        company = self.env.company
+        supplier = self.commercial_partner_id
+        contact = self.supplier_assessment_contact_id
+        if not contact.email:
+            raise UserError(
+                _("Choose the contact (with an e-mail) who answers the questionnaire.")
+            )
+        survey = (
+            self.env["supplier.assessment.survey"]
+            ._for_partner(supplier, company)
+            .sudo()
+        )
+        if not survey:
+            raise UserError(
+                _(
+                    "No onboarding questionnaire matches %(supplier)s in %(company)s: "
+                    "add one under Configuration > Onboarding Questionnaires.",
+                    supplier=supplier.display_name,
+                    company=company.name,
+                )
+            )
+        # Purchase administrators send the survey without survey rights of their own.
+        invite = (
+            self.env["survey.invite"]
+            .sudo()
+            .with_context(
+                supplier_assessment_partner_id=supplier.id,
+                supplier_assessment_company_id=company.id,
+                default_email_layout_xmlid="mail.mail_notification_light",
+            )
+            .create(
+                {
+                    "survey_id": survey.id,
+                    "partner_ids": [(6, 0, contact.ids)],
+                    "template_id": self.env.ref(
+                        "survey.mail_template_user_input_invite"
+                    ).id,
+                }
+            )
+        )
+        invite.action_invite()
+        if supplier.supplier_qualification_state in (False, "candidate"):
+            supplier.supplier_qualification_state = "evaluation"
+        supplier.message_post(
+            body=_(
+                "Onboarding questionnaire %(survey)s sent to %(contact)s.",
+                survey=survey.title,
+                contact=contact.display_name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _supplier_assessment_pending(self, company):
+        """The supplier's questionnaire still to answer in ``company`` (sudo)."""
+        return (
+            self.env["survey.user_input"]
+            .sudo()
+            .search(
+                [
+                    ("supplier_partner_id", "=", self.commercial_partner_id.id),
+                    ("supplier_company_id", "=", company.id),
+                    ("state", "!=", "done"),
+                ],
+                order="id desc",
+                limit=1,
+            )
+        )
+
+    def _schedule_qualification_review(self):
+        """An activity for the approver, due on the review date of a conditional
+        approval."""
+        for partner in self:
+            partner.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=partner.supplier_qualification_review_date,
+                summary=_("Review the conditional qualification"),
+                note=partner.supplier_qualification_conditions,
+                user_id=self.env.uid,
+            )
 
     @api.depends("supplier_kraljic_override", "supplier_kraljic_suggested")
     @api.depends_context("company")
@@ -196,7 +497,7 @@ class ResPartner(models.Model):
                     )
                 )
 
-    def write(self, vals):
+    def _check_supplier_manager_fields(self, vals):
         if (
             MANAGER_FIELDS & set(vals)
             and not self.env.su
@@ -209,6 +510,22 @@ class ResPartner(models.Model):
                     "Only supplier evaluation administrators change a supplier's Kraljic class or qualification."  # noqa: E501
                 )
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_supplier_manager_fields(vals)
+        partners = super().create(vals_list)
+        qualified = partners.filtered(
+            lambda p: "supplier_qualification_state" in p._fields
+            and p.sudo().supplier_qualification_state in QUALIFIED_STATES
+        )
+        if qualified:
+            qualified._check_supplier_qualification()
+        return partners
+
+    def write(self, vals):
+        self._check_supplier_manager_fields(vals)
         tracked = [
             name
             for name in ("supplier_qualification_state", "supplier_kraljic_override")
@@ -220,8 +537,15 @@ class ResPartner(models.Model):
             else {}
         )
         result = super().write(vals)
+        if QUALIFICATION_CHECKED & set(vals):
+            self._check_supplier_qualification()
         for partner, old in before.items():
             partner._log_supplier_changes(old)
+            if (
+                old.get("supplier_qualification_state", "conditional") != "conditional"
+                and partner.supplier_qualification_state == "conditional"
+            ):
+                partner._schedule_qualification_review()
         return result
 
     def _log_supplier_changes(self, old_values):
@@ -247,6 +571,17 @@ class ResPartner(models.Model):
             return
         if "supplier_kraljic_override" in old_values and self.supplier_kraljic_reason:
             lines.append(_("Reason: %s", self.supplier_kraljic_reason))
+        if (
+            "supplier_qualification_state" in old_values
+            and self.supplier_qualification_state == "conditional"
+        ):
+            lines.append(_("Conditions: %s", self.supplier_qualification_conditions))
+            lines.append(
+                _(
+                    "Review date: %s",
+                    format_date(self.env, self.supplier_qualification_review_date),
+                )
+            )
         self.message_post(
             body=Markup("<br/>").join([_("In %s:", self.env.company.name), *lines]),
             subtype_xmlid="mail.mt_note",

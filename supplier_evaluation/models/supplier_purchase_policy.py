@@ -6,8 +6,10 @@ CONDITIONS = [
     ("grade_C", "Grade C"),
     ("state_candidate", "Candidate"),
     ("state_evaluation", "Under evaluation"),
+    ("state_answered", "Answered"),
     ("state_approved", "Approved"),
     ("state_conditional", "Conditional"),
+    ("state_refused", "Refused"),
     ("state_blocked", "Blocked"),
 ]
 SEVERITY = {"none": 0, "warn": 1, "block": 2}

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import fields, models
 
 from ..lib import stakeholders
@@ -7,7 +9,9 @@ from ..lib.vocabulary import RATING_CRITERIA
 class SurveyUserInput(models.Model):
     _inherit = "survey.user_input"
 
-    # Set by supplier.stakeholder.survey; read as the system when answered.
+    # Two kinds of answers concern a supplier: an internal stakeholder's rating
+    # (supplier_schedule_id set by supplier.stakeholder.survey) and the supplier's own
+    # onboarding assessment (no schedule). Both are read as the system when answered.
     supplier_schedule_id = fields.Many2one(
         "supplier.stakeholder.survey",
         index="btree_not_null",
@@ -16,13 +20,16 @@ class SurveyUserInput(models.Model):
     )
     supplier_partner_id = fields.Many2one(
         "res.partner",
-        "Surveyed supplier",
+        "Supplier",
         index="btree_not_null",
         readonly=True,
+        help="The supplier (commercial partner) this answer is about: rated by a "
+        "colleague, or assessed for onboarding.",
         groups="supplier_evaluation.supplier_evaluation_group_user",
     )
     supplier_company_id = fields.Many2one(
         "res.company",
+        "For company",
         readonly=True,
         groups="supplier_evaluation.supplier_evaluation_group_user",
     )
@@ -47,7 +54,10 @@ class SurveyUserInput(models.Model):
 
     def _mark_done(self):
         result = super()._mark_done()
-        self.sudo().filtered("supplier_partner_id")._supplier_rate()
+        about_supplier = self.sudo().filtered("supplier_partner_id")
+        about_supplier.filtered("supplier_schedule_id")._supplier_rate()
+        for answer in about_supplier.filtered(lambda a: not a.supplier_schedule_id):
+            answer._supplier_assessment_answered()
         return result
 
     def _supplier_rate(self):
@@ -81,3 +91,26 @@ class SurveyUserInput(models.Model):
                     }
                 )
             )
+
+    def _supplier_assessment_answered(self):
+        """The score lands on the supplier in the company that sent the questionnaire;
+        a candidate under evaluation is then "answered"."""
+        partner = self.supplier_partner_id.with_company(self.supplier_company_id)
+        values = {
+            "supplier_assessment_score": self.scoring_percentage,
+            "supplier_assessment_input_id": self.id,
+        }
+        if partner.supplier_qualification_state in (False, "candidate", "evaluation"):
+            values["supplier_qualification_state"] = "answered"
+        partner.write(values)
+        partner.message_post(
+            body=Markup("%s")
+            % self.env._(
+                "Onboarding questionnaire %(survey)s answered by %(contact)s: score "
+                "%(score)s %%.",
+                survey=self.survey_id.title,
+                contact=self.partner_id.display_name or self.email,
+                score=round(self.scoring_percentage, 1),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )

@@ -18,3 +18,7 @@ from . import test_translated_texts
 from . import test_template_whatif
 from . import test_scorecard_dispute
 from . import test_stakeholder_survey
+from . import test_lead_times
+from . import test_qualification
+from . import test_onboarding
+from . import test_sellers_by_score

@@ -3,6 +3,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 
 from odoo.tests import Form, TransactionCase, new_test_user
+from odoo.tools import SQL
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 
@@ -102,6 +103,25 @@ class SupplierEvaluationCase(TransactionCase):
             move.picked = True
         returned.button_validate()
         return returned
+
+    @classmethod
+    def _record_twice(cls, moves):
+        """The same receipt recorded twice (e.g. a bad import): one more done copy of
+        the same move."""
+        for move in moves:
+            copy = move.copy({"picking_id": False})
+            cls.env.flush_all()
+            cls.env.cr.execute(
+                SQL(
+                    "UPDATE stock_move c SET state = 'done', quantity = m.quantity, "
+                    "date = m.date, picking_id = m.picking_id, purchase_line_id = "
+                    "m.purchase_line_id FROM stock_move m WHERE m.id = %s AND c.id = "
+                    "%s",
+                    move.id,
+                    copy.id,
+                )
+            )
+        cls.env.invalidate_all()
 
     def _evaluate(self, period=MARCH, partners=None):
         return self.env["supplier.scorecard"]._evaluate(

@@ -179,25 +179,6 @@ class TestRealFlows(SupplierEvaluationCase):
             wizard.process() if backorder else wizard.process_cancel_backorder()
         assert picking.state == "done", picking.state
 
-    @classmethod
-    def _record_twice(cls, moves):
-        """The same receipt recorded twice (e.g. a bad import): one more done copy of
-        the same move."""
-        for move in moves:
-            copy = move.copy({"picking_id": False})
-            cls.env.flush_all()
-            cls.env.cr.execute(
-                SQL(
-                    "UPDATE stock_move c SET state = 'done', quantity = m.quantity, "
-                    "date = m.date, picking_id = m.picking_id, purchase_line_id = "
-                    "m.purchase_line_id FROM stock_move m WHERE m.id = %s AND c.id = "
-                    "%s",
-                    move.id,
-                    copy.id,
-                )
-            )
-        cls.env.invalidate_all()
-
     # ------------------------------------------------------ item 1: quantities received
     def test_received_quantity_is_the_done_quantity_in_product_unit(self):
         self._evaluate()

@@ -17,6 +17,14 @@ EVALUATION_FIELDS = [
     "supplier_last_scorecard_id",
     "supplier_grade",
     "supplier_trend_chart",
+    "supplier_lead_time_differs_count",
+    "supplier_qualification_conditions",
+    "supplier_qualification_review_date",
+    "supplier_category_ids",
+    "supplier_qualification_missing",
+    "supplier_assessment_contact_id",
+    "supplier_assessment_input_id",
+    "supplier_assessment_score",
 ]
 
 
@@ -33,6 +41,8 @@ class TestSupplierSecurity(SupplierEvaluationCase):
                 "supplier_kraljic_override": "bottleneck",
                 "supplier_kraljic_reason": "INTERNAL: only source, renegotiate",
                 "supplier_qualification_state": "conditional",
+                "supplier_qualification_conditions": "INTERNAL: audit in June",
+                "supplier_qualification_review_date": "2026-06-30",
             }
         )
         cls.contact = cls.env["res.partner"].create(
