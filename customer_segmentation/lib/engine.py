@@ -15,10 +15,11 @@ from . import rfm, segments, tiers
 from .sqlarrays import same, scatter
 from .vocabulary import TIERS, pin_is_active, tier_codes, tier_numbers
 
-# Profile columns written by a run, with their kind (see sqlarrays.typed_array).
+# Profile columns written by a run, with their kind (see sqlarrays.typed_array). The
+# days since the last order are not stored: they change for everyone every night
+# (customer.profile derives them from last_order_date and the last run's day).
 PROFILE_COLUMNS = {
     "last_order_date": "date",
-    "recency_days": "int4",
     "frequency": "int4",
     "monetary": "numeric",
     "margin": "numeric",
@@ -226,7 +227,6 @@ def _segment_values(partner_ids, columns, settings):
         "segment_down": segment_down,
         "moved_down": segment_down | ((base_tier >= 0) & (tier_number > base_tier)),
         "last_order_date": last_order,
-        "recency_days": np.where(active, recency, np.nan),
         "frequency": frequency,
         "monetary": np.round(revenue, 2),
         "margin": np.round(margin, 2),
@@ -297,8 +297,12 @@ def _changes(partner_ids, values, existing, settings):
     values["changed_date"][ex_pos] = np.where(
         changed[ex_pos], today, existing["changed_date"]
     )
+    # The day of the last run that wrote the profile: a profile whose figures did not
+    # move is not rewritten for it (a rerun the same day starts again from the
+    # previous_* columns only when that day wrote them).
     values["run_date"] = np.full(n, today, dtype=object)
     differs = np.zeros(n, dtype=bool)
     for column, kind in PROFILE_COLUMNS.items():
-        differs[ex_pos] |= ~same(values[column][ex_pos], existing[column], kind)
+        if column != "run_date":
+            differs[ex_pos] |= ~same(values[column][ex_pos], existing[column], kind)
     return profile_id, changed, differs
