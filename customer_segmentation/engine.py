@@ -70,6 +70,8 @@ CLV_NUMBERS = [
 # least this much in absolute terms): a day older, every customer's figures move a
 # little.
 PREDICTION_TOLERANCE = 0.01
+# The same for a customer's rank and shares (lib/engine.POSITION_COLUMNS).
+POSITION_TOLERANCE = 0.01
 # Refresh customer_profile's planner statistics after inserting at least this many rows.
 ANALYZE_AFTER_INSERTS = 1000
 
@@ -159,6 +161,8 @@ def segmentation(env, company, period, timer=None, force=False):
     )
     columns = timer("load", load, env, company, period)
     settings = timer("load", company_settings, env, company, today)
+    if not force:
+        settings = dataclasses.replace(settings, tolerance=POSITION_TOLERANCE)
     result = timer("compute", lib_engine.compute, columns, settings)
     if force:  # every stored profile rewritten, as if none were known
         result = dataclasses.replace(
