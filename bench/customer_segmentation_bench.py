@@ -35,6 +35,7 @@ throwaway cluster) is ever contacted.
 
 import cProfile
 import datetime
+import json
 import os
 import sys
 import time
@@ -1690,5 +1691,61 @@ def report(r):
     print_targets(r["targets"])
 
 
+# Growth (BENCH_GROWTH=1): the measured JSONs of the same data at several scales; the
+# cost per row read should stay within this factor from the smallest to the largest.
+TARGET_GROWTH_SPREAD = 1.2
+
+
+def growth(paths):
+    """Cost per row read of each scale's runs (the rows of the bare scan), and how far
+    apart the scales are: prints a table, exit status 3 when the spread of a run's
+    cost per row passes TARGET_GROWTH_SPREAD."""
+    rows = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            r = json.load(f)
+        read = sum(q["rows"] for q in r["bare_scan_queries"].values())
+        next_day = r.get("next_day") or {}
+        rows.append(
+            {
+                "sizes": r["generate"]["sizes"],
+                "rows_read": read,
+                "scan_us": r["bare_scan_s"] / read * 1e6,
+                "first_us": r["first_run_s"] / read * 1e6,
+                "crosssell_us": r["first_run_steps_s"].get("crosssell", 0.0)
+                / read
+                * 1e6,
+                "next_day_us": next_day.get("run_s", 0.0) / read * 1e6,
+                "ratio": r["ratio_first_run_to_scan"],
+                "next_day_ratio": next_day.get("ratio_to_scan"),
+            }
+        )
+    print(
+        f"{'customers':>10} {'orders':>9} {'lines':>9} {'rows read':>10} "
+        f"{'scan us/row':>12} {'first run':>10} {'cross-sell':>10} {'next day':>9} "
+        f"{'first/scan':>10} {'next/scan':>9}"
+    )
+    for row in rows:
+        size = row["sizes"]
+        print(
+            f"{size['customers']:>10} {size['orders']:>9} {size['lines']:>9} "
+            f"{row['rows_read']:>10} {row['scan_us']:>12.2f} {row['first_us']:>10.2f} "
+            f"{row['crosssell_us']:>10.2f} {row['next_day_us']:>9.2f} "
+            f"{row['ratio']!s:>10} {row['next_day_ratio']!s:>9}"
+        )
+    spreads = {
+        key: max(r[key] for r in rows) / max(min(r[key] for r in rows), 1e-9)
+        for key in ("scan_us", "first_us", "crosssell_us")
+    }
+    print(
+        "cost per row, largest / smallest: "
+        + ", ".join(f"{key} {value:.2f}" for key, value in spreads.items())
+        + f" (target <= {TARGET_GROWTH_SPREAD})"
+    )
+    return 0 if spreads["first_us"] <= TARGET_GROWTH_SPREAD else 3
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["growth"]:
+        sys.exit(growth(sys.argv[2:]))
     sys.exit(main(__doc__, "customer_segmentation.json", generate, measure))

@@ -918,12 +918,14 @@ def _cluster_table(run, company, features, labels, codes):
 
 # ---------------------------------------------------------------------- cross-sell
 def _fetch_bought(env, company, period):
-    """What each customer with a segment bought in the window: one row per customer
-    and product (partner, product, segment)."""
+    """What each customer with a segment bought in the window: one entry per customer
+    and product, as three int64 arrays (partner, product, segment). Aggregated into
+    arrays by the server: hundreds of thousands of rows cross as three values."""
     env.cr.execute(
         SQL(
             """
-        SELECT bought.partner, bought.product_id, c.segment_id
+        SELECT array_agg(bought.partner), array_agg(bought.product_id),
+               array_agg(c.segment_id)
           FROM (SELECT DISTINCT p.commercial_partner_id AS partner, l.product_id
                   FROM sale_order_line l
                   JOIN sale_order o ON o.id = l.order_id
@@ -941,14 +943,12 @@ def _fetch_bought(env, company, period):
             end=period["end"],
         )
     )
-    return rows_to_columns(
-        env.cr.fetchall(),
-        (
-            ("partner", np.int64, 0),
-            ("product", np.int64, 0),
-            ("segment", np.int64, 0),
-        ),
-    )
+    return {
+        name: np.array(values or [], dtype=np.int64)
+        for name, values in zip(
+            ("partner", "product", "segment"), env.cr.fetchone(), strict=True
+        )
+    }
 
 
 def _crosssell_rules(run, company, period):
