@@ -1085,7 +1085,10 @@ def next_day(cr, env, company, Run, scan_queries, timer):
         run_s = time.perf_counter() - t
         steps = take_steps(timer)
         written = rows_written(counts_before, write_counts(cr))
-        refitted = run.model_fit_date == run.date
+        # (code without the refit setting refits every run)
+        refitted = run._fields.get("model_fit_date") is None or (
+            run.model_fit_date == run.date
+        )
         cr.commit()
         cr.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [wal_before])
         wal_bytes = int(cr.fetchone()[0])

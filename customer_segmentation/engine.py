@@ -919,35 +919,49 @@ def _cluster_table(run, company, features, labels, codes):
 # ---------------------------------------------------------------------- cross-sell
 def _fetch_bought(env, company, period):
     """What each customer with a segment bought in the window: one entry per customer
-    and product, as three int64 arrays (partner, product, segment). Aggregated into
-    arrays by the server: hundreds of thousands of rows cross as three values."""
+    and product, as three int64 arrays (partner, product, segment). The lines are
+    made distinct in numpy (a hash of hundreds of thousands of groups would spill to
+    disk)."""
     env.cr.execute(
         SQL(
             """
-        SELECT array_agg(bought.partner), array_agg(bought.product_id),
-               array_agg(c.segment_id)
-          FROM (SELECT DISTINCT p.commercial_partner_id AS partner, l.product_id
-                  FROM sale_order_line l
-                  JOIN sale_order o ON o.id = l.order_id
-                  JOIN res_partner p ON p.id = o.partner_id
-                 WHERE o.company_id = %(company)s AND o.state = 'sale'
-                   AND o.date_order >= %(start)s AND o.date_order < %(end)s
-                   AND l.product_id IS NOT NULL AND l.display_type IS NULL
-                   AND l.product_uom_qty > 0) bought
-          JOIN customer_profile c ON c.partner_id = bought.partner
-               AND c.company_id = %(company)s
-         WHERE c.segment_id IS NOT NULL
+        SELECT p.commercial_partner_id, l.product_id
+          FROM sale_order_line l
+          JOIN sale_order o ON o.id = l.order_id
+          JOIN res_partner p ON p.id = o.partner_id
+         WHERE o.company_id = %(company)s AND o.state = 'sale'
+           AND o.date_order >= %(start)s AND o.date_order < %(end)s
+           AND l.product_id IS NOT NULL AND l.display_type IS NULL
+           AND l.product_uom_qty > 0
         """,
             company=company.id,
             start=period["start"],
             end=period["end"],
         )
     )
-    return {
-        name: np.array(values or [], dtype=np.int64)
-        for name, values in zip(
-            ("partner", "product", "segment"), env.cr.fetchone(), strict=True
+    lines = np.array(env.cr.fetchall(), dtype=np.int64).reshape(-1, 2)
+    partner, product = lines[:, 0], lines[:, 1]
+    del lines
+    env.cr.execute(
+        SQL(
+            "SELECT array_agg(partner_id ORDER BY partner_id), array_agg(segment_id "
+            "ORDER BY partner_id) FROM customer_profile WHERE company_id = %s AND "
+            "segment_id IS NOT NULL",
+            company.id,
         )
+    )
+    profiled, segment = (np.array(v or [], dtype=np.int64) for v in env.cr.fetchone())
+    # one int64 key per (customer, product): ids are below 2^31
+    keys = np.unique(partner << 32 | product)
+    partner, product = keys >> 32, keys & 0xFFFFFFFF
+    if not len(profiled):
+        return {"partner": partner[:0], "product": product[:0], "segment": partner[:0]}
+    at = np.minimum(np.searchsorted(profiled, partner), len(profiled) - 1)
+    known = profiled[at] == partner
+    return {
+        "partner": partner[known],
+        "product": product[known],
+        "segment": segment[at[known]],
     }
 
 
