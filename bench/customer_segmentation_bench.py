@@ -1021,8 +1021,8 @@ NEXT_DAY_ORDERS = """
                    'create_date', x.day, 'write_date', x.day))).*
       FROM bench_next_move x JOIN account_move m ON m.id = x.source
       JOIN account_move_line l ON l.move_id = m.id;
-    SELECT setval(pg_get_serial_sequence(t, 'id'), (SELECT MAX(id) FROM sale_order))
-      FROM (VALUES ('sale_order')) v(t);
+    SELECT setval(pg_get_serial_sequence('sale_order', 'id'),
+                  (SELECT MAX(id) FROM sale_order));
     SELECT setval(pg_get_serial_sequence('sale_order_line', 'id'),
                   (SELECT MAX(id) FROM sale_order_line));
     SELECT setval(pg_get_serial_sequence('account_move', 'id'),
