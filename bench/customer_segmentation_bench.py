@@ -35,6 +35,7 @@ throwaway cluster) is ever contacted.
 
 import cProfile
 import datetime
+import json
 import os
 import sys
 import time
@@ -964,6 +965,165 @@ def count_state(cr, company_id):
     return {"profiles": profiles, "snapshots": snapshots, "runs": runs}
 
 
+# The next day's orders: copies of confirmed orders of the window (so customers are
+# drawn as the history draws them, by how often they order), dated the next day
+# (UTC, like the generated history), with their lines, and the posted invoice of each
+# order that had one, dated that day and not yet paid. Plain rows, as generate makes
+# them.
+NEXT_DAY_ORDERS = """
+    CREATE TEMP TABLE bench_next ON COMMIT DROP AS
+    SELECT ROW_NUMBER() OVER (ORDER BY o.id) AS k, o.id AS source,
+           (SELECT MAX(id) FROM sale_order) + ROW_NUMBER() OVER (ORDER BY o.id) AS id,
+           %(day)s::timestamp + make_interval(secs => 28800 + 36000 * random())
+               AS date_order
+      FROM (SELECT id FROM sale_order WHERE company_id = %(company)s
+               AND state = 'sale' AND date_order >= %(start_utc)s
+             ORDER BY random() LIMIT %(orders)s) o;
+    INSERT INTO sale_order
+    SELECT (jsonb_populate_record(NULL::sale_order, to_jsonb(o) || jsonb_build_object(
+               'id', n.id, 'name', 'BSO/NEXT/' || n.k, 'date_order', n.date_order,
+               'create_date', n.date_order, 'write_date', n.date_order))).*
+      FROM bench_next n JOIN sale_order o ON o.id = n.source;
+    INSERT INTO sale_order_line
+    SELECT (jsonb_populate_record(NULL::sale_order_line, to_jsonb(l) ||
+               jsonb_build_object('id', (SELECT MAX(id) FROM sale_order_line)
+                   + ROW_NUMBER() OVER (ORDER BY l.id), 'order_id', n.id,
+                   'create_date', n.date_order, 'write_date', n.date_order))).*
+      FROM bench_next n JOIN sale_order_line l ON l.order_id = n.source;
+    CREATE TEMP TABLE bench_next_move ON COMMIT DROP AS
+    SELECT n.k, m.id AS source,
+           (SELECT MAX(id) FROM account_move) + ROW_NUMBER() OVER (ORDER BY m.id) AS id,
+           n.date_order::date AS day
+      FROM bench_next n JOIN sale_order s ON s.id = n.source
+      JOIN account_move m ON m.invoice_origin = s.name AND m.move_type = 'out_invoice'
+           AND m.state = 'posted';
+    INSERT INTO account_move
+    SELECT (jsonb_populate_record(NULL::account_move, to_jsonb(m) || jsonb_build_object(
+               'id', x.id, 'name', 'BINV/NEXT/' || x.k, 'sequence_prefix', 'BINV/NEXT/',
+               'date', x.day, 'invoice_date', x.day,
+               'invoice_date_due', x.day + (m.invoice_date_due - m.invoice_date),
+               'invoice_origin', 'BSO/NEXT/' || x.k, 'payment_state', 'not_paid',
+               'amount_residual', m.amount_total,
+               'amount_residual_signed', m.amount_total_signed,
+               'create_date', x.day, 'write_date', x.day))).*
+      FROM bench_next_move x JOIN account_move m ON m.id = x.source;
+    INSERT INTO account_move_line
+    SELECT (jsonb_populate_record(NULL::account_move_line, to_jsonb(l) ||
+               jsonb_build_object('id', (SELECT MAX(id) FROM account_move_line)
+                   + ROW_NUMBER() OVER (ORDER BY l.id), 'move_id', x.id,
+                   'move_name', 'BINV/NEXT/' || x.k, 'date', x.day,
+                   'invoice_date', x.day,
+                   'date_maturity', CASE WHEN l.date_maturity IS NOT NULL
+                       THEN x.day + (l.date_maturity - m.invoice_date) END,
+                   'reconciled', false, 'full_reconcile_id', NULL,
+                   'matching_number', NULL, 'amount_residual', l.balance,
+                   'amount_residual_currency', l.amount_currency,
+                   'create_date', x.day, 'write_date', x.day))).*
+      FROM bench_next_move x JOIN account_move m ON m.id = x.source
+      JOIN account_move_line l ON l.move_id = m.id;
+    SELECT setval(pg_get_serial_sequence('sale_order', 'id'),
+                  (SELECT MAX(id) FROM sale_order));
+    SELECT setval(pg_get_serial_sequence('sale_order_line', 'id'),
+                  (SELECT MAX(id) FROM sale_order_line));
+    SELECT setval(pg_get_serial_sequence('account_move', 'id'),
+                  (SELECT MAX(id) FROM account_move));
+    SELECT setval(pg_get_serial_sequence('account_move_line', 'id'),
+                  (SELECT MAX(id) FROM account_move_line));
+"""
+NEXT_DAY_ORDER_COUNT = env_int("BENCH_NEXT_DAY_ORDERS", 100)
+TARGET_NEXT_DAY_RATIO = 2.0  # next-day run at most 2x the bare scan ...
+TARGET_ROWS_PER_CHANGED = 10  # ... writing fewer rows than this per changed customer
+
+
+def next_day(cr, env, company, Run, scan_queries, timer):
+    """(n) The run of the next day, after NEXT_DAY_ORDER_COUNT new orders: the company's
+    clock moved a day on (the history ends today), the bare scan of that day, the run,
+    the rows it writes (per table, from PostgreSQL's counters), the profiles it
+    rewrites (xmin) and its WAL. Committed: the data is the next day's from then on."""
+    Company = type(company)
+    today_of = Company._customer_today
+
+    def tomorrow(self):
+        return today_of(self) + datetime.timedelta(days=1)
+
+    Company._customer_today = tomorrow
+    try:
+        period = company._customer_period()
+        params = {
+            "company": company.id,
+            "start_utc": period["start"],
+            "window_start": period["window_start"],
+            "day": datetime.datetime.combine(period["as_of"], datetime.time()),
+            "orders": NEXT_DAY_ORDER_COUNT,
+        }
+        cr.execute(
+            "SET LOCAL session_replication_role = replica; " + NEXT_DAY_ORDERS, params
+        )
+        cr.execute(
+            "SELECT COUNT(DISTINCT p.commercial_partner_id) FROM sale_order o "
+            "JOIN res_partner p ON p.id = o.partner_id WHERE o.name LIKE 'BSO/NEXT/%%'"
+        )
+        buyers = cr.fetchone()[0]
+        cr.commit()
+        cr.execute(
+            "ANALYZE sale_order, sale_order_line, account_move, account_move_line"
+        )
+        env.invalidate_all()
+        scan, scan_s = bare_scan(cr, scan_queries, params, "(n) bare scan, next day")
+        cr.execute(
+            "CREATE TEMP TABLE bench_before ON COMMIT PRESERVE ROWS AS SELECT id, "
+            "xmin::text AS row_xmin FROM customer_profile WHERE company_id = %s",
+            [company.id],
+        )
+        cr.commit()
+        cr.execute("SELECT pg_current_wal_lsn()")
+        wal_before = cr.fetchone()[0]
+        counts_before = write_counts(cr)
+        take_steps(timer)
+        t = time.perf_counter()
+        run = Run._run_company(company, timings=timer)
+        run_s = time.perf_counter() - t
+        steps = take_steps(timer)
+        written = rows_written(counts_before, write_counts(cr))
+        # (code without the refit setting refits every run)
+        refitted = run._fields.get("model_fit_date") is None or (
+            run.model_fit_date == run.date
+        )
+        cr.commit()
+        cr.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [wal_before])
+        wal_bytes = int(cr.fetchone()[0])
+        cr.execute(
+            "SELECT COUNT(*) FROM customer_profile p JOIN bench_before b "
+            "ON b.id = p.id WHERE p.xmin::text <> b.row_xmin"
+        )
+        rewritten = cr.fetchone()[0]
+        cr.execute("DROP TABLE bench_before")
+        cr.commit()
+    finally:
+        Company._customer_today = today_of
+    own = sum(written.get("customer_segmentation_run", {}).values())
+    rows = sum(sum(v.values()) for v in written.values())
+    changed = max(run.changed_count, 0)
+    return {
+        "as_of": period["as_of"].isoformat(),
+        "new_orders": NEXT_DAY_ORDER_COUNT,
+        "customers_with_new_orders": buyers,
+        "bare_scan_s": round(scan_s, 4),
+        "bare_scan_queries": scan_figures(scan),
+        "run_s": round(run_s, 3),
+        "steps_s": steps,
+        "refitted": refitted,
+        "ratio_to_scan": ratio(run_s, scan_s),
+        "rows_written_by_table": written,
+        "rows_written": rows,
+        "rows_written_besides_run": rows - own,
+        "profiles_rewritten": rewritten,
+        "segment_or_tier_changes": changed,
+        "rows_per_customer_with_new_orders": round((rows - own) / max(buyers, 1), 2),
+        "wal_bytes": wal_bytes,
+    }
+
+
 def measure(args):
     odoo, registry, load_s, rss_start = load_registry(args)
     result = run_facts()
@@ -1185,6 +1345,11 @@ def measure(args):
             flush=True,
         )
 
+        # (n) the next day, a hundred new orders later (committed: last of the runs
+        # that keep their data)
+        next_day_run = next_day(cr, env, company, Run, scan_queries, timer)
+        print(f"(n) next-day run: {next_day_run}", flush=True)
+
         # (g) the same first run after an earlier run that had no customers: every
         # customer is then new since that run, a change, and gets a change row (the
         # write-heavy worst case). Rolled back.
@@ -1296,6 +1461,7 @@ def measure(args):
             "peak_after_first_run_kib": peak_first,
             "peak_after_second_run_kib": peak_second,
             "profile": profile_path,
+            "next_day": next_day_run,
         }
     )
     # Issue #6's run (figures, scores, segments, tiers, snapshots, writes) against the
@@ -1306,6 +1472,9 @@ def measure(args):
     rerun_written = second_run["rows_written"] - second_run[
         "rows_written_by_table"
     ].get("customer_segmentation_run", {}).get("updated", 0)
+    lines_scan = scan.get("order lines (cross-sell)", {}).get("s")
+    crosssell_ratio = ratio(first_steps.get("crosssell", 0.0), lines_scan or 0.0)
+    result["ratio_crosssell_to_lines_scan"] = crosssell_ratio
     result["targets"] = {
         "segmentation_run_at_most_3x_scan": bool(
             run_ratio is not None and run_ratio <= TARGET_RATIO
@@ -1315,6 +1484,21 @@ def measure(args):
         "second_run_writes_almost_nothing": rerun_written
         <= TARGET_RERUN_WRITE_SHARE * profiles,
         "predictions_add_under_60s": predictions_s < TARGET_PREDICTION_ADDED_S,
+        "crosssell_at_most_3x_its_scan": bool(
+            crosssell_ratio is not None and crosssell_ratio <= TARGET_RATIO
+        ),
+        "first_run_at_most_3x_scan": bool(
+            result["ratio_first_run_to_scan"] is not None
+            and result["ratio_first_run_to_scan"] <= TARGET_RATIO
+        ),
+        "next_day_at_most_2x_scan": bool(
+            next_day_run["ratio_to_scan"] is not None
+            and next_day_run["ratio_to_scan"] <= TARGET_NEXT_DAY_RATIO
+        ),
+        "next_day_under_10_rows_per_changed_customer": next_day_run[
+            "rows_written_besides_run"
+        ]
+        < TARGET_ROWS_PER_CHANGED * max(next_day_run["profiles_rewritten"], 1),
     }
     report(result)
     write_json(args.out, result)
@@ -1484,8 +1668,87 @@ def report(r):
     print("    slowest SQL of (b): ")
     for q in r["first_run_slowest_queries"][:5]:
         print(f"      {q['s']:8.3f} s  {q['query'][:110]}")
+    n = r.get("next_day")
+    if n:
+        print(
+            f"(n) next day, {n['new_orders']} new orders of "
+            f"{n['customers_with_new_orders']} customers: {n['run_s']:.3f} s = "
+            f"{n['ratio_to_scan']}x its bare scan ({n['bare_scan_s']:.3f} s); "
+            f"{'refitted' if n['refitted'] else 'no refit'}; "
+            f"{n['profiles_rewritten']} profiles rewritten, "
+            f"{n['rows_written_besides_run']} rows written besides the run's own, "
+            f"WAL {n['wal_bytes'] // 1024} KiB"
+        )
+        print(
+            "    rows written (inserted/updated/deleted): "
+            + ", ".join(
+                f"{t} {c['inserted']}/{c['updated']}/{c['deleted']}"
+                for t, c in n["rows_written_by_table"].items()
+            )
+        )
+        print(f"    steps, s: {n['steps_s']}")
+    print(
+        f"    cross-sell            {r.get('ratio_crosssell_to_lines_scan')}x the "
+        "order lines scan"
+    )
     print_targets(r["targets"])
 
 
+# Growth (BENCH_GROWTH=1): the measured JSONs of the same data at several scales; the
+# cost per row read should stay within this factor from the smallest to the largest.
+TARGET_GROWTH_SPREAD = 1.2
+
+
+def growth(paths):
+    """Cost per row read of each scale's runs (the rows of the bare scan), and how far
+    apart the scales are: prints a table, exit status 3 when the spread of a run's
+    cost per row passes TARGET_GROWTH_SPREAD."""
+    rows = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            r = json.load(f)
+        read = sum(q["rows"] for q in r["bare_scan_queries"].values())
+        next_day = r.get("next_day") or {}
+        rows.append(
+            {
+                "sizes": r["generate"]["sizes"],
+                "rows_read": read,
+                "scan_us": r["bare_scan_s"] / read * 1e6,
+                "first_us": r["first_run_s"] / read * 1e6,
+                "crosssell_us": r["first_run_steps_s"].get("crosssell", 0.0)
+                / read
+                * 1e6,
+                "next_day_us": next_day.get("run_s", 0.0) / read * 1e6,
+                "ratio": r["ratio_first_run_to_scan"],
+                "next_day_ratio": next_day.get("ratio_to_scan"),
+            }
+        )
+    print(
+        f"{'customers':>10} {'orders':>9} {'lines':>9} {'rows read':>10} "
+        f"{'scan us/row':>12} {'first run':>10} {'cross-sell':>10} {'next day':>9} "
+        f"{'first/scan':>10} {'next/scan':>9}"
+    )
+    for row in rows:
+        size = row["sizes"]
+        print(
+            f"{size['customers']:>10} {size['orders']:>9} {size['lines']:>9} "
+            f"{row['rows_read']:>10} {row['scan_us']:>12.2f} {row['first_us']:>10.2f} "
+            f"{row['crosssell_us']:>10.2f} {row['next_day_us']:>9.2f} "
+            f"{row['ratio']!s:>10} {row['next_day_ratio']!s:>9}"
+        )
+    spreads = {
+        key: max(r[key] for r in rows) / max(min(r[key] for r in rows), 1e-9)
+        for key in ("scan_us", "first_us", "crosssell_us")
+    }
+    print(
+        "cost per row, largest / smallest: "
+        + ", ".join(f"{key} {value:.2f}" for key, value in spreads.items())
+        + f" (target <= {TARGET_GROWTH_SPREAD})"
+    )
+    return 0 if spreads["first_us"] <= TARGET_GROWTH_SPREAD else 3
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["growth"]:
+        sys.exit(growth(sys.argv[2:]))
     sys.exit(main(__doc__, "customer_segmentation.json", generate, measure))

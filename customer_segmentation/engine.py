@@ -6,6 +6,7 @@ them for a run record; ``run`` chains the named steps of a whole run (STEPS), ti
 each one in ``timings`` when given (the benchmark reads them).
 """
 
+import dataclasses
 import datetime
 import time
 
@@ -65,6 +66,12 @@ CLV_NUMBERS = [
     "clv_alive_share",
 ]
 
+# A prediction is rewritten when it moved by more than this share of its value (at
+# least this much in absolute terms): a day older, every customer's figures move a
+# little.
+PREDICTION_TOLERANCE = 0.01
+# The same for a customer's rank and shares (lib/engine.POSITION_COLUMNS).
+POSITION_TOLERANCE = 0.01
 # Refresh customer_profile's planner statistics after inserting at least this many rows.
 ANALYZE_AFTER_INSERTS = 1000
 
@@ -85,27 +92,62 @@ class _Timer:
         return result
 
 
-def run(env, company, as_of, timings=None):
+def run(env, company, as_of, timings=None, force=False, refit=None):
     """The run of ``company`` as of ``as_of`` (a date, the company's day): its
     customer.segmentation.run, made or updated. ``env`` is a superuser environment
-    of the company."""
+    of the company. A run writes only what moved (predictions: beyond
+    PREDICTION_TOLERANCE) and reuses the models while they are fresh (the company's
+    refit days); ``force`` rewrites every figure exactly, ``refit`` (True / False)
+    overrides the refit policy."""
     timer = _Timer(timings)
     period = company._customer_period(as_of)
-    run = segmentation(env, company, period, timer)
+    run = segmentation(env, company, period, timer, force=force)
     started = time.perf_counter()
     run = run.sudo().with_company(company)
+    fitted = None if refit else _fitted_run(run, company, any_age=refit is False)
     days = timer("lifetime_value", _fetch_order_days, run, company, period)
     lifetime = timer(
-        "lifetime_value", _predict_lifetime_value, run, company, period["as_of"], days
+        "lifetime_value",
+        _predict_lifetime_value,
+        run,
+        company,
+        period["as_of"],
+        days,
+        fitted,
     )
-    grouping = timer("clusters", _cluster_customers, run, company)
-    timer("write_predictions", _write_predictions, run, company, lifetime, grouping)
+    grouping = timer("clusters", _cluster_customers, run, company, fitted)
+    run.model_fit_date = fitted.model_fit_date if fitted else run.date
+    timer(
+        "write_predictions",
+        _write_predictions,
+        run,
+        company,
+        lifetime,
+        grouping,
+        0.0 if force else PREDICTION_TOLERANCE,
+    )
     timer("crosssell", _crosssell_rules, run, company, period)
     run.prediction_duration = time.perf_counter() - started
     return run
 
 
-def segmentation(env, company, period, timer=None):
+def _fitted_run(run, company, any_age=False):
+    """The latest run (up to this one) whose models are still fresh enough to
+    reuse, or None when the refit is due. ``any_age``: the latest, however old."""
+    domain = [
+        ("company_id", "=", company.id),
+        ("date", "<=", run.date),
+        ("model_fit_date", "!=", False),
+    ]
+    if not any_age:
+        days = company.customer_model_refit_days
+        if not days:
+            return None
+        domain.append(("model_fit_date", ">", run.date - datetime.timedelta(days=days)))
+    return run.search(domain, order="date desc", limit=1) or None
+
+
+def segmentation(env, company, period, timer=None, force=False):
     """Re-segment every customer of ``company`` with orders in the window of
     ``period`` (res.company._customer_period): nothing after its as-of day counts.
     Safe to repeat. Returns the day's run."""
@@ -119,7 +161,13 @@ def segmentation(env, company, period, timer=None):
     )
     columns = timer("load", load, env, company, period)
     settings = timer("load", company_settings, env, company, today)
+    if not force:
+        settings = dataclasses.replace(settings, tolerance=POSITION_TOLERANCE)
     result = timer("compute", lib_engine.compute, columns, settings)
+    if force:  # every stored profile rewritten, as if none were known
+        result = dataclasses.replace(
+            result, rows_update=np.flatnonzero(result.profile_id > 0)
+        )
     activity_count = timer("write", write, env, company, run, result)
     # The run is the day's: a rerun the same day keeps the changes already recorded
     # that day.
@@ -515,10 +563,34 @@ def _format_parameters(params):
     )
 
 
-def _predict_lifetime_value(run, company, today, days):
+def _predict_lifetime_value(run, company, today, days, fitted=None):
+    """Per customer, the predictions of the models fitted today or, when ``fitted``
+    (a run) is given, of that run's models."""
     today_day = _day_number(today)
-    horizon = company.customer_clv_horizon_months
     customers, x, t_x, T, m = _rfm_inputs(days, today_day)
+    if fitted is not None:
+        notes = fitted.prediction_notes or {}
+        run.write(
+            {
+                "clv_parameters": fitted.clv_parameters,
+                "clv_calibration_parameters": fitted.clv_calibration_parameters,
+                **{name: fitted[name] for name in CLV_NUMBERS},
+                "prediction_notes": {
+                    **(run.prediction_notes or {}),
+                    "clv": notes.get("clv", False),
+                    "holdout": notes.get("holdout", False),
+                },
+            }
+        )
+        if not fitted.clv_parameters:
+            return None
+        params = {name: fitted[f"clv_{name}"] for name in ("r", "alpha", "a", "b")}
+        spend = {name: fitted[f"clv_{name}"] for name in ("p", "q", "gamma")}
+        predictions = _lifetime_predictions(company, params, spend, x, t_x, T, m)
+        run.clv_alive_share = float(
+            np.nanmean(predictions["probability_alive"]) if len(x) else 0.0
+        )
+        return customers, predictions
     try:
         fit = _fit_purchases(x, t_x, T)
         if not fit["converged"]:
@@ -541,22 +613,9 @@ def _predict_lifetime_value(run, company, today, days):
             }
         )
         return None
-    # Extreme fitted parameters can overflow the hypergeometric term for a few
-    # customers: those predictions stay empty rather than invented.
-    with np.errstate(all="ignore"):
-        alive = clv.bgnbd_probability_alive(fit["params"], x, t_x, T)
-        per_month = clv.bgnbd_expected_purchases_by_period(
-            fit["params"], x, t_x, T, horizon, WEEKS_PER_MONTH
-        )
-        value = clv.gamma_gamma_expected_value(spend["params"], x, m)
-        lifetime = clv.discounted_clv(
-            np.nan_to_num(per_month, nan=0.0),
-            value,
-            horizon,
-            company.customer_clv_discount_rate,
-            12,
-        )
-    lifetime = np.where(np.isfinite(per_month).all(axis=1), lifetime, np.nan)
+    predictions = _lifetime_predictions(
+        company, fit["params"], spend["params"], x, t_x, T, m
+    )
     report, calibration = _holdout_report(run, company, today, days)
     run.write(
         {
@@ -567,7 +626,7 @@ def _predict_lifetime_value(run, company, today, days):
                 f"clv_{name}": float(value)
                 for name, value in {**fit["params"], **spend["params"]}.items()
             },
-            "clv_alive_share": float(np.nanmean(alive) * 100),
+            "clv_alive_share": float(np.nanmean(predictions["probability_alive"])),
             "clv_calibration_parameters": calibration
             and _format_parameters(calibration),
             "prediction_notes": {
@@ -577,7 +636,29 @@ def _predict_lifetime_value(run, company, today, days):
             },
         }
     )
-    return customers, {
+    return customers, predictions
+
+
+def _lifetime_predictions(company, params, spend_params, x, t_x, T, m):
+    """The profile's prediction columns from the models' parameters."""
+    horizon = company.customer_clv_horizon_months
+    # Extreme fitted parameters can overflow the hypergeometric term for a few
+    # customers: those predictions stay empty rather than invented.
+    with np.errstate(all="ignore"):
+        alive = clv.bgnbd_probability_alive(params, x, t_x, T)
+        per_month = clv.bgnbd_expected_purchases_by_period(
+            params, x, t_x, T, horizon, WEEKS_PER_MONTH
+        )
+        value = clv.gamma_gamma_expected_value(spend_params, x, m)
+        lifetime = clv.discounted_clv(
+            np.nan_to_num(per_month, nan=0.0),
+            value,
+            horizon,
+            company.customer_clv_discount_rate,
+            12,
+        )
+    lifetime = np.where(np.isfinite(per_month).all(axis=1), lifetime, np.nan)
+    return {
         "probability_alive": alive * 100,
         "expected_purchases": per_month.sum(axis=1),
         "expected_order_value": value,
@@ -630,10 +711,10 @@ def _holdout_report(run, company, today, days):
     }, fit["params"]
 
 
-def _write_predictions(run, company, lifetime, grouping):
+def _write_predictions(run, company, lifetime, grouping, tolerance=0.0):
     """One bulk update of the profiles' lifetime value and cluster columns, rows
-    that change only; profiles left out of both (or all, when a step found nothing)
-    are emptied."""
+    that moved only (a number by more than ``tolerance`` of its value); profiles
+    left out of both (or all, when a step found nothing) are emptied."""
     empty = np.zeros(0, dtype=np.int64)
     ltv_partners, ltv = lifetime if lifetime is not None else (empty, {})
     cluster_partners, cluster = grouping if grouping is not None else (empty, {})
@@ -670,7 +751,7 @@ def _write_predictions(run, company, lifetime, grouping):
                 ),
                 names,
                 company.id,
-                any_differs("p", "v", PREDICTION_COLUMNS),
+                _moved("p", "v", tolerance),
             )
         )
     run.env.cr.execute(
@@ -690,17 +771,44 @@ def _write_predictions(run, company, lifetime, grouping):
     run.env["customer.profile"].invalidate_model(list(PREDICTION_COLUMNS))
 
 
+def _moved(left, right, tolerance):
+    """SQL: some prediction column of ``right`` differs from ``left``'s, numbers by
+    more than ``tolerance`` of their value (at least ``tolerance`` itself)."""
+    tests = []
+    for column, kind in PREDICTION_COLUMNS.items():
+        old, new = SQL.identifier(left, column), SQL.identifier(right, column)
+        if kind == "float8" and tolerance:
+            tests.append(
+                SQL(
+                    "(%s IS NULL) <> (%s IS NULL) OR abs(%s - %s) > %s * "
+                    "greatest(abs(%s), 1)",
+                    old,
+                    new,
+                    old,
+                    new,
+                    tolerance,
+                    new,
+                )
+            )
+        else:
+            tests.append(SQL("%s IS DISTINCT FROM %s", old, new))
+    return SQL(" OR ").join(tests)
+
+
 # ---------------------------------------------------------------------- clusters
-def _cluster_customers(run, company):
+def _cluster_customers(run, company, fitted=None):
+    """The customers' clusters: k-means fitted today or, when ``fitted`` (a run)
+    has a cluster model, today's standardized figures assigned to its centres."""
     run.env.cr.execute(
         SQL(
             """
-        SELECT partner_id, segment_id, recency_days, frequency, monetary,
+        SELECT partner_id, segment_id, %s - last_order_date, frequency, monetary,
                CASE WHEN margin_known AND monetary > 0 THEN margin / monetary END,
                    payment_days
           FROM customer_profile WHERE company_id = %s AND frequency > 0
               ORDER BY partner_id
         """,
+            run.date,
             company.id,
         )
     )
@@ -717,6 +825,7 @@ def _cluster_customers(run, company):
                     "clusters": len(rows),
                 },
                 "cluster_table": False,
+                "cluster_model": False,
             }
         )
         return None
@@ -727,6 +836,36 @@ def _cluster_customers(run, company):
     z, _mean, _std = clusters.log_standardize(
         features, [i for i, (_n, log) in enumerate(CLUSTER_FEATURES) if log]
     )
+    model = fitted.cluster_model if fitted is not None else None
+    if model and k in (0, len(model["codes"])):
+        codes = model["codes"]
+        k = len(codes)
+        labels = clusters.assign(z, np.array(model["centers"], dtype=float))
+        silhouette = fitted.cluster_silhouette
+    else:
+        labels, codes, k, silhouette, centers = _fit_clusters(z, rows, k)
+        model = {"centers": centers.tolist(), "codes": list(codes)}
+    run.write(
+        {
+            "cluster_count": k,
+            "cluster_silhouette": silhouette,
+            "prediction_notes": {
+                key: value
+                for key, value in (run.prediction_notes or {}).items()
+                if key != "clusters"
+            },
+            "cluster_table": _cluster_table(run, company, features, labels, codes),
+            "cluster_model": model,
+        }
+    )
+    return partners, {
+        "cluster_index": labels + 1,
+        "cluster_code": np.array([codes[c] for c in labels.tolist()], dtype=object),
+    }
+
+
+def _fit_clusters(z, rows, k):
+    """k-means on the standardized figures ``z``: (labels, codes, k, silhouette)."""
     strata = np.array([r[1] or 0 for r in rows])
     scores = {}
     if not k:
@@ -744,27 +883,11 @@ def _cluster_customers(run, company):
     codes = clusters.trait_codes(
         result["centers"], [name for name, _log in CLUSTER_FEATURES]
     )
-    labels = result["labels"]
     # Customers that all look alike have no silhouette (NaN): it shows as 0.
     silhouette = (
         float(silhouette) if silhouette is not None and np.isfinite(silhouette) else 0.0
     )
-    run.write(
-        {
-            "cluster_count": k,
-            "cluster_silhouette": silhouette,
-            "prediction_notes": {
-                key: value
-                for key, value in (run.prediction_notes or {}).items()
-                if key != "clusters"
-            },
-            "cluster_table": _cluster_table(run, company, features, labels, codes),
-        }
-    )
-    return partners, {
-        "cluster_index": labels + 1,
-        "cluster_code": np.array([codes[c] for c in labels.tolist()], dtype=object),
-    }
+    return result["labels"], codes, k, silhouette, result["centers"]
 
 
 def _cluster_table(run, company, features, labels, codes):
@@ -794,178 +917,96 @@ def _cluster_table(run, company, features, labels, codes):
 
 
 # ---------------------------------------------------------------------- cross-sell
-def _crosssell_rules(run, company, period):
-    """Pairs per segment counted in SQL (top products only), then top suggestions
-    per customer."""
-    run.env.cr.execute(
+def _fetch_bought(env, company, period):
+    """What each customer with a segment bought in the window: one entry per customer
+    and product, as three int64 arrays (partner, product, segment). The lines are
+    made distinct in numpy (a hash of hundreds of thousands of groups would spill to
+    disk)."""
+    env.cr.execute(
         SQL(
             """
-        DROP TABLE IF EXISTS customer_bought;
-        CREATE TEMP TABLE customer_bought ON COMMIT DROP AS
-        WITH bought AS (
-            SELECT DISTINCT p.commercial_partner_id AS partner, l.product_id
-              FROM sale_order_line l
-              JOIN sale_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id
-             WHERE o.company_id = %(company)s AND o.state = 'sale'
-               AND o.date_order >= %(start)s AND o.date_order < %(end)s
-               AND l.product_id IS NOT NULL AND l.display_type IS NULL
-                   AND l.product_uom_qty > 0
-        )
-        SELECT bought.partner, bought.product_id, c.id AS profile_id, c.segment_id
-          FROM bought
-          JOIN customer_profile c ON c.partner_id = bought.partner
-              AND c.company_id = %(company)s
-         WHERE c.segment_id IS NOT NULL;
-        CREATE INDEX ON customer_bought (partner);
-        -- the pair count below self-joins this table: it must be planned from its
-        -- real size
-        ANALYZE customer_bought;
+        SELECT p.commercial_partner_id, l.product_id
+          FROM sale_order_line l
+          JOIN sale_order o ON o.id = l.order_id
+          JOIN res_partner p ON p.id = o.partner_id
+         WHERE o.company_id = %(company)s AND o.state = 'sale'
+           AND o.date_order >= %(start)s AND o.date_order < %(end)s
+           AND l.product_id IS NOT NULL AND l.display_type IS NULL
+           AND l.product_uom_qty > 0
         """,
             company=company.id,
             start=period["start"],
             end=period["end"],
         )
     )
-    run.env.cr.execute(
+    lines = np.array(env.cr.fetchall(), dtype=np.int64).reshape(-1, 2)
+    partner, product = lines[:, 0], lines[:, 1]
+    del lines
+    env.cr.execute(
         SQL(
-            """
-        WITH top AS (
-            SELECT product_id FROM customer_bought GROUP BY product_id
-             ORDER BY COUNT(*) DESC, product_id LIMIT %(max_products)s
-        ), seg AS MATERIALIZED (
-            SELECT b.partner, b.product_id,
-                b.segment_id FROM customer_bought b JOIN top USING (product_id)
-        ), n_segment AS (
-            SELECT segment_id, COUNT(DISTINCT partner) AS n FROM seg
-                GROUP BY segment_id
-        ), n_product AS (
-            SELECT segment_id, product_id,
-                COUNT(*) AS n FROM seg GROUP BY segment_id, product_id
-        ), pairs AS (
-            SELECT a.segment_id, a.product_id AS product_a,
-                b.product_id AS product_b, COUNT(*) AS n_ab
-              FROM seg a JOIN seg b ON b.partner = a.partner
-                  AND b.segment_id = a.segment_id
-                                   AND b.product_id <> a.product_id
-             GROUP BY a.segment_id, a.product_id, b.product_id
-            HAVING COUNT(*) >= %(min_customers)s
-        )
-        SELECT pairs.segment_id, pairs.product_a, pairs.product_b, s.n, na.n, nb.n,
-            pairs.n_ab
-          FROM pairs
-          JOIN n_segment s ON s.segment_id = pairs.segment_id
-          JOIN n_product na ON na.segment_id = pairs.segment_id
-              AND na.product_id = pairs.product_a
-          JOIN n_product nb ON nb.segment_id = pairs.segment_id
-              AND nb.product_id = pairs.product_b
-         WHERE pairs.n_ab::float8 * s.n > na.n::float8 * nb.n  -- lift > 1
-        """,
-            company=company.id,
-            max_products=company.customer_crosssell_max_products,
-            min_customers=company.customer_crosssell_min_customers,
+            "SELECT array_agg(partner_id ORDER BY partner_id), array_agg(segment_id "
+            "ORDER BY partner_id) FROM customer_profile WHERE company_id = %s AND "
+            "segment_id IS NOT NULL",
+            company.id,
         )
     )
-    pairs = np.array(run.env.cr.fetchall(), dtype=np.int64).reshape(-1, 7)
-    segment, a, b, n_seg, n_a, n_b, n_ab = pairs.T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rules = {
-            "group": segment,
-            "a": a,
-            "b": b,
-            "n_group": n_seg,
-            "n_a": n_a,
-            "n_b": n_b,
-            "n_ab": n_ab,
-            "support": n_ab / np.maximum(n_seg, 1),
-            "confidence": n_ab / np.maximum(n_a, 1),
-            "lift": (n_ab / np.maximum(n_a, 1)) / (n_b / np.maximum(n_seg, 1)),
-        }
-    uid, now = run.env.uid, fields.Datetime.now()
+    profiled, segment = (np.array(v or [], dtype=np.int64) for v in env.cr.fetchone())
+    # one int64 key per (customer, product): ids are below 2^31
+    keys = np.unique(partner << 32 | product)
+    partner, product = keys >> 32, keys & 0xFFFFFFFF
+    if not len(profiled):
+        return {"partner": partner[:0], "product": product[:0], "segment": partner[:0]}
+    at = np.minimum(np.searchsorted(profiled, partner), len(profiled) - 1)
+    known = profiled[at] == partner
+    return {
+        "partner": partner[known],
+        "product": product[known],
+        "segment": segment[at[known]],
+    }
+
+
+def _crosssell_rules(run, company, period):
+    """Pairs per segment among the most bought products (a sparse co-occurrence
+    count in lib/crosssell); for each product of a segment, its best pairs are
+    kept, as many as the suggestions per customer. A customer's suggestions are
+    read from them (customer.profile.crosssell_ids), not stored."""
+    bought = _fetch_bought(run.env, company, period)
+    partner, product, segment = bought["partner"], bought["product"], bought["segment"]
+    top = crosssell.top_products(
+        partner, product, company.customer_crosssell_max_products
+    )
+    kept = np.isin(product, top)
+    rules = crosssell.best_pairs(
+        crosssell.pair_stats(
+            partner[kept],
+            product[kept],
+            segment[kept],
+            min_customers=company.customer_crosssell_min_customers,
+        ),
+        company.customer_crosssell_top_n,
+    )
     _sync_rows(
         run,
         "customer_crosssell_rule",
         company,
         ("segment_id", "product_a_id", "product_b_id"),
         {
-            "segment_id": ("int4", segment),
-            "product_a_id": ("int4", a),
-            "product_b_id": ("int4", b),
-            "segment_customers": ("int4", n_seg),
-            "customers_a": ("int4", n_a),
-            "customers_ab": ("int4", n_ab),
+            "segment_id": ("int4", rules["group"]),
+            "product_a_id": ("int4", rules["a"]),
+            "product_b_id": ("int4", rules["b"]),
+            "segment_customers": ("int4", rules["n_group"]),
+            "customers_a": ("int4", rules["n_a"]),
+            "customers_ab": ("int4", rules["n_ab"]),
             "support": ("float8", np.round(rules["support"], 4)),
             "confidence": ("float8", np.round(rules["confidence"], 4)),
             "lift": ("float8", np.round(rules["lift"], 2)),
         },
-        uid,
-        now,
+        run.env.uid,
+        fields.Datetime.now(),
     )
-    _write_suggestions(run, company, rules if len(segment) else None, uid, now)
-    run.env.cr.execute(SQL("DROP TABLE customer_bought"))
-    run.crosssell_rule_count = len(segment)
-    run.env["customer.crosssell.suggestion"].invalidate_model()
+    run.crosssell_rule_count = len(rules["a"])
     run.env["customer.crosssell.rule"].invalidate_model()
-
-
-def _write_suggestions(run, company, rules, uid, now):
-    """Top suggestions per customer of a segment, synced into
-    customer_crosssell_suggestion."""
-    found = None
-    if rules is not None:
-        run.env.cr.execute(
-            SQL(
-                """
-            SELECT profile_id, partner, segment_id, array_agg(product_id)
-              FROM customer_bought GROUP BY profile_id, partner, segment_id
-            """
-            )
-        )
-        rows = run.env.cr.fetchall()
-        if rows:
-            groups = np.array([r[2] for r in rows], dtype=np.int64)
-            found = crosssell.recommend(
-                [np.array(r[3], dtype=np.int64) for r in rows],
-                rules,
-                top_n=company.customer_crosssell_top_n,
-                customer_group=groups,
-            )
-    if found is None or not len(found["customer"]):
-        found, profiles = (
-            {
-                k: []
-                for k in (
-                    "customer",
-                    "rank",
-                    "product",
-                    "because",
-                    "confidence",
-                    "lift",
-                )
-            },
-            [],
-        )
-    else:
-        profiles = np.array([r[0] for r in rows], dtype=np.int64)[found["customer"]]
-    _sync_rows(
-        run,
-        "customer_crosssell_suggestion",
-        company,
-        ("profile_id", "rank"),
-        {
-            "profile_id": ("int4", profiles),
-            "rank": ("int4", found["rank"]),
-            "product_id": ("int4", found["product"]),
-            "because_product_id": ("int4", found["because"]),
-            "confidence": (
-                "float8",
-                np.round(np.asarray(found["confidence"], dtype=float), 4),
-            ),
-            "lift": ("float8", np.round(np.asarray(found["lift"], dtype=float), 4)),
-        },
-        uid,
-        now,
-    )
+    run.env["customer.profile"].invalidate_model(["crosssell_ids"])
 
 
 def _sync_rows(run, table, company, keys, columns, uid, now):

@@ -303,3 +303,17 @@ def test_recommend_matches_brute_force_on_random_data(block_rows, monkeypatch):
             )
         )
         assert got == brute_recommend(baskets, segment_of.tolist(), rules, top_n)
+
+
+def test_best_pairs_keeps_the_first_rules_of_each_product_and_group():
+    rules = {
+        "group": np.array([1, 1, 1, 1, 2, 2]),
+        "a": np.array([A, A, A, B, A, A]),
+        "b": np.array([B, C, D, A, X, Y]),
+        "confidence": np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4]),
+    }
+    kept = crosssell.best_pairs(rules, 2)
+    assert kept["group"].tolist() == [1, 1, 1, 2, 2]
+    assert kept["b"].tolist() == [B, C, A, X, Y]
+    assert kept["confidence"].tolist() == [0.9, 0.8, 0.6, 0.5, 0.4]
+    assert crosssell.best_pairs({k: v[:0] for k, v in rules.items()}, 2)["a"].size == 0

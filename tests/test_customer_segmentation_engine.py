@@ -163,3 +163,54 @@ def test_rows_to_columns_fills_nulls_by_column():
     empty = sqlarrays.rows_to_columns([], spec)
     assert [len(column) for column in empty.values()] == [0, 0, 0]
     assert empty["partner"].dtype == np.int64
+
+
+def _stored(result, day):
+    """The profiles ``result`` wrote, as the next run reads them."""
+    rows = []
+    for i, partner in enumerate(result.partners.tolist()):
+        row = {"partner": partner, "id": 10 + partner, "pin_tier": ""}
+        for name in engine.PROFILE_COLUMNS:
+            value = result.values[name][i]
+            row[name] = None if isinstance(value, float) and np.isnan(value) else value
+        row["run_date"] = day
+        rows.append(row)
+    return _profiles(rows)
+
+
+def test_the_next_day_rewrites_only_what_moved():
+    revenues = [9000.0, 600.0, 300.0, 100.0, 50.0]
+    first = engine.compute(_columns(revenues), _settings())
+    next_day = DAY + datetime.timedelta(days=1)
+    # A day later, only the first customer ordered again (a little): the others'
+    # shares move by less than the tolerance, the days since their orders grow
+    # (not stored) and the run's own bookkeeping is no reason to write them.
+    columns = _columns([9050.0, *revenues[1:]], _stored(first, DAY))
+    tolerant = engine.compute(
+        columns, _settings(as_of=next_day, baseline=False, tolerance=0.01)
+    )
+    assert tolerant.rows_update.tolist() == [0]
+    exact = engine.compute(columns, _settings(as_of=next_day, baseline=False))
+    assert exact.rows_update.tolist() == [0, 1, 2, 3, 4]  # shares all moved
+    assert "recency_days" not in engine.PROFILE_COLUMNS
+
+
+def test_close_is_a_relative_tolerance_with_an_absolute_floor():
+    new = np.array([100.0, 100.0, 0.5, np.nan, np.nan, 3.0])
+    old = np.array([100.9, 101.1, 0.509, np.nan, 1.0, 3.0])
+    assert sqlarrays.close(new, old, 0.01).tolist() == [
+        True,
+        False,
+        True,
+        True,
+        False,
+        True,
+    ]
+    assert sqlarrays.close(new, old, 0.0).tolist() == [
+        False,
+        False,
+        False,
+        True,
+        False,
+        True,
+    ]

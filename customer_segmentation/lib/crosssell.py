@@ -186,6 +186,22 @@ def pair_stats(customer, product, group=None, min_customers=5, max_products=None
     }
 
 
+def best_pairs(rules, per_product):
+    """The first ``per_product`` rules of each (group, A) of :func:`pair_stats`'
+    output (sorted best first within each): a product's best companions."""
+    n = len(rules["a"])
+    if not n:
+        return rules
+    key_change = np.ones(n, dtype=bool)
+    key_change[1:] = (rules["group"][1:] != rules["group"][:-1]) | (
+        rules["a"][1:] != rules["a"][:-1]
+    )
+    starts = np.flatnonzero(key_change)
+    rank = np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n)))
+    keep = rank < int(per_product)
+    return {key: np.asarray(values)[keep] for key, values in rules.items()}
+
+
 def recommend(customer_products, rules, top_n=3, customer_group=None):
     """Top cross-sell products for each customer, with the reason.
 

@@ -12,13 +12,14 @@ import datetime
 import numpy as np
 
 from . import rfm, segments, tiers
-from .sqlarrays import same, scatter
+from .sqlarrays import close, same, scatter
 from .vocabulary import TIERS, pin_is_active, tier_codes, tier_numbers
 
-# Profile columns written by a run, with their kind (see sqlarrays.typed_array).
+# Profile columns written by a run, with their kind (see sqlarrays.typed_array). The
+# days since the last order are not stored: they change for everyone every night
+# (customer.profile derives them from last_order_date and the last run's day).
 PROFILE_COLUMNS = {
     "last_order_date": "date",
-    "recency_days": "int4",
     "frequency": "int4",
     "monetary": "numeric",
     "margin": "numeric",
@@ -45,6 +46,17 @@ PROFILE_COLUMNS = {
     "base_below": "int4",
     "moved_down": "bool",
 }
+
+
+# A customer's place in the Pareto ranking moves whenever anyone's revenue moves (the
+# total changes, customers pass each other): these columns are rewritten when they
+# moved by more than Settings.tolerance of their value, or with the profile's other
+# figures.
+POSITION_COLUMNS = ("rank", "share", "cumulative_share")
+# What a run that writes a profile records about itself: the day, and the state
+# before that day (a rerun the same day starts again from it). Not a reason to
+# rewrite a profile whose figures did not move.
+WRITE_COLUMNS = ("run_date", "previous_segment_id", "previous_tier", "base_below")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,6 +100,8 @@ class Settings:
     watched_segments: frozenset  # a move away from these ...
     alert_segments: frozenset  # ... into these is a downgrade
     baseline: bool  # the company's first run: nothing is a change
+    # POSITION_COLUMNS are rewritten past this share of their value (0: any change)
+    tolerance: float = 0.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -226,7 +240,6 @@ def _segment_values(partner_ids, columns, settings):
         "segment_down": segment_down,
         "moved_down": segment_down | ((base_tier >= 0) & (tier_number > base_tier)),
         "last_order_date": last_order,
-        "recency_days": np.where(active, recency, np.nan),
         "frequency": frequency,
         "monetary": np.round(revenue, 2),
         "margin": np.round(margin, 2),
@@ -297,8 +310,16 @@ def _changes(partner_ids, values, existing, settings):
     values["changed_date"][ex_pos] = np.where(
         changed[ex_pos], today, existing["changed_date"]
     )
+    # The day of the last run that wrote the profile (a rerun the same day starts
+    # again from the previous_* columns only when that day wrote them).
     values["run_date"] = np.full(n, today, dtype=object)
     differs = np.zeros(n, dtype=bool)
     for column, kind in PROFILE_COLUMNS.items():
-        differs[ex_pos] |= ~same(values[column][ex_pos], existing[column], kind)
+        if column in WRITE_COLUMNS:
+            continue
+        if column in POSITION_COLUMNS:
+            kept = close(values[column][ex_pos], existing[column], settings.tolerance)
+        else:
+            kept = same(values[column][ex_pos], existing[column], kind)
+        differs[ex_pos] |= ~kept
     return profile_id, changed, differs

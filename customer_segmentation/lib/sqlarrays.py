@@ -118,6 +118,19 @@ def same(new, old, kind):
     )
 
 
+def close(new, old, tolerance):
+    """Element-wise: is the new number within ``tolerance`` of its value (at least
+    ``tolerance`` itself) from the stored one? Empty only matches empty; a 0
+    tolerance is ``same``."""
+    new, old = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
+    if not tolerance:
+        return same(new, old, "float8")
+    gap = np.abs(np.nan_to_num(new) - np.nan_to_num(old))
+    return (np.isnan(new) == np.isnan(old)) & (
+        gap <= tolerance * np.maximum(np.abs(np.nan_to_num(new)), 1.0)
+    )
+
+
 def scatter(n, positions, values, fill=0.0, dtype=float):
     """``n`` times ``fill``, with ``values`` at ``positions``."""
     result = np.full(n, fill, dtype=dtype)

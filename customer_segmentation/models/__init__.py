@@ -4,7 +4,6 @@ from . import customer_profile
 from . import customer_segment_snapshot
 from . import customer_segmentation_run
 from . import customer_crosssell_rule
-from . import customer_crosssell_suggestion
 from . import customer_tier_service
 from . import res_company
 from . import res_config_settings

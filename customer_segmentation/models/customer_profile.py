@@ -1,6 +1,9 @@
+import datetime
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools import format_amount, format_date
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL, format_amount, format_date
 from odoo.tools.sql import table_exists
 
 from ..lib import explain
@@ -39,7 +42,14 @@ class CustomerProfile(models.Model):
 
     # Figures over the analysis window
     last_order_date = fields.Date(readonly=True)
-    recency_days = fields.Integer("Recency (days)", readonly=True, aggregator="avg")
+    # Derived, not stored: the days since the last order grow for every customer every
+    # night, the last order date does not.
+    recency_days = fields.Integer(
+        "Recency (days)",
+        compute="_compute_recency_days",
+        search="_search_recency_days",
+        help="Days from the last order to the day of the company's last run.",
+    )
     frequency = fields.Integer("Orders", readonly=True)
     monetary = fields.Monetary(
         "Revenue",
@@ -131,11 +141,14 @@ class CustomerProfile(models.Model):
         help="What sets the customer's cluster apart: the traits of its centre that "
         "differ most from the average customer.",
     )
-    crosssell_ids = fields.One2many(
-        "customer.crosssell.suggestion",
-        "profile_id",
+    # Read, not stored: the segment's pairs (customer.crosssell.rule) of the products
+    # the customer bought in the window, best first.
+    crosssell_ids = fields.Many2many(
+        "customer.crosssell.rule",
         string="Suggestions",
-        readonly=True,
+        compute="_compute_crosssell_ids",
+        help="Products the customer's segment buys with what the customer buys and "
+        "the customer never bought in the window, best first.",
     )
 
     previous_segment_id = fields.Many2one("customer.segment", readonly=True)
@@ -143,7 +156,9 @@ class CustomerProfile(models.Model):
     changed_date = fields.Date(
         "Changed on", readonly=True, help="Last run that changed the segment or tier."
     )
-    run_date = fields.Date("Last run", readonly=True)
+    run_date = fields.Date(
+        "Last run", readonly=True, help="Last run that changed the figures."
+    )
     moved_down = fields.Boolean(
         "Moved down",
         readonly=True,
@@ -216,6 +231,115 @@ class CustomerProfile(models.Model):
                     basis=basis,
                     rank=profile.rank,
                 )
+
+    def _companies_as_of(self, companies):
+        """{company id: the day of its last run (today when none)}."""
+        today = fields.Date.context_today(self)
+        rows = (
+            self.env["customer.segmentation.run"]
+            .sudo()
+            ._read_group(
+                [("company_id", "in", companies.ids)], ["company_id"], ["date:max"]
+            )
+        )
+        as_of = {company.id: day for company, day in rows}
+        return {company.id: as_of.get(company.id) or today for company in companies}
+
+    @api.depends("last_order_date", "company_id")
+    def _compute_recency_days(self):
+        as_of = self._companies_as_of(self.company_id)
+        for profile in self:
+            last = profile.last_order_date
+            profile.recency_days = (
+                (as_of[profile.company_id.id] - last).days if last else 0
+            )
+
+    def _search_recency_days(self, operator, value):
+        """Recency compared in days is the last order date compared the other way
+        round, per company (each company's last run is its day)."""
+        flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+        if operator not in flipped or not isinstance(value, int | float):
+            raise UserError(self.env._("Recency is searched by a number of days."))
+        companies = self.env["res.company"].sudo().search([])
+        as_of = self._companies_as_of(companies)
+        days = int(value)
+        domain = [("id", "=", False)]
+        for company_id, day in as_of.items():
+            boundary = day - datetime.timedelta(days=days)
+            domain = expression.OR(
+                [
+                    domain,
+                    [
+                        ("company_id", "=", company_id),
+                        ("last_order_date", flipped[operator], boundary),
+                    ],
+                ]
+            )
+        return domain
+
+    @api.depends("segment_id", "run_date")
+    def _compute_crosssell_ids(self):
+        Rule = self.env["customer.crosssell.rule"]
+        found = {}
+        profiles = self.filtered("id")
+        as_of = self._companies_as_of(profiles.company_id)
+        for company in profiles.company_id:
+            mine = profiles.filtered(lambda p, c=company: p.company_id == c)
+            found.update(mine._crosssell_suggestions(company, as_of[company.id]))
+        for profile in self:
+            profile.crosssell_ids = Rule.browse(found.get(profile.id, []))
+
+    def _crosssell_suggestions(self, company, as_of):
+        """{profile id: rule ids, best first}: for each product the customer bought in
+        the window of the company's last run, its segment's pairs with a product the
+        customer never bought there; per product suggested its best pair (confidence,
+        then lift, then the first product bought), the company's number of
+        suggestions per customer. One query, by index from the profiles."""
+        period = company._customer_period(as_of)
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH basket AS (
+                SELECT DISTINCT c.id AS profile, c.segment_id, l.product_id
+                  FROM customer_profile c
+                  JOIN res_partner p ON p.commercial_partner_id = c.partner_id
+                  JOIN sale_order o ON o.partner_id = p.id
+                      AND o.company_id = c.company_id
+                  JOIN sale_order_line l ON l.order_id = o.id
+                 WHERE c.id = ANY(%(profiles)s) AND c.segment_id IS NOT NULL
+                   AND o.state = 'sale'
+                   AND o.date_order >= %(start)s AND o.date_order < %(end)s
+                   AND l.product_id IS NOT NULL AND l.display_type IS NULL
+                   AND l.product_uom_qty > 0
+            ), best AS (
+                SELECT DISTINCT ON (b.profile, r.product_b_id) b.profile, r.id,
+                       r.confidence, r.lift, r.product_b_id
+                  FROM basket b
+                  JOIN customer_crosssell_rule r ON r.company_id = %(company)s
+                       AND r.segment_id = b.segment_id
+                       AND r.product_a_id = b.product_id
+                 WHERE NOT EXISTS (SELECT 1 FROM basket own
+                                    WHERE own.profile = b.profile
+                                      AND own.product_id = r.product_b_id)
+                 ORDER BY b.profile, r.product_b_id, r.confidence DESC, r.lift DESC,
+                          r.product_a_id
+            )
+            SELECT profile, array_agg(id ORDER BY rank)
+              FROM (SELECT profile, id, row_number() OVER (PARTITION BY profile
+                               ORDER BY confidence DESC, lift DESC, product_b_id)
+                               AS rank
+                      FROM best) ranked
+             WHERE rank <= %(top_n)s
+             GROUP BY profile
+            """,
+                profiles=self.ids,
+                company=company.id,
+                start=period["start"],
+                end=period["end"],
+                top_n=company.customer_crosssell_top_n,
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     @api.model
     def _cluster_code_selection(self):

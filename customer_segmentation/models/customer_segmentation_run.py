@@ -99,6 +99,12 @@ class CustomerSegmentationRun(models.Model):
         sanitize=False,
         groups=MANAGER,
     )
+    # The day the models were last fitted; later runs reuse them until the refit
+    # is due (res.company.customer_model_refit_days).
+    model_fit_date = fields.Date("Models fitted on", readonly=True, copy=False)
+    # The cluster model in numbers (standardized centres and their codes), for the
+    # runs that reuse it.
+    cluster_model = fields.Json(readonly=True, copy=False, groups=MANAGER)
     cluster_count = fields.Integer("Clusters", readonly=True)
     cluster_silhouette = fields.Float("Silhouette", readonly=True, digits=(4, 3))
     cluster_note = fields.Char("Clusters note", compute="_compute_prediction_texts")

@@ -81,6 +81,12 @@ class ResCompany(models.Model):
         default=0,
         help="0 chooses the number by silhouette on a stratified sample.",
     )
+    customer_model_refit_days = fields.Integer(
+        "Refit the predictions every (days)",
+        default=7,
+        help="A nightly run reuses the lifetime value and cluster models fitted at "
+        "most this many days before; 0 refits them on every run.",
+    )
     customer_crosssell_min_customers = fields.Integer(
         "Cross-sell: minimum customers", default=3
     )
@@ -101,9 +107,14 @@ class ResCompany(models.Model):
         "customer_crosssell_min_customers",
         "customer_crosssell_max_products",
         "customer_crosssell_top_n",
+        "customer_model_refit_days",
     )
     def _check_customer_prediction_settings(self):
         for company in self:
+            if company.customer_model_refit_days < 0:
+                raise ValidationError(
+                    _("The models are refitted every 0 days or more.")
+                )
             if (
                 company.customer_clv_horizon_months < 1
                 or company.customer_holdout_months < 1

@@ -34,6 +34,9 @@ class ResConfigSettings(models.TransientModel):
     customer_cluster_count = fields.Integer(
         related="company_id.customer_cluster_count", readonly=False
     )
+    customer_model_refit_days = fields.Integer(
+        related="company_id.customer_model_refit_days", readonly=False
+    )
     customer_crosssell_min_customers = fields.Integer(
         related="company_id.customer_crosssell_min_customers", readonly=False
     )

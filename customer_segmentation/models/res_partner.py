@@ -138,7 +138,7 @@ class ResPartner(models.Model):
         groups=FIGURES_GROUP,
     )
     customer_crosssell_ids = fields.Many2many(
-        "customer.crosssell.suggestion",
+        "customer.crosssell.rule",
         string="Suggestions",
         compute="_compute_customer_figures",
         groups=FIGURES_GROUP,

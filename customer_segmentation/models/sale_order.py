@@ -19,7 +19,7 @@ class SaleOrder(models.Model):
         compute="_compute_customer_segmentation", groups=FIGURES_GROUP
     )
     customer_crosssell_ids = fields.Many2many(
-        "customer.crosssell.suggestion",
+        "customer.crosssell.rule",
         compute="_compute_customer_segmentation",
         string="Suggestions",
         groups=FIGURES_GROUP,

@@ -4,8 +4,11 @@ import re
 from lxml import etree
 
 from odoo.tests import tagged
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
+from .. import engine
+from ..engine import PREDICTION_COLUMNS
+from ..lib.engine import POSITION_COLUMNS, PROFILE_COLUMNS, WRITE_COLUMNS
 from .common import SegmentationCase
 
 
@@ -215,13 +218,9 @@ class TestPredictions(SegmentationCase):
         )
 
     def _company_row_versions(self):
-        """xmin of every profile, cross-sell rule and suggestion of the company: changes
-        on any write."""
-        models = (
-            "customer.profile",
-            "customer.crosssell.rule",
-            "customer.crosssell.suggestion",
-        )
+        """xmin of every profile and cross-sell rule of the company: changes on any
+        write."""
+        models = ("customer.profile", "customer.crosssell.rule")
         return {
             self.env[model]._table: self._row_versions(
                 self.env[model].search([("company_id", "=", self.company.id)])
@@ -236,7 +235,7 @@ class TestPredictions(SegmentationCase):
         self._crosssell_history()
         run = self._run()
         before = self._company_row_versions()
-        self.assertTrue(before["customer_crosssell_suggestion"])
+        self.assertTrue(before["customer_crosssell_rule"])
         self.env.invalidate_all()
         self.assertEqual(self._run(), run, "the same day's run is reused")
         self.assertEqual(
@@ -273,3 +272,88 @@ class TestPredictions(SegmentationCase):
         self.assertTrue(
             unchanged, "rules whose figures did not move are kept, not re-inserted"
         )
+
+    def _stored_figures(self):
+        """Every stored figure of the company's profiles, and its cross-sell pairs."""
+        self.env.flush_all()
+        columns = [*PROFILE_COLUMNS, *PREDICTION_COLUMNS]
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id, %s FROM customer_profile WHERE company_id = %s",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                self.company.id,
+            )
+        )
+        profiles = {
+            row[0]: dict(zip(columns, row[1:], strict=True))
+            for row in self.env.cr.fetchall()
+        }
+        self.env.cr.execute(
+            "SELECT segment_id, product_a_id, product_b_id, segment_customers, "
+            "customers_a, customers_ab, support, confidence, lift FROM "
+            "customer_crosssell_rule WHERE company_id = %s ORDER BY 1, 2, 3",
+            [self.company.id],
+        )
+        return profiles, self.env.cr.fetchall()
+
+    def test_next_day_writes_only_the_changed_customer_as_a_full_recompute(self):
+        self._history()
+        self._crosssell_history()
+        top = self._customer("Top")
+        for day in range(1, 31, 5):  # six large orders in March: rank 1
+            self._order(top, 5000, f"2026-03-{day:02d} 09:00:00")
+        first = self._run()
+        self.assertEqual(first.model_fit_date, first.date, "the first run fits")
+        before = self._company_row_versions()
+        self.env.invalidate_all()
+        # A day later, one more order of the same product by the first customer.
+        self._order(top, 100, "2026-04-02 09:00:00")
+        # (a row written in a savepoint gets a new xmin)
+        with self.env.cr.savepoint():
+            second = self._run("2026-04-02 10:00:00")
+        self.assertNotEqual(second, first)
+        self.assertEqual(
+            second.model_fit_date, first.date, "no refit the next night (7 days)"
+        )
+        after = self._company_row_versions()
+        rewritten = {
+            table: {i for i, v in after[table].items() if before[table].get(i) != v}
+            for table in after
+        }
+        self.assertEqual(
+            rewritten["customer_profile"],
+            set(self._profile(top).ids),
+            "only the customer with the new order is rewritten",
+        )
+        self.assertFalse(rewritten["customer_crosssell_rule"])
+        self.assertFalse(second.snapshot_ids)
+        self.assertEqual(self._profile(top).recency_days, 0)
+        self.assertEqual(
+            self._profile(self.acme).recency_days, 13, "derived from the run's day"
+        )
+        # The same figures as a run that recomputes and rewrites everything.
+        profiles, rules = self._stored_figures()
+        engine.run(
+            self.env["customer.segmentation.run"].sudo().env,
+            self.company,
+            second.date,
+            force=True,
+            refit=False,
+        )
+        full_profiles, full_rules = self._stored_figures()
+        self.assertEqual(rules, full_rules)
+        self.assertEqual(profiles.keys(), full_profiles.keys())
+        for partner, figures in full_profiles.items():
+            for column, value in figures.items():
+                kept = profiles[partner][column]
+                if column in POSITION_COLUMNS or (
+                    column in PREDICTION_COLUMNS and isinstance(value, float)
+                ):
+                    self.assertAlmostEqual(
+                        kept or 0.0,
+                        value or 0.0,
+                        delta=0.01 * max(abs(value or 0.0), 1.0),
+                        msg=f"{column} of partner {partner}",
+                    )
+                elif column not in WRITE_COLUMNS:
+                    self.assertEqual(kept, value, f"{column} of partner {partner}")

@@ -1,4 +1,5 @@
 import ast
+import datetime
 
 from lxml import etree
 
@@ -137,7 +138,8 @@ class TestReports(SegmentationCase):
                 "expected_purchases": 0.01,
                 "expected_order_value": 90.0,
                 "lifetime_value": 0.9,
-                "recency_days": 791,  # 26 months
+                # 791 days (26 months) before the run's day
+                "last_order_date": profile.run_date - datetime.timedelta(days=791),
                 "frequency": 40,
             }
         )
@@ -162,7 +164,12 @@ class TestReports(SegmentationCase):
             profile.lifetime_value_reason,
             "the customer's form says the same",
         )
-        profile.write({"probability_alive": 85.0, "recency_days": 12})
+        profile.write(
+            {
+                "probability_alive": 85.0,
+                "last_order_date": profile.run_date - datetime.timedelta(days=12),
+            }
+        )
         self.assertTrue(
             profile.lifetime_value_reason.startswith(
                 "Probably active (P(alive) 85 %): last order 12 days ago"

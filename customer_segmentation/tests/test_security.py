@@ -187,9 +187,10 @@ class TestCustomerFiguresSecurity(SegmentationCase):
             .search([("id", "=", snapshot.id)])
         )
         self.assertFalse(
-            self.env["customer.crosssell.suggestion"]
-            .with_user(self.seller_2)
-            .search([("profile_id", "=", self.acme_profile.id)])
+            self.acme.with_user(self.seller_2)
+            .with_company(self.company)
+            .customer_crosssell_ids,
+            "no suggestions of another salesperson's customer",
         )
 
     def test_all_documents_and_managers_see_every_customer(self):
