@@ -674,6 +674,7 @@ SCAN_QUERIES = {
            AND o.state IN ('purchase', 'done')
     """,
 }
+DUE_SCAN = "lines promised + their receipts"
 # Tables whose size is the history: a scan must never read them whole. (The orders,
 # a tenth of the lines, are hashed whole where the planner finds it cheaper than an
 # index lookup per line: plan_check reports it as "orders_hashed".)
@@ -1303,7 +1304,45 @@ def report(r):
     print_targets(r["targets"])
 
 
+def growth(paths):
+    """Cost per row at each scale of a BENCH_GROWTH run (the JSON of each), and
+    each against the smallest."""
+    runs = []
+    for path in paths:
+        with open(path) as stream:
+            r = json.load(stream)
+        lines = r["bare_scan_backfill_months_queries"][
+            "lines promised + their receipts"
+        ]
+        month_lines = r["bare_scan_queries"]["lines promised + their receipts"]["rows"]
+        runs.append(
+            {
+                "lines": r["generate"]["data"]["purchase_lines"],
+                "backfill_us_per_line": 1e6 * r["backfill_s"] / lines["rows"],
+                "scan_us_per_line": 1e6
+                * r["bare_scan_backfill_months_s"]
+                / lines["rows"],
+                "month_us_per_line": 1e6 * r["month_insert_s"] / month_lines,
+                "write_s": r["backfill_steps_s"].get("write", 0.0),
+            }
+        )
+    print("\nsupplier_evaluation growth: microseconds per due line")
+    print(
+        f"{'lines':>10} {'back-fill':>10} {'its scan':>10} {'one month':>10} "
+        f"{'vs first':>9}"
+    )
+    for run in runs:
+        print(
+            f"{run['lines']:>10} {run['backfill_us_per_line']:>10.2f} "
+            f"{run['scan_us_per_line']:>10.2f} {run['month_us_per_line']:>10.2f} "
+            f"{run['backfill_us_per_line'] / runs[0]['backfill_us_per_line']:>8.2f}x"
+        )
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["growth"]:
+        sys.exit(growth(sys.argv[2:]))
     if sys.argv[1:2] == ["core"]:
         sys.exit(
             main(

@@ -1,13 +1,14 @@
-"""The supplier evaluation of one company's period: load -> compute -> write, then the
-trends, clusters and alert rules of the period.
+"""The supplier evaluation of one company's periods: load -> compute -> write, then the
+trends, clusters and alert rules of the periods.
 
 Plain functions on an Odoo environment, with all the engine's SQL in this module; the
-numbers are worked out in lib/engine.py. The period is always explicit: nothing here
+numbers are worked out in lib/engine.py. The periods are always explicit: nothing here
 asks for today.
 
-    ids = evaluate(env, company, date_from, date_to, timings={})
+    ids = evaluate(env, company, [(date_from, date_to), ...], timings={})
 
-runs the steps of STEPS in order and adds each one's seconds to ``timings``; within
+reads each source once for the whole range, runs the steps of STEPS in order and adds
+each one's seconds to ``timings``; one period is the range of one. Within
 ``with observed(callback):`` every run, whatever its entry point (cron, wizard, tests),
 also reports ``callback(date_from, seconds by step, ids)`` when it ends.
 """
@@ -167,15 +168,14 @@ def _evaluate(
         )
     with step("write"):
         ids = write(env, company, period_list, columns, results)
-    if not len(ids):
-        return ids
     with step("trends"):
         trends(env, company, ids)
     with step("clusters"):
         for (date_from, _date_to), period in zip(period_list, columns, strict=True):
             if len(period.partner_ids):
                 clusters(env, company, date_from)
-    if evaluate_rules:
+    # A period without any supplier is not analysed (nor alerted on).
+    if evaluate_rules and len(columns[-1].partner_ids):
         with step("alerts"):
             env["supplier.alert.rule"]._evaluate_rules(
                 company,

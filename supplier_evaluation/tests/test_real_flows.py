@@ -388,10 +388,10 @@ class TestRealFlows(SupplierEvaluationCase):
         self.env.invalidate_all()
 
     def test_range_in_one_pass_gives_the_cards_of_period_by_period(self):
-        self.maxDiff = None
         """October 2025 to April 2026 evaluated in one pass stores the same cards,
         column for column, as the months evaluated one after the other: the range
         reads each source once and gives every row to its own month."""
+        self.maxDiff = None
         Scorecard = self.env["supplier.scorecard"]
         months = periods.periods_between(
             datetime.date(2025, 10, 1), datetime.date(2026, 4, 30)
