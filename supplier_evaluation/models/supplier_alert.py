@@ -184,9 +184,30 @@ class SupplierAlert(models.Model):
                     "user_id": buyer.id,
                 }
             )
-        alerts.env["mail.activity"].create(activities)
+        # No e-mail per activity: each buyer is told once, with the list.
+        alerts.env["mail.activity"].with_context(
+            mail_activity_quick_update=True
+        ).create(activities)
+        for buyer in {buyer for buyer in buyers.values()}:
+            mine = alerts.filtered(lambda a, b=buyer: buyers[a.id] == b)
+            in_buyer_lang = mine.with_context(lang=buyer.lang or alerts.env.lang)
+            alerts.env["supplier.alert"].message_notify(
+                partner_ids=buyer.partner_id.ids,
+                author_id=author.id,
+                subject=in_buyer_lang.env._(
+                    "%(count)s new supplier alerts: %(rule)s",
+                    count=len(mine),
+                    rule=rule.with_env(in_buyer_lang.env).name,
+                ),
+                body=Markup("<ul>%s</ul>")
+                % Markup().join(
+                    Markup("<li>%s</li>") % alert.name for alert in in_buyer_lang
+                ),
+            )
         if rule.action == "request":
-            alerts._request_corrective_actions(rule, company, buyers)
+            alerts.with_context(
+                mail_auto_subscribe_no_notify=True
+            )._request_corrective_actions(rule, company, buyers)
 
     def _request_corrective_actions(self, rule, company, buyers):
         """One corrective action request per alert of ``self``, created together,

@@ -518,6 +518,35 @@ class TestRealFlows(SupplierEvaluationCase):
                 odoobot,
             )
 
+    def test_alerts_are_notified_together_each_buyer_once(self):
+        rule = self._alert_rule()
+        self.v1.buyer_id = self.buyer
+        self._evaluate()
+        alerts = self.env["supplier.alert"].search([("rule_id", "=", rule.id)])
+        self.assertEqual(alerts.partner_id, self.v1 | self.v3 | self.v5 | self.v7)
+        for alert in alerts:
+            self.assertFalse(alert.notification_error)
+            self.assertEqual(
+                len(alert.message_ids.filtered(lambda m: "in a row" in str(m.body))), 1
+            )
+            self.assertEqual(len(alert.activity_ids), 1)
+            self.assertEqual(len(alert.corrective_action_ids), 1)
+        by_buyer = {}
+        for alert in alerts:
+            by_buyer.setdefault(alert.activity_ids.user_id, []).append(alert)
+        self.assertIn(self.buyer, by_buyer, "V1's own buyer")
+        self.assertGreater(len(by_buyer), 1)
+        for buyer, mine in by_buyer.items():
+            told = self.env["mail.message"].search(
+                [
+                    ("partner_ids", "in", buyer.partner_id.ids),
+                    ("subject", "like", "new supplier alerts"),
+                ]
+            )
+            self.assertEqual(len(told), 1, "one notification per buyer")
+            for alert in mine:
+                self.assertIn(alert.partner_id.name, told.body)
+
     def test_failure_to_notify_is_logged_on_the_alert(self):
         rule = self._alert_rule()
 
