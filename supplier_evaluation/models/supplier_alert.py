@@ -195,9 +195,7 @@ class SupplierAlert(models.Model):
                 partner_ids=buyer.partner_id.ids,
                 author_id=author.id,
                 subject=in_buyer_lang.env._(
-                    "%(count)s new supplier alerts: %(rule)s",
-                    count=len(mine),
-                    rule=rule.with_env(in_buyer_lang.env).name,
+                    "Supplier alert: %s", rule.with_env(in_buyer_lang.env).name
                 ),
                 body=Markup("<ul>%s</ul>")
                 % Markup().join(

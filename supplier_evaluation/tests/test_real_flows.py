@@ -540,7 +540,7 @@ class TestRealFlows(SupplierEvaluationCase):
             told = self.env["mail.message"].search(
                 [
                     ("partner_ids", "in", buyer.partner_id.ids),
-                    ("subject", "like", "new supplier alerts"),
+                    ("subject", "=", f"Supplier alert: {rule.name}"),
                 ]
             )
             self.assertEqual(len(told), 1, "one notification per buyer")
