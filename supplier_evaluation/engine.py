@@ -603,45 +603,41 @@ def _fetch_ratings(env, company, days, partner_ids):
 
 def _fetch_existing(env, company, period_list, partner_ids):
     """The cards already written for the periods, with their period's index."""
-    env.cr.execute(
-        SQL(
-            """
-        SELECT s.partner_id, s.id, s.state = 'draft', s.kraljic_class, s.template_id,
-               per.k - 1
-          FROM supplier_scorecard s
-          JOIN unnest(%(starts)s::date[], %(ends)s::date[]) WITH ORDINALITY
-               AS per(date_from, date_to, k)
-            ON per.date_from = s.date_from AND per.date_to = s.date_to
-         WHERE s.company_id = %(company)s
-           AND s.date_from >= %(first)s AND s.date_from <= %(last)s
-               %(partner_filter)s
-        """,
-            company=company.id,
-            starts=[date_from for date_from, _date_to in period_list],
-            ends=[date_to for _date_from, date_to in period_list],
-            first=period_list[0][0],
-            last=period_list[-1][0],
-            partner_filter=_partner_filter("s.partner_id", partner_ids),
-        )
-    )
-    return _columns(
+    return _fetch_cards(
         env,
-        ("partner", "id", "is_draft", "kraljic_class", "template_id", "period"),
-        (np.int64, np.int64, bool, object, object, np.int64),
+        company,
+        period_list,
+        partner_ids,
+        SQL("s.partner_id, s.id, s.state = 'draft', s.kraljic_class, s.template_id"),
+        ("partner", "id", "is_draft", "kraljic_class", "template_id"),
+        (np.int64, np.int64, bool, object, object),
     )
 
 
 def _fetch_previous_totals(env, company, period_list, partner_ids):
     """The stored total of each supplier's card of the period before each period
     (``period``: the index of the period it precedes)."""
-    previous = [
-        periods.previous_period(date_from, company.supplier_period_type)
-        for date_from, _date_to in period_list
-    ]
+    return _fetch_cards(
+        env,
+        company,
+        [
+            periods.previous_period(date_from, company.supplier_period_type)
+            for date_from, _date_to in period_list
+        ],
+        partner_ids,
+        SQL("s.partner_id, s.total_score"),
+        ("partner", "total"),
+        (np.int64, float),
+    )
+
+
+def _fetch_cards(env, company, period_list, partner_ids, columns, names, dtypes):
+    """``columns`` of the company's cards of each period of ``period_list``, and
+    ``period``, the index of its period in the list."""
     env.cr.execute(
         SQL(
             """
-        SELECT s.partner_id, s.total_score, per.k - 1
+        SELECT %(columns)s, per.k - 1
           FROM supplier_scorecard s
           JOIN unnest(%(starts)s::date[], %(ends)s::date[]) WITH ORDINALITY
                AS per(date_from, date_to, k)
@@ -650,15 +646,16 @@ def _fetch_previous_totals(env, company, period_list, partner_ids):
            AND s.date_from >= %(first)s AND s.date_from <= %(last)s
                %(partner_filter)s
         """,
+            columns=columns,
             company=company.id,
-            starts=[date_from for date_from, _date_to in previous],
-            ends=[date_to for _date_from, date_to in previous],
-            first=min(date_from for date_from, _date_to in previous),
-            last=max(date_from for date_from, _date_to in previous),
+            starts=[date_from for date_from, _date_to in period_list],
+            ends=[date_to for _date_from, date_to in period_list],
+            first=min(date_from for date_from, _date_to in period_list),
+            last=max(date_from for date_from, _date_to in period_list),
             partner_filter=_partner_filter("s.partner_id", partner_ids),
         )
     )
-    return _columns(env, ("partner", "total", "period"), (np.int64, float, np.int64))
+    return _columns(env, (*names, "period"), (*dtypes, np.int64))
 
 
 # ---------------------------------------------------------------------------- write
