@@ -1,18 +1,20 @@
-"""The supplier evaluation of one company's period: load -> compute -> write, then the
-trends, clusters and alert rules of the period.
+"""The supplier evaluation of one company's periods: load -> compute -> write, then the
+trends, clusters and alert rules of the periods.
 
 Plain functions on an Odoo environment, with all the engine's SQL in this module; the
-numbers are worked out in lib/engine.py. The period is always explicit: nothing here
+numbers are worked out in lib/engine.py. The periods are always explicit: nothing here
 asks for today.
 
-    ids = evaluate(env, company, date_from, date_to, timings={})
+    ids = evaluate(env, company, [(date_from, date_to), ...], timings={})
 
-runs the steps of STEPS in order and adds each one's seconds to ``timings``; within
+reads each source once for the whole range, runs the steps of STEPS in order and adds
+each one's seconds to ``timings``; one period is the range of one. Within
 ``with observed(callback):`` every run, whatever its entry point (cron, wizard, tests),
 also reports ``callback(date_from, seconds by step, ids)`` when it ends.
 """
 
 import contextlib
+import datetime
 import json
 import time
 
@@ -55,9 +57,11 @@ SAME_RECEIPT = SQL(
     "m.picking_id, m.purchase_line_id, m.quantity, src.usage, "
     "date_trunc('second', m.date)"
 )
-# Refresh the planner statistics of supplier_scorecard after inserting at least this
-# many rows.
-ANALYZE_AFTER_INSERTS = 1000
+# Refresh the planner statistics of supplier_scorecard when one evaluation inserts at
+# least this share of the rows the statistics know of (see write()): proportional, so
+# that the cost of ANALYZE (bounded by its sample) stays in proportion to the cards
+# written, whatever the size of the company.
+ANALYZE_AFTER_SHARE = 0.1
 
 
 _observers = []
@@ -66,7 +70,8 @@ _observers = []
 @contextlib.contextmanager
 def observed(callback):
     """Call ``callback(date_from, timings, ids)`` after every evaluate() of the block
-    (benchmarks, profiling); ``timings`` has the seconds of each step and "total"."""
+    (benchmarks, profiling); ``date_from`` is the first day of the first period,
+    ``timings`` has the seconds of each step and "total"."""
     _observers.append(callback)
     try:
         yield
@@ -94,29 +99,35 @@ class _Steps:
 def evaluate(
     env,
     company,
-    date_from,
-    date_to,
+    period_list,
     partner_ids=None,
     evaluate_rules=True,
-    kraljic_suggestion=None,
+    kraljic_suggestions=None,
     timings=None,
 ):
-    """Score the suppliers of ``company`` active in [date_from, date_to], or those of
-    ``partner_ids`` (commercial partner ids, a numpy array), and analyse the period.
+    """Score the suppliers of ``company`` active in each period of ``period_list``
+    ((date_from, date_to) pairs, oldest first, none overlapping the next), or those of
+    ``partner_ids`` (commercial partner ids, a numpy array), and analyse the periods.
+
+    Each source is read once for the whole range, every period's cards are computed
+    in numpy and written in bulk, then the trends and clusters of the periods run
+    once; the alert rules fire for the last period only (a back-fill does not raise
+    every past breach). ``kraljic_suggestions``: one {partner id: class} per period,
+    or None for today's classes. One period is the range of one.
 
     Returns the ids of the scorecards written (int64 array).
     """
     started = time.perf_counter()
     run_timings = {}
     step = _Steps(run_timings)
+    period_list = _checked_periods(period_list)
     ids = _evaluate(
         env,
         company,
-        date_from,
-        date_to,
+        period_list,
         partner_ids,
         evaluate_rules,
-        kraljic_suggestion,
+        kraljic_suggestions or [None] * len(period_list),
         step,
     )
     run_timings["total"] = time.perf_counter() - started
@@ -124,93 +135,149 @@ def evaluate(
         for name, seconds in run_timings.items():
             timings[name] = timings.get(name, 0.0) + seconds
     for callback in list(_observers):
-        callback(date_from, run_timings, ids)
+        callback(period_list[0][0], run_timings, ids)
     return ids
 
 
+def _checked_periods(period_list):
+    period_list = [(date_from, date_to) for date_from, date_to in period_list]
+    if not period_list:
+        raise ValueError("no period to evaluate")
+    for (from_a, to_a), (from_b, _to_b) in zip(
+        period_list, period_list[1:], strict=False
+    ):
+        if not from_a <= to_a < from_b:
+            raise ValueError("periods must be in order and must not overlap")
+    if period_list[-1][0] > period_list[-1][1]:
+        raise ValueError("a period ends before it starts")
+    return period_list
+
+
 def _evaluate(
-    env, company, date_from, date_to, partner_ids, evaluate_rules, suggestion, step
+    env, company, period_list, partner_ids, evaluate_rules, suggestions, step
 ):
     """The steps of evaluate(), each timed by ``step``."""
     env.flush_all()
     with step("load"):
-        columns = load(env, company, date_from, date_to, partner_ids, suggestion)
-    if not len(columns.partner_ids):
-        return np.array([], dtype=np.int64)
+        columns = load(env, company, period_list, partner_ids, suggestions)
     with step("compute"):
-        result = engine.compute(columns, settings(env, company, date_from, columns))
+        results = engine.compute_periods(
+            columns,
+            settings(env, company, period_list, columns),
+            _chained(company, period_list),
+        )
     with step("write"):
-        ids = write(env, company, date_from, date_to, columns, result)
+        ids = write(env, company, period_list, columns, results)
     with step("trends"):
-        trends(env, company, date_from, ids)
+        trends(env, company, ids)
     with step("clusters"):
-        clusters(env, company, date_from)
-    if evaluate_rules:
+        for (date_from, _date_to), period in zip(period_list, columns, strict=True):
+            if len(period.partner_ids):
+                clusters(env, company, date_from)
+    # A period without any supplier is not analysed (nor alerted on).
+    if evaluate_rules and len(columns[-1].partner_ids):
         with step("alerts"):
             env["supplier.alert.rule"]._evaluate_rules(
                 company,
-                date_from,
+                period_list[-1][0],
                 None if partner_ids is None else partner_ids.tolist(),
             )
     return ids
 
 
+def _chained(company, period_list):
+    """Per period, whether the one before it in ``period_list`` is its previous
+    period (its total is then this run's, not the stored one)."""
+    period_type = company.supplier_period_type
+    return np.array(
+        [False]
+        + [
+            periods.previous_period(date_from, period_type) == period_list[k]
+            for k, (date_from, _date_to) in enumerate(period_list[1:])
+        ],
+        dtype=bool,
+    )
+
+
 # ---------------------------------------------------------------------------- load
-def load(env, company, date_from, date_to, partner_ids=None, kraljic_suggestion=None):
-    """The period's facts and, per evaluated supplier, its card, class and template.
+def load(env, company, period_list, partner_ids=None, suggestions=None):
+    """The periods' facts and, per period and evaluated supplier, its card, class
+    and template: a list of lib.engine.Columns, one per period.
 
-    Without ``partner_ids``, the suppliers are those with activity or a card in the
-    period; with them, exactly those (a scorecard "no data" when idle).
+    Every source is read once for the range, each row with the index of its period
+    (``period``). Without ``partner_ids``, a period's suppliers are those with
+    activity or a card in it; with them, exactly those (a scorecard "no data" when
+    idle).
     """
-    tz_name = env["supplier.scorecard"]._company_tz(company).zone
-    start, end = env["supplier.scorecard"]._period_bounds(company, date_from, date_to)
-    due = _fetch_due_lines(env, company, start, end, tz_name, partner_ids)
-    moves = _fetch_moves(env, company, start, end)
-    prices = _fetch_prices(env, company, start, end)
-    ratings = _fetch_ratings(env, company, date_from, date_to, partner_ids)
-    existing = _fetch_existing(env, company, date_from, date_to, partner_ids)
-    if partner_ids is None:
-        partner_ids = np.concatenate(
-            [
-                due["partner"],
-                moves["partner"],
-                prices["partner"],
-                ratings["partner"],
-                existing["partner"],
-            ]
+    suggestions = suggestions or [None] * len(period_list)
+    Scorecard = env["supplier.scorecard"]
+    tz_name = Scorecard._company_tz(company).zone
+    bounds = [
+        bound
+        for date_from, date_to in period_list
+        for bound in Scorecard._period_bounds(company, date_from, date_to)
+    ]
+    days = [day for pair in period_list for day in pair]
+    facts = engine.Facts(
+        due=_fetch_due_lines(env, company, bounds, tz_name, partner_ids),
+        moves=_fetch_moves(env, company, bounds),
+        prices=_fetch_prices(env, company, bounds),
+        ratings=_fetch_ratings(env, company, days, partner_ids),
+    )
+    existing = _fetch_existing(env, company, period_list, partner_ids)
+    previous = _fetch_previous_totals(env, company, period_list, partner_ids)
+    result = []
+    for k, suggestion in enumerate(suggestions):
+        rows = engine.period_facts(facts, k)
+        stored = {
+            name: column[existing["period"] == k] for name, column in existing.items()
+        }
+        if partner_ids is None:
+            ids = np.concatenate(
+                [rows[name]["partner"] for name in engine.FACT_TABLES]
+                + [stored["partner"]]
+            )
+        else:
+            ids = partner_ids
+        ids = np.unique(np.asarray(ids, dtype=np.int64))
+        n = len(ids)
+        card_ids = np.zeros(n, dtype=np.int64)
+        is_draft = np.ones(n, dtype=bool)
+        found = np.searchsorted(ids, stored["partner"])
+        card_ids[found] = stored["id"]
+        is_draft[found] = stored["is_draft"]
+        classes, template_ids = _classes_and_templates(
+            env, company, ids, stored, found, suggestion
         )
-    partner_ids = np.unique(np.asarray(partner_ids, dtype=np.int64))
-    n = len(partner_ids)
-    card_ids = np.zeros(n, dtype=np.int64)
-    is_draft = np.ones(n, dtype=bool)
-    rows = np.searchsorted(partner_ids, existing["partner"])
-    card_ids[rows] = existing["id"]
-    is_draft[rows] = existing["is_draft"]
-    classes, template_ids = _classes_and_templates(
-        env, company, partner_ids, existing, rows, kraljic_suggestion
-    )
-    return engine.Columns(
-        partner_ids=partner_ids,
-        due=due,
-        moves=moves,
-        prices=prices,
-        ratings=ratings,
-        card_ids=card_ids,
-        is_draft=is_draft,
-        kraljic_class=classes,
-        template_ids=template_ids,
-        previous_total=_fetch_previous_totals(
-            env, company, date_from, company.supplier_period_type, partner_ids
-        ),
-        excluded=_fetch_disputed_lines(env, company, date_from, date_to),
-    )
+        previous_total = np.full(n, np.nan)
+        before = (previous["period"] == k) & np.isin(previous["partner"], ids)
+        previous_total[np.searchsorted(ids, previous["partner"][before])] = previous[
+            "total"
+        ][before]
+        result.append(
+            engine.Columns(
+                partner_ids=ids,
+                due=rows["due"],
+                moves=rows["moves"],
+                prices=rows["prices"],
+                ratings=rows["ratings"],
+                card_ids=card_ids,
+                is_draft=is_draft,
+                kraljic_class=classes,
+                template_ids=template_ids,
+                previous_total=previous_total,
+                excluded=_fetch_disputed_lines(env, company, *period_list[k]),
+            )
+        )
+    return result
 
 
-def settings(env, company, date_from, columns):
-    """The company's grade bands and the criteria of the templates ``columns`` name."""
+def settings(env, company, period_list, columns):
+    """The company's grade bands and the criteria of the templates the periods'
+    ``columns`` name."""
     templates = {}
     for template in env["supplier.evaluation.template"].browse(
-        sorted({t for t in columns.template_ids.tolist() if t})
+        sorted({t for period in columns for t in period.template_ids.tolist() if t})
     ):
         lines = {line.criterion: line for line in template.line_ids}
         criteria = tuple(code for code in CRITERION_CODES if code in lines)
@@ -221,7 +288,7 @@ def settings(env, company, date_from, columns):
             weights=np.array([lines[c].weight for c in criteria]),
         )
     return engine.Settings(
-        as_of=date_from,
+        as_of=period_list[0][0],
         grade_a_min=company.supplier_grade_a_min,
         grade_b_min=company.supplier_grade_b_min,
         templates=templates,
@@ -303,20 +370,67 @@ def _columns(env, names, dtypes):
     return result
 
 
-def _fetch_due_lines(env, company, start, end, tz_name, partner_ids):
-    """Purchase lines promised in the period (kind: lib.engine.DUE_*), with the
-    quantity received by the promised day."""
+def _numeric_columns(env, query, names, dtypes):
+    """The rows of ``query`` (numbers and booleans only) as numpy columns (NULL ->
+    NaN), each column sent by the server as one text that numpy parses: a few
+    strings instead of a Python object per value (the range's fact tables have
+    millions of values)."""
     env.cr.execute(
         SQL(
+            "SELECT %s FROM (%s) AS q(%s)",
+            SQL(", ").join(
+                SQL(
+                    "array_to_string(array_agg(%s), ',', 'nan')",
+                    SQL("q.%s::int", SQL.identifier(name))
+                    if dtype is bool
+                    else SQL("q.%s", SQL.identifier(name)),
+                )
+                for name, dtype in zip(names, dtypes, strict=True)
+            ),
+            query,
+            SQL(", ").join(SQL.identifier(name) for name in names),
+        )
+    )
+    texts = env.cr.fetchone()
+    return {
+        name: (
+            np.fromstring(text, sep=",") if text else np.array([], dtype=float)
+        ).astype(dtype)
+        for name, dtype, text in zip(names, dtypes, texts, strict=True)
+    }
+
+
+def _period_of(column, bounds, cast):
+    """The index of the period of ``column`` in ``bounds`` ([start, end) of each
+    period, in order): width_bucket counts the bounds at or before the value, odd
+    inside a period, even between two (or outside the range)."""
+    return SQL(
+        "(width_bucket(%s, %s::%s[]) - 1) / 2", SQL(column), bounds, SQL(cast)
+    ), SQL("mod(width_bucket(%s, %s::%s[]), 2) = 1", SQL(column), bounds, SQL(cast))
+
+
+def _fetch_due_lines(env, company, bounds, tz_name, partner_ids):
+    """Purchase lines promised in the periods (kind: lib.engine.DUE_*), with the
+    quantity received by the promised day.
+
+    The lines are read by their promised date, their receipts by line: the line ids
+    go to the index of stock_move.purchase_line_id as one array (a join is planned
+    as a hash of every done receipt of the history).
+    """
+    period, inside = _period_of("l.date_planned", bounds, "timestamp")
+    return _numeric_columns(
+        env,
+        SQL(
             """
-        WITH due AS (
+        WITH due AS MATERIALIZED (
             SELECT l.id, p.commercial_partner_id AS partner,
                    l.product_uom_qty AS ordered,
                    (l.date_planned AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                        AS promised,
                    CASE WHEN o.state = 'cancel' THEN 1
                         WHEN t.type = 'service' THEN 2
-                        ELSE 0 END AS kind
+                        ELSE 0 END AS kind,
+                   %(period)s AS period
               FROM purchase_order_line l
               JOIN purchase_order o ON o.id = l.order_id
               JOIN res_partner p ON p.id = o.partner_id
@@ -325,6 +439,7 @@ def _fetch_due_lines(env, company, start, end, tz_name, partner_ids):
              WHERE l.company_id = %(company)s
                AND l.display_type IS NULL
                AND l.date_planned >= %(start)s AND l.date_planned < %(end)s
+               AND %(inside)s
                AND o.state IN ('purchase', 'done', 'cancel')
                %(partner_filter)s
         ), receipts AS (
@@ -334,50 +449,52 @@ def _fetch_due_lines(env, company, start, end, tz_name, partner_ids):
               FROM stock_move m
               %(qty_joins)s
               JOIN stock_location src ON src.id = m.location_id
-             WHERE m.purchase_line_id IN (SELECT id FROM due WHERE kind = 0)
+             WHERE m.purchase_line_id = ANY(ARRAY(SELECT id FROM due WHERE kind = 0))
                AND m.state = 'done' AND src.usage = 'supplier'
         )
-        SELECT due.partner, due.kind, due.ordered,
+        SELECT due.id, due.partner, due.kind, due.ordered,
                COALESCE(SUM(r.qty) FILTER (
                    WHERE r.copy_no = 1
                      AND (r.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                          <= due.promised), 0),
-               due.id
+               due.period
           FROM due
           LEFT JOIN receipts r ON r.purchase_line_id = due.id
-         GROUP BY due.id, due.partner, due.kind, due.ordered
+         GROUP BY due.id, due.partner, due.kind, due.ordered, due.period
         """,
             tz=tz_name,
             company=company.id,
-            start=start,
-            end=end,
+            start=bounds[0],
+            end=bounds[-1],
+            period=period,
+            inside=inside,
             qty=MOVE_QTY,
             qty_joins=MOVE_QTY_JOINS,
             same_receipt=SAME_RECEIPT,
             partner_filter=_partner_filter("p.commercial_partner_id", partner_ids),
-        )
-    )
-    return _columns(
-        env,
-        ("partner", "kind", "ordered", "received", "line"),
-        (np.int64, np.int8, float, float, np.int64),
+        ),
+        ("line", "partner", "kind", "ordered", "received", "period"),
+        (np.int64, np.int64, np.int8, float, float, np.int64),
     )
 
 
-def _fetch_moves(env, company, start, end):
-    """Receipts from and returns to suppliers done in the period, with their lead
+def _fetch_moves(env, company, bounds):
+    """Receipts from and returns to suppliers done in the periods, with their lead
     time.
 
     Every supplier of the company: the lead-time outlier cut is the company's, whoever
     is scored.
     """
-    env.cr.execute(
+    period, inside = _period_of("m.date", bounds, "timestamp")
+    return _numeric_columns(
+        env,
         SQL(
             """
-        SELECT p.commercial_partner_id, %(qty)s, src.usage = 'supplier',
+        SELECT m.id, p.commercial_partner_id, %(qty)s, src.usage = 'supplier',
                EXTRACT(EPOCH FROM (m.date - o.date_approve)) / 86400.0,
                CASE WHEN src.usage = 'supplier' THEN ROW_NUMBER() OVER (
                     PARTITION BY %(same_receipt)s ORDER BY m.id) ELSE 1 END,
+               %(period)s,
                l.id
           FROM stock_move m
           %(qty_joins)s
@@ -391,28 +508,30 @@ def _fetch_moves(env, company, start, end):
          WHERE m.company_id = %(company)s
            AND m.state = 'done'
            AND m.date >= %(start)s AND m.date < %(end)s
+           AND %(inside)s
            AND (src.usage = 'supplier' OR dst.usage = 'supplier')
            AND o.state IN ('purchase', 'done')
         """,
             company=company.id,
-            start=start,
-            end=end,
+            start=bounds[0],
+            end=bounds[-1],
+            period=period,
+            inside=inside,
             qty=MOVE_QTY,
             qty_joins=MOVE_QTY_JOINS,
             same_receipt=SAME_RECEIPT,
-        )
-    )
-    return _columns(
-        env,
-        ("partner", "qty", "is_receipt", "days", "copy_no", "line"),
-        (np.int64, float, bool, float, np.int64, np.int64),
+        ),
+        ("move", "partner", "qty", "is_receipt", "days", "copy_no", "period", "line"),
+        (np.int64, np.int64, float, bool, float, np.int64, np.int64, np.int64),
     )
 
 
-def _fetch_prices(env, company, start, end):
-    """Lines confirmed in the period: spend in company currency and unit price per
+def _fetch_prices(env, company, bounds):
+    """Lines confirmed in the periods: spend in company currency and unit price per
     product unit (kind: lib.engine.DUE_*)."""
-    env.cr.execute(
+    period, inside = _period_of("o.date_approve", bounds, "timestamp")
+    return _numeric_columns(
+        env,
         SQL(
             """
         SELECT p.commercial_partner_id, l.product_id,
@@ -421,73 +540,77 @@ def _fetch_prices(env, company, start, end):
                    / NULLIF(l.product_uom_qty, 0),
                CASE WHEN l.date_planned IS NULL THEN 3
                     WHEN t.type = 'service' THEN 2
-                    ELSE 0 END
-          FROM purchase_order_line l
-          JOIN purchase_order o ON o.id = l.order_id
+                    ELSE 0 END,
+               %(period)s
+          FROM purchase_order o
+         -- the orders by approval date, then their lines by order (kept apart by
+         -- OFFSET 0, else the planner hashes every line of the history)
+         CROSS JOIN LATERAL (
+            SELECT l.product_id, l.price_subtotal, l.product_uom_qty, l.date_planned
+              FROM purchase_order_line l
+             WHERE l.order_id = o.id AND l.display_type IS NULL
+            OFFSET 0
+         ) l
           JOIN res_partner p ON p.id = o.partner_id
           JOIN product_product pp ON pp.id = l.product_id
           JOIN product_template t ON t.id = pp.product_tmpl_id
          WHERE o.company_id = %(company)s
            AND o.date_approve >= %(start)s AND o.date_approve < %(end)s
+           AND %(inside)s
            AND o.state IN ('purchase', 'done')
-           AND l.display_type IS NULL
         """,
             company=company.id,
-            start=start,
-            end=end,
-        )
+            start=bounds[0],
+            end=bounds[-1],
+            period=period,
+            inside=inside,
+        ),
+        ("partner", "product", "spend", "unit_price", "kind", "period"),
+        (np.int64, np.int64, float, float, np.int8, np.int64),
     )
-    return _columns(
+
+
+def _fetch_ratings(env, company, days, partner_ids):
+    """Buyer ratings of the periods' days (``days``: first and last day of each
+    period, in order)."""
+    # A rating's day is in a period when at or after its first day and before the day
+    # after its last.
+    bounds = [day + datetime.timedelta(days=k % 2) for k, day in enumerate(days)]
+    period, inside = _period_of("r.date", bounds, "date")
+    return _numeric_columns(
         env,
-        ("partner", "product", "spend", "unit_price", "kind"),
-        (np.int64, np.int64, float, float, np.int8),
-    )
-
-
-def _fetch_ratings(env, company, date_from, date_to, partner_ids):
-    env.cr.execute(
         SQL(
             """
-        SELECT partner_id, %(criteria)s
+        SELECT partner_id, %(criteria)s, %(period)s
           FROM supplier_rating r
          WHERE company_id = %(company)s
-           AND date BETWEEN %(date_from)s AND %(date_to)s
+           AND date >= %(date_from)s AND date < %(date_end)s
+           AND %(inside)s
                %(partner_filter)s
         """,
             criteria=SQL(", ").join(
                 SQL("%s::float8", SQL.identifier(c)) for c in RATING_CRITERIA
             ),
+            period=period,
+            inside=inside,
             company=company.id,
-            date_from=date_from,
-            date_to=date_to,
+            date_from=bounds[0],
+            date_end=bounds[-1],
             partner_filter=_partner_filter("r.partner_id", partner_ids),
-        )
-    )
-    return _columns(
-        env,
-        ("partner", *RATING_CRITERIA),
-        (np.int64, *(float for _c in RATING_CRITERIA)),
+        ),
+        ("partner", *RATING_CRITERIA, "period"),
+        (np.int64, *(float for _c in RATING_CRITERIA), np.int64),
     )
 
 
-def _fetch_existing(env, company, date_from, date_to, partner_ids):
-    env.cr.execute(
-        SQL(
-            """
-        SELECT partner_id, id, state = 'draft', kraljic_class, template_id
-          FROM supplier_scorecard s
-         WHERE company_id = %(company)s
-           AND date_from = %(date_from)s AND date_to = %(date_to)s
-               %(partner_filter)s
-        """,
-            company=company.id,
-            date_from=date_from,
-            date_to=date_to,
-            partner_filter=_partner_filter("s.partner_id", partner_ids),
-        )
-    )
-    return _columns(
+def _fetch_existing(env, company, period_list, partner_ids):
+    """The cards already written for the periods, with their period's index."""
+    return _fetch_cards(
         env,
+        company,
+        period_list,
+        partner_ids,
+        SQL("s.partner_id, s.id, s.state = 'draft', s.kraljic_class, s.template_id"),
         ("partner", "id", "is_draft", "kraljic_class", "template_id"),
         (np.int64, np.int64, bool, object, object),
     )
@@ -517,59 +640,97 @@ def _fetch_disputed_lines(env, company, date_from, date_to):
     }
 
 
-def _fetch_previous_totals(env, company, date_from, period_type, partner_ids):
-    prev_from, prev_to = periods.previous_period(date_from, period_type)
+def _fetch_previous_totals(env, company, period_list, partner_ids):
+    """The stored total of each supplier's card of the period before each period
+    (``period``: the index of the period it precedes)."""
+    return _fetch_cards(
+        env,
+        company,
+        [
+            periods.previous_period(date_from, company.supplier_period_type)
+            for date_from, _date_to in period_list
+        ],
+        partner_ids,
+        SQL("s.partner_id, s.total_score"),
+        ("partner", "total"),
+        (np.int64, float),
+    )
+
+
+def _fetch_cards(env, company, period_list, partner_ids, columns, names, dtypes):
+    """``columns`` of the company's cards of each period of ``period_list``, and
+    ``period``, the index of its period in the list."""
     env.cr.execute(
         SQL(
             """
-        SELECT partner_id, total_score FROM supplier_scorecard
-         WHERE company_id = %s AND date_from = %s AND date_to = %s
-           AND partner_id = ANY(%s)
+        SELECT %(columns)s, per.k - 1
+          FROM supplier_scorecard s
+          JOIN unnest(%(starts)s::date[], %(ends)s::date[]) WITH ORDINALITY
+               AS per(date_from, date_to, k)
+            ON per.date_from = s.date_from AND per.date_to = s.date_to
+         WHERE s.company_id = %(company)s
+           AND s.date_from >= %(first)s AND s.date_from <= %(last)s
+               %(partner_filter)s
         """,
-            company.id,
-            prev_from,
-            prev_to,
-            partner_ids.tolist(),
+            columns=columns,
+            company=company.id,
+            starts=[date_from for date_from, _date_to in period_list],
+            ends=[date_to for _date_from, date_to in period_list],
+            first=min(date_from for date_from, _date_to in period_list),
+            last=max(date_from for date_from, _date_to in period_list),
+            partner_filter=_partner_filter("s.partner_id", partner_ids),
         )
     )
-    previous = np.full(len(partner_ids), np.nan)
-    found = _columns(env, ("partner", "total"), (np.int64, float))
-    previous[np.searchsorted(partner_ids, found["partner"])] = found["total"]
-    return previous
+    return _columns(env, (*names, "period"), (*dtypes, np.int64))
 
 
 # ---------------------------------------------------------------------------- write
-def write(env, company, date_from, date_to, columns, result):
-    """Insert new scorecards and update drafts in two statements; never touch the
-    others. Returns the ids written (updated first, then inserted)."""
+def write(env, company, period_list, columns, results):
+    """Insert the new scorecards and update the drafts of every period in two
+    statements; never touch the others. Returns the ids written (updated first, then
+    inserted)."""
     Scorecard = env["supplier.scorecard"]
+    per_period = _card_values(columns, results)
     values = {
-        "kraljic_class": columns.kraljic_class,
-        "template_id": columns.template_ids,
-        "has_data": result.has_data,
-        "total_score": result.total,
-        "grade": result.grade,
-        "previous_total": columns.previous_total,
-        "total_change": result.total_change,
-        **{RAW_FIELDS[c]: result.raw[c] for c in CRITERION_CODES},
-        **{SCORE_FIELDS[c]: result.scores[c] for c in CRITERION_CODES},
-        **result.counts,
+        name: np.concatenate([period[name] for period in per_period])
+        for name in per_period[0]
     }
+    card_ids = np.concatenate([period.card_ids for period in columns])
+    is_draft = np.concatenate([period.is_draft for period in columns])
+    partner_ids = np.concatenate([result.partner_ids for result in results])
+    values["date_from"] = np.array(
+        [
+            date_from
+            for (date_from, _date_to), period in zip(period_list, columns, strict=True)
+            for _i in range(len(period.partner_ids))
+        ],
+        dtype=object,
+    )
+    values["date_to"] = np.array(
+        [
+            date_to
+            for (_date_from, date_to), period in zip(period_list, columns, strict=True)
+            for _i in range(len(period.partner_ids))
+        ],
+        dtype=object,
+    )
     uid, now = env.uid, fields.Datetime.now()
-    writable = columns.is_draft
-    update = writable & (columns.card_ids > 0)
+    update = is_draft & (card_ids > 0)
+    updated = {
+        name: column for name, column in values.items() if name not in PERIOD_COLUMNS
+    }
     if update.any():
         env.cr.execute(
             _sql(
                 sqlarrays.update_rows(
                     "supplier_scorecard",
-                    columns.card_ids[update],
-                    _typed(Scorecard, values, update),
+                    card_ids[update],
+                    _typed(Scorecard, updated, update),
                     constants=(("write_uid", uid), ("write_date", now)),
                 )
             )
         )
-    insert = columns.card_ids == 0
+    insert = card_ids == 0
     new_ids = []
     if insert.any():
         env.cr.execute(
@@ -577,13 +738,11 @@ def write(env, company, date_from, date_to, columns, result):
                 sqlarrays.insert_rows(
                     "supplier_scorecard",
                     "partner_id",
-                    result.partner_ids[insert],
+                    partner_ids[insert],
                     _typed(Scorecard, values, insert),
                     constants=(
                         ("company_id", company.id),
                         ("period_type", company.supplier_period_type),
-                        ("date_from", date_from),
-                        ("date_to", date_to),
                         ("state", "draft"),
                         ("create_uid", uid),
                         ("create_date", now),
@@ -594,18 +753,46 @@ def write(env, company, date_from, date_to, columns, result):
             )
         )
         new_ids = [r[0] for r in env.cr.fetchall()]
-        if len(new_ids) >= ANALYZE_AFTER_INSERTS:
-            # The trend, cluster and alert statements that follow join this table on
+        env.cr.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = 'supplier_scorecard'::regclass"
+        )
+        known = max(env.cr.fetchone()[0], 0)
+        if len(new_ids) >= ANALYZE_AFTER_SHARE * known:
+            # The trend, cluster and alert statements that follow read this table on
             # the rows just written. Autovacuum cannot see them before the commit, so
             # the statistics are those of the last autovacuum (e.g. "0 rows" over the
-            # pages of deleted drafts): each join is then planned for one row and runs
-            # as a nested loop over the table, O(n^2), minutes per month in a
-            # back-fill. ANALYZE here samples our own rows.
+            # pages of deleted drafts): a read is then planned for one row and may
+            # run as a nested loop over the table. ANALYZE here samples our own rows;
+            # only when they are a real share of the table (its cost is bounded by
+            # its sample, so this stays in proportion to the cards written).
             env.cr.execute("ANALYZE supplier_scorecard")
     Scorecard.invalidate_model()
-    return np.concatenate(
-        [columns.card_ids[update], np.array(new_ids, dtype=np.int64)]
-    ).astype(np.int64)
+    return np.concatenate([card_ids[update], np.array(new_ids, dtype=np.int64)]).astype(
+        np.int64
+    )
+
+
+# Written once, when a card is made.
+PERIOD_COLUMNS = ("date_from", "date_to")
+
+
+def _card_values(columns, results):
+    """Per period, {scorecard column: values of its rows}."""
+    return [
+        {
+            "kraljic_class": period.kraljic_class,
+            "template_id": period.template_ids,
+            "has_data": result.has_data,
+            "total_score": result.total,
+            "grade": result.grade,
+            "previous_total": period.previous_total,
+            "total_change": result.total_change,
+            **{RAW_FIELDS[c]: result.raw[c] for c in CRITERION_CODES},
+            **{SCORE_FIELDS[c]: result.scores[c] for c in CRITERION_CODES},
+            **result.counts,
+        }
+        for period, result in zip(columns, results, strict=True)
+    ]
 
 
 def _sql(built):
@@ -625,33 +812,45 @@ def _typed(Model, values, rows):
 # ---------------------------------------------------------------------------- analyse
 def analyse(env, company, date_from, card_ids):
     """Trends for the scorecards ``card_ids``, then clusters over the whole period."""
-    trends(env, company, date_from, card_ids)
+    trends(env, company, card_ids)
     clusters(env, company, date_from)
 
 
-def trends(env, company, date_from, card_ids):
-    """Lead-time and on-time trends over the company's last periods, and their
-    warnings, on the cards ``card_ids``."""
+def trends(env, company, card_ids):
+    """Lead-time and on-time trends of the cards ``card_ids`` (of any periods), each
+    over the company's last periods up to its own, and their warnings."""
     if not len(card_ids):
         return
     n_periods = company.supplier_trend_periods
-    starts = [date_from]
-    for _i in range(n_periods - 1):
-        starts.insert(
-            0, periods.previous_period(starts[0], company.supplier_period_type)[0]
-        )
     ids = np.unique(np.asarray(card_ids, dtype=np.int64))
-    # Two single-table reads matched in numpy (a supplier has one card per period): a
+    # Single-table reads matched in numpy (a supplier has one card per period): a
     # self-join here is planned from whatever statistics the table has and, during a
     # back-fill, becomes a nested loop over every card of the window for each card.
     env.cr.execute(
         SQL(
-            "SELECT id, partner_id FROM supplier_scorecard WHERE id = ANY(%s) "
-            "ORDER BY id",
+            "SELECT id, partner_id, date_from FROM supplier_scorecard "
+            "WHERE id = ANY(%s) ORDER BY id",
             ids.tolist(),
         )
     )
-    row_of_partner = {partner: i for i, (_id, partner) in enumerate(env.cr.fetchall())}
+    cards = _columns(env, ("id", "partner", "date_from"), (np.int64, np.int64, object))
+    ids = cards["id"]
+    # The window of each period the cards belong to: its n last periods, oldest first.
+    card_days, card_window = np.unique(cards["date_from"], return_inverse=True)
+    windows = []
+    for day in card_days.tolist():
+        window = [day]
+        for _i in range(n_periods - 1):
+            window.insert(
+                0, periods.previous_period(window[0], company.supplier_period_type)[0]
+            )
+        windows.append(window)
+    starts = sorted({day for window in windows for day in window})
+    column_of = {day: i for i, day in enumerate(starts)}
+    window_columns = np.array(
+        [[column_of[day] for day in window] for window in windows], dtype=np.int64
+    )
+    partners = np.unique(cards["partner"])
     env.cr.execute(
         SQL(
             """
@@ -662,7 +861,7 @@ def trends(env, company, date_from, card_ids):
         """,
             company.id,
             starts,
-            list(row_of_partner),
+            partners.tolist(),
         )
     )
     history = _columns(
@@ -670,14 +869,18 @@ def trends(env, company, date_from, card_ids):
         ("partner", "date_from", "lead", "on_time"),
         (np.int64, object, float, float),
     )
-    lead = np.full((len(ids), n_periods), np.nan)
-    on_time = np.full((len(ids), n_periods), np.nan)
+    lead_history = np.full((len(partners), len(starts)), np.nan)
+    on_time_history = np.full((len(partners), len(starts)), np.nan)
     if len(history["partner"]):
-        row = np.array([row_of_partner[p] for p in history["partner"].tolist()])
-        column = np.array([starts.index(d) for d in history["date_from"].tolist()])
-        lead[row, column] = history["lead"]
-        on_time[row, column] = history["on_time"]
-    lead_fit, on_time_fit, growing = engine.trend_fits(lead, on_time)
+        row = np.searchsorted(partners, history["partner"])
+        column = np.array([column_of[d] for d in history["date_from"].tolist()])
+        lead_history[row, column] = history["lead"]
+        on_time_history[row, column] = history["on_time"]
+    rows = np.searchsorted(partners, cards["partner"])[:, None]
+    columns = window_columns[card_window.reshape(-1)]
+    lead_fit, on_time_fit, growing = engine.trend_fits(
+        lead_history[rows, columns], on_time_history[rows, columns]
+    )
     warnings = _trend_warnings(env, company, lead_fit, on_time_fit, growing)
     env.cr.execute(
         _sql(
@@ -814,5 +1017,5 @@ def rebuild_analysis(env):
     )
     for company_id, date_from, card_ids in env.cr.fetchall():
         company = env["res.company"].browse(company_id)
-        trends(env, company, date_from, card_ids)
+        trends(env, company, card_ids)
         clusters(env, company, date_from, explain_kept=True)

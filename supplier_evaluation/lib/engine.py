@@ -66,6 +66,60 @@ def kept_lines(rows, excluded, criterion):
     return ~np.isin(rows["line"], lines)
 
 
+# The fact tables of a range (engine.load), each with a ``period`` column.
+FACT_TABLES = ("due", "moves", "prices", "ratings")
+
+
+@dataclasses.dataclass(frozen=True)
+class Facts:
+    """The fact tables of a range of periods, read once: the columns of Columns'
+    tables plus ``period``, the index of the row's period in the range."""
+
+    due: dict
+    moves: dict
+    prices: dict
+    ratings: dict
+
+
+def period_facts(facts, k):
+    """{table: columns} of the rows of period ``k`` of ``facts``."""
+    result = {}
+    for name in FACT_TABLES:
+        table = getattr(facts, name)
+        rows = table["period"] == k
+        result[name] = {column: values[rows] for column, values in table.items()}
+    return result
+
+
+def compute_periods(periods, settings, chained):
+    """compute() of each period's Columns, oldest first. Where ``chained[k]`` (the
+    period before period ``k`` in the list is its previous period), the previous
+    total of a supplier whose card of that period is written by this run is the total
+    just computed, not the stored one (as when the periods are evaluated one by one).
+
+    Returns the Result of each period; ``periods`` is updated in place with the
+    previous totals so worked out (they are written with the cards).
+    """
+    results = []
+    for k, columns in enumerate(periods):
+        if k and chained[k]:
+            before, result = periods[k - 1], results[-1]
+            position = np.minimum(
+                np.searchsorted(before.partner_ids, columns.partner_ids),
+                max(len(before.partner_ids) - 1, 0),
+            )
+            found = np.zeros(len(columns.partner_ids), dtype=bool)
+            if len(before.partner_ids):
+                found = before.partner_ids[position] == columns.partner_ids
+                found &= before.is_draft[position]
+            previous_total = columns.previous_total.copy()
+            previous_total[found] = result.total[position[found]]
+            columns = dataclasses.replace(columns, previous_total=previous_total)
+            periods[k] = columns
+        results.append(compute(columns, settings))
+    return results
+
+
 @dataclasses.dataclass(frozen=True)
 class Template:
     """The scored criteria of one template (in CRITERION_CODES order) with their
@@ -79,9 +133,9 @@ class Template:
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """The company's parameters for the period."""
+    """The company's parameters for the periods evaluated."""
 
-    as_of: datetime.date  # first day of the period
+    as_of: datetime.date  # first day of the first period
     grade_a_min: float
     grade_b_min: float
     templates: dict  # template id -> Template

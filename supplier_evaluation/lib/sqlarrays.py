@@ -29,6 +29,7 @@ SQL_TYPES = {
     "many2one": "int4",
     "selection": "varchar",
     "json": "jsonb",
+    "date": "date",
 }
 
 

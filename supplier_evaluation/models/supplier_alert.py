@@ -114,73 +114,131 @@ class SupplierAlert(models.Model):
                 for partner in partners
             ]
         )
-        for alert in alerts:
-            # A failure to notify never aborts the evaluation: it is logged on the
-            # alert.
-            try:
-                with self.env.cr.savepoint():
-                    alert._notify(rule, company)
-            except Exception as error:  # noqa: BLE001 - whatever the mail stack raises
-                _logger.warning(
-                    "Supplier alert %s: notification failed", alert.id, exc_info=True
-                )
-                alert.notification_error = str(error)
+        # A failure to notify never aborts the evaluation nor loses an alert: the
+        # alerts are notified together, and when that fails, one by one, a failure
+        # logged on its alert.
+        try:
+            with self.env.cr.savepoint():
+                alerts._notify_all(rule, company)
+        except Exception:  # noqa: BLE001 - whatever the mail stack raises
+            _logger.warning(
+                "Supplier alerts %s: notifying them together failed, one by one now",
+                alerts.ids,
+                exc_info=True,
+            )
+            for alert in alerts:
+                try:
+                    with self.env.cr.savepoint():
+                        alert._notify_all(rule, company)
+                except Exception as error:  # noqa: BLE001 - as above
+                    _logger.warning(
+                        "Supplier alert %s: notification failed",
+                        alert.id,
+                        exc_info=True,
+                    )
+                    alert.notification_error = str(error)
         return alerts
 
-    def _notify(self, rule, company):
-        """The alert's note, the buyer's activity and the supplier's request, as the
-        rule says."""
-        self.ensure_one()
-        buyer = self._responsible_buyer()
+    def _notify_all(self, rule, company):
+        """The note, the buyer's activity and the supplier's request of every alert
+        of ``self`` (all of ``rule``), as the rule says, in batches: the notes in one
+        insert, the activities in one create, the requests in one create.
+
+        A user without an address cannot send: OdooBot sends (as crons do), signed by
+        notification_author.
+        """
+        if not self:
+            return
         author = notification_author(self.env, company)
-        # A user without an address cannot send: OdooBot sends (as crons do), signed by
-        # ``author``.
-        alert = (
+        alerts = (
             self
             if self.env.user.partner_id.email
             else self.with_user(self.env.ref("base.user_root")).sudo()
         )
-        summary = alert._summary(rule)
-        alert.message_post(
-            body=summary, subtype_xmlid="mail.mt_note", author_id=author.id
+        alerts._message_log_batch(
+            bodies={alert.id: alert._summary(rule) for alert in alerts},
+            author_id=author.id,
+            message_type="comment",
         )
-        if rule.action in ("activity", "request"):
+        if rule.action not in ("activity", "request"):
+            return
+        buyers = {alert.id: alert._responsible_buyer() for alert in alerts}
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get(self._name).id
+        activities = []
+        for alert in alerts:
+            buyer = buyers[alert.id]
             # Activities store their text: in the language of the buyer who reads it.
             in_buyer_lang = alert.with_context(lang=buyer.lang or alert.env.lang)
-            alert.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=in_buyer_lang.env._(
-                    "Supplier alert: %s", alert.partner_id.name
+            activities.append(
+                {
+                    "activity_type_id": todo.id,
+                    "summary": in_buyer_lang.env._(
+                        "Supplier alert: %s", alert.partner_id.name
+                    ),
+                    "note": in_buyer_lang._summary(rule),
+                    "automated": True,
+                    "date_deadline": fields.Date.context_today(alert),
+                    "res_model_id": model_id,
+                    "res_id": alert.id,
+                    "user_id": buyer.id,
+                }
+            )
+        # No e-mail per activity: each buyer is told once, with the list.
+        alerts.env["mail.activity"].with_context(
+            mail_activity_quick_update=True
+        ).create(activities)
+        for buyer in {buyer for buyer in buyers.values()}:
+            mine = alerts.filtered(lambda a, b=buyer: buyers[a.id] == b)
+            in_buyer_lang = mine.with_context(lang=buyer.lang or alerts.env.lang)
+            alerts.env["supplier.alert"].message_notify(
+                partner_ids=buyer.partner_id.ids,
+                author_id=author.id,
+                subject=in_buyer_lang.env._(
+                    "Supplier alert: %s", rule.with_env(in_buyer_lang.env).name
                 ),
-                note=in_buyer_lang._summary(rule),
-                user_id=buyer.id,
+                body=Markup("<ul>%s</ul>")
+                % Markup().join(
+                    Markup("<li>%s</li>") % alert.name for alert in in_buyer_lang
+                ),
             )
         if rule.action == "request":
+            alerts.with_context(
+                mail_auto_subscribe_no_notify=True
+            )._request_corrective_actions(rule, company, buyers)
+
+    def _request_corrective_actions(self, rule, company, buyers):
+        """One corrective action request per alert of ``self``, created together,
+        reviewed by the alert's buyer in ``buyers`` ({alert id: user})."""
+        languages = [lang for lang, _name in self.env["res.lang"].get_installed()]
+        translations, requests = {}, []
+        for alert in self:
             english = alert.with_context(lang="en_US")
             # Read by the buyer and by the supplier (portal): in every language. The
             # terms of an HTML field are its escaped texts.
             source = str(escape(english._summary(rule)))
-            translations = {
+            translations[alert.id] = {
                 lang: {
                     source: str(escape(alert.with_context(lang=lang)._summary(rule)))
                 }
-                for lang, _name in alert.env["res.lang"].get_installed()
+                for lang in languages
                 if lang != "en_US"
             }
-            alert.env["supplier.corrective.action"].with_context(
-                lang="en_US", supplier_request_translations=translations
-            ).create(
+            requests.append(
                 {
                     "alert_id": alert.id,
                     "partner_id": alert.partner_id.id,
                     "company_id": company.id,
                     # The buyer reviews the supplier's answer, whoever raised it.
-                    "user_id": buyer.id,
+                    "user_id": buyers[alert.id].id,
                     "request": english._request(rule),
                     "date_due": fields.Date.context_today(self)
                     + datetime.timedelta(days=rule.due_days),
                 }
             )
+        self.env["supplier.corrective.action"].with_context(
+            lang="en_US", supplier_request_translations=translations
+        ).create(requests)
 
     def _request(self, rule):
         return Markup("<p>%s</p>") % self._summary(rule)

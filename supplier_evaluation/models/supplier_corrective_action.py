@@ -135,12 +135,14 @@ class SupplierCorrectiveAction(models.Model):
                     "supplier.corrective.action"
                 ) or _("New")
         actions = super().create(vals_list)
-        # The request's other languages ({lang: {term: translation}}), from the alerts:
-        # in place before the supplier is told.
-        translations = self.env.context.get("supplier_request_translations")
+        # The request's other languages ({alert id: {lang: {term: translation}}}),
+        # from the alerts: in place before the supplier is told.
+        translations = self.env.context.get("supplier_request_translations") or {}
         for action in actions:
-            if translations:
-                action.update_field_translations("request", translations)
+            if translations.get(action.alert_id.id):
+                action.update_field_translations(
+                    "request", translations[action.alert_id.id]
+                )
             action.message_subscribe(partner_ids=action.partner_id.ids)
             # The supplier reads it in its language.
             in_lang = action.with_context(lang=action.partner_id.lang or self.env.lang)

@@ -996,24 +996,45 @@ class SupplierScorecard(models.Model):
         ``partners``).
 
         Draft scorecards are replaced, published and locked ones kept. Alert rules run
-        after scoring unless ``evaluate_rules`` is False (a back-fill checks them once,
-        at its last period, rather than raising alerts for every past breach). A draft
-        keeps the Kraljic class and template it was scored with; a new card takes
-        today's class, or the one of ``kraljic_suggestion`` ({partner id: class} as of
-        the period's end, for a back-fill). Returns the scorecards written.
+        after scoring unless ``evaluate_rules`` is False. A draft keeps the Kraljic
+        class and template it was scored with; a new card takes today's class, or the
+        one of ``kraljic_suggestion`` ({partner id: class} as of the period's end).
+        Returns the scorecards written.
         """
+        return self._evaluate_periods(
+            company,
+            [(date_from, date_to)],
+            partners=partners,
+            evaluate_rules=evaluate_rules,
+            kraljic_suggestions=None
+            if kraljic_suggestion is None
+            else [kraljic_suggestion],
+        )
+
+    @api.model
+    def _evaluate_periods(
+        self,
+        company,
+        period_list,
+        partners=None,
+        evaluate_rules=True,
+        kraljic_suggestions=None,
+    ):
+        """_evaluate() of each period of ``period_list`` ((date_from, date_to) pairs,
+        oldest first), in one pass: every source is read once for the whole range.
+        The alert rules run for the last period only (a back-fill does not raise every
+        past breach); ``kraljic_suggestions`` gives one suggestion per period."""
         ids = engine.evaluate(
             self.env,
             company,
-            date_from,
-            date_to,
+            period_list,
             partner_ids=(
                 np.array(partners.commercial_partner_id.ids, dtype=np.int64)
                 if partners
                 else None
             ),
             evaluate_rules=evaluate_rules,
-            kraljic_suggestion=kraljic_suggestion,
+            kraljic_suggestions=kraljic_suggestions,
         )
         return self.browse(ids.tolist())
 

@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_mail_server import MailDeliveryException
 
+from ..lib import periods
 from .common import MARCH, SupplierEvaluationCase
 
 FEBRUARY = (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
@@ -336,6 +337,115 @@ class TestRealFlows(SupplierEvaluationCase):
         wizard.action_evaluate()
         self.assertEqual((feb.total_score, mar.total_score), totals)
 
+    # ------------------------------------------------- a range in one pass
+    def _stored_cards(self):
+        """Every stored column of the company's cards but ids and audit columns, by
+        (supplier, first day)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT * FROM supplier_scorecard WHERE company_id = %s",
+                self.company.id,
+            )
+        )
+        names = [column.name for column in self.env.cr.description]
+        cards = {}
+        for row in self.env.cr.fetchall():
+            card = dict(zip(names, row, strict=True))
+            for name in ("id", "create_uid", "create_date", "write_uid", "write_date"):
+                card.pop(name)
+            cards[card["partner_id"], card["date_from"]] = card
+        return cards
+
+    def _delete_drafts(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM supplier_scorecard WHERE company_id = %s "
+                "AND state = 'draft'",
+                self.company.id,
+            )
+        )
+        self.env.invalidate_all()
+
+    def test_range_in_one_pass_gives_the_cards_of_period_by_period(self):
+        """October 2025 to April 2026 evaluated in one pass stores the same cards,
+        column for column, as the months evaluated one after the other: the range
+        reads each source once and gives every row to its own month."""
+        self.maxDiff = None
+        Scorecard = self.env["supplier.scorecard"]
+        months = periods.periods_between(
+            datetime.date(2025, 10, 1), datetime.date(2026, 4, 30)
+        )
+        # Ratings on the last day of February and the first of April (local days).
+        self.env["supplier.rating"].create(
+            [
+                {
+                    "partner_id": self.v2.id,
+                    "company_id": self.company.id,
+                    "date": datetime.date(2026, 2, 28),
+                    "service": "2",
+                },
+                {
+                    "partner_id": self.v1.id,
+                    "company_id": self.company.id,
+                    "date": datetime.date(2026, 4, 1),
+                    "service": "5",
+                    "communication": "4",
+                },
+            ]
+        )
+        # A published March card is kept by both: April's change is from its total.
+        Scorecard._evaluate(self.company, *MARCH, evaluate_rules=False)
+        kept = self._card(self.v1)
+        kept.total_score = 55.0
+        kept.state = "published"
+        suggestions = self.env["res.partner"]._kraljic_suggestions(
+            self.company,
+            [Scorecard._period_bounds(self.company, *month)[1] for month in months],
+        )
+        self._delete_drafts()
+        Scorecard._evaluate_periods(
+            self.company,
+            months,
+            evaluate_rules=False,
+            kraljic_suggestions=suggestions,
+        )
+        one_pass = self._stored_cards()
+        self.assertEqual(
+            {day for _partner, day in one_pass},
+            {
+                datetime.date(2025, 10, 1),
+                datetime.date(2026, 2, 1),
+                datetime.date(2026, 3, 1),
+                datetime.date(2026, 4, 1),
+            },
+            "a card in every month with activity (none from November to January)",
+        )
+        self.assertEqual(
+            one_pass[self.v1.id, datetime.date(2026, 4, 1)]["previous_total"], 55.0
+        )
+        self._delete_drafts()
+        for month, suggestion in zip(months, suggestions, strict=True):
+            Scorecard._evaluate(
+                self.company,
+                *month,
+                evaluate_rules=False,
+                kraljic_suggestion=suggestion,
+            )
+        by_period = self._stored_cards()
+        self.assertEqual(set(by_period), set(one_pass))
+        differences = {
+            key: {
+                column: (value, by_period[key][column])
+                for column, value in card.items()
+                if by_period[key][column] != value
+            }
+            for key, card in one_pass.items()
+            if by_period[key] != card
+        }
+        self.assertEqual(differences, {}, "one pass (left) against period by period")
+
     # ------------------------------------------------------- item 5: alerts never abort
     def _alert_rule(self):
         self.env["supplier.alert.rule"].search(
@@ -388,6 +498,35 @@ class TestRealFlows(SupplierEvaluationCase):
                 ).author_id,
                 odoobot,
             )
+
+    def test_alerts_are_notified_together_each_buyer_once(self):
+        rule = self._alert_rule()
+        self.v1.buyer_id = self.buyer
+        self._evaluate()
+        alerts = self.env["supplier.alert"].search([("rule_id", "=", rule.id)])
+        self.assertEqual(alerts.partner_id, self.v1 | self.v3 | self.v5 | self.v7)
+        for alert in alerts:
+            self.assertFalse(alert.notification_error)
+            self.assertEqual(
+                len(alert.message_ids.filtered(lambda m: "in a row" in str(m.body))), 1
+            )
+            self.assertEqual(len(alert.activity_ids), 1)
+            self.assertEqual(len(alert.corrective_action_ids), 1)
+        by_buyer = {}
+        for alert in alerts:
+            by_buyer.setdefault(alert.activity_ids.user_id, []).append(alert)
+        self.assertIn(self.buyer, by_buyer, "V1's own buyer")
+        self.assertGreater(len(by_buyer), 1)
+        for buyer, mine in by_buyer.items():
+            told = self.env["mail.message"].search(
+                [
+                    ("partner_ids", "in", buyer.partner_id.ids),
+                    ("subject", "=", f"Supplier alert: {rule.name}"),
+                ]
+            )
+            self.assertEqual(len(told), 1, "one notification per buyer")
+            for alert in mine:
+                self.assertIn(alert.partner_id.name, told.body)
 
     def test_failure_to_notify_is_logged_on_the_alert(self):
         rule = self._alert_rule()

@@ -73,19 +73,13 @@ class SupplierEvaluationWizard(models.TransientModel):
                 for date_from, date_to in ranges
             ],
         )
-        for index, ((date_from, date_to), suggestion) in enumerate(
-            zip(ranges, suggestions, strict=False), 1
-        ):
-            # Alerts only for the last period: a back-fill does not raise every past
-            # breach.
-            scorecards |= scorecards._evaluate(
-                self.company_id,
-                date_from,
-                date_to,
-                partners=self.partner_ids or None,
-                evaluate_rules=index == len(ranges),
-                kraljic_suggestion=suggestion,
-            )
+        # One pass over the range; alerts only for its last period.
+        scorecards = scorecards._evaluate_periods(
+            self.company_id,
+            ranges,
+            partners=self.partner_ids or None,
+            kraljic_suggestions=suggestions,
+        )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "supplier_evaluation.supplier_scorecard_action"
         )
