@@ -1,0 +1,16 @@
+{
+    "name": "Customer Segmentation: companies as jobs",
+    "version": "18.0.1.0.0",
+    "summary": "Run the nightly customer segmentation as one queue job per company",
+    "category": "Sales/Sales",
+    "website": "https://github.com/segeval/odoo-supplier-customer-analytics",
+    "author": "Segeval",
+    "license": "LGPL-3",
+    "depends": ["customer_segmentation", "queue_job"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/queue_job_data.xml",
+    ],
+    "auto_install": True,
+    "installable": True,
+}
