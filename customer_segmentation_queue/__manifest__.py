@@ -9,7 +9,9 @@
     "depends": ["customer_segmentation", "queue_job"],
     "data": [
         "security/ir.model.access.csv",
+        "security/customer_segmentation_queue_security.xml",
         "data/queue_job_data.xml",
+        "views/queue_job_views.xml",
     ],
     "auto_install": True,
     "installable": True,

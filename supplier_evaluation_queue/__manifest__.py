@@ -9,7 +9,9 @@
     "depends": ["supplier_evaluation", "queue_job"],
     "data": [
         "security/ir.model.access.csv",
+        "security/supplier_evaluation_queue_security.xml",
         "data/queue_job_data.xml",
+        "views/queue_job_views.xml",
     ],
     "auto_install": True,
     "installable": True,

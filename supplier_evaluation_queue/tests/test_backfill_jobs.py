@@ -3,12 +3,15 @@ import datetime
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.supplier_evaluation.models.supplier_scorecard import (
+    SupplierScorecard as InProcessScorecard,
+)
 from odoo.addons.supplier_evaluation.tests.common import SupplierEvaluationCase
 from odoo.addons.supplier_evaluation.wizard.supplier_evaluation_wizard import (
     SupplierEvaluationWizard as InProcessWizard,
@@ -282,3 +285,41 @@ class TestBackfillJobs(SupplierEvaluationCase):
             self.env.flush_all()  # as the runner does before enqueue_waiting's SQL
             job.enqueue_waiting()
         self.assertEqual(final.state, "pending")
+
+    def test_cron_queues_one_job_per_company_as_the_cron_in_process(self):
+        Scorecard = self.env["supplier.scorecard"]
+        with freeze_time("2026-05-03 12:00:00"):
+            InProcessScorecard._cron_evaluate(Scorecard)
+        expected = self._stored()
+        self.assertEqual(len(expected[0]), 7, "April's cards")
+        self._forget()
+        companies = self.env["res.company"].search([])
+        self.assertGreater(len(companies), 1)
+        with freeze_time("2026-05-03 12:00:00"), trap_jobs() as trap:
+            Scorecard._cron_evaluate()
+            trap.assert_jobs_count(len(companies))
+            for company in companies:
+                trap.assert_enqueued_job(
+                    Scorecard._job_evaluate_company,
+                    args=(company, datetime.date(2026, 4, 1), RANGES[-1][1]),
+                )
+            trap.perform_enqueued_jobs()
+        self.assertEqual(self._stored(), expected)
+        # Queued on 05-03, run in June: it still scores April, to the same cards.
+        with freeze_time("2026-05-03 12:00:00"), trap_jobs() as trap:
+            Scorecard._cron_evaluate()
+        with freeze_time("2026-06-01 12:00:00"):
+            trap.perform_enqueued_jobs()
+        self.assertEqual(self._stored()[0], expected[0])
+
+    def test_administrators_read_their_own_jobs_only(self):
+        self._wizard().action_evaluate()
+        self.env["res.partner"].with_delay().write({"comment": "not theirs"})
+        self.env.flush_all()
+        Job = self.env["queue.job"]
+        self.assertEqual(len(Job.search([])), 6)
+        seen = Job.with_user(self.purchase_manager).search([])
+        self.assertEqual(len(seen), 5)
+        self.assertEqual(set(seen.mapped("model_name")), {"supplier.scorecard"})
+        with self.assertRaises(AccessError):
+            Job.with_user(self.buyer).search([])
