@@ -4,7 +4,7 @@ PostgreSQL's array input syntax (no database: https://www.postgresql.org/docs/cu
 import datetime
 
 import pytest
-from conftest import ADDONS, load_lib_module
+from conftest import APPS, load_lib_module
 
 
 def _read_quoted(body, i, text):
@@ -74,7 +74,7 @@ def test_decoder_refuses_what_postgres_refuses(text):
         parse_array(text)
 
 
-@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("addon", APPS)
 def test_array_literal_quotes_escapes_and_reads_back(addon):
     sqlarrays = load_lib_module(addon, "sqlarrays")
     assert sqlarrays.array_literal([]) == "{}"
