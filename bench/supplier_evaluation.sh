@@ -18,7 +18,9 @@
 # BENCH_PROFILE=1 to also write a cProfile of one month's evaluation next to the JSON,
 # BENCH_REF=<git revision> to benchmark the addon as committed in that revision (exported with
 # 'git archive' into the throwaway folder) instead of the work tree.
+# BENCH_QUEUE_JOB=1 runs bench/supplier_evaluation_queue.sh instead (periods as jobs).
 set -euo pipefail
+[ -n "${BENCH_QUEUE_JOB:-}" ] && exec bash "$(dirname "$0")/supplier_evaluation_queue.sh"
 source "$(dirname "$0")/../setup/common.sh"
 source "$(dirname "$0")/common.sh"
 

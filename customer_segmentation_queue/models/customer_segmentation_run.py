@@ -13,7 +13,8 @@ class CustomerSegmentationRun(models.Model):
         segments the night it was queued for."""
         for company in self.env["res.company"].search([]):
             day = company._customer_period(as_of)["as_of"]
-            self.with_delay(
+            # The job belongs to the company it runs (queue_job's company rule).
+            self.with_company(company).with_delay(
                 description=self.env._(
                     "Customer segmentation of %(company)s as of %(date)s",
                     company=company.name,

@@ -1,5 +1,6 @@
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.customer_segmentation.models.customer_segmentation_run import (
@@ -89,3 +90,17 @@ class TestNightlyJobs(SegmentationCase):
         with freeze_time("2026-04-02 10:00:00"):
             trap.perform_enqueued_jobs()
         self.assertEqual(self._stored(), expected)
+
+    def test_administrators_read_their_own_jobs_only(self):
+        self.env["customer.segmentation.run"]._cron_run()
+        self.env["res.partner"].with_delay().write({"comment": "not theirs"})
+        self.env.flush_all()
+        Job = self.env["queue.job"]
+        companies = self.env["res.company"].search([])
+        self.assertEqual(len(Job.search([])), len(companies) + 1)
+        seen = Job.with_user(self.sales_manager).search([])
+        # queue_job's company rule: the manager's company only.
+        self.assertEqual(seen.model_name, "customer.segmentation.run")
+        self.assertEqual(seen.company_id, self.company)
+        with self.assertRaises(AccessError):
+            Job.with_user(self.salesperson).search([])

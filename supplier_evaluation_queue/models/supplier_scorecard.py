@@ -20,7 +20,8 @@ class SupplierScorecard(models.Model):
             date_from, date_to = periods.previous_period(
                 self._company_today(company), company.supplier_period_type
             )
-            self.with_delay(
+            # The job belongs to the company it scores (queue_job's company rule).
+            self.with_company(company).with_delay(
                 description=self._job_description(company, date_from, date_to),
                 identity_key=identity_exact,
             )._job_evaluate_company(company, date_from, date_to)
@@ -31,14 +32,16 @@ class SupplierScorecard(models.Model):
         one job per period, run in any order and in parallel, then one job that
         analyses the range once they are all done. Returns the final delayable."""
         partners = partners or self.env["res.partner"]
+        # The jobs belong to the company they score (queue_job's company rule).
+        Scorecard = self.with_company(company)
         evaluations = [
-            self.delayable(
+            Scorecard.delayable(
                 description=self._job_description(company, date_from, date_to),
                 identity_key=identity_exact,
             )._job_evaluate_period(company, date_from, date_to, partners)
             for date_from, date_to in ranges
         ]
-        final = self.delayable(
+        final = Scorecard.delayable(
             description=self.env._(
                 "Supplier evaluation of %(company)s: trends, clusters and alerts of "
                 "%(date_from)s to %(date_to)s",

@@ -303,6 +303,10 @@ class TestBackfillJobs(SupplierEvaluationCase):
                     Scorecard._job_evaluate_company,
                     args=(company, datetime.date(2026, 4, 1), RANGES[-1][1]),
                 )
+            self.assertEqual(
+                sorted(job.company_id for job in trap.enqueued_jobs),
+                sorted(companies.ids),
+            )
             trap.perform_enqueued_jobs()
         self.assertEqual(self._stored(), expected)
         # Queued on 05-03, run in June: it still scores April, to the same cards.
