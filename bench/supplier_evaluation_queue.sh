@@ -22,11 +22,7 @@ set -euo pipefail
 source "$(dirname "$0")/../setup/common.sh"
 source "$(dirname "$0")/common.sh"
 
-export BENCH_SUPPLIERS=${BENCH_SUPPLIERS:-5000}
-export BENCH_PRODUCTS=${BENCH_PRODUCTS:-20000}
-export BENCH_LINES=${BENCH_LINES:-1000000}
-export BENCH_MONTHS=${BENCH_MONTHS:-24}
-export BENCH_SEED=${BENCH_SEED:-0.42}
+# The data's sizes: the supplier benchmark's own defaults (bench/supplier_evaluation_bench.py).
 export BENCH_QUEUE_MONTHS=${BENCH_QUEUE_MONTHS:-12}
 WORKERS=${BENCH_QUEUE_WORKERS:-2}
 TIMEOUT=${BENCH_QUEUE_TIMEOUT:-3600}
@@ -34,7 +30,7 @@ BENCH_OUT=${BENCH_OUT:-$REPO_ROOT/bench/out/supplier_evaluation_queue.json}
 DB_NAME=${DB_NAME:-segeval_bench_queue}
 
 bench_start supplier_evaluation "$DB_NAME"
-say "Generating $BENCH_SUPPLIERS suppliers, $BENCH_PRODUCTS products, $BENCH_LINES purchase lines over $BENCH_MONTHS months"
+say "Generating the supplier benchmark's data (BENCH_SUPPLIERS=${BENCH_SUPPLIERS:-5000}, BENCH_LINES=${BENCH_LINES:-1000000})"
 bench_phase supplier_evaluation_bench.py generate
 
 if ! fetch_queue_job "$PG_DIR/queue_job"; then
@@ -63,7 +59,7 @@ say "Odoo with --workers=$WORKERS and the queue_job runner (channels root:$WORKE
 ODOO_QUEUE_JOB_CHANNELS="root:$WORKERS" ODOO_QUEUE_JOB_PORT=$HTTP_PORT \
     "${ODOO_CMD[@]}" "${ODOO_DB_ARGS[@]}" --addons-path="$ODOO_ADDONS_PATH" -d "$BENCH_DB" \
     --db-filter="^$BENCH_DB\$" --workers="$WORKERS" --max-cron-threads=0 \
-    --server-wide-modules=base,web,queue_job --http-port="$HTTP_PORT" \
+    --load=base,web,queue_job --http-port="$HTTP_PORT" \
     --limit-time-real="$TIMEOUT" --limit-time-cpu="$TIMEOUT" \
     --limit-memory-soft=$((4 * 1024 * 1024 * 1024)) --limit-memory-hard=$((6 * 1024 * 1024 * 1024)) \
     --logfile="$PG_DIR/odoo-jobs.log" --log-level=info &

@@ -12,14 +12,13 @@ benchmark's data (bench/supplier_evaluation_queue.sh runs the phases in order).
   differs or a job failed.
 """
 
-import argparse
 import datetime
 import json
 import os
 import sys
 import time
 
-from common import LOCAL_HOSTS, connect, load_registry
+from common import connect, load_registry, main
 
 MONTHS = int(os.environ.get("BENCH_QUEUE_MONTHS", 12))
 NOT_FIGURES = ("id", "access_token", "create_uid", "create_date", "write_uid")
@@ -193,23 +192,13 @@ def _write(out, result):
         json.dump(result, handle, indent=2, default=str)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("phase", choices=("single", "enqueue", "compare"))
-    parser.add_argument("--db-host", default="127.0.0.1")
-    parser.add_argument("--db-port", type=int, required=True)
-    parser.add_argument("--db-user", default="odoo")
-    parser.add_argument("--db-password", default="odoo")
-    parser.add_argument("--db-name", required=True)
-    parser.add_argument("--addons-path", default="")
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args(argv)
-    if args.db_host not in LOCAL_HOSTS and not args.db_host.startswith("/"):
-        parser.error("the benchmark only talks to a local throwaway cluster")
-    return {"single": single, "enqueue": enqueue, "compare": compare}[args.phase](args)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(
+        main(
+            __doc__,
+            "supplier_evaluation_queue.json",
+            None,
+            None,
+            phases={"single": single, "enqueue": enqueue, "compare": compare},
+        )
+    )
