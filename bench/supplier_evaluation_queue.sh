@@ -49,6 +49,8 @@ queue_phase() {
 }
 say "Back-fill of $BENCH_QUEUE_MONTHS months in one process"
 queue_phase single
+say "The same back-fill in one process again (what two identical runs differ by)"
+queue_phase again
 say "The same back-fill queued as jobs"
 queue_phase enqueue
 
@@ -62,7 +64,7 @@ ODOO_QUEUE_JOB_CHANNELS="root:$WORKERS" ODOO_QUEUE_JOB_PORT=$HTTP_PORT \
     --load=base,web,queue_job --http-port="$HTTP_PORT" \
     --limit-time-real="$TIMEOUT" --limit-time-cpu="$TIMEOUT" \
     --limit-memory-soft=$((4 * 1024 * 1024 * 1024)) --limit-memory-hard=$((6 * 1024 * 1024 * 1024)) \
-    --logfile="$PG_DIR/odoo-jobs.log" --log-level=info &
+    --logfile="$PG_DIR/odoo-jobs.log" --log-level=info 2>>"$PG_DIR/odoo-jobs.stderr" &
 SERVER_PID=$!
 CHILD_PIDS+=("$SERVER_PID")
 started=$(date +%s)

@@ -101,42 +101,118 @@ def enqueue(args):
     return 0
 
 
+def _differences(cr):
+    """The cards of supplier_scorecard against bench_single_cards: {"rows",
+    "only_new", "only_single", "different" (cards with any column distinct),
+    "columns": {column: cards where it is distinct}, "beyond_rounding": {float column:
+    cards where it differs by more than 1e-9 relative}, "not_float": columns distinct
+    that are no number}."""
+    cr.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE "
+        "table_name = 'supplier_scorecard' AND column_name <> ALL(%s) ORDER BY 1",
+        [list(NOT_FIGURES)],
+    )
+    types = dict(cr.fetchall())
+    # spend is numeric, but summed from floats: the same rounding noise.
+    floats = [n for n, kind in types.items() if kind in ("double precision", "numeric")]
+    distinct = [f"COUNT(*) FILTER (WHERE s.{n} IS DISTINCT FROM c.{n})" for n in types]
+    beyond = [
+        f"COUNT(*) FILTER (WHERE (s.{n} IS NULL) <> (c.{n} IS NULL) OR ABS(s.{n} - "
+        f"c.{n}) > 1e-9 * GREATEST(1, ABS(s.{n})))"
+        for n in floats
+    ]
+    new_row = ", ".join(f"c.{name}" for name in types)
+    single_row = ", ".join(f"s.{name}" for name in types)
+    cr.execute(
+        f"""
+        SELECT COUNT(*), COUNT(*) FILTER (WHERE s.id IS NULL),
+               COUNT(*) FILTER (WHERE c.id IS NULL),
+               COUNT(*) FILTER (
+                   WHERE ROW({single_row}) IS DISTINCT FROM ROW({new_row})),
+               {", ".join(distinct + beyond)}
+          FROM bench_single_cards s
+          FULL JOIN (
+              SELECT * FROM supplier_scorecard WHERE company_id IN (
+                  SELECT company_id FROM bench_single_cards)
+          ) c USING (company_id, partner_id, date_from)
+        """  # noqa: SQL001
+    )
+    row = cr.fetchone()
+    counts = row[4:]
+    return {
+        "rows": row[0],
+        "only_new": row[1],
+        "only_single": row[2],
+        "different": row[3],
+        "columns": {n: c for n, c in zip(types, counts, strict=False) if c},
+        "not_float": [
+            n for n, c in zip(types, counts, strict=False) if c and n not in floats
+        ],
+        "beyond_rounding": {
+            n: c for n, c in zip(floats, counts[len(types) :], strict=True) if c
+        },
+    }
+
+
+def _alert_differences(cr):
+    key = ", ".join(ALERT_KEY)
+    cr.execute(
+        f"""
+        SELECT (SELECT COUNT(*) FROM (SELECT {key} FROM bench_single_alerts
+                 EXCEPT ALL SELECT {key} FROM supplier_alert) a),
+               (SELECT COUNT(*) FROM (SELECT {key} FROM supplier_alert
+                 EXCEPT ALL SELECT {key} FROM bench_single_alerts) b),
+               (SELECT COUNT(*) FROM bench_single_alerts)
+        """  # noqa: SQL001
+    )
+    return dict(zip(("missing", "extra", "alerts"), cr.fetchone(), strict=True))
+
+
+def _same(cards, alerts):
+    """The same figures: the same cards, the same alerts, no column different but
+    numbers within 1e-9 relative (a sum over rows in another order: two runs in one
+    process differ so too, see ``again``)."""
+    return not (
+        cards["only_new"]
+        or cards["only_single"]
+        or cards["beyond_rounding"]
+        or cards["not_float"]
+        or alerts["missing"]
+        or alerts["extra"]
+    )
+
+
+def again(args):
+    """The in-process back-fill a second time, against the first: what the engine
+    itself varies between two identical runs (row order of parallel scans and the
+    float sums over them)."""
+    odoo, registry, _load_s, _rss = load_registry(args)
+    from odoo.addons.supplier_evaluation.wizard.supplier_evaluation_wizard import (
+        SupplierEvaluationWizard as InProcessWizard,
+    )
+
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
+        company, wizard = _setup(env)
+        started = time.perf_counter()
+        InProcessWizard.action_evaluate(wizard)
+        cr.commit()
+        seconds = time.perf_counter() - started
+        cards, alerts = _differences(cr), _alert_differences(cr)
+        _reset(cr, company.id)
+        cr.commit()
+    result = json.loads(open(args.out).read())
+    result["single_again"] = {"s": round(seconds, 2), "cards": cards, "alerts": alerts}
+    _write(args.out, result)
+    print(
+        f"single process again: {seconds:.1f} s; against the first: {cards}, {alerts}"
+    )
+    return 0
+
+
 def compare(args):
     with connect(args) as connection, connection.cursor() as cr:
-        cr.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = "
-            "'supplier_scorecard' AND column_name <> ALL(%s) ORDER BY 1",
-            [list(NOT_FIGURES)],
-        )
-        columns = [row[0] for row in cr.fetchall()]
-        jobs_row = ", ".join(f"c.{name}" for name in columns)
-        single_row = ", ".join(f"s.{name}" for name in columns)
-        cr.execute(
-            f"""
-            SELECT COUNT(*) FILTER (WHERE s.id IS NULL),
-                   COUNT(*) FILTER (WHERE c.id IS NULL),
-                   COUNT(*) FILTER (WHERE s.id IS NOT NULL AND c.id IS NOT NULL
-                       AND ROW({single_row}) IS DISTINCT FROM ROW({jobs_row})),
-                   COUNT(*)
-              FROM bench_single_cards s
-              FULL JOIN (
-                  SELECT * FROM supplier_scorecard WHERE company_id IN (
-                      SELECT company_id FROM bench_single_cards)
-              ) c USING (company_id, partner_id, date_from)
-            """  # noqa: SQL001
-        )
-        only_jobs, only_single, different, rows = cr.fetchone()
-        key = ", ".join(ALERT_KEY)
-        cr.execute(
-            f"""
-            SELECT (SELECT COUNT(*) FROM (SELECT {key} FROM bench_single_alerts
-                     EXCEPT ALL SELECT {key} FROM supplier_alert) a),
-                   (SELECT COUNT(*) FROM (SELECT {key} FROM supplier_alert
-                     EXCEPT ALL SELECT {key} FROM bench_single_alerts) b),
-                   (SELECT COUNT(*) FROM bench_single_alerts)
-            """  # noqa: SQL001
-        )
-        alerts_missing, alerts_extra, alerts = cr.fetchone()
+        cards, alerts = _differences(cr), _alert_differences(cr)
         cr.execute(
             "SELECT state, COUNT(*), MIN(date_started), MAX(date_done), "
             "SUM(exec_time) FROM queue_job GROUP BY state"
@@ -150,17 +226,13 @@ def compare(args):
     result = json.loads(open(args.out).read()) if os.path.exists(args.out) else {}
     done = states.get("done")
     wall = (done[2] - done[1]).total_seconds() if done and done[1] else None
+    same = _same(cards, alerts)
     result.update(
         {
             "months": MONTHS,
-            "columns_compared": len(columns),
-            "cards_compared": rows,
-            "cards_only_in_jobs": only_jobs,
-            "cards_only_in_single": only_single,
-            "cards_different": different,
-            "alerts": alerts,
-            "alerts_missing": alerts_missing,
-            "alerts_extra": alerts_extra,
+            "jobs_cards": cards,
+            "jobs_alerts": alerts,
+            "same": same,
             "job_states": {state: values[0] for state, values in states.items()},
             "jobs_wall_s": round(wall, 2) if wall is not None else None,
             "jobs_exec_s": jobs,
@@ -170,16 +242,20 @@ def compare(args):
         }
     )
     _write(args.out, result)
-    same = not (only_jobs or only_single or different or alerts_missing or alerts_extra)
+    again_cards = result.get("single_again", {}).get("cards", {})
     print(
         f"\n{MONTHS}-month back-fill of the main company\n"
-        f"  single process : {result.get('single_s', '?'):>8} s\n"
+        f"  single process : {result.get('single_s', '?'):>8} s "
+        f"(again: {result.get('single_again', {}).get('s', '?')} s)\n"
         f"  as queue jobs  : {result['jobs_wall_s']:>8} s wall (first job started to "
         f"last done), jobs {result['job_states']}\n"
-        f"  figures        : {rows} cards x {len(columns)} columns, "
-        f"{different} different, {only_jobs} only in the jobs' run, {only_single} "
-        f"only in the single process's; alerts {alerts}, {alerts_missing} missing, "
-        f"{alerts_extra} extra: {'the same' if same else 'NOT THE SAME'}\n"
+        f"  jobs vs single : {cards['rows']} cards, {cards['different']} with a "
+        f"column distinct {cards['columns']}, beyond float rounding "
+        f"{cards['beyond_rounding']}; {cards['only_new']} only in the jobs' run, "
+        f"{cards['only_single']} only in the single's; alerts {alerts}: "
+        f"{'the same' if same else 'NOT THE SAME'}\n"
+        f"  single vs single: {again_cards.get('different', '?')} cards with a column "
+        f"distinct {again_cards.get('columns', {})}\n"
         f"  per job (s)    : {jobs}"
     )
     failed = set(states) - {"done"}
@@ -199,6 +275,11 @@ if __name__ == "__main__":
             "supplier_evaluation_queue.json",
             None,
             None,
-            phases={"single": single, "enqueue": enqueue, "compare": compare},
+            phases={
+                "single": single,
+                "again": again,
+                "enqueue": enqueue,
+                "compare": compare,
+            },
         )
     )
