@@ -5,6 +5,7 @@ from odoo.tools import SQL
 
 from odoo.addons.queue_job.delay import group
 from odoo.addons.queue_job.job import identity_exact
+from odoo.addons.supplier_evaluation import engine
 from odoo.addons.supplier_evaluation.lib import periods
 
 
@@ -43,7 +44,7 @@ class SupplierScorecard(models.Model):
         ]
         final = Scorecard.delayable(
             description=self.env._(
-                "Supplier evaluation of %(company)s: trends, clusters and alerts of "
+                "Supplier evaluation of %(company)s: trends and alerts of "
                 "%(date_from)s to %(date_to)s",
                 company=company.name,
                 date_from=ranges[0][0],
@@ -79,8 +80,8 @@ class SupplierScorecard(models.Model):
         """One period of a back-fill, as the wizard scores it in process (Kraljic
         classes as of the period's end), without alerts. Safe to repeat: drafts are
         rewritten from the same facts. The change against the previous period, the
-        trends and the clusters are set again by the final job, when every period of
-        the range is there."""
+        trends are set again by the final job, when every period of the range is
+        there."""
         end = self._period_bounds(company, date_from, date_to)[1]
         [suggestion] = self.env["res.partner"]._kraljic_suggestions(company, [end])
         cards = self._evaluate(
@@ -97,7 +98,7 @@ class SupplierScorecard(models.Model):
     def _job_analyse_backfill(self, company, ranges, partners):
         """After every period of ``ranges``: what a period reads of the one before it
         (its total) and of the last ones (trends), period after period as in process,
-        then clusters, then the alert rules of the last period."""
+        then the alert rules of the last period."""
         self.env.flush_all()
         partner_ids = (
             np.array(partners.commercial_partner_id.ids, dtype=np.int64)
@@ -108,7 +109,8 @@ class SupplierScorecard(models.Model):
             card_ids = self._backfill_previous_totals(
                 company, date_from, date_to, partner_ids
             )
-            self._analyse_period(company, date_from, card_ids)
+            # The clusters of a period are its own cards' (its job formed them).
+            engine.trends(self.env, company, date_from, card_ids)
         self.env["supplier.alert.rule"]._evaluate_rules(
             company,
             ranges[-1][0],
