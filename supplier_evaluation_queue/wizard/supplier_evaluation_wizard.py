@@ -34,8 +34,8 @@ class SupplierEvaluationWizard(models.TransientModel):
                 "type": "info",
                 "sticky": False,
                 "message": self.env._(
-                    "%(count)s periods queued: one job each, then one for the trends and "
-                    "alerts. The scorecards appear as the jobs finish.",
+                    "%(count)s periods queued: one job each, then one for the trends "
+                    "and alerts. The scorecards appear as the jobs finish.",
                     count=len(ranges),
                 ),
                 "next": action,
