@@ -316,13 +316,14 @@ def write_json(out, result):
     print(f"\nJSON written to {out}")
 
 
-def main(doc, out_name, generate, measure, argv=None):
+def main(doc, out_name, generate, measure, argv=None, phases=None):
     """The command line of a benchmark: ``generate`` or ``measure`` one scratch
-    database."""
+    database (or one of ``phases``, {name: function(args) -> exit status}, instead)."""
+    phases = phases or {"generate": generate, "measure": measure}
     parser = argparse.ArgumentParser(
         description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("phase", choices=("generate", "measure"))
+    parser.add_argument("phase", choices=tuple(phases))
     parser.add_argument("--db-host", default="127.0.0.1")
     parser.add_argument("--db-port", type=int, required=True)
     parser.add_argument("--db-user", default="odoo")
@@ -338,10 +339,8 @@ def main(doc, out_name, generate, measure, argv=None):
     args = parser.parse_args(argv)
     if args.db_host not in LOCAL_HOSTS and not args.db_host.startswith("/"):
         parser.error("the benchmark only talks to a local throwaway cluster")
-    if args.phase == "generate":
-        generate(args)
-        return 0
-    return measure(args)
+    status = phases[args.phase](args)
+    return 0 if args.phase == "generate" else status
 
 
 def take_steps(timings):

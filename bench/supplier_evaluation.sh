@@ -22,7 +22,9 @@
 # BENCH_GROWTH=1 to run the whole benchmark at 1/4, 1/2, 1 and 2 times the sizes (one
 # database each, copied from the freshly installed one) and print the cost per row at
 # each scale (bench/out/supplier_evaluation_x<scale>.json, then a summary).
+# BENCH_QUEUE_JOB=1 runs bench/supplier_evaluation_queue.sh instead (periods as jobs).
 set -euo pipefail
+[ -n "${BENCH_QUEUE_JOB:-}" ] && exec bash "$(dirname "$0")/supplier_evaluation_queue.sh"
 source "$(dirname "$0")/../setup/common.sh"
 source "$(dirname "$0")/common.sh"
 

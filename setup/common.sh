@@ -6,6 +6,12 @@
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ADDONS="supplier_evaluation,customer_segmentation,supplier_evaluation_requisition,customer_segmentation_mass_mailing,customer_segmentation_crm,customer_segmentation_survey"
+# The optional bridges to OCA's queue_job (periods and companies as jobs): tested where
+# queue_job is present (fetch_queue_job), in a run of their own after ADDONS' tests,
+# since with them installed the back-fill wizard and the crons queue jobs instead of
+# running in process.
+QUEUE_ADDONS="supplier_evaluation_queue,customer_segmentation_queue"
+QUEUE_JOB_PIN="odoo-addon-queue-job==18.0.4.1.2.2"
 
 say() { printf '\n==> %s\n' "$*"; }
 shout() {
@@ -121,6 +127,33 @@ odoo_missing_help() {
         "The addons need an existing Odoo 18.0 (Community) installation; these scripts never install it." \
         "Point at it with ODOO_BIN=/path/to/odoo-bin (a script whose shebang is Odoo's Python)," \
         "or ODOO_BIN='/path/to/python /path/to/odoo-bin', or put odoo-bin on PATH."
+}
+
+# fetch_queue_job DIR: make OCA's queue_job available to Odoo: $QUEUE_JOB_ADDONS_PATH
+# when it is set (a folder holding queue_job/), else the pinned wheel downloaded from
+# PyPI with ODOO_PY's pip into DIR and unzipped there. Sets QUEUE_JOB_ADDONS_PATH;
+# returns 1, saying why, when it cannot (no network, no pip).
+fetch_queue_job() {
+    local dir=$1 wheel
+    if [ -n "${QUEUE_JOB_ADDONS_PATH:-}" ]; then
+        [ -f "$QUEUE_JOB_ADDONS_PATH/queue_job/__manifest__.py" ] && return 0
+        QUEUE_JOB_MISSING="QUEUE_JOB_ADDONS_PATH=$QUEUE_JOB_ADDONS_PATH holds no queue_job/"
+        return 1
+    fi
+    mkdir -p "$dir/wheel"
+    if ! "$ODOO_PY" -m pip download -q --no-deps --disable-pip-version-check \
+        --dest "$dir/wheel" "$QUEUE_JOB_PIN" >"$dir/pip.log" 2>&1; then
+        QUEUE_JOB_MISSING="'$ODOO_PY -m pip download $QUEUE_JOB_PIN' failed: $(tail -n 1 "$dir/pip.log")"
+        return 1
+    fi
+    wheel=$(ls "$dir"/wheel/*.whl 2>/dev/null | head -n 1)
+    # A wheel is a zip; the addon is odoo/addons/queue_job inside.
+    if [ -z "$wheel" ] || ! "$ODOO_PY" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+        "$wheel" "$dir/unpacked" || [ ! -f "$dir/unpacked/odoo/addons/queue_job/__manifest__.py" ]; then
+        QUEUE_JOB_MISSING="the downloaded wheel '${wheel:-none}' holds no odoo/addons/queue_job"
+        return 1
+    fi
+    QUEUE_JOB_ADDONS_PATH="$dir/unpacked/odoo/addons"
 }
 
 # ------------------------------------------------------- Debian packages

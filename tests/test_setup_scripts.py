@@ -95,3 +95,31 @@ def test_port_in_use():
         port = server.getsockname()[1]
         assert bash(f"port_in_use {port}")[0] == 0
     assert bash(f"port_in_use {port}")[0] == 1
+
+
+def test_queue_job_offline_is_said_not_hidden(tmp_path):
+    """No network: pip fails, fetch_queue_job returns 1 and says why."""
+    python = tmp_path / "python"
+    python.write_text('#!/bin/sh\necho "ERROR: No matching distribution" >&2\nexit 1\n')
+    python.chmod(0o755)
+    status, out = bash(
+        f'ODOO_PY={python}; fetch_queue_job "{tmp_path}/qj" && exit 0; '
+        'echo "$QUEUE_JOB_MISSING"; exit 1'
+    )
+    assert status == 1
+    assert "No matching distribution" in out and "odoo-addon-queue-job==18.0" in out
+
+
+def test_queue_job_from_a_given_folder(tmp_path):
+    status, out = bash(
+        'fetch_queue_job "$1/qj" && echo "$QUEUE_JOB_ADDONS_PATH"',
+        QUEUE_JOB_ADDONS_PATH=str(tmp_path),
+    )
+    assert status == 1, "no queue_job/ in the folder"
+    (tmp_path / "queue_job").mkdir()
+    (tmp_path / "queue_job" / "__manifest__.py").write_text("{}\n")
+    status, out = bash(
+        'fetch_queue_job /nonexistent && echo "$QUEUE_JOB_ADDONS_PATH"',
+        QUEUE_JOB_ADDONS_PATH=str(tmp_path),
+    )
+    assert (status, out.strip()) == (0, str(tmp_path))

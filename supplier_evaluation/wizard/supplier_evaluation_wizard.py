@@ -48,8 +48,8 @@ class SupplierEvaluationWizard(models.TransientModel):
             else:
                 wizard.period_count = 0
 
-    def action_evaluate(self):
-        self.ensure_one()
+    def _check_evaluate(self):
+        """The rules of every back-fill, in process or as jobs."""
         if self.date_from > self.date_to:
             raise UserError(_("The start of the range is after its end."))
         if self.date_to > fields.Date.context_today(self) + relativedelta(months=3):
@@ -60,10 +60,17 @@ class SupplierEvaluationWizard(models.TransientModel):
             raise UserError(
                 _("Only supplier evaluation administrators run evaluations.")
             )
-        scorecards = self.env["supplier.scorecard"]
-        ranges = periods.periods_between(
+
+    def _ranges(self):
+        return periods.periods_between(
             self.date_from, self.date_to, self.company_id.supplier_period_type
         )
+
+    def action_evaluate(self):
+        self.ensure_one()
+        self._check_evaluate()
+        scorecards = self.env["supplier.scorecard"]
+        ranges = self._ranges()
         # Each period is scored with the Kraljic classes as of its end, all read at
         # once.
         suggestions = self.env["res.partner"]._kraljic_suggestions(
