@@ -267,19 +267,17 @@ class ResPartner(models.Model):
         if missing:
             parts.append(_("missing: %s", ", ".join(missing.mapped("display_name"))))
         if expired:
-            parts.append(
+            # Each one translated on its own line: Odoo's export skips a _() nested
+            # in another's arguments.
+            expired_texts = [
                 _(
-                    "expired: %s",
-                    ", ".join(
-                        _(
-                            "%(type)s (on %(date)s)",
-                            type=c.certificate_type_id.display_name,
-                            date=format_date(self.env, c.expiry_date),
-                        )
-                        for c in expired
-                    ),
+                    "%(type)s (on %(date)s)",
+                    type=c.certificate_type_id.display_name,
+                    date=format_date(self.env, c.expiry_date),
                 )
-            )
+                for c in expired
+            ]
+            parts.append(_("expired: %s", ", ".join(expired_texts)))
         return "; ".join(parts)
 
     def _check_supplier_qualification(self):
