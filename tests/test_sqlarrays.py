@@ -115,3 +115,24 @@ def test_plain_array_literal_marks_nulls_without_quoting():
     nulls = [1, 7]
     expected = [None if i in nulls else str(v) for i, v in enumerate(values)]
     assert parse_array(sqlarrays.plain_array_literal(values, nulls)) == expected
+
+
+def test_column_literal_reads_back_as_the_quoted_literal():
+    np = pytest.importorskip("numpy")
+    sqlarrays = load_lib_module("supplier_evaluation", "sqlarrays")
+    floats = np.array([2.5, np.nan, 0.1, 1e-20, -3.0, 1 / 3])
+    assert sqlarrays.column_literal(floats) == (
+        "{2.5,NULL,0.1,1e-20,-3.0,0.3333333333333333}"
+    )
+    ints = np.array([7, -3, 0], dtype=np.int64)
+    bools = np.array([True, False])
+    texts = np.array(["a,b", None, ""], dtype=object)
+    for array, read in ((floats, float), (ints, int), (bools, None), (texts, str)):
+        quoted = parse_array(sqlarrays.array_literal(sqlarrays.sql_values(array)))
+        plain = parse_array(sqlarrays.column_literal(array))
+        if read is None:  # PostgreSQL's boolean input: "True" and "t" are both true
+            quoted = [v[0].lower() for v in quoted]
+        elif read is not str:
+            quoted = [None if v is None else read(v) for v in quoted]
+            plain = [None if v is None else read(v) for v in plain]
+        assert plain == quoted

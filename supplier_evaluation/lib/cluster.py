@@ -49,13 +49,15 @@ def standardize(features):
     return z, mean, std
 
 
-def _sq_distances(a, b):
+def _sq_distances(a, b, a_sq=None):
     """Squared Euclidean distances (len(a), len(b)) via |a|^2 - 2ab + |b|^2.
 
     Clipped at 0 to absorb rounding; callers centre the data first to limit
-    cancellation.
+    cancellation. ``a_sq``: |a|^2 when the caller already has it (iterations).
     """
-    d2 = (a**2).sum(axis=1)[:, None] - 2.0 * (a @ b.T) + (b**2).sum(axis=1)[None, :]
+    if a_sq is None:
+        a_sq = (a**2).sum(axis=1)
+    d2 = a_sq[:, None] - 2.0 * (a @ b.T) + (b**2).sum(axis=1)[None, :]
     return np.maximum(d2, 0.0)
 
 
@@ -82,8 +84,11 @@ def _kmeans_plus_plus(x, k, rng):
 
 def _centers_from_labels(x, labels, k):
     counts = np.bincount(labels, minlength=k).astype(float)
-    sums = np.zeros((k, x.shape[1]))
-    np.add.at(sums, labels, x)
+    # bincount adds each column's values in row order, as np.add.at would, many
+    # times faster
+    sums = np.column_stack(
+        [np.bincount(labels, weights=x[:, j], minlength=k) for j in range(x.shape[1])]
+    ).reshape(k, x.shape[1])
     return sums / np.maximum(counts, 1.0)[:, None], counts
 
 
@@ -112,14 +117,15 @@ def _fill_empty_clusters(d2, labels, k):
 def _lloyd(x, centers, max_iter):
     k = centers.shape[0]
     labels = None
+    x_sq = (x**2).sum(axis=1)
     for _ in range(max_iter):
-        d2 = _sq_distances(x, centers)
+        d2 = _sq_distances(x, centers, x_sq)
         new_labels = _fill_empty_clusters(d2, np.argmin(d2, axis=1), k)
         if labels is not None and np.array_equal(new_labels, labels):
             break
         labels = new_labels
         centers, _counts = _centers_from_labels(x, labels, k)
-    d2 = _sq_distances(x, centers)
+    d2 = _sq_distances(x, centers, x_sq)
     labels = np.argmin(d2, axis=1)
     inertia = float(d2[np.arange(x.shape[0]), labels].sum())
     return labels, centers, inertia
@@ -256,12 +262,22 @@ def describe_center(center, threshold=0.5):
     better or worse for that feature). Example: ``[(3, "above"), (0,
     "below")]``.
     """
-    center = np.asarray(center, dtype=float).ravel()
-    magnitude = np.where(np.isnan(center), -np.inf, np.abs(center))
-    codes = []
-    for i in np.argsort(-magnitude, kind="stable"):
-        z = center[i]
-        if np.isnan(z) or z == 0 or abs(z) < threshold:
-            continue
-        codes.append((int(i), "above" if z > 0 else "below"))
-    return codes
+    return describe_rows(np.asarray(center, dtype=float).reshape(1, -1), threshold)[0]
+
+
+def describe_rows(rows, threshold=0.5):
+    """describe_center of each row of ``rows`` (n, d), sorted for all rows at once."""
+    rows = np.asarray(rows, dtype=float)
+    magnitude = np.where(np.isnan(rows), -np.inf, np.abs(rows))
+    order = np.argsort(-magnitude, axis=1, kind="stable")
+    ranked = np.take_along_axis(rows, order, axis=1)
+    kept = ~np.isnan(ranked) & (ranked != 0) & (np.abs(ranked) >= threshold)
+    above = ranked > 0
+    return [
+        [
+            (int(i), "above" if up else "below")
+            for i, up, keep in zip(o, a, k, strict=True)
+            if keep
+        ]
+        for o, a, k in zip(order.tolist(), above.tolist(), kept.tolist(), strict=True)
+    ]

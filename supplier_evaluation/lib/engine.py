@@ -351,13 +351,17 @@ def clusters(features, k):
     return (
         [labels[c] for c in assigned],
         [groups[c] for c in assigned],
-        [feature_codes(row) for row in z],
+        _named_codes(cluster.describe_rows(z)),
     )
 
 
 def feature_codes(z):
     """describe_center's codes with the feature's column instead of its index."""
+    return _named_codes([cluster.describe_center(z)])[0]
+
+
+def _named_codes(rows):
     return [
-        [CLUSTER_FEATURES[i][0], direction]
-        for i, direction in cluster.describe_center(z)
+        [[CLUSTER_FEATURES[i][0], direction] for i, direction in codes]
+        for codes in rows
     ]

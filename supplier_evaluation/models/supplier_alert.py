@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -162,7 +163,7 @@ class SupplierAlert(models.Model):
         )
         if rule.action not in ("activity", "request"):
             return
-        buyers = {alert.id: alert._responsible_buyer() for alert in alerts}
+        buyers = alerts._responsible_buyers()
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get(self._name).id
         activities = []
@@ -263,34 +264,71 @@ class SupplierAlert(models.Model):
         """The supplier's buyer, else the buyer of its last confirmed order, else a
         purchase administrator of the company, else the current user."""
         self.ensure_one()
-        buyer = self.partner_id.with_company(self.company_id).buyer_id
-        if buyer and self.company_id in buyer.company_ids:
-            return buyer
-        last_order = (
-            self.env["purchase.order"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "child_of", self.partner_id.id),
-                    ("company_id", "=", self.company_id.id),
-                    ("state", "in", ("purchase", "done")),
-                    ("user_id", "!=", False),
-                ],
-                order="date_approve desc, id desc",
-                limit=1,
+        return self._responsible_buyers()[self.id]
+
+    def _responsible_buyers(self):
+        """{alert id: _responsible_buyer()} of every alert of ``self``, the last
+        orders of all their suppliers in one query (purchase_order has no index on
+        its vendor: one search per alert scans the orders each time)."""
+        buyers, pending = {}, self.browse()
+        for alert in self:
+            buyer = alert.partner_id.with_company(alert.company_id).buyer_id
+            if buyer and alert.company_id in buyer.company_ids:
+                buyers[alert.id] = buyer
+            else:
+                pending |= alert
+        if not pending:
+            return buyers
+        self.env["purchase.order"].flush_model(
+            ["partner_id", "company_id", "state", "user_id", "date_approve"]
+        )
+        self.env["res.partner"].flush_model(["parent_id"])
+        # The vendor "child_of" the supplier: itself and every partner below it,
+        # archived ones included, as the ORM's child_of.
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH RECURSIVE a AS (
+                SELECT * FROM unnest(%s::int[], %s::int[]) AS a(partner, company)
+            ), tree AS (
+                SELECT DISTINCT partner AS root, partner AS id FROM a
+                 UNION
+                SELECT tree.root, p.id
+                  FROM tree JOIN res_partner p ON p.parent_id = tree.id
+            )
+            SELECT DISTINCT ON (a.partner, a.company) a.partner, a.company, o.user_id
+              FROM a
+              JOIN tree ON tree.root = a.partner
+              JOIN purchase_order o ON o.partner_id = tree.id
+                  AND o.company_id = a.company
+                  AND o.state IN ('purchase', 'done') AND o.user_id IS NOT NULL
+             ORDER BY a.partner, a.company, o.date_approve DESC, o.id DESC
+            """,
+                [a.partner_id.id for a in pending],
+                [a.company_id.id for a in pending],
             )
         )
-        last_buyer = last_order.user_id
-        if (
-            last_buyer.active
-            and not last_buyer.share
-            and (self.company_id in last_buyer.company_ids)
-        ):
-            return last_buyer
-        managers = self.env.ref("purchase.group_purchase_manager").users.filtered(
-            lambda u: self.company_id in u.company_ids and not u.share
-        )
-        return managers[:1] or self.env.user
+        last_buyers = {
+            (partner, company): self.env["res.users"].sudo().browse(user)
+            for partner, company, user in self.env.cr.fetchall()
+        }
+        managers = self.env.ref("purchase.group_purchase_manager").users
+        for alert in pending:
+            last_buyer = last_buyers.get(
+                (alert.partner_id.id, alert.company_id.id), self.env["res.users"]
+            )
+            if (
+                last_buyer.active
+                and not last_buyer.share
+                and (alert.company_id in last_buyer.company_ids)
+            ):
+                buyers[alert.id] = last_buyer
+                continue
+            own = managers.filtered(
+                lambda u, c=alert.company_id: c in u.company_ids and not u.share
+            )
+            buyers[alert.id] = own[:1] or self.env.user
+        return buyers
 
     def unlink(self):
         if any(alert.state == "open" and alert.corrective_action_ids for alert in self):
