@@ -115,3 +115,13 @@ def test_plain_array_literal_marks_nulls_without_quoting():
     nulls = [1, 7]
     expected = [None if i in nulls else str(v) for i, v in enumerate(values)]
     assert parse_array(sqlarrays.plain_array_literal(values, nulls)) == expected
+
+
+def test_int_text_parses_a_string_agg_of_int64_keys():
+    sqlarrays = load_lib_module("customer_segmentation", "sqlarrays")
+    assert sqlarrays.int_text(None).tolist() == []
+    assert sqlarrays.int_text("").tolist() == []
+    keys = [7 << 32 | 3, 1, -2, 2**62]
+    parsed = sqlarrays.int_text(",".join(map(str, keys)))
+    assert parsed.dtype.name == "int64"
+    assert parsed.tolist() == keys
