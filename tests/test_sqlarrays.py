@@ -136,3 +136,13 @@ def test_column_literal_reads_back_as_the_quoted_literal():
             quoted = [None if v is None else read(v) for v in quoted]
             plain = [None if v is None else read(v) for v in plain]
         assert plain == quoted
+
+
+def test_int_text_parses_a_string_agg_of_int64_keys():
+    sqlarrays = load_lib_module("customer_segmentation", "sqlarrays")
+    assert sqlarrays.int_text(None).tolist() == []
+    assert sqlarrays.int_text("").tolist() == []
+    keys = [7 << 32 | 3, 1, -2, 2**62]
+    parsed = sqlarrays.int_text(",".join(map(str, keys)))
+    assert parsed.dtype.name == "int64"
+    assert parsed.tolist() == keys
