@@ -103,7 +103,7 @@ fi
 
 if ! find_odoo; then
     odoo_missing_help
-    shout "ODOO LEVEL SKIPPED: the Odoo tests of supplier_evaluation and customer_segmentation did NOT run." \
+    shout "ODOO LEVEL SKIPPED: the Odoo tests of ${ADDONS//,/, } and ${QUEUE_ADDONS//,/, } did NOT run." \
         "Only the repository tests above ran; nothing here says the addons install or work in Odoo."
     echo "repository: $repo_passed passed, $repo_failed failed"
     echo "total: $repo_passed passed, $repo_failed failed"
