@@ -56,3 +56,7 @@ CLUSTER_FEATURES = [
     ("lead_time_std", False),
     ("total_score", True),
 ]
+
+# The group of the internal evaluation (not for employees outside purchasing): the
+# groups= of the fields an addon adds to Odoo's models.
+EVALUATION_GROUP = "supplier_evaluation.supplier_evaluation_group_user"

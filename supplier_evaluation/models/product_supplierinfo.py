@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 
-# The internal evaluation: not for employees outside purchasing.
-EVALUATION_GROUP = "supplier_evaluation.supplier_evaluation_group_user"
+from ..lib.vocabulary import EVALUATION_GROUP
 
 
 class ProductSupplierinfo(models.Model):

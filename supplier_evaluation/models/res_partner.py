@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from ..lib import charts, kraljic
-from ..lib.vocabulary import DEFAULT_KRALJIC_CLASS, KRALJIC_CLASSES
+from ..lib.vocabulary import DEFAULT_KRALJIC_CLASS, EVALUATION_GROUP, KRALJIC_CLASSES
 
 QUALIFICATION_STATES = [
     ("candidate", "Candidate"),
@@ -40,9 +40,6 @@ QUALIFICATION_CHECKED = {
     "supplier_qualification_review_date",
     "supplier_category_ids",
 }
-# The internal evaluation of a supplier: not for its portal users nor for employees
-# outside purchasing.
-EVALUATION_GROUP = "supplier_evaluation.supplier_evaluation_group_user"
 
 
 class ResPartner(models.Model):

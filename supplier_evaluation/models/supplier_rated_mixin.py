@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-EVALUATION_GROUP = "supplier_evaluation.supplier_evaluation_group_user"
+from ..lib.vocabulary import EVALUATION_GROUP
 
 
 class SupplierRatedMixin(models.AbstractModel):
