@@ -168,12 +168,17 @@ def _evaluate(
         )
     with step("write"):
         ids = write(env, company, period_list, columns, results)
+    # The trends and clusters of every period, then one statement writes both (each
+    # rewrite of a card is a new row version with all its index entries).
     with step("trends"):
-        trends(env, company, ids)
+        trend_values = _trend_values(env, company, ids)
     with step("clusters"):
-        for (date_from, _date_to), period in zip(period_list, columns, strict=True):
-            if len(period.partner_ids):
-                clusters(env, company, date_from)
+        cluster_values = [
+            _cluster_values(env, company, date_from)
+            for (date_from, _date_to), period in zip(period_list, columns, strict=True)
+            if len(period.partner_ids)
+        ]
+        _write_analysis(env, trend_values, cluster_values)
     # A period without any supplier is not analysed (nor alerted on).
     if evaluate_rules and len(columns[-1].partner_ids):
         with step("alerts"):
@@ -218,12 +223,13 @@ def load(env, company, period_list, partner_ids=None, suggestions=None):
         for bound in Scorecard._period_bounds(company, date_from, date_to)
     ]
     days = [day for pair in period_list for day in pair]
-    facts = engine.Facts(
-        due=_fetch_due_lines(env, company, bounds, tz_name, partner_ids),
-        moves=_fetch_moves(env, company, bounds),
-        prices=_fetch_prices(env, company, bounds),
-        ratings=_fetch_ratings(env, company, days, partner_ids),
-    )
+    with _reading_settings(env):
+        facts = engine.Facts(
+            due=_fetch_due_lines(env, company, bounds, tz_name, partner_ids),
+            moves=_fetch_moves(env, company, bounds),
+            prices=_fetch_prices(env, company, bounds),
+            ratings=_fetch_ratings(env, company, days, partner_ids),
+        )
     existing = _fetch_existing(env, company, period_list, partner_ids)
     previous = _fetch_previous_totals(env, company, period_list, partner_ids)
     result = []
@@ -270,6 +276,38 @@ def load(env, company, period_list, partner_ids=None, suggestions=None):
             )
         )
     return result
+
+
+# The planner settings of the fact reads (see _reading_settings).
+READING_SETTINGS = (
+    # The duplicate receipts are numbered over a sort of every receipt read (half a
+    # million for a year): in memory rather than in temporary files.
+    ("work_mem", "128MB"),
+    # Compiling these queries costs more than it saves (0.1-0.7 s each).
+    ("jit", "off"),
+)
+
+
+@contextlib.contextmanager
+def _reading_settings(env):
+    """READING_SETTINGS for the statements of the block, the previous values back
+    afterwards (the rest of the transaction is the caller's)."""
+    previous = []
+    for name, value in READING_SETTINGS:
+        env.cr.execute(
+            SQL(
+                "SELECT current_setting(%s), set_config(%s, %s, true)",
+                name,
+                name,
+                value,
+            )
+        )
+        previous.append((name, env.cr.fetchone()[0]))
+    try:
+        yield
+    finally:
+        for name, value in previous:
+            env.cr.execute(SQL("SELECT set_config(%s, %s, true)", name, value))
 
 
 def settings(env, company, period_list, columns):
@@ -403,21 +441,38 @@ def _numeric_columns(env, query, names, dtypes):
 def _period_of(column, bounds, cast):
     """The index of the period of ``column`` in ``bounds`` ([start, end) of each
     period, in order): width_bucket counts the bounds at or before the value, odd
-    inside a period, even between two (or outside the range)."""
-    return SQL(
-        "(width_bucket(%s, %s::%s[]) - 1) / 2", SQL(column), bounds, SQL(cast)
-    ), SQL("mod(width_bucket(%s, %s::%s[]), 2) = 1", SQL(column), bounds, SQL(cast))
+    inside a period, even between two (or outside the range).
+
+    When each period ends where the next one starts (a back-fill, one period), every
+    value of [first start, last end) is inside one: the filter is left out, since the
+    planner cannot estimate it (it counts on a few hundred rows where a year has
+    half a million, and plans nested loops and sorts on disk for them)."""
+    period = SQL("(width_bucket(%s, %s::%s[]) - 1) / 2", SQL(column), bounds, SQL(cast))
+    if all(bounds[k] == bounds[k + 1] for k in range(1, len(bounds) - 1, 2)):
+        return period, SQL("TRUE")
+    return period, SQL(
+        "mod(width_bucket(%s, %s::%s[]), 2) = 1", SQL(column), bounds, SQL(cast)
+    )
 
 
 def _fetch_due_lines(env, company, bounds, tz_name, partner_ids):
     """Purchase lines promised in the periods (kind: lib.engine.DUE_*), with the
     quantity received by the promised day.
 
-    The lines are read by their promised date, their receipts by line: the line ids
-    go to the index of stock_move.purchase_line_id as one array (a join is planned
-    as a hash of every done receipt of the history).
+    The lines are read by their promised date, their receipts by line. For one
+    period, the line ids go to the index of stock_move.purchase_line_id as one
+    array (a join is planned as a hash of every done receipt of the history, several
+    times the cost of the month's). For a range of periods, a join: the planner
+    counts an array on a few rows whatever its size, and plans nested loops and
+    sorts on disk for the half million receipts of a year.
     """
     period, inside = _period_of("l.date_planned", bounds, "timestamp")
+    if len(bounds) == 2:
+        by_line = SQL(
+            "WHERE m.purchase_line_id = ANY(ARRAY(SELECT id FROM due WHERE kind = 0))"
+        )
+    else:
+        by_line = SQL("JOIN due ON due.id = m.purchase_line_id WHERE TRUE")
     return _numeric_columns(
         env,
         SQL(
@@ -449,7 +504,7 @@ def _fetch_due_lines(env, company, bounds, tz_name, partner_ids):
               FROM stock_move m
               %(qty_joins)s
               JOIN stock_location src ON src.id = m.location_id
-             WHERE m.purchase_line_id = ANY(ARRAY(SELECT id FROM due WHERE kind = 0))
+             %(by_line)s
                AND m.state = 'done' AND src.usage = 'supplier'
         )
         SELECT due.id, due.partner, due.kind, due.ordered,
@@ -459,7 +514,9 @@ def _fetch_due_lines(env, company, bounds, tz_name, partner_ids):
                          <= due.promised), 0),
                due.period
           FROM due
-          LEFT JOIN receipts r ON r.purchase_line_id = due.id
+          -- (a range reads the receipts of every line: those of cancelled and service
+          -- lines are not counted, and their number is left to the planner's guess)
+          LEFT JOIN receipts r ON r.purchase_line_id = due.id AND due.kind = 0
          GROUP BY due.id, due.partner, due.kind, due.ordered, due.period
         """,
             tz=tz_name,
@@ -471,6 +528,7 @@ def _fetch_due_lines(env, company, bounds, tz_name, partner_ids):
             qty=MOVE_QTY,
             qty_joins=MOVE_QTY_JOINS,
             same_receipt=SAME_RECEIPT,
+            by_line=by_line,
             partner_filter=_partner_filter("p.commercial_partner_id", partner_ids),
         ),
         ("line", "partner", "kind", "ordered", "received", "period"),
@@ -812,15 +870,37 @@ def _typed(Model, values, rows):
 # ---------------------------------------------------------------------------- analyse
 def analyse(env, company, date_from, card_ids):
     """Trends for the scorecards ``card_ids``, then clusters over the whole period."""
-    trends(env, company, card_ids)
-    clusters(env, company, date_from)
+    _write_analysis(
+        env,
+        _trend_values(env, company, card_ids),
+        [_cluster_values(env, company, date_from)],
+    )
 
 
 def trends(env, company, card_ids):
     """Lead-time and on-time trends of the cards ``card_ids`` (of any periods), each
     over the company's last periods up to its own, and their warnings."""
+    _write_analysis(env, _trend_values(env, company, card_ids), [])
+
+
+# The columns _trend_values() gives, with their SQL types.
+TREND_COLUMNS = {
+    "lead_time_slope": "float8",
+    "lead_time_r2": "float8",
+    "lead_time_forecast": "float8",
+    "on_time_slope": "float8",
+    "on_time_r2": "float8",
+    "on_time_forecast": "float8",
+    "trend_points": "int4",
+    "trend_warning_data": "jsonb",
+}
+
+
+def _trend_values(env, company, card_ids):
+    """trends() without the write: (card ids, {TREND_COLUMNS name: values}), None
+    without cards."""
     if not len(card_ids):
-        return
+        return None
     n_periods = company.supplier_trend_periods
     ids = np.unique(np.asarray(card_ids, dtype=np.int64))
     # Single-table reads matched in numpy (a supplier has one card per period): a
@@ -882,28 +962,16 @@ def trends(env, company, card_ids):
         lead_history[rows, columns], on_time_history[rows, columns]
     )
     warnings = _trend_warnings(env, company, lead_fit, on_time_fit, growing)
-    env.cr.execute(
-        _sql(
-            sqlarrays.update_rows(
-                "supplier_scorecard",
-                ids,
-                {
-                    "lead_time_slope": (lead_fit["slope"], "float8"),
-                    "lead_time_r2": (lead_fit["r2"], "float8"),
-                    "lead_time_forecast": (lead_fit["forecast"], "float8"),
-                    "on_time_slope": (on_time_fit["slope"], "float8"),
-                    "on_time_r2": (on_time_fit["r2"], "float8"),
-                    "on_time_forecast": (on_time_fit["forecast"], "float8"),
-                    "trend_points": (
-                        np.maximum(lead_fit["points"], on_time_fit["points"]),
-                        "int4",
-                    ),
-                    "trend_warning_data": (warnings, "jsonb"),
-                },
-            )
-        )
-    )
-    env["supplier.scorecard"].invalidate_model()
+    return ids, {
+        "lead_time_slope": lead_fit["slope"],
+        "lead_time_r2": lead_fit["r2"],
+        "lead_time_forecast": lead_fit["forecast"],
+        "on_time_slope": on_time_fit["slope"],
+        "on_time_r2": on_time_fit["r2"],
+        "on_time_forecast": on_time_fit["forecast"],
+        "trend_points": np.maximum(lead_fit["points"], on_time_fit["points"]),
+        "trend_warning_data": warnings,
+    }
 
 
 def _trend_warnings(env, company, lead_fit, on_time_fit, growing):
@@ -937,6 +1005,12 @@ def clusters(env, company, date_from, explain_kept=False):
     whatever its state; only drafts are written (published and locked cards are kept),
     except the explanation of kept cards with ``explain_kept`` (upgrade).
     """
+    _write_analysis(env, None, [_cluster_values(env, company, date_from, explain_kept)])
+
+
+def _cluster_values(env, company, date_from, explain_kept=False):
+    """clusters() without the write: (card ids, label, explanation) of the cards to
+    write (the label is kept on cards that are not drafts), None without any."""
     k = company.supplier_cluster_count
     features = [name for name, _better in CLUSTER_FEATURES]
     env.cr.execute(
@@ -953,59 +1027,99 @@ def clusters(env, company, date_from, explain_kept=False):
     )
     written = np.ones(len(cards["id"]), dtype=bool) if explain_kept else cards["draft"]
     if not written.any():
-        return
+        return None
     ids = cards["id"]
     found = engine.clusters(np.column_stack([cards[f] for f in features]), k)
+    rows = np.flatnonzero(written).tolist()
     if found is None:
-        env.cr.execute(
-            SQL(
-                "UPDATE supplier_scorecard SET cluster_label = CASE WHEN state = "
-                "'draft' THEN NULL ELSE cluster_label END, "
-                "cluster_explanation_data = %s WHERE id = ANY(%s)",
-                json.dumps({"none": [len(ids), 3 * k, k]}),
-                ids[written].tolist(),
-            )
+        none = json.dumps({"none": [len(ids), 3 * k, k]})
+        return (
+            ids[written],
+            np.full(len(rows), None, dtype=object),
+            np.full(len(rows), none, dtype=object),
         )
-    else:
-        labels, groups, own = found
-        rows = np.flatnonzero(written).tolist()
-        env.cr.execute(
-            SQL(
-                """
-            UPDATE supplier_scorecard s SET cluster_label = CASE
-                    WHEN s.state = 'draft' THEN v.label ELSE s.cluster_label END,
-                cluster_explanation_data = v.explanation
-              FROM %s
-             WHERE s.id = v.id
-            """,
-                _sql(
-                    sqlarrays.unnest(
-                        "id",
-                        ids[written],
-                        {
-                            "label": (
-                                np.array([labels[i] for i in rows], dtype=object),
-                                "varchar",
-                            ),
-                            # The group's centre and the supplier itself, each against
-                            # the average: a supplier at 100 % quality in a group whose
-                            # quality is low reads as such.
-                            "explanation": (
-                                np.array(
-                                    [
-                                        json.dumps({"group": groups[i], "own": own[i]})
-                                        for i in rows
-                                    ],
-                                    dtype=object,
-                                ),
-                                "jsonb",
-                            ),
-                        },
-                    )
-                ),
-            )
+    labels, groups, own = found
+    return (
+        ids[written],
+        np.array([labels[i] for i in rows], dtype=object),
+        # The group's centre and the supplier itself, each against the average: a
+        # supplier at 100 % quality in a group whose quality is low reads as such.
+        np.array(
+            [json.dumps({"group": groups[i], "own": own[i]}) for i in rows],
+            dtype=object,
+        ),
+    )
+
+
+def _write_analysis(env, trend_values, cluster_values):
+    """One UPDATE of the trends (_trend_values) and clusters (a list of
+    _cluster_values) of the cards they name; a card named by only one of them keeps
+    the other's columns."""
+    trend_values = trend_values or (np.array([], dtype=np.int64), {})
+    cluster_values = [values for values in cluster_values if values is not None]
+    trend_ids, trend_columns = trend_values
+    cluster_ids = np.concatenate(
+        [np.array([], dtype=np.int64)] + [ids for ids, _l, _e in cluster_values]
+    ).astype(np.int64)
+    ids = np.union1d(trend_ids, cluster_ids).astype(np.int64)
+    if not len(ids):
+        return
+    has_trend = np.isin(ids, trend_ids)
+    has_cluster = np.isin(ids, cluster_ids)
+    columns = {
+        "has_trend": (has_trend, "bool"),
+        "has_cluster": (has_cluster, "bool"),
+    }
+    at_trend = np.searchsorted(trend_ids, ids[has_trend]) if len(trend_ids) else []
+    for name, sql_type in TREND_COLUMNS.items():
+        values = np.full(len(ids), None, dtype=object)
+        if len(trend_ids):
+            values[has_trend] = np.asarray(trend_columns[name], dtype=object)[at_trend]
+        columns[name] = (_typed_column(values, sql_type), sql_type)
+    labels = np.full(len(ids), None, dtype=object)
+    explanations = np.full(len(ids), None, dtype=object)
+    for card_ids, card_labels, card_explanations in cluster_values:
+        at = np.searchsorted(ids, card_ids)
+        labels[at] = card_labels
+        explanations[at] = card_explanations
+    columns["cluster_label"] = (labels, "varchar")
+    columns["cluster_explanation_data"] = (explanations, "jsonb")
+    fragment, params = sqlarrays.unnest("id", ids, columns)
+    assignments = [
+        SQL(
+            "%s = CASE WHEN v.has_trend THEN v.%s ELSE s.%s END",
+            SQL.identifier(name),
+            SQL.identifier(name),
+            SQL.identifier(name),
         )
+        for name in TREND_COLUMNS
+    ]
+    env.cr.execute(
+        SQL(
+            """
+        UPDATE supplier_scorecard s
+           SET %(trends)s,
+               cluster_label = CASE WHEN v.has_cluster AND s.state = 'draft'
+                   THEN v.cluster_label ELSE s.cluster_label END,
+               cluster_explanation_data = CASE WHEN v.has_cluster
+                   THEN v.cluster_explanation_data
+                   ELSE s.cluster_explanation_data END
+          FROM %(values)s
+         WHERE s.id = v.id
+        """,
+            trends=SQL(", ").join(assignments),
+            values=SQL(fragment, *params),
+        )
+    )
     env["supplier.scorecard"].invalidate_model()
+
+
+def _typed_column(values, sql_type):
+    """An object column of ``values`` (None where absent) as the numpy type
+    sqlarrays writes ``sql_type`` from (NaN for missing floats)."""
+    if sql_type == "float8":
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+    return values
 
 
 def rebuild_analysis(env):
@@ -1017,5 +1131,8 @@ def rebuild_analysis(env):
     )
     for company_id, date_from, card_ids in env.cr.fetchall():
         company = env["res.company"].browse(company_id)
-        trends(env, company, card_ids)
-        clusters(env, company, date_from, explain_kept=True)
+        _write_analysis(
+            env,
+            _trend_values(env, company, card_ids),
+            [_cluster_values(env, company, date_from, explain_kept=True)],
+        )
