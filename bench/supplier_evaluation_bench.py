@@ -674,6 +674,20 @@ SCAN_QUERIES = {
            AND o.state IN ('purchase', 'done')
     """,
 }
+# The same reads over a range of months: there the receipts are joined to the lines
+# (the engine does the same): an array of half a million ids is planned as a few rows,
+# with nested loops and sorts on disk for all of them.
+RANGE_SCAN_QUERIES = {
+    **SCAN_QUERIES,
+    "lines promised + their receipts": SCAN_QUERIES[
+        "lines promised + their receipts"
+    ].replace(
+        "WHERE m.purchase_line_id = ANY(ARRAY(SELECT id FROM due))\n"
+        "               AND m.state",
+        "JOIN due ON due.id = m.purchase_line_id\n             WHERE m.state",
+    ),
+}
+assert RANGE_SCAN_QUERIES != SCAN_QUERIES
 DUE_SCAN = "lines promised + their receipts"
 # Tables whose size is the history: a scan must never read them whole. (The orders,
 # a tenth of the lines, are hashed whole where the planner finds it cheaper than an
@@ -931,11 +945,18 @@ def measure(args):
             "end": end,
         }
         scan_range, scan_range_s = bare_scan(
-            cr, SCAN_QUERIES, range_params, label=f"bare scan, {backfill_months} months"
+            cr,
+            RANGE_SCAN_QUERIES if backfill_months > 1 else SCAN_QUERIES,
+            range_params,
+            label=f"bare scan, {backfill_months} months",
         )
         plans = {
             "month": plan_check(cr, SCAN_QUERIES, month_params),
-            "range": plan_check(cr, SCAN_QUERIES, range_params),
+            "range": plan_check(
+                cr,
+                RANGE_SCAN_QUERIES if backfill_months > 1 else SCAN_QUERIES,
+                range_params,
+            ),
         }
         print(f"scan plans (EXPLAIN ANALYZE): {plans}", flush=True)
 
