@@ -343,6 +343,9 @@ def _classes_and_templates(env, company, partner_ids, existing, rows, suggestion
     when unknown.
     """
     partners = env["res.partner"].with_company(company).browse(partner_ids.tolist())
+    # Only the columns read here (the ORM would read every column of thousands of
+    # partners).
+    partners.fetch(["supplier_kraljic_override", "supplier_kraljic_suggested"])
     if suggestion is not None:
         classes = partners._supplier_kraljic_classes(company, suggestion)
     else:
