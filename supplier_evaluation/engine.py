@@ -15,6 +15,7 @@ also reports ``callback(date_from, seconds by step, ids)`` when it ends.
 
 import contextlib
 import datetime
+import io
 import json
 import time
 
@@ -412,32 +413,53 @@ def _columns(env, names, dtypes):
 
 
 def _numeric_columns(env, query, names, dtypes):
-    """The rows of ``query`` (numbers and booleans only) as numpy columns (NULL ->
-    NaN), each column sent by the server as one text that numpy parses: a few
-    strings instead of a Python object per value (the range's fact tables have
-    millions of values)."""
-    env.cr.execute(
+    """The rows of ``query`` (numbers and booleans only, never NULL but for floats)
+    as numpy columns (NULL -> NaN).
+
+    The rows come as PostgreSQL's binary COPY, every value sent as 8 bytes (int8 or
+    float8, NULL floats as NaN): every row then has the same size and numpy reads
+    the whole answer at once. A text per value (or a Python object per value) costs
+    about as much as the query itself for the millions of values of a year.
+    """
+    floats = [dtype is float for dtype in dtypes]
+    copy = env.cr.mogrify(
         SQL(
-            "SELECT %s FROM (%s) AS q(%s)",
+            "COPY (SELECT %s FROM (%s) AS q(%s)) TO STDOUT WITH (FORMAT binary)",
             SQL(", ").join(
-                SQL(
-                    "array_to_string(array_agg(%s), ',', 'nan')",
-                    SQL("q.%s::int", SQL.identifier(name))
-                    if dtype is bool
-                    else SQL("q.%s", SQL.identifier(name)),
-                )
-                for name, dtype in zip(names, dtypes, strict=True)
+                SQL("COALESCE(q.%s::float8, 'NaN')", SQL.identifier(name))
+                if is_float
+                else SQL("q.%s::int::int8", SQL.identifier(name))
+                if dtype is bool
+                else SQL("q.%s::int8", SQL.identifier(name))
+                for name, dtype, is_float in zip(names, dtypes, floats, strict=True)
             ),
             query,
             SQL(", ").join(SQL.identifier(name) for name in names),
         )
+    ).decode()
+    buffer = io.BytesIO()
+    env.cr.copy_expert(copy, buffer)
+    data = buffer.getbuffer()
+    # A header (signature of 11 bytes, flags of 4, the length of an extension of 4,
+    # the extension), then per row its number of fields (int16) and per field its
+    # length (int32) and its value; then a trailer (int16).
+    start = 19 + int.from_bytes(data[15:19], "big")
+    row = np.dtype(
+        [("fields", ">i2")]
+        + [
+            field
+            for k, is_float in enumerate(floats)
+            for field in ((f"n{k}", ">i4"), (f"v{k}", ">f8" if is_float else ">i8"))
+        ]
     )
-    texts = env.cr.fetchone()
+    rows = np.frombuffer(
+        data, dtype=row, count=(len(data) - start - 2) // row.itemsize, offset=start
+    )
+    if any((rows[f"n{k}"] != 8).any() for k in range(len(names))):
+        raise ValueError(f"a NULL number among {names}")
     return {
-        name: (
-            np.fromstring(text, sep=",") if text else np.array([], dtype=float)
-        ).astype(dtype)
-        for name, dtype, text in zip(names, dtypes, texts, strict=True)
+        name: rows[f"v{k}"].astype(dtype)
+        for k, (name, dtype) in enumerate(zip(names, dtypes, strict=True))
     }
 
 

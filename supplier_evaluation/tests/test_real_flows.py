@@ -446,6 +446,37 @@ class TestRealFlows(SupplierEvaluationCase):
         }
         self.assertEqual(differences, {}, "one pass (left) against period by period")
 
+    def test_periods_with_a_gap_in_one_pass_leave_the_gap_out(self):
+        """October 2025 and March 2026 in one pass: February's facts (a rating),
+        between the two, are in neither (a range of adjacent periods reads without
+        that filter; this one must keep it)."""
+        Scorecard = self.env["supplier.scorecard"]
+        october = (datetime.date(2025, 10, 1), datetime.date(2025, 10, 31))
+        self.env["supplier.rating"].create(
+            {
+                "partner_id": self.v2.id,
+                "company_id": self.company.id,
+                "date": datetime.date(2026, 2, 15),
+                "service": "1",
+            }
+        )
+        self._delete_drafts()
+        Scorecard._evaluate_periods(
+            self.company, [october, MARCH], evaluate_rules=False
+        )
+        one_pass = self._stored_cards()
+        self._delete_drafts()
+        for month in (october, MARCH):
+            Scorecard._evaluate(self.company, *month, evaluate_rules=False)
+        by_period = self._stored_cards()
+        self.assertEqual(
+            {day for _partner, day in one_pass},
+            {october[0], MARCH[0]},
+        )
+        self.assertEqual(
+            one_pass, by_period, "one pass (left) against period by period"
+        )
+
     # ------------------------------------------------------- item 5: alerts never abort
     def _alert_rule(self):
         self.env["supplier.alert.rule"].search(
