@@ -292,7 +292,9 @@ READING_SETTINGS = (
 @contextlib.contextmanager
 def _reading_settings(env):
     """READING_SETTINGS for the statements of the block, the previous values back
-    afterwards (the rest of the transaction is the caller's)."""
+    after it (the rest of the transaction is the caller's). They are local to the
+    transaction: when the block fails, the rollback (of the transaction or of its
+    savepoint) undoes them."""
     previous = []
     for name, value in READING_SETTINGS:
         env.cr.execute(
@@ -304,11 +306,9 @@ def _reading_settings(env):
             )
         )
         previous.append((name, env.cr.fetchone()[0]))
-    try:
-        yield
-    finally:
-        for name, value in previous:
-            env.cr.execute(SQL("SELECT set_config(%s, %s, true)", name, value))
+    yield
+    for name, value in previous:
+        env.cr.execute(SQL("SELECT set_config(%s, %s, true)", name, value))
 
 
 def settings(env, company, period_list, columns):
