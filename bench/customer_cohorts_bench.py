@@ -10,7 +10,10 @@
               month of the company's calendar; (b) the cohort pivot as the web client
               asks it (first-order month x months after, with its three measures)
               through the ORM's ``_read_group``; (c) the revenue retention per tier.
-              Target: (b) under 3x (a). Prints a table and writes JSON.
+              (a) and (b) are timed in ROUNDS alternating rounds and the best of each
+              counts (a loaded machine slows either at random); (a) both with the
+              server's settings and with the report's own (its _query_settings), the
+              faster counts. Target: (b) under 3x (a). Prints a table and writes JSON.
 """
 
 import sys
@@ -31,6 +34,7 @@ from common import (
 )
 
 TARGET_RATIO = 3.0
+ROUNDS = 3
 
 # The bare scan: the same rows (every confirmed order and posted credit note of the
 # company) reduced by plain aggregates per customer, as the segmentation benchmark scans
@@ -105,18 +109,39 @@ def measure(args):
         result["segmentation_run_s"] = round(time.perf_counter() - started, 2)
 
         params = {"company": company.id, "tz": company._customer_tz().zone}
-        scan, scan_s = bare_scan(cr, SCAN_QUERIES, params)
-        monthly, monthly_s = bare_scan(
-            cr, MONTHLY_SCAN_QUERIES, params, label="monthly scan"
-        )
         Cohorts = env["customer.cohort.report"]
-        cohort_s, cells = timed_twice(
-            lambda: Cohorts._read_group(
-                [("company_id", "=", company.id)],
-                ["cohort_month:month", "month_offset"],
-                ["retention:sum", "cohort_customers:sum", "revenue:sum"],
+        rounds = []
+        for _round in range(ROUNDS):
+            scan, scan_s = bare_scan(cr, SCAN_QUERIES, params)
+            # The scan does not pay for settings the report gives itself.
+            with Cohorts._query_settings():
+                _scan, scan_settings_s = bare_scan(
+                    cr, SCAN_QUERIES, params, label="bare scan, report's settings"
+                )
+            monthly, monthly_s = bare_scan(
+                cr, MONTHLY_SCAN_QUERIES, params, label="monthly scan"
             )
+            cohort_s, cells = timed_twice(
+                lambda: Cohorts._read_group(
+                    [("company_id", "=", company.id)],
+                    ["cohort_month:month", "month_offset"],
+                    ["retention:sum", "cohort_customers:sum", "revenue:sum"],
+                )
+            )
+            print(f"cohort pivot (warm): {cohort_s:.3f} s", flush=True)
+            rounds.append(
+                {
+                    "scan_s": round(scan_s, 3),
+                    "scan_report_settings_s": round(scan_settings_s, 3),
+                    "monthly_scan_s": round(monthly_s, 3),
+                    "cohort_pivot_s": round(cohort_s, 3),
+                }
+            )
+        scan_s = min(
+            min(item["scan_s"], item["scan_report_settings_s"]) for item in rounds
         )
+        monthly_s = min(item["monthly_scan_s"] for item in rounds)
+        cohort_s = min(item["cohort_pivot_s"] for item in rounds)
         Retention = env["customer.revenue.retention.report"]
         retention_s, tiers = timed_twice(
             lambda: Retention._read_group(
@@ -128,6 +153,7 @@ def measure(args):
         customers = sum(row[3] for row in cells)
         result.update(
             {
+                "rounds": rounds,
                 "scan": scan_figures(scan),
                 "scan_s": round(scan_s, 3),
                 "monthly_scan": scan_figures(monthly),
@@ -152,7 +178,7 @@ def measure(args):
     }
     result["targets"] = targets
     print_table(
-        "Customer cohorts",
+        f"Customer cohorts (best of {ROUNDS} rounds)",
         [
             ("segmentation run (setup)", f"{result['segmentation_run_s']} s"),
             ("bare scan (orders + credit notes)", f"{result['scan_s']} s"),

@@ -140,65 +140,52 @@ class CustomerCohortReport(models.Model):
         return SQL(
             """
             WITH months(company_id, first_key, today_key, bounds) AS (%(months)s),
-            -- The orders summed once per customer and month.
-            ordered AS (
-                SELECT o.company_id, p.commercial_partner_id AS partner_id,
-                       m.first_key + width_bucket(o.date_order, m.bounds) - 1
-                           AS month_key,
-                       SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
-                           AS revenue
-                  FROM sale_order o
-                  JOIN res_partner p ON p.id = o.partner_id
-                  JOIN months m ON m.company_id = o.company_id
-                 WHERE o.state = 'sale'
+            -- The orders and credit notes summed once per customer and month. A month
+            -- with an order is one customer buying; a credit note only brings its
+            -- amount.
+            monthly AS (
+                SELECT company_id, partner_id, month_key, MAX(buying) AS buying,
+                       SUM(revenue) AS revenue
+                  FROM (SELECT o.company_id, p.commercial_partner_id AS partner_id,
+                               m.first_key + width_bucket(o.date_order, m.bounds) - 1
+                                   AS month_key,
+                               1 AS buying,
+                               o.amount_untaxed
+                                   / COALESCE(NULLIF(o.currency_rate, 0), 1) AS revenue
+                          FROM sale_order o
+                          JOIN res_partner p ON p.id = o.partner_id
+                          JOIN months m ON m.company_id = o.company_id
+                         WHERE o.state = 'sale'
+                         UNION ALL
+                        SELECT r.company_id, p.commercial_partner_id,
+                               (date_part('year', r.invoice_date) * 12
+                                + date_part('month', r.invoice_date) - 1)::int,
+                               0, r.amount_untaxed_signed
+                          FROM account_move r
+                          JOIN res_partner p ON p.id = r.partner_id
+                         WHERE r.move_type = 'out_refund' AND r.state = 'posted') a
                  GROUP BY 1, 2, 3
             ),
-            -- One row per customer: the month of its first order (its cohort), its
-            -- tier, segment and salesperson.
-            customers AS (
-                SELECT f.company_id, f.partner_id, f.cohort_key,
-                       prof.tier, prof.segment_id, cp.user_id
-                  FROM (SELECT company_id, partner_id, MIN(month_key) AS cohort_key
-                          FROM ordered GROUP BY 1, 2) f
-                  JOIN res_partner cp ON cp.id = f.partner_id
-                  LEFT JOIN customer_profile prof
-                    ON prof.company_id = f.company_id AND prof.partner_id = f.partner_id
+            -- The customer's cohort, the month of its first order, in the same pass
+            -- (a window over the customer's months, not a second grouping joined back).
+            dated AS (
+                SELECT company_id, partner_id, month_key, buying, revenue,
+                       MIN(month_key) FILTER (WHERE buying = 1)
+                           OVER (PARTITION BY company_id, partner_id) AS cohort_key
+                  FROM monthly
             ),
-            -- A customer-month with orders is one customer buying; a credit note
-            -- only brings its amount.
-            activity AS (
-                SELECT company_id, partner_id, month_key, revenue, 1 AS buying
-                  FROM ordered
-                 UNION ALL
-                SELECT r.company_id, p.commercial_partner_id,
-                       (date_part('year', r.invoice_date) * 12
-                        + date_part('month', r.invoice_date) - 1)::int,
-                       r.amount_untaxed_signed, 0
-                  FROM account_move r
-                  JOIN res_partner p ON p.id = r.partner_id
-                 WHERE r.move_type = 'out_refund' AND r.state = 'posted'
-            ),
+            -- Per cohort, month after it and the customers' current tier, segment and
+            -- salesperson: few rows.
             cells AS (
-                SELECT c.company_id, c.cohort_key, c.tier, c.segment_id, c.user_id,
-                       a.month_key - c.cohort_key AS month_offset,
-                       SUM(a.buying) AS buying, SUM(a.revenue) AS revenue, 0 AS n
-                  FROM activity a
-                  JOIN customers c
-                    ON c.company_id = a.company_id AND c.partner_id = a.partner_id
-                 WHERE a.month_key >= c.cohort_key
+                SELECT d.company_id, d.cohort_key, prof.tier, prof.segment_id,
+                       cp.user_id, d.month_key - d.cohort_key AS month_offset,
+                       SUM(d.buying) AS buying, SUM(d.revenue) AS revenue
+                  FROM dated d
+                  JOIN res_partner cp ON cp.id = d.partner_id
+                  LEFT JOIN customer_profile prof
+                    ON prof.company_id = d.company_id AND prof.partner_id = d.partner_id
+                 WHERE d.month_key >= d.cohort_key
                  GROUP BY 1, 2, 3, 4, 5, 6
-                 UNION ALL
-                -- Every month since the cohort's first, bought in or not: its share
-                -- is then nought rather than missing.
-                SELECT g.company_id, g.cohort_key, g.tier, g.segment_id, g.user_id,
-                       s.k, 0, 0, g.n
-                  FROM (SELECT company_id, cohort_key, tier, segment_id, user_id,
-                               COUNT(*) AS n
-                          FROM customers
-                         GROUP BY 1, 2, 3, 4, 5) g
-                  JOIN months m ON m.company_id = g.company_id
-                 CROSS JOIN LATERAL generate_series(0, m.today_key - g.cohort_key)
-                       AS s(k)
             )
             SELECT row_number() OVER () AS id, company_id,
                    %(cohort_month)s AS cohort_month, %(month)s AS month,
@@ -208,7 +195,20 @@ class CustomerCohortReport(models.Model):
                    SUM(buying) AS buying_count, MAX(n) AS base_count,
                    100.0 * SUM(buying) / MAX(n) AS retention,
                    SUM(revenue) AS revenue
-              FROM cells
+              FROM (SELECT company_id, cohort_key, tier, segment_id, user_id,
+                           month_offset, buying, revenue, 0 AS n
+                      FROM cells
+                     UNION ALL
+                    -- Every month since the cohort's first, bought in or not: its
+                    -- share is then nought rather than missing. Everyone of the group
+                    -- bought in month 0: its buyers are its customers.
+                    SELECT c.company_id, c.cohort_key, c.tier, c.segment_id, c.user_id,
+                           s.k, 0, 0, c.buying
+                      FROM cells c
+                      JOIN months m ON m.company_id = c.company_id
+                     CROSS JOIN LATERAL generate_series(0, m.today_key - c.cohort_key)
+                           AS s(k)
+                     WHERE c.month_offset = 0) rows
              GROUP BY company_id, cohort_key, month_offset, tier, segment_id, user_id
             HAVING MAX(n) > 0
             """,
@@ -218,24 +218,31 @@ class CustomerCohortReport(models.Model):
         )
 
     @contextmanager
-    def _without_jit(self):
-        """Run the report's query without PostgreSQL's JIT compilation: the plan's
-        estimated cost makes it inline and optimise the expressions, which takes
-        seconds (7 of 22 on the 200,000-customer benchmark) and saves less than a
-        second of execution. Back to the server's setting for the rest of the
-        transaction (after an error, the rollback undoes it)."""
+    def _query_settings(self):
+        """Run the report's query without PostgreSQL's JIT compilation and with more
+        memory per sort and hash than the server's default (4 MB), then back to the
+        server's settings for the rest of the transaction (after an error, the
+        rollback undoes them).
+
+        JIT: the plan's estimated cost makes it inline and optimise the expressions,
+        which takes seconds (7 of 22 on the 200,000-customer benchmark) and saves less
+        than a second of execution. Memory: the customers' months (487,000 on that
+        benchmark) are grouped in a hash table and sorted for the window; with 4 MB
+        both spill to disk (about 0.5 s of 3)."""
         self.env.cr.execute("SET LOCAL jit = off")
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
         yield
+        self.env.cr.execute("SET LOCAL work_mem TO DEFAULT")
         self.env.cr.execute("SET LOCAL jit TO DEFAULT")
 
     @api.model
     def _read_group(self, *args, **kwargs):
-        with self._without_jit():
+        with self._query_settings():
             return super()._read_group(*args, **kwargs)
 
     @api.model
     def search_fetch(self, *args, **kwargs):
-        with self._without_jit():
+        with self._query_settings():
             return super().search_fetch(*args, **kwargs)
 
     @api.model

@@ -141,6 +141,40 @@ class TestCohorts(SegmentationCase):
         self.assertEqual(grid[("2024-06", 10)], (0, 1, 100.0, 60.0))
         self.assertEqual(grid[("2024-06", 9)], (0, 0, 0.0, 0.0))
 
+    def test_credit_notes_before_the_first_order_or_without_one(self):
+        # Fay's credit note of August 2025 is before her first order (September): in
+        # no cohort and no month before her first. Gus has a credit note and no order:
+        # he is not a customer of any cohort.
+        fay = self._customer("Fay")
+        september = self._order(fay, 90, "2025-09-10 09:00:00")
+        self._credit_note(september, 20, "2025-08-05")
+        gus = self._customer("Gus")
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": gus.id,
+                "company_id": self.company.id,
+                "invoice_date": "2025-10-01",
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.product.id, "quantity": 1, "price_unit": 40}
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        grid = self._grid()
+        self.assertEqual(grid[("2025-09", 0)], (1, 1, 100.0, 90.0))
+        self.assertEqual(grid[("2025-09", 1)], (0, 0, 0.0, 0.0))
+        self.assertEqual(
+            sum(value[3] for key, value in grid.items() if key[0] == "2025-09"), 90.0
+        )
+        self.assertNotIn(("2025-08", 0), grid)
+        self.assertNotIn(("2025-10", 0), grid)
+        self.assertEqual(min(offset for _month, offset in grid), 0)
+        # Acme, Bolt, Carl, Dan, Eve and Fay.
+        self.assertEqual(sum(value[0] for value in grid.values()), 6)
+
     def test_a_cohort_over_its_months_is_the_average_month(self):
         with freeze_time(TODAY):
             rows = self.env["customer.cohort.report"]._read_group(
