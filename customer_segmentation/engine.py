@@ -77,6 +77,9 @@ CLV_NUMBERS = [
 PREDICTION_TOLERANCE = 0.01
 # The same for a customer's rank and shares (lib/engine.POSITION_COLUMNS).
 POSITION_TOLERANCE = 0.01
+# Between refits, the cross-sell pairs are recomputed once more than this share of
+# some segment's customers moved in or out of it since they were computed.
+CROSSSELL_DRIFT = 0.01
 # Refresh customer_profile's planner statistics after inserting at least this many rows.
 ANALYZE_AFTER_INSERTS = 1000
 
@@ -100,17 +103,23 @@ class _Timer:
 def run(env, company, as_of, timings=None, force=False, refit=None):
     """The run of ``company`` as of ``as_of`` (a date, the company's day): its
     customer.segmentation.run, made or updated. ``env`` is a superuser environment
-    of the company. A run writes only what moved (predictions: beyond
-    PREDICTION_TOLERANCE) and reuses the models while they are fresh (the company's
-    refit days); ``force`` rewrites every figure exactly, ``refit`` (True / False)
-    overrides the refit policy."""
+    of the company. A run writes only what moved and reuses the models while they
+    are fresh (the company's refit days): on a night that refits, every
+    customer's predictions are recomputed and those that moved beyond
+    PREDICTION_TOLERANCE rewritten; on the nights between, only the customers whose
+    figures this run changed get new predictions (the others keep those of the
+    refit day) and the cross-sell pairs are kept unless the segments drifted
+    (_crosssell_due). ``force`` rewrites every figure exactly, ``refit`` (True /
+    False) overrides the refit policy."""
     timer = _Timer(timings)
     period = company._customer_period(as_of)
-    run = segmentation(env, company, period, timer, force=force)
+    run, moved = segmentation(env, company, period, timer, force=force)
     started = time.perf_counter()
     run = run.sudo().with_company(company)
     fitted = None if refit else _fitted_run(run, company, any_age=refit is False)
-    days = timer("lifetime_value", _fetch_order_days, run, company, period)
+    # The customers whose predictions are recomputed: all when refitting.
+    scope = None if fitted is None or force else moved
+    days = timer("lifetime_value", _fetch_order_days, run, company, period, scope)
     lifetime = timer(
         "lifetime_value",
         _predict_lifetime_value,
@@ -120,7 +129,7 @@ def run(env, company, as_of, timings=None, force=False, refit=None):
         days,
         fitted,
     )
-    grouping = timer("clusters", _cluster_customers, run, company, fitted)
+    grouping = timer("clusters", _cluster_customers, run, company, fitted, scope)
     run.model_fit_date = fitted.model_fit_date if fitted else run.date
     timer(
         "write_predictions",
@@ -130,8 +139,12 @@ def run(env, company, as_of, timings=None, force=False, refit=None):
         lifetime,
         grouping,
         0.0 if force else PREDICTION_TOLERANCE,
+        scope,
     )
-    timer("crosssell", _crosssell_rules, run, company, period)
+    if scope is not None:  # the share among every customer: the fit's
+        run.clv_alive_share = fitted.clv_alive_share
+    if force or fitted is None or _crosssell_due(run, company):
+        timer("crosssell", _crosssell_rules, run, company, period)
     run.prediction_duration = time.perf_counter() - started
     return run
 
@@ -155,7 +168,8 @@ def _fitted_run(run, company, any_age=False):
 def segmentation(env, company, period, timer=None, force=False):
     """Re-segment every customer of ``company`` with orders in the window of
     ``period`` (res.company._customer_period): nothing after its as-of day counts.
-    Safe to repeat. Returns the day's run."""
+    Safe to repeat. Returns the day's run and the customers whose stored figures it
+    changed (partner ids, ascending)."""
     timer = timer or _Timer(None)
     started = time.perf_counter()
     Run = env["customer.segmentation.run"]
@@ -194,7 +208,8 @@ def segmentation(env, company, period, timer=None, force=False):
             "run_notes": result.notes or False,
         }
     )
-    return run
+    moved = result.partners[np.union1d(result.rows_update, result.rows_insert)]
+    return run, moved
 
 
 # ---------------------------------------------------------------------- load
@@ -516,11 +531,11 @@ def _record_changes(env, company, run, result):
 
 
 # ---------------------------------------------------------------------- lifetime value
-def _fetch_order_days(run, company, period):
+def _fetch_order_days(run, company, period, scope=None):
     """Per customer and order day (company time zone), over the customer's whole
     history up to the as-of day: the untaxed amount in company currency. The RFM
     window does not cut it: the purchase model needs each customer's first purchase
-    ever."""
+    ever. ``scope``: only these customers (commercial partner ids), by index."""
     run.env.cr.execute(
         SQL(
             """
@@ -531,13 +546,20 @@ def _fetch_order_days(run, company, period):
           FROM sale_order o
           JOIN res_partner p ON p.id = o.partner_id
          WHERE o.company_id = %(company)s AND o.state = 'sale'
-             AND o.date_order < %(end)s
+             AND o.date_order < %(end)s %(scope)s
          GROUP BY 1, 2
          ORDER BY 1, 2
         """,
             tz=period["tz"],
             company=company.id,
             end=period["end"],
+            scope=SQL("")
+            if scope is None
+            else SQL(
+                "AND o.partner_id IN (SELECT id FROM res_partner WHERE "
+                "commercial_partner_id = ANY(%s::int[]))",
+                plain_array_literal(scope.tolist()),
+            ),
         )
     )
     return rows_to_columns(
@@ -718,10 +740,11 @@ def _holdout_report(run, company, today, days):
     }, fit["params"]
 
 
-def _write_predictions(run, company, lifetime, grouping, tolerance=0.0):
+def _write_predictions(run, company, lifetime, grouping, tolerance=0.0, scope=None):
     """One bulk update of the profiles' lifetime value and cluster columns, rows
     that moved only (a number by more than ``tolerance`` of its value); profiles
-    left out of both (or all, when a step found nothing) are emptied."""
+    left out of both (or all, when a step found nothing) are emptied, among the
+    customers of ``scope`` only when given (the others were not predicted)."""
     empty = np.zeros(0, dtype=np.int64)
     ltv_partners, ltv = lifetime if lifetime is not None else (empty, {})
     cluster_partners, cluster = grouping if grouping is not None else (empty, {})
@@ -764,7 +787,7 @@ def _write_predictions(run, company, lifetime, grouping, tolerance=0.0):
     run.env.cr.execute(
         SQL(
             "UPDATE customer_profile SET %s WHERE company_id = %s AND (%s) AND "
-            "partner_id <> ALL(%s::int[])",
+            "partner_id <> ALL(%s::int[]) %s",
             SQL(", ").join(
                 SQL("%s = NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS
             ),
@@ -773,6 +796,11 @@ def _write_predictions(run, company, lifetime, grouping, tolerance=0.0):
                 SQL("%s IS NOT NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS
             ),
             partner_array,
+            SQL("")
+            if scope is None
+            else SQL(
+                "AND partner_id = ANY(%s::int[])", plain_array_literal(scope.tolist())
+            ),
         )
     )
     run.env["customer.profile"].invalidate_model(list(PREDICTION_COLUMNS))
@@ -803,15 +831,18 @@ def _moved(left, right, tolerance):
 
 
 # ---------------------------------------------------------------------- clusters
-def _cluster_customers(run, company, fitted=None):
+def _cluster_customers(run, company, fitted=None, scope=None):
     """The customers' clusters: k-means fitted today or, when ``fitted`` (a run)
-    has a cluster model, today's standardized figures assigned to its centres."""
+    has a cluster model, today's standardized figures assigned to its centres.
+    ``scope``: only these customers get a new cluster (the others keep theirs,
+    and the run's cluster table counts them there); the figures are standardized
+    over every customer either way."""
     run.env.cr.execute(
         SQL(
             """
         SELECT partner_id, segment_id, %s - last_order_date, frequency, monetary,
                CASE WHEN margin_known AND monetary > 0 THEN margin / monetary END,
-                   payment_days
+                   payment_days, cluster_index
           FROM customer_profile WHERE company_id = %s AND frequency > 0
               ORDER BY partner_id
         """,
@@ -837,7 +868,7 @@ def _cluster_customers(run, company, fitted=None):
         )
         return None
     features = np.array(
-        [[np.nan if v is None else float(v) for v in r[2:]] for r in rows],
+        [[np.nan if v is None else float(v) for v in r[2:-1]] for r in rows],
         dtype=float,
     )
     z, _mean, _std = clusters.log_standardize(
@@ -849,7 +880,15 @@ def _cluster_customers(run, company, fitted=None):
         k = len(codes)
         labels = clusters.assign(z, np.array(model["centers"], dtype=float))
         silhouette = fitted.cluster_silhouette
+        if scope is not None:
+            labels_written = np.isin(partners, scope)
+            stored = np.array([r[-1] or 0 for r in rows], dtype=np.int64)
+            keep = ~labels_written & (stored > 0) & (stored <= k)
+            labels = np.where(keep, stored - 1, labels)
+        else:
+            labels_written = None
     else:
+        labels_written = None
         labels, codes, k, silhouette, centers = _fit_clusters(z, rows, k)
         model = {"centers": centers.tolist(), "codes": list(codes)}
     run.write(
@@ -865,6 +904,8 @@ def _cluster_customers(run, company, fitted=None):
             "cluster_model": model,
         }
     )
+    if labels_written is not None:
+        partners, labels = partners[labels_written], labels[labels_written]
     return partners, {
         "cluster_index": labels + 1,
         "cluster_code": np.array([codes[c] for c in labels.tolist()], dtype=object),
@@ -1011,9 +1052,81 @@ def _crosssell_rules(run, company, period):
         run.env.uid,
         fields.Datetime.now(),
     )
-    run.crosssell_rule_count = len(rules["a"])
+    run.write(
+        {
+            "crosssell_rule_count": len(rules["a"]),
+            "crosssell_date": run.date,
+            "prediction_notes": {
+                **(run.prediction_notes or {}),
+                "crosssell_settings": _crosssell_settings(company),
+            },
+        }
+    )
     run.env["customer.crosssell.rule"].invalidate_model()
     run.env["customer.profile"].invalidate_model(["crosssell_ids"])
+
+
+def _crosssell_settings(company):
+    return [
+        company.customer_crosssell_min_customers,
+        company.customer_crosssell_max_products,
+        company.customer_crosssell_top_n,
+    ]
+
+
+def _crosssell_due(run, company):
+    """On a night that reuses the models: whether the cross-sell pairs must be
+    recomputed, i.e. none were computed with today's settings or some segment's
+    customers moved beyond CROSSSELL_DRIFT since. When not, the run keeps the last
+    computation's date and count (the pairs are those stored)."""
+    last = run.search(
+        [
+            ("company_id", "=", company.id),
+            ("date", "<=", run.date),
+            ("crosssell_date", "!=", False),
+        ],
+        order="date desc",
+        limit=1,
+    )
+    notes = last.prediction_notes or {}
+    if not last or notes.get("crosssell_settings") != _crosssell_settings(company):
+        return True
+    run.env.cr.execute(
+        SQL(
+            """
+        WITH moves AS (
+            SELECT unnest(ARRAY[s.from_segment_id, s.segment_id]) AS segment_id
+              FROM customer_segment_snapshot s
+              JOIN customer_segmentation_run r ON r.id = s.run_id
+             WHERE r.company_id = %(company)s AND r.date > %(since)s
+               AND r.date <= %(today)s
+               AND s.from_segment_id IS DISTINCT FROM s.segment_id
+        )
+        SELECT COALESCE(bool_or(m.moved > %(drift)s * GREATEST(z.size, 1)), false)
+          FROM (SELECT segment_id, COUNT(*) AS moved FROM moves
+                 WHERE segment_id IS NOT NULL GROUP BY 1) m
+          LEFT JOIN (SELECT segment_id, COUNT(*) AS size FROM customer_profile
+                      WHERE company_id = %(company)s GROUP BY 1) z USING (segment_id)
+        """,
+            company=company.id,
+            since=last.crosssell_date,
+            today=run.date,
+            drift=CROSSSELL_DRIFT,
+        )
+    )
+    if run.env.cr.fetchone()[0]:
+        return True
+    run.write(
+        {
+            "crosssell_date": last.crosssell_date,
+            "crosssell_rule_count": last.crosssell_rule_count,
+            "prediction_notes": {
+                **(run.prediction_notes or {}),
+                "crosssell_settings": notes["crosssell_settings"],
+            },
+        }
+    )
+    return False
 
 
 def _sync_rows(run, table, company, keys, columns, uid, now):
