@@ -18,8 +18,10 @@ from odoo.tools import SQL
 
 from .lib import clusters, clv, crosssell
 from .lib import engine as lib_engine
+from .lib.arrays import distinct
 from .lib.engine import PROFILE_COLUMNS, Columns, Settings
 from .lib.sqlarrays import (
+    float_text,
     int_text,
     plain_array_literal,
     rows_to_columns,
@@ -535,20 +537,25 @@ def _fetch_order_days(run, company, period, scope=None):
     """Per customer and order day (company time zone), over the customer's whole
     history up to the as-of day: the untaxed amount in company currency. The RFM
     window does not cut it: the purchase model needs each customer's first purchase
-    ever. ``scope``: only these customers (commercial partner ids), by index."""
+    ever. ``scope``: only these customers (commercial partner ids), by index. The
+    rows (one per customer and day, ~10^6) come as one text per column, parsed in
+    C (as _fetch_bought's), in no particular order."""
     run.env.cr.execute(
         SQL(
             """
-        SELECT p.commercial_partner_id,
-               (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date - DATE
-                   '1970-01-01',
-               SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
-          FROM sale_order o
-          JOIN res_partner p ON p.id = o.partner_id
-         WHERE o.company_id = %(company)s AND o.state = 'sale'
-             AND o.date_order < %(end)s %(scope)s
-         GROUP BY 1, 2
-         ORDER BY 1, 2
+        SELECT string_agg(partner::text, ','), string_agg(day::text, ','),
+               string_agg(value::text, ',')
+          FROM (SELECT p.commercial_partner_id AS partner,
+                       (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                           - DATE '1970-01-01' AS day,
+                       COALESCE(SUM(o.amount_untaxed
+                                    / COALESCE(NULLIF(o.currency_rate, 0), 1)), 0)
+                           AS value
+                  FROM sale_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                 WHERE o.company_id = %(company)s AND o.state = 'sale'
+                   AND o.date_order < %(end)s %(scope)s
+                 GROUP BY 1, 2) days
         """,
             tz=period["tz"],
             company=company.id,
@@ -562,10 +569,12 @@ def _fetch_order_days(run, company, period, scope=None):
             ),
         )
     )
-    return rows_to_columns(
-        run.env.cr.fetchall(),
-        (("partner", np.int64, 0), ("day", np.int64, 0), ("value", float, 0.0)),
-    )
+    partners, days, values = run.env.cr.fetchone()
+    return {
+        "partner": int_text(partners),
+        "day": int_text(days),
+        "value": float_text(values),
+    }
 
 
 def _rfm_inputs(days, until_day):
@@ -1000,7 +1009,7 @@ def _fetch_bought(env, company, period):
     )
     profiled, segment = map(int_text, env.cr.fetchone())
     # one int64 key per (customer, product): ids are below 2^31
-    keys = np.unique(keys)
+    keys = distinct(keys)
     partner, product = keys >> 32, keys & 0xFFFFFFFF
     if not len(profiled):
         return {"partner": partner[:0], "product": product[:0], "segment": partner[:0]}

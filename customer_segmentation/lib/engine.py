@@ -12,6 +12,7 @@ import datetime
 import numpy as np
 
 from . import rfm, segments, tiers
+from .arrays import distinct
 from .sqlarrays import close, same, scatter
 from .vocabulary import TIERS, pin_is_active, tier_codes, tier_numbers
 
@@ -118,7 +119,7 @@ class Result:
 def compute(columns, settings):
     """Every profile column of every customer, and what changes."""
     existing = columns.profiles
-    partners = np.unique(
+    partners = distinct(
         np.concatenate([columns.order_partner, existing["partner"]])
     ).astype(np.int64)
     values, notes = _segment_values(partners, columns, settings)
