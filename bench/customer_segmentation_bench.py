@@ -1245,13 +1245,16 @@ def measure(args):
                              COUNT(*) FILTER (WHERE tier = 'key'),
                              COUNT(*) FILTER (WHERE tier = 'ordinary'),
                              COUNT(*) FILTER (WHERE segment_id IS NULL),
-                             COUNT(*) FILTER (WHERE frequency = 0), COUNT(payment_days),
-                             round(AVG(payment_days)::numeric, 2),
+                             COUNT(*) FILTER (WHERE frequency = 0),
+                             COUNT(payment_day_sum),
+                             round(AVG((payment_day_sum + overdue_count
+                                 * (%s - DATE '1970-01-01'))
+                                 / NULLIF(invoice_count, 0))::numeric, 2),
                                  round(AVG(late_share)::numeric, 2),
                              SUM(invoice_count), round(SUM(monetary)::numeric, 2),
                                  MAX(frequency)
                         FROM customer_profile WHERE company_id = %s""",
-            [company.id],
+            [today, company.id],
         )
         keys = (
             "strategic",

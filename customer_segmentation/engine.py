@@ -350,7 +350,7 @@ def _payments(env, company, period):
         SQL(
             """
         SELECT invoice.partner, COUNT(*), COUNT(*) FILTER (WHERE d.days > 0),
-            SUM(d.days)
+            SUM(d.days), COUNT(*) FILTER (WHERE invoice.paid_on IS NULL)
           FROM (SELECT p.commercial_partner_id AS partner,
               m.invoice_date_due AS due,
                        CASE WHEN m.amount_total_signed - COALESCE(SUM(pr.amount), 0)
@@ -394,6 +394,7 @@ def _payments(env, company, period):
             ("payment_count", np.int64, 0),
             ("payment_late", float, np.nan),
             ("payment_days", float, np.nan),
+            ("payment_overdue", np.int64, 0),
         ),
     )
 
@@ -619,7 +620,7 @@ def _format_parameters(params):
 def _predict_lifetime_value(run, company, today, days, fitted=None):
     """Per customer, the predictions of the models fitted today or, when ``fitted``
     (a run) is given, of that run's models."""
-    today_day = _day_number(today)
+    today_day = lib_engine.day_number(today)
     customers, x, t_x, T, m = _rfm_inputs(days, today_day)
     if fitted is not None:
         notes = fitted.prediction_notes or {}
@@ -726,7 +727,10 @@ def _holdout_report(run, company, today, days):
     when there is no check)."""
     holdout = company.customer_holdout_months
     calibration_end = today - relativedelta(months=holdout)  # its last day, included
-    end_day, today_day = _day_number(calibration_end), _day_number(today)
+    end_day, today_day = (
+        lib_engine.day_number(calibration_end),
+        lib_engine.day_number(today),
+    )
     customers, x, t_x, T, _m = _rfm_inputs(days, end_day)
     try:
         fit = _fit_purchases(x, t_x, T)
@@ -866,7 +870,7 @@ def _cluster_customers(run, company, fitted=None, scope=None):
             """
         SELECT partner_id, segment_id, %s - last_order_date, frequency, monetary,
                CASE WHEN margin_known AND monetary > 0 THEN margin / monetary END,
-                   payment_days, cluster_index
+                   payment_day_sum, overdue_count, invoice_count, cluster_index
           FROM customer_profile WHERE company_id = %s AND frequency > 0
               ORDER BY partner_id
         """,
@@ -891,9 +895,17 @@ def _cluster_customers(run, company, fitted=None, scope=None):
             }
         )
         return None
-    features = np.array(
+    figures = np.array(
         [[np.nan if v is None else float(v) for v in r[2:-1]] for r in rows],
         dtype=float,
+    )
+    # the last feature, the days to pay, from its stored sum (lib/engine)
+    features = figures[:, :5]
+    features[:, 4] = lib_engine.payment_days(
+        figures[:, 4],
+        np.nan_to_num(figures[:, 5]),
+        np.nan_to_num(figures[:, 6]),
+        run.date,
     )
     z, _mean, _std = clusters.log_standardize(
         features, [i for i, (_n, log) in enumerate(CLUSTER_FEATURES) if log]
@@ -1225,11 +1237,6 @@ def _sync_rows(run, table, company, keys, columns, uid, now):
         )
     )
     run.env.cr.execute("DROP TABLE customer_sync_rows")
-
-
-def _day_number(day):
-    """Days since 1970-01-01: the day numbers of :meth:`_fetch_order_days`."""
-    return (day - datetime.date(1970, 1, 1)).days
 
 
 def _reason_codes(error):

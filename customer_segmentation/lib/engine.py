@@ -19,6 +19,8 @@ from .vocabulary import TIERS, pin_is_active, tier_codes, tier_numbers
 # Profile columns written by a run, with their kind (see sqlarrays.typed_array). The
 # days since the last order are not stored: they change for everyone every night
 # (customer.profile derives them from last_order_date and the last run's day).
+# Nor are the days to pay, which grow every night for an overdue invoice: stored are
+# their sum as of day 0 (1970-01-01, see payment_figures) and the overdue count.
 PROFILE_COLUMNS = {
     "last_order_date": "date",
     "frequency": "int4",
@@ -26,7 +28,8 @@ PROFILE_COLUMNS = {
     "margin": "numeric",
     "margin_known": "bool",
     "average_order_value": "numeric",
-    "payment_days": "float8",
+    "payment_day_sum": "float8",
+    "overdue_count": "int4",
     "late_share": "float8",
     "invoice_count": "int4",
     "r_score": "int4",
@@ -74,11 +77,13 @@ class Columns:
     # The window's posted credit notes: amount.
     refund_partner: np.ndarray
     refund_amount: np.ndarray
-    # Invoices paid or past due: count, late ones, sum of days late.
+    # Invoices paid or past due: count, late ones, sum of days late, and how many
+    # of them are past due unpaid.
     payment_partner: np.ndarray
     payment_count: np.ndarray
     payment_late: np.ndarray
     payment_days: np.ndarray
+    payment_overdue: np.ndarray
     # The stored profiles: "partner", "id", PROFILE_COLUMNS, "pin_tier", "pin_expiry".
     profiles: dict
 
@@ -246,7 +251,7 @@ def _segment_values(partner_ids, columns, settings):
         "margin": np.round(margin, 2),
         "margin_known": ~np.isnan(margin),
         "average_order_value": np.round(aov, 2),
-        **_payment_values(partner_ids, columns),
+        **_payment_values(partner_ids, columns, today),
         "r_score": scores["r"].astype(np.int64),
         "f_score": scores["f"].astype(np.int64),
         "m_score": scores["m"].astype(np.int64),
@@ -275,22 +280,47 @@ def _refunds(partner_ids, columns):
     return np.array([refunds.get(pid, 0.0) for pid in partner_ids.tolist()])
 
 
-def _payment_values(partner_ids, columns):
+def _payment_values(partner_ids, columns, today):
+    """The stored payment figures: an unpaid invoice past due is late by the days
+    from its due date to ``today``, so its days are stored as minus its due day
+    (day numbers from 1970-01-01) and added back on read (payment_days)."""
     n = len(partner_ids)
     pos = np.searchsorted(partner_ids, columns.payment_partner)
     number = scatter(n, pos, columns.payment_count, 0, np.int64)
     late = scatter(n, pos, columns.payment_late)
     total_days = scatter(n, pos, columns.payment_days)
+    overdue = scatter(n, pos, columns.payment_overdue, 0, np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         return {
-            "payment_days": np.where(
-                number > 0, np.round(total_days / number, 2), np.nan
+            "payment_day_sum": np.where(
+                number > 0, total_days - overdue * day_number(today), np.nan
             ),
+            "overdue_count": overdue,
             "late_share": np.where(
                 number > 0, np.round(100 * late / number, 2), np.nan
             ),
             "invoice_count": number,
         }
+
+
+def day_number(day):
+    """Days from 1970-01-01 to ``day``."""
+    return (day - datetime.date(1970, 1, 1)).days
+
+
+def payment_days(day_sum, overdue_count, invoice_count, as_of):
+    """The average days from due date to payment as of ``as_of`` (a day on or after
+    the stored figures' run), from the stored figures; NaN without invoices."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(
+            np.asarray(invoice_count) > 0,
+            (
+                np.asarray(day_sum, dtype=float)
+                + np.asarray(overdue_count) * day_number(as_of)
+            )
+            / np.asarray(invoice_count),
+            np.nan,
+        )
 
 
 def _changes(partner_ids, values, existing, settings):
