@@ -20,7 +20,7 @@ from odoo.tools import SQL
 from .lib import clusters, clv, crosssell
 from .lib import engine as lib_engine
 from .lib.arrays import distinct
-from .lib.engine import PROFILE_COLUMNS, Columns, Settings
+from .lib.engine import PREDICTION_COLUMNS, PROFILE_COLUMNS, Columns, Settings
 from .lib.sqlarrays import (
     float_text,
     int_text,
@@ -29,29 +29,19 @@ from .lib.sqlarrays import (
     typed_array,
 )
 
-# A run's named steps, in order: the segmentation (load + compute + write of the
-# profiles and the day's changes), then the predictions of customer.segmentation.run
-# (lifetime value, clusters, their write to the profiles, cross-sell).
+# A run's named steps, in order: the load of its figures, their computation, the
+# predictions of customer.segmentation.run (lifetime value, clusters), the write of
+# the profiles with both, then cross-sell.
 STEPS = (
     "load",
     "compute",
-    "write",
     "lifetime_value",
     "clusters",
-    "write_predictions",
+    "write",
     "crosssell",
 )
 WEEK = 7.0
 WEEKS_PER_MONTH = 365.25 / 12 / WEEK
-# Profile columns written by the prediction steps, with their PostgreSQL types.
-PREDICTION_COLUMNS = {
-    "probability_alive": "float8",
-    "expected_purchases": "float8",
-    "expected_order_value": "float8",
-    "lifetime_value": "float8",
-    "cluster_index": "int4",
-    "cluster_code": "varchar",
-}
 # Cluster features: (profile column, log-scaled); their words are the profile's
 # (customer.profile._cluster_words).
 CLUSTER_FEATURES = [
@@ -119,49 +109,108 @@ class _Timer:
 def run(env, company, as_of, timings=None, force=False, refit=None):
     """The run of ``company`` as of ``as_of`` (a date, the company's day): its
     customer.segmentation.run, made or updated. ``env`` is a superuser environment
-    of the company. A run writes only what moved and reuses the models while they
-    are fresh (the company's refit days): on a night that refits, every
-    customer's predictions are recomputed and those that moved beyond
-    PREDICTION_TOLERANCE rewritten; on the nights between, only the customers whose
-    figures this run changed get new predictions (the others keep those of the
-    refit day) and the cross-sell pairs are kept unless the segments drifted
-    (_crosssell_due). ``force`` rewrites every figure exactly, ``refit`` (True /
-    False) overrides the refit policy."""
+    of the company. Each profile is written once, with its figures and its
+    predictions, and only when they moved. The models are reused while they are
+    fresh (the company's refit days): on a night that refits, every customer's
+    predictions are recomputed and those that moved beyond PREDICTION_TOLERANCE
+    rewritten; on the nights between, only the customers whose figures changed get
+    new predictions (the others keep those of the refit day) and the cross-sell
+    pairs are kept unless the segments drifted (_crosssell_due). ``force``
+    rewrites every figure exactly, ``refit`` (True / False) overrides the refit
+    policy."""
     timer = _Timer(timings)
-    period = company._customer_period(as_of)
-    run, moved = segmentation(env, company, period, timer, force=force)
     started = time.perf_counter()
-    run = run.sudo().with_company(company)
-    fitted = None if refit else _fitted_run(run, company, any_age=refit is False)
-    # The customers whose predictions are recomputed: all when refitting.
-    scope = None if fitted is None or force else moved
-    days = timer("lifetime_value", _fetch_order_days, run, company, period, scope)
-    lifetime = timer(
-        "lifetime_value",
-        _predict_lifetime_value,
-        run,
-        company,
-        period["as_of"],
-        days,
-        fitted,
+    period = company._customer_period(as_of)
+    today = period["as_of"]
+    Run = env["customer.segmentation.run"]
+    env.flush_all()
+    run = Run.search([("company_id", "=", company.id), ("date", "=", today)]) or (
+        Run.create({"company_id": company.id, "date": today})
     )
-    grouping = timer("clusters", _cluster_customers, run, company, fitted, scope)
-    run.model_fit_date = fitted.model_fit_date if fitted else run.date
-    timer(
-        "write_predictions",
-        _write_predictions,
+    run = run.sudo().with_company(company)
+    columns = timer("load", load, env, company, period)
+    settings = timer("load", company_settings, env, company, today)
+    if not force:
+        settings = dataclasses.replace(settings, tolerance=POSITION_TOLERANCE)
+    result = timer("compute", lib_engine.compute, columns, settings)
+    if force:  # every stored profile rewritten, as if none were known
+        result = dataclasses.replace(
+            result, rows_update=np.flatnonzero(result.profile_id > 0)
+        )
+    segmented = time.perf_counter()
+
+    fitted = None if refit else _fitted_run(run, company, any_age=refit is False)
+    # The customers whose predictions are recomputed: all when refitting, else
+    # those whose figures moved.
+    scope = None
+    if fitted is not None and not force:
+        scope = np.zeros(len(result.partners), dtype=bool)
+        scope[result.rows_update] = scope[result.rows_insert] = True
+    days = timer(
+        "lifetime_value",
+        _fetch_order_days,
         run,
         company,
-        lifetime,
-        grouping,
-        0.0 if force else PREDICTION_TOLERANCE,
+        period,
+        None if scope is None else result.partners[scope],
+    )
+    lifetime = timer(
+        "lifetime_value", _predict_lifetime_value, run, company, today, days, fitted
+    )
+    grouping = timer(
+        "clusters",
+        _cluster_customers,
+        run,
+        company,
+        fitted,
+        result,
+        columns.profiles,
         scope,
     )
+    run.model_fit_date = fitted.model_fit_date if fitted else run.date
     if scope is not None:  # the share among every customer: the fit's
         run.clv_alive_share = fitted.clv_alive_share
+    predicted = time.perf_counter()
+
+    result = timer(
+        "write",
+        lib_engine.with_predictions,
+        result,
+        columns.profiles,
+        _predicted_columns(result.partners, lifetime, grouping),
+        scope,
+        0.0 if force else PREDICTION_TOLERANCE,
+    )
+    activity_count = timer("write", write, env, company, run, result)
+    # The run is the day's: a rerun the same day keeps the changes already recorded
+    # that day.
+    env.cr.execute(
+        SQL(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE moved_down) FROM "
+            "customer_segment_snapshot WHERE run_id = %s",
+            run.id,
+        )
+    )
+    changed_count, downgrade_count = env.cr.fetchone()
+    written = time.perf_counter()
+    run.write(
+        {
+            "customer_count": len(result.partners),
+            "changed_count": changed_count,
+            "downgrade_count": downgrade_count,
+            "activity_count": run.activity_count + activity_count,
+            "run_notes": result.notes or False,
+        }
+    )
     if force or fitted is None or _crosssell_due(run, company):
         timer("crosssell", _crosssell_rules, run, company, period)
-    run.prediction_duration = time.perf_counter() - started
+    run.write(
+        {
+            "duration": (segmented - started) + (written - predicted),
+            "prediction_duration": (predicted - segmented)
+            + (time.perf_counter() - written),
+        }
+    )
     return run
 
 
@@ -179,53 +228,6 @@ def _fitted_run(run, company, any_age=False):
             return None
         domain.append(("model_fit_date", ">", run.date - datetime.timedelta(days=days)))
     return run.search(domain, order="date desc", limit=1) or None
-
-
-def segmentation(env, company, period, timer=None, force=False):
-    """Re-segment every customer of ``company`` with orders in the window of
-    ``period`` (res.company._customer_period): nothing after its as-of day counts.
-    Safe to repeat. Returns the day's run and the customers whose stored figures it
-    changed (partner ids, ascending)."""
-    timer = timer or _Timer(None)
-    started = time.perf_counter()
-    Run = env["customer.segmentation.run"]
-    env.flush_all()
-    today = period["as_of"]
-    run = Run.search([("company_id", "=", company.id), ("date", "=", today)]) or (
-        Run.create({"company_id": company.id, "date": today})
-    )
-    columns = timer("load", load, env, company, period)
-    settings = timer("load", company_settings, env, company, today)
-    if not force:
-        settings = dataclasses.replace(settings, tolerance=POSITION_TOLERANCE)
-    result = timer("compute", lib_engine.compute, columns, settings)
-    if force:  # every stored profile rewritten, as if none were known
-        result = dataclasses.replace(
-            result, rows_update=np.flatnonzero(result.profile_id > 0)
-        )
-    activity_count = timer("write", write, env, company, run, result)
-    # The run is the day's: a rerun the same day keeps the changes already recorded
-    # that day.
-    env.cr.execute(
-        SQL(
-            "SELECT COUNT(*), COUNT(*) FILTER (WHERE moved_down) FROM "
-            "customer_segment_snapshot WHERE run_id = %s",
-            run.id,
-        )
-    )
-    changed_count, downgrade_count = env.cr.fetchone()
-    run.write(
-        {
-            "customer_count": len(result.partners),
-            "changed_count": changed_count,
-            "downgrade_count": downgrade_count,
-            "activity_count": run.activity_count + activity_count,
-            "duration": time.perf_counter() - started,
-            "run_notes": result.notes or False,
-        }
-    )
-    moved = result.partners[np.union1d(result.rows_update, result.rows_insert)]
-    return run, moved
 
 
 # ---------------------------------------------------------------------- load
@@ -401,8 +403,9 @@ def _payments(env, company, period):
 
 def _profiles(env, company):
     """The company's stored profiles, by column: "partner", "id", PROFILE_COLUMNS
-    (NULL as 0, NaN or False by kind), "pin_tier" ('' for none), "pin_expiry"."""
-    names = list(PROFILE_COLUMNS) + ["pin_tier", "pin_expiry"]
+    and PREDICTION_COLUMNS (NULL as 0, NaN or False by kind), "pin_tier" ('' for
+    none), "pin_expiry"."""
+    names = [*PROFILE_COLUMNS, *PREDICTION_COLUMNS, "pin_tier", "pin_expiry"]
     env.cr.execute(
         SQL(
             "SELECT partner_id, id, %s FROM customer_profile WHERE company_id = %s "
@@ -420,7 +423,8 @@ def _profiles(env, company):
     }
     spec = [("partner", np.int64, 0), ("id", np.int64, 0)]
     for name in names:
-        dtype, null = by_kind.get(PROFILE_COLUMNS.get(name), (object, None))
+        kind = PROFILE_COLUMNS.get(name) or PREDICTION_COLUMNS.get(name)
+        dtype, null = by_kind.get(kind, (object, None))
         spec.append((name, dtype, "" if name == "pin_tier" else null))
     return rows_to_columns(env.cr.fetchall(), spec)
 
@@ -453,7 +457,9 @@ def write(env, company, run, result):
 
 
 def _write_profiles(env, company, result):
-    values, columns = result.values, list(PROFILE_COLUMNS)
+    values = result.values
+    kinds = {**PROFILE_COLUMNS, **PREDICTION_COLUMNS}
+    columns = list(kinds)
     if len(result.rows_update):
         rows = result.rows_update
         env.cr.execute(
@@ -465,9 +471,7 @@ def _write_profiles(env, company, result):
                     for c in columns
                 ),
                 plain_array_literal(result.profile_id[rows].tolist()),
-                SQL(", ").join(
-                    sql_array(values[c][rows], PROFILE_COLUMNS[c]) for c in columns
-                ),
+                SQL(", ").join(sql_array(values[c][rows], kinds[c]) for c in columns),
                 SQL(", ").join(SQL.identifier(c) for c in columns),
             )
         )
@@ -482,9 +486,7 @@ def _write_profiles(env, company, result):
                 company.id,
                 SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
                 plain_array_literal(result.partners[rows].tolist()),
-                SQL(", ").join(
-                    sql_array(values[c][rows], PROFILE_COLUMNS[c]) for c in columns
-                ),
+                SQL(", ").join(sql_array(values[c][rows], kinds[c]) for c in columns),
                 SQL(", ").join(SQL.identifier(c) for c in columns),
             )
         )
@@ -768,118 +770,40 @@ def _holdout_report(run, company, today, days):
     }, fit["params"]
 
 
-def _write_predictions(run, company, lifetime, grouping, tolerance=0.0, scope=None):
-    """One bulk update of the profiles' lifetime value and cluster columns, rows
-    that moved only (a number by more than ``tolerance`` of its value); profiles
-    left out of both (or all, when a step found nothing) are emptied, among the
-    customers of ``scope`` only when given (the others were not predicted)."""
-    empty = np.zeros(0, dtype=np.int64)
-    ltv_partners, ltv = lifetime if lifetime is not None else (empty, {})
-    cluster_partners, cluster = grouping if grouping is not None else (empty, {})
-    partners = np.union1d(ltv_partners, cluster_partners).astype(np.int64)
-    columns = {}
-    for name in PREDICTION_COLUMNS:
-        column = np.full(len(partners), None, dtype=object)
-        for source_partners, source in (
-            (ltv_partners, ltv),
-            (cluster_partners, cluster),
-        ):
-            if name in source:
-                values = np.asarray(source[name])
-                if values.dtype.kind == "f":  # infinities stay empty, like NaN
-                    values = np.where(np.isfinite(values), np.round(values, 4), np.nan)
-                column[np.searchsorted(partners, source_partners)] = values
-        columns[name] = column
-    names = SQL(", ").join(SQL.identifier(c) for c in PREDICTION_COLUMNS)
-    partner_array = plain_array_literal(partners.tolist())
-    if len(partners):
-        run.env.cr.execute(
-            SQL(
-                "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS "
-                "v(partner_id, %s) WHERE p.company_id = %s AND p.partner_id = "
-                "v.partner_id AND (%s)",
-                SQL(", ").join(
-                    SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
-                    for c in PREDICTION_COLUMNS
-                ),
-                partner_array,
-                SQL(", ").join(
-                    sql_array(columns[c], kind)
-                    for c, kind in PREDICTION_COLUMNS.items()
-                ),
-                names,
-                company.id,
-                _moved("p", "v", tolerance),
-            )
+def _predicted_columns(partners, lifetime, grouping):
+    """The PREDICTION_COLUMNS per customer of ``partners`` from the lifetime value
+    and cluster steps' (partners, columns): empty where a step found nothing."""
+    predicted = {}
+    for name, kind in PREDICTION_COLUMNS.items():
+        predicted[name] = np.full(
+            len(partners), np.nan if kind == "float8" else None, dtype=object
         )
-    run.env.cr.execute(
-        SQL(
-            "UPDATE customer_profile SET %s WHERE company_id = %s AND (%s) AND "
-            "partner_id <> ALL(%s::int[]) %s",
-            SQL(", ").join(
-                SQL("%s = NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS
-            ),
-            company.id,
-            SQL(" OR ").join(
-                SQL("%s IS NOT NULL", SQL.identifier(c)) for c in PREDICTION_COLUMNS
-            ),
-            partner_array,
-            SQL("")
-            if scope is None
-            else SQL(
-                "AND partner_id = ANY(%s::int[])", plain_array_literal(scope.tolist())
-            ),
-        )
-    )
-    run.env["customer.profile"].invalidate_model(list(PREDICTION_COLUMNS))
-
-
-def _moved(left, right, tolerance):
-    """SQL: some prediction column of ``right`` differs from ``left``'s, numbers by
-    more than ``tolerance`` of their value (at least ``tolerance`` itself)."""
-    tests = []
-    for column, kind in PREDICTION_COLUMNS.items():
-        old, new = SQL.identifier(left, column), SQL.identifier(right, column)
-        if kind == "float8" and tolerance:
-            tests.append(
-                SQL(
-                    "(%s IS NULL) <> (%s IS NULL) OR abs(%s - %s) > %s * "
-                    "greatest(abs(%s), 1)",
-                    old,
-                    new,
-                    old,
-                    new,
-                    tolerance,
-                    new,
-                )
-            )
-        else:
-            tests.append(SQL("%s IS DISTINCT FROM %s", old, new))
-    return SQL(" OR ").join(tests)
+    for step in (lifetime, grouping):
+        if step is None:
+            continue
+        step_partners, step_columns = step
+        at = np.searchsorted(partners, step_partners)
+        known = at < len(partners)
+        known[known] = partners[at[known]] == step_partners[known]
+        for name, values in step_columns.items():
+            values = np.asarray(values)
+            if values.dtype.kind == "f":  # infinities stay empty, like NaN
+                values = np.where(np.isfinite(values), np.round(values, 4), np.nan)
+            predicted[name][at[known]] = values[known]
+    return predicted
 
 
 # ---------------------------------------------------------------------- clusters
-def _cluster_customers(run, company, fitted=None, scope=None):
-    """The customers' clusters: k-means fitted today or, when ``fitted`` (a run)
-    has a cluster model, today's standardized figures assigned to its centres.
-    ``scope``: only these customers get a new cluster (the others keep theirs,
-    and the run's cluster table counts them there); the figures are standardized
-    over every customer either way."""
-    run.env.cr.execute(
-        SQL(
-            """
-        SELECT partner_id, segment_id, %s - last_order_date, frequency, monetary,
-               CASE WHEN margin_known AND monetary > 0 THEN margin / monetary END,
-                   payment_day_sum, overdue_count, invoice_count, cluster_index
-          FROM customer_profile WHERE company_id = %s AND frequency > 0
-              ORDER BY partner_id
-        """,
-            run.date,
-            company.id,
-        )
-    )
-    rows = run.env.cr.fetchall()
-    partners = np.array([r[0] for r in rows], dtype=np.int64)
+def _cluster_customers(run, company, fitted, result, stored, scope=None):
+    """The customers' clusters, from the run's figures (``result``): k-means fitted
+    today or, when ``fitted`` (a run) has a cluster model, today's standardized
+    figures assigned to its centres. ``scope`` (a mask of the result's customers):
+    only these get a new cluster (the others keep theirs, from ``stored``, the
+    profiles as loaded, and the run's cluster table counts them there); the figures
+    are standardized over every customer either way."""
+    positions, strata, features = lib_engine.cluster_inputs(result, run.date)
+    partners = result.partners[positions]
+    rows = positions  # one per customer with orders, in partner order
     k = company.customer_cluster_count
     if len(rows) < 3 * max(k, 2) * 2:
         run.write(
@@ -895,18 +819,6 @@ def _cluster_customers(run, company, fitted=None, scope=None):
             }
         )
         return None
-    figures = np.array(
-        [[np.nan if v is None else float(v) for v in r[2:-1]] for r in rows],
-        dtype=float,
-    )
-    # the last feature, the days to pay, from its stored sum (lib/engine)
-    features = figures[:, :5]
-    features[:, 4] = lib_engine.payment_days(
-        figures[:, 4],
-        np.nan_to_num(figures[:, 5]),
-        np.nan_to_num(figures[:, 6]),
-        run.date,
-    )
     z, _mean, _std = clusters.log_standardize(
         features, [i for i, (_n, log) in enumerate(CLUSTER_FEATURES) if log]
     )
@@ -917,15 +829,19 @@ def _cluster_customers(run, company, fitted=None, scope=None):
         labels = clusters.assign(z, np.array(model["centers"], dtype=float))
         silhouette = fitted.cluster_silhouette
         if scope is not None:
-            labels_written = np.isin(partners, scope)
-            stored = np.array([r[-1] or 0 for r in rows], dtype=np.int64)
-            keep = ~labels_written & (stored > 0) & (stored <= k)
-            labels = np.where(keep, stored - 1, labels)
+            labels_written = scope[positions]
+            kept = np.zeros(len(result.partners), dtype=np.int64)
+            kept[np.searchsorted(result.partners, stored["partner"])] = stored[
+                "cluster_index"
+            ]
+            kept = kept[positions]
+            keep = ~labels_written & (kept > 0) & (kept <= k)
+            labels = np.where(keep, kept - 1, labels)
         else:
             labels_written = None
     else:
         labels_written = None
-        labels, codes, k, silhouette, centers = _fit_clusters(z, rows, k)
+        labels, codes, k, silhouette, centers = _fit_clusters(z, strata, k)
         model = {"centers": centers.tolist(), "codes": list(codes)}
     run.write(
         {
@@ -948,9 +864,10 @@ def _cluster_customers(run, company, fitted=None, scope=None):
     }
 
 
-def _fit_clusters(z, rows, k):
-    """k-means on the standardized figures ``z``: (labels, codes, k, silhouette)."""
-    strata = np.array([r[1] or 0 for r in rows])
+def _fit_clusters(z, strata, k):
+    """k-means on the standardized figures ``z`` (``strata``: the customers'
+    segments, for the samples): (labels, codes, k, silhouette, centres)."""
+    strata = np.nan_to_num(np.asarray(strata, dtype=float)).astype(np.int64)
     scores = {}
     if not k:
         k, scores = clusters.choose_k(

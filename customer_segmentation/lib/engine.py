@@ -57,6 +57,17 @@ PROFILE_COLUMNS = {
 # moved by more than Settings.tolerance of their value, or with the profile's other
 # figures.
 POSITION_COLUMNS = ("rank", "share", "cumulative_share")
+# The profile columns of the predictions (lifetime value, clusters), written in the
+# same rows as the figures; a number is rewritten past a tolerance of its value (a
+# day older, every customer's predictions move a little).
+PREDICTION_COLUMNS = {
+    "probability_alive": "float8",
+    "expected_purchases": "float8",
+    "expected_order_value": "float8",
+    "lifetime_value": "float8",
+    "cluster_index": "int4",
+    "cluster_code": "varchar",
+}
 # What a run that writes a profile records about itself: the day, and the state
 # before that day (a rerun the same day starts again from it). Not a reason to
 # rewrite a profile whose figures did not move.
@@ -84,7 +95,8 @@ class Columns:
     payment_late: np.ndarray
     payment_days: np.ndarray
     payment_overdue: np.ndarray
-    # The stored profiles: "partner", "id", PROFILE_COLUMNS, "pin_tier", "pin_expiry".
+    # The stored profiles: "partner", "id", PROFILE_COLUMNS, PREDICTION_COLUMNS,
+    # "pin_tier", "pin_expiry".
     profiles: dict
 
 
@@ -139,6 +151,70 @@ def compute(columns, settings):
         rows_insert=np.flatnonzero(profile_id == 0),
         changed=changed,
         notes=notes,
+    )
+
+
+def cluster_inputs(result, as_of):
+    """The customers with orders in the window (positions in ``result``), their
+    segment and their cluster figures: days since the last order, orders, revenue,
+    margin share (NaN when unknown) and days to pay."""
+    values = result.values
+    rows = np.flatnonzero(values["frequency"] > 0)
+    monetary = values["monetary"][rows].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        margin_share = np.where(
+            values["margin_known"][rows].astype(bool) & (monetary > 0),
+            values["margin"][rows].astype(float) / monetary,
+            np.nan,
+        )
+    features = np.column_stack(
+        [
+            [(as_of - day).days for day in values["last_order_date"][rows].tolist()],
+            values["frequency"][rows],
+            monetary,
+            margin_share,
+            payment_days(
+                values["payment_day_sum"][rows],
+                values["overdue_count"][rows],
+                values["invoice_count"][rows],
+                as_of,
+            ),
+        ]
+    ).astype(float)
+    return rows, values["segment_id"][rows], features
+
+
+def with_predictions(result, stored, predicted, predicted_rows, tolerance):
+    """``result`` with the PREDICTION_COLUMNS among its values, from ``predicted``
+    (a column per customer of the result) on ``predicted_rows`` (a mask; None: all)
+    and the stored ones elsewhere; the stored profiles whose predictions moved
+    (numbers past ``tolerance`` of their value) are added to its updates."""
+    n = len(result.partners)
+    at = np.searchsorted(result.partners, stored["partner"])
+    values = dict(result.values)
+    moved = np.zeros(n, dtype=bool)
+    for column, kind in PREDICTION_COLUMNS.items():
+        null, dtype = (np.nan, float) if kind == "float8" else (None, object)
+        old = scatter(n, at, stored[column], null, dtype)
+        new = np.asarray(predicted[column], dtype=dtype)
+        if predicted_rows is not None:
+            new = np.where(predicted_rows, new, old)
+        values[column] = new
+        kept = (
+            close(new, old, tolerance)
+            if kind == "float8"
+            else np.array(
+                [(a or None) == (b or None) for a, b in zip(new, old, strict=True)],
+                dtype=bool,
+            )
+        )
+        moved |= ~kept
+    return dataclasses.replace(
+        result,
+        values=values,
+        rows_update=np.union1d(
+            result.rows_update, np.flatnonzero(moved & (result.profile_id > 0))
+        ),
     )
 
 
