@@ -124,6 +124,19 @@ def test_kmeans_200k_points_every_label_is_the_nearest_centre():
     )  # six centres beat one
 
 
+def test_kmeans_starts_on_a_sample_of_a_large_set_and_ends_on_every_point():
+    """Past ``init_sample`` points the starts are tried on a sample: the same
+    partition and inertia as trying them on every point, each label the nearest
+    of the final centres."""
+    x, truth = blobs(FOUR, 6000, spread=0.5)
+    sampled = clusters.kmeans(x, 4, seed=0, init_sample=5000)
+    full = clusters.kmeans(x, 4, seed=0, init_sample=None)
+    assert same_partition(sampled["labels"], truth)
+    assert sampled["inertia"] == pytest.approx(full["inertia"], rel=1e-3)
+    d2 = ((x[:, None, :] - sampled["centers"][None, :, :]) ** 2).sum(axis=2)
+    np.testing.assert_array_equal(sampled["labels"], d2.argmin(axis=1))
+
+
 # --- silhouette --------------------------------------------------------------
 
 
@@ -135,6 +148,10 @@ def test_silhouette_matches_brute_force():
     expected = brute_silhouette(x, labels)
     assert clusters.silhouette(x, labels) == pytest.approx(expected, rel=1e-10)
     assert clusters.silhouette(x, labels, block=7) == pytest.approx(expected, rel=1e-10)
+    shared = clusters.distances(x)
+    assert clusters.silhouette(x, labels, dist=shared) == pytest.approx(
+        expected, rel=1e-10
+    )
 
 
 def test_silhouette_separated_blobs_high_and_one_cluster_nan():

@@ -317,3 +317,17 @@ def test_best_pairs_keeps_the_first_rules_of_each_product_and_group():
     assert kept["b"].tolist() == [B, C, A, X, Y]
     assert kept["confidence"].tolist() == [0.9, 0.8, 0.6, 0.5, 0.4]
     assert crosssell.best_pairs({k: v[:0] for k, v in rules.items()}, 2)["a"].size == 0
+
+
+def test_distinct_is_numpy_unique_by_a_sort():
+    arrays = load_lib_module("customer_segmentation", "arrays")
+    rng = np.random.default_rng(3)
+    for values in (
+        np.zeros(0, dtype=np.int64),
+        np.array([5]),
+        rng.integers(-50, 50, 1000),
+        (rng.integers(0, 2000, 5000).astype(np.int64) << 32) | rng.integers(0, 9, 5000),
+    ):
+        got = arrays.distinct(values)
+        np.testing.assert_array_equal(got, np.unique(values))
+        assert got.dtype == np.asarray(values).dtype

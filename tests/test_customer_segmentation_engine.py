@@ -2,8 +2,10 @@
 Odoo): columns in, profile columns out."""
 
 import datetime
+import types
 
 import numpy as np
+import pytest
 from conftest import load_lib_module
 
 engine = load_lib_module("customer_segmentation", "engine")
@@ -53,6 +55,7 @@ def _columns(revenues, profiles=None):
         payment_count=empty_i,
         payment_late=empty_f,
         payment_days=empty_f,
+        payment_overdue=empty_i,
         profiles=profiles or _profiles(),
     )
 
@@ -214,3 +217,31 @@ def test_close_is_a_relative_tolerance_with_an_absolute_floor():
         False,
         True,
     ]
+
+
+def test_days_to_pay_of_an_overdue_invoice_grow_on_read_not_in_the_store():
+    """Paid 10 days late, and one invoice due on 1 March unpaid: 10 + 31 days as of
+    1 April; the stored figures stay the same on later days and read 10 + 36 on
+    6 April."""
+    april_1, april_6 = datetime.date(2026, 4, 1), datetime.date(2026, 4, 6)
+    partners = np.array([7], dtype=np.int64)
+    stored = {}
+    for day, late_days in ((april_1, 10 + 31), (april_6, 10 + 36)):
+        values = engine._payment_values(
+            partners,
+            types.SimpleNamespace(
+                payment_partner=partners,
+                payment_count=np.array([2]),
+                payment_late=np.array([2.0]),
+                payment_days=np.array([float(late_days)]),
+                payment_overdue=np.array([1]),
+            ),
+            day,
+        )
+        stored[day] = (values["payment_day_sum"][0], values["overdue_count"][0])
+        assert engine.payment_days(
+            values["payment_day_sum"], values["overdue_count"], [2], day
+        )[0] == pytest.approx(late_days / 2)
+    assert stored[april_1] == stored[april_6]
+    assert engine.payment_days(*stored[april_1], 2, april_6) == pytest.approx(23.0)
+    assert np.isnan(engine.payment_days(np.nan, 0, 0, april_6))

@@ -3,6 +3,7 @@ PostgreSQL's array input syntax (no database: https://www.postgresql.org/docs/cu
 
 import datetime
 
+import numpy as np
 import pytest
 from conftest import ADDONS, load_lib_module
 
@@ -146,3 +147,11 @@ def test_int_text_parses_a_string_agg_of_int64_keys():
     parsed = sqlarrays.int_text(",".join(map(str, keys)))
     assert parsed.dtype.name == "int64"
     assert parsed.tolist() == keys
+
+
+def test_float_text_parses_a_string_agg_of_numerics():
+    sqlarrays = load_lib_module("customer_segmentation", "sqlarrays")
+    assert sqlarrays.float_text(None).tolist() == []
+    np.testing.assert_array_equal(
+        sqlarrays.float_text("1234.5000,-0.25,0,1e-3"), [1234.5, -0.25, 0, 0.001]
+    )

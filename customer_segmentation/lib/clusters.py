@@ -144,7 +144,7 @@ def _lloyd(x, centers, max_iter):
     return labels, centers, inertia
 
 
-def kmeans(x, k, seed=0, n_init=5, max_iter=100):
+def kmeans(x, k, seed=0, n_init=5, max_iter=100, init_sample=20000):
     """k-means (Lloyd) with k-means++ seeding, best of ``n_init`` runs.
 
     ``x`` (n, d) finite, e.g. from :func:`log_standardize`. Deterministic for
@@ -152,7 +152,11 @@ def kmeans(x, k, seed=0, n_init=5, max_iter=100):
     assignment no longer changes or after ``max_iter`` iterations; empty
     clusters are re-seeded with the farthest points. The run with the lowest
     inertia (sum of squared distances to the assigned centre) wins.
-    Cost per iteration O(n k d): fine for 200,000 customers.
+    With more than ``init_sample`` points, the ``n_init`` runs are made on a
+    uniform sample of that many and only the winner's centres are refined on
+    every point: the best start is found at a tenth of the cost for 200,000
+    customers (the choice among starts needs no more points).
+    Cost per iteration O(n k d).
 
     Returns ``{"labels": (n,) int, "centers": (k, d), "inertia": float}``.
     Raises ValueError unless 1 <= k <= n.
@@ -171,11 +175,16 @@ def kmeans(x, k, seed=0, n_init=5, max_iter=100):
     offset = x.mean(axis=0)
     xc = x - offset
     rng = np.random.default_rng(seed)
+    starts = xc
+    if init_sample and n > init_sample:
+        starts = xc[np.sort(rng.choice(n, int(init_sample), replace=False))]
     best = None
     for _ in range(max(1, int(n_init))):
-        run = _lloyd(xc, _kmeans_pp(xc, k, rng), max(1, int(max_iter)))
+        run = _lloyd(starts, _kmeans_pp(starts, k, rng), max(1, int(max_iter)))
         if best is None or run[2] < best[2]:
             best = run
+    if starts is not xc:
+        best = _lloyd(xc, best[1], max(1, int(max_iter)))
     labels, centers, inertia = best
     return {
         "labels": labels.astype(np.int64),
@@ -194,14 +203,31 @@ def assign(x, centers):
 # --- quality and k choice ----------------------------------------------------
 
 
-def silhouette(x, labels, block=256):
+def distances(x):
+    """(n, n) Euclidean distances between the rows of ``x``; for samples of up to
+    ~5,000 points (memory O(n^2)), to score several partitions of one sample."""
+    x = np.array(x, dtype=float, ndmin=2)
+    xc = x - x.mean(axis=0)
+    sq = np.einsum("ij,ij->i", xc, xc)
+    dist = xc @ xc.T
+    dist *= -2.0
+    dist += sq[None, :]
+    dist += sq[:, None]
+    np.maximum(dist, 0.0, out=dist)
+    np.sqrt(dist, out=dist)
+    np.fill_diagonal(dist, 0.0)
+    return dist
+
+
+def silhouette(x, labels, block=256, dist=None):
     """Mean silhouette coefficient of the partition ``labels`` of ``x``.
 
     s(i) = (b - a) / max(a, b), a = mean distance of i to the other members
     of its cluster, b = smallest mean distance of i to another cluster;
     s(i) = 0 for a point alone in its cluster. NaN with fewer than 2
     clusters. Exact, O(n^2) time; memory O(block * n) (rows are processed
-    ``block`` at a time), meant for samples of up to ~5,000 points.
+    ``block`` at a time), meant for samples of up to ~5,000 points. ``dist``:
+    the points' :func:`distances`, when several partitions are scored.
     """
     x = np.array(x, dtype=float, ndmin=2)
     labels = np.asarray(labels).ravel()
@@ -221,15 +247,19 @@ def silhouette(x, labels, block=256):
     s = np.empty(n)
     for start in range(0, n, max(1, int(block))):
         stop = min(n, start + max(1, int(block)))
-        # in place: one (block, n) buffer instead of four temporaries
-        dist = xc[start:stop] @ xc.T
-        dist *= -2.0
-        dist += sq[None, :]
-        dist += sq[start:stop, None]
-        np.maximum(dist, 0.0, out=dist)
-        np.sqrt(dist, out=dist)
-        dist[np.arange(stop - start), np.arange(start, stop)] = 0.0
-        sums = dist @ one_hot  # (block, n_clusters): total distance to each cluster
+        if dist is not None:
+            sums = dist[start:stop] @ one_hot
+        else:
+            # in place: one (block, n) buffer instead of four temporaries
+            block_dist = xc[start:stop] @ xc.T
+            block_dist *= -2.0
+            block_dist += sq[None, :]
+            block_dist += sq[start:stop, None]
+            np.maximum(block_dist, 0.0, out=block_dist)
+            np.sqrt(block_dist, out=block_dist)
+            block_dist[np.arange(stop - start), np.arange(start, stop)] = 0.0
+            # (block, n_clusters): total distance to each cluster
+            sums = block_dist @ one_hot
         rows = np.arange(stop - start)
         own = inverse[start:stop]
         own_count = counts[own]
@@ -308,13 +338,16 @@ def choose_k(x, k_values=DEFAULT_K_VALUES, sample_size=3000, strata=None, seed=0
     sample = x[idx]
     n_distinct = np.unique(sample, axis=0).shape[0] if sample.size else 0
     scores = {}
+    dist = None
     for k in k_values:
         k = int(k)
         if k < 2 or k >= n_distinct:
             scores[k] = float("nan")
             continue
+        if dist is None:
+            dist = distances(sample)
         fit = kmeans(sample, k, seed=seed)
-        scores[k] = silhouette(sample, fit["labels"])
+        scores[k] = silhouette(sample, fit["labels"], dist=dist)
     finite = [(score, -k) for k, score in scores.items() if np.isfinite(score)]
     best_k = -max(finite)[1] if finite else None
     return best_k, scores

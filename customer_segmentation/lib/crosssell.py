@@ -16,6 +16,8 @@ Typical use::
 import numpy as np
 from scipy import sparse
 
+from .arrays import distinct
+
 # candidate rows per block in recommend()
 _BLOCK_ROWS = 1 << 20
 
@@ -59,7 +61,7 @@ def top_products(customer, product, max_products):
     _, c_idx = np.unique(customer, return_inverse=True)
     products, p_idx = np.unique(product, return_inverse=True)
     p_idx = p_idx.reshape(-1)
-    pairs = np.unique(c_idx.reshape(-1).astype(np.int64) * products.size + p_idx)
+    pairs = distinct(c_idx.reshape(-1).astype(np.int64) * products.size + p_idx)
     n_customers = np.bincount(pairs % products.size, minlength=products.size)
     order = np.lexsort((np.arange(products.size), -n_customers))
     return products[order[:max_products]]
@@ -119,7 +121,7 @@ def pair_stats(customer, product, group=None, min_customers=5, max_products=None
     u_idx = u_idx.reshape(-1)
     n_group = np.bincount(units // n_c, minlength=groups.size)
     col = g_idx * n_p + p_idx
-    cells = np.unique(u_idx.astype(np.int64) * (groups.size * n_p) + col)
+    cells = distinct(u_idx.astype(np.int64) * (groups.size * n_p) + col)
     rows, cols = cells // (groups.size * n_p), cells % (groups.size * n_p)
     n_buyers = np.bincount(
         cols, minlength=groups.size * n_p
@@ -253,7 +255,7 @@ def recommend(customer_products, rules, top_n=3, customer_group=None):
     if top_n <= 0 or r_a.size == 0 or flat.size == 0:
         return empty
     # integer codes for products and groups
-    products = np.unique(np.concatenate([flat, r_a, r_b]))
+    products = distinct(np.concatenate([flat, r_a, r_b]))
 
     def code(values):
         return np.searchsorted(products, values).astype(np.int64)
@@ -267,11 +269,11 @@ def recommend(customer_products, rules, top_n=3, customer_group=None):
         customer_group = np.asarray(customer_group).ravel()
         if customer_group.shape[0] != n_customers:
             raise ValueError("customer_group must have one entry per customer")
-        groups = np.unique(np.concatenate([customer_group, r_group]))
+        groups = distinct(np.concatenate([customer_group, r_group]))
         rg = np.searchsorted(groups, r_group).astype(np.int64)
         cg = np.searchsorted(groups, customer_group).astype(np.int64)
     # deduplicate each customer's products
-    key = np.unique(owner * n_p + f_prod)
+    key = distinct(owner * n_p + f_prod)
     owner, f_prod = key // n_p, key % n_p
     f_grp = cg[owner]
     basket = np.bincount(owner, minlength=n_customers)
@@ -314,7 +316,7 @@ def recommend(customer_products, rules, top_n=3, customer_group=None):
     # page faults) and memory stays bounded
     cum = np.cumsum(take)
     item_cuts = np.searchsorted(cum, np.arange(_BLOCK_ROWS, int(cum[-1]), _BLOCK_ROWS))
-    cust_cuts = np.unique(
+    cust_cuts = distinct(
         np.concatenate((owner[np.minimum(item_cuts, owner.size - 1)], [n_customers]))
     )
     item_bounds = np.searchsorted(owner, cust_cuts)  # items of customers < cut

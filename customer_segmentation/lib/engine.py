@@ -12,12 +12,15 @@ import datetime
 import numpy as np
 
 from . import rfm, segments, tiers
+from .arrays import distinct
 from .sqlarrays import close, same, scatter
 from .vocabulary import TIERS, pin_is_active, tier_codes, tier_numbers
 
 # Profile columns written by a run, with their kind (see sqlarrays.typed_array). The
 # days since the last order are not stored: they change for everyone every night
 # (customer.profile derives them from last_order_date and the last run's day).
+# Nor are the days to pay, which grow every night for an overdue invoice: stored are
+# their sum as of day 0 (1970-01-01, see payment_figures) and the overdue count.
 PROFILE_COLUMNS = {
     "last_order_date": "date",
     "frequency": "int4",
@@ -25,7 +28,8 @@ PROFILE_COLUMNS = {
     "margin": "numeric",
     "margin_known": "bool",
     "average_order_value": "numeric",
-    "payment_days": "float8",
+    "payment_day_sum": "float8",
+    "overdue_count": "int4",
     "late_share": "float8",
     "invoice_count": "int4",
     "r_score": "int4",
@@ -53,6 +57,17 @@ PROFILE_COLUMNS = {
 # moved by more than Settings.tolerance of their value, or with the profile's other
 # figures.
 POSITION_COLUMNS = ("rank", "share", "cumulative_share")
+# The profile columns of the predictions (lifetime value, clusters), written in the
+# same rows as the figures; a number is rewritten past a tolerance of its value (a
+# day older, every customer's predictions move a little).
+PREDICTION_COLUMNS = {
+    "probability_alive": "float8",
+    "expected_purchases": "float8",
+    "expected_order_value": "float8",
+    "lifetime_value": "float8",
+    "cluster_index": "int4",
+    "cluster_code": "varchar",
+}
 # What a run that writes a profile records about itself: the day, and the state
 # before that day (a rerun the same day starts again from it). Not a reason to
 # rewrite a profile whose figures did not move.
@@ -73,12 +88,15 @@ class Columns:
     # The window's posted credit notes: amount.
     refund_partner: np.ndarray
     refund_amount: np.ndarray
-    # Invoices paid or past due: count, late ones, sum of days late.
+    # Invoices paid or past due: count, late ones, sum of days late, and how many
+    # of them are past due unpaid.
     payment_partner: np.ndarray
     payment_count: np.ndarray
     payment_late: np.ndarray
     payment_days: np.ndarray
-    # The stored profiles: "partner", "id", PROFILE_COLUMNS, "pin_tier", "pin_expiry".
+    payment_overdue: np.ndarray
+    # The stored profiles: "partner", "id", PROFILE_COLUMNS, PREDICTION_COLUMNS,
+    # "pin_tier", "pin_expiry".
     profiles: dict
 
 
@@ -118,7 +136,7 @@ class Result:
 def compute(columns, settings):
     """Every profile column of every customer, and what changes."""
     existing = columns.profiles
-    partners = np.unique(
+    partners = distinct(
         np.concatenate([columns.order_partner, existing["partner"]])
     ).astype(np.int64)
     values, notes = _segment_values(partners, columns, settings)
@@ -133,6 +151,70 @@ def compute(columns, settings):
         rows_insert=np.flatnonzero(profile_id == 0),
         changed=changed,
         notes=notes,
+    )
+
+
+def cluster_inputs(result, as_of):
+    """The customers with orders in the window (positions in ``result``), their
+    segment and their cluster figures: days since the last order, orders, revenue,
+    margin share (NaN when unknown) and days to pay."""
+    values = result.values
+    rows = np.flatnonzero(values["frequency"] > 0)
+    monetary = values["monetary"][rows].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        margin_share = np.where(
+            values["margin_known"][rows].astype(bool) & (monetary > 0),
+            values["margin"][rows].astype(float) / monetary,
+            np.nan,
+        )
+    features = np.column_stack(
+        [
+            [(as_of - day).days for day in values["last_order_date"][rows].tolist()],
+            values["frequency"][rows],
+            monetary,
+            margin_share,
+            payment_days(
+                values["payment_day_sum"][rows],
+                values["overdue_count"][rows],
+                values["invoice_count"][rows],
+                as_of,
+            ),
+        ]
+    ).astype(float)
+    return rows, values["segment_id"][rows], features
+
+
+def with_predictions(result, stored, predicted, predicted_rows, tolerance):
+    """``result`` with the PREDICTION_COLUMNS among its values, from ``predicted``
+    (a column per customer of the result) on ``predicted_rows`` (a mask; None: all)
+    and the stored ones elsewhere; the stored profiles whose predictions moved
+    (numbers past ``tolerance`` of their value) are added to its updates."""
+    n = len(result.partners)
+    at = np.searchsorted(result.partners, stored["partner"])
+    values = dict(result.values)
+    moved = np.zeros(n, dtype=bool)
+    for column, kind in PREDICTION_COLUMNS.items():
+        null, dtype = (np.nan, float) if kind == "float8" else (None, object)
+        old = scatter(n, at, stored[column], null, dtype)
+        new = np.asarray(predicted[column], dtype=dtype)
+        if predicted_rows is not None:
+            new = np.where(predicted_rows, new, old)
+        values[column] = new
+        kept = (
+            close(new, old, tolerance)
+            if kind == "float8"
+            else np.array(
+                [(a or None) == (b or None) for a, b in zip(new, old, strict=True)],
+                dtype=bool,
+            )
+        )
+        moved |= ~kept
+    return dataclasses.replace(
+        result,
+        values=values,
+        rows_update=np.union1d(
+            result.rows_update, np.flatnonzero(moved & (result.profile_id > 0))
+        ),
     )
 
 
@@ -245,7 +327,7 @@ def _segment_values(partner_ids, columns, settings):
         "margin": np.round(margin, 2),
         "margin_known": ~np.isnan(margin),
         "average_order_value": np.round(aov, 2),
-        **_payment_values(partner_ids, columns),
+        **_payment_values(partner_ids, columns, today),
         "r_score": scores["r"].astype(np.int64),
         "f_score": scores["f"].astype(np.int64),
         "m_score": scores["m"].astype(np.int64),
@@ -274,22 +356,47 @@ def _refunds(partner_ids, columns):
     return np.array([refunds.get(pid, 0.0) for pid in partner_ids.tolist()])
 
 
-def _payment_values(partner_ids, columns):
+def _payment_values(partner_ids, columns, today):
+    """The stored payment figures: an unpaid invoice past due is late by the days
+    from its due date to ``today``, so its days are stored as minus its due day
+    (day numbers from 1970-01-01) and added back on read (payment_days)."""
     n = len(partner_ids)
     pos = np.searchsorted(partner_ids, columns.payment_partner)
     number = scatter(n, pos, columns.payment_count, 0, np.int64)
     late = scatter(n, pos, columns.payment_late)
     total_days = scatter(n, pos, columns.payment_days)
+    overdue = scatter(n, pos, columns.payment_overdue, 0, np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         return {
-            "payment_days": np.where(
-                number > 0, np.round(total_days / number, 2), np.nan
+            "payment_day_sum": np.where(
+                number > 0, total_days - overdue * day_number(today), np.nan
             ),
+            "overdue_count": overdue,
             "late_share": np.where(
                 number > 0, np.round(100 * late / number, 2), np.nan
             ),
             "invoice_count": number,
         }
+
+
+def day_number(day):
+    """Days from 1970-01-01 to ``day``."""
+    return (day - datetime.date(1970, 1, 1)).days
+
+
+def payment_days(day_sum, overdue_count, invoice_count, as_of):
+    """The average days from due date to payment as of ``as_of`` (a day on or after
+    the stored figures' run), from the stored figures; NaN without invoices."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(
+            np.asarray(invoice_count) > 0,
+            (
+                np.asarray(day_sum, dtype=float)
+                + np.asarray(overdue_count) * day_number(as_of)
+            )
+            / np.asarray(invoice_count),
+            np.nan,
+        )
 
 
 def _changes(partner_ids, values, existing, settings):

@@ -29,6 +29,13 @@ def int_text(text):
     return np.fromstring(text, dtype=np.int64, sep=",")
 
 
+def float_text(text):
+    """The numbers of a comma-separated ``text`` as a float array (see int_text)."""
+    if not text:
+        return np.zeros(0)
+    return np.fromstring(text, dtype=float, sep=",")
+
+
 def array_literal(values):
     """'{"a","b",NULL}' for ``values``; None becomes NULL, everything else is quoted."""
     return (

@@ -6,6 +6,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_amount, format_date
 from odoo.tools.sql import table_exists
 
+from ..lib import engine as lib_engine
 from ..lib import explain
 from ..lib.vocabulary import TIER_SELECTION as TIERS
 from ..lib.vocabulary import pin_is_active
@@ -65,9 +66,17 @@ class CustomerProfile(models.Model):
     )
     payment_days = fields.Float(
         "Days to pay vs due date",
+        compute="_compute_payment_days",
+        help="Average days between due date and payment; negative is early. An "
+        "invoice still unpaid counts until the day of the company's last run.",
+    )
+    # What payment_days is derived from: an overdue invoice's days grow every
+    # night, so they are stored as of day 0 (lib/engine.payment_days).
+    payment_day_sum = fields.Float(readonly=True)
+    overdue_count = fields.Integer(
+        "Overdue invoices",
         readonly=True,
-        aggregator="avg",
-        help="Average days between due date and payment; negative is early.",
+        help="Invoices past due and unpaid on the day of the company's last run.",
     )
     late_share = fields.Float("Paid late (%)", readonly=True, aggregator="avg")
     invoice_count = fields.Integer("Invoices", readonly=True)
@@ -252,6 +261,23 @@ class CustomerProfile(models.Model):
             last = profile.last_order_date
             profile.recency_days = (
                 (as_of[profile.company_id.id] - last).days if last else 0
+            )
+
+    @api.depends("payment_day_sum", "overdue_count", "invoice_count", "company_id")
+    def _compute_payment_days(self):
+        as_of = self._companies_as_of(self.company_id)
+        for profile in self:
+            profile.payment_days = (
+                float(
+                    lib_engine.payment_days(
+                        profile.payment_day_sum,
+                        profile.overdue_count,
+                        profile.invoice_count,
+                        as_of[profile.company_id.id],
+                    )
+                )
+                if profile.invoice_count
+                else 0.0
             )
 
     def _search_recency_days(self, operator, value):

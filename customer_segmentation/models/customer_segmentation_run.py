@@ -244,6 +244,9 @@ class CustomerSegmentationRun(models.Model):
         )
 
     crosssell_rule_count = fields.Integer("Cross-sell pairs", readonly=True)
+    # The day the stored pairs were computed; the nights between refits keep them
+    # while the segments hardly moved (engine._crosssell_due).
+    crosssell_date = fields.Date("Cross-sell pairs computed on", readonly=True)
     prediction_duration = fields.Float("Predictions (s)", readonly=True)
 
     @api.depends("clv_r", "clv_alpha", "clv_a", "clv_b", "clv_p", "clv_q", "clv_gamma")

@@ -296,7 +296,13 @@ class TestPredictions(SegmentationCase):
         )
         return profiles, self.env.cr.fetchall()
 
-    def test_next_day_writes_only_the_changed_customer_as_a_full_recompute(self):
+    def test_nights_between_refits_write_only_the_changed_customers(self):
+        """Six nights after the models were fitted (they are refitted every 7), one
+        customer orders again: only the profiles whose figures changed are
+        rewritten, with what a full recompute gives them; the others keep theirs,
+        and their predictions are those of the fit day (a day older, every
+        customer's predictions move a little: rewriting them every night rewrote
+        the customer base)."""
         self._history()
         self._crosssell_history()
         top = self._customer("Top")
@@ -304,35 +310,29 @@ class TestPredictions(SegmentationCase):
             self._order(top, 5000, f"2026-03-{day:02d} 09:00:00")
         first = self._run()
         self.assertEqual(first.model_fit_date, first.date, "the first run fits")
+        fit_day, _rules = self._stored_figures()
         before = self._company_row_versions()
         self.env.invalidate_all()
-        # A day later, one more order of the same product by the first customer.
-        self._order(top, 100, "2026-04-02 09:00:00")
+        # Six days later, one more order of the same product by the first customer.
+        self._order(top, 100, "2026-04-07 09:00:00")
         # (a row written in a savepoint gets a new xmin)
         with self.env.cr.savepoint():
-            second = self._run("2026-04-02 10:00:00")
+            second = self._run("2026-04-07 10:00:00")
         self.assertNotEqual(second, first)
-        self.assertEqual(
-            second.model_fit_date, first.date, "no refit the next night (7 days)"
-        )
+        self.assertEqual(second.model_fit_date, first.date, "no refit before 7 days")
+        self.assertEqual(second.clv_alive_share, first.clv_alive_share)
         after = self._company_row_versions()
         rewritten = {
-            table: {i for i, v in after[table].items() if before[table].get(i) != v}
-            for table in after
+            i
+            for i, v in after["customer_profile"].items()
+            if before["customer_profile"].get(i) != v
         }
-        self.assertEqual(
-            rewritten["customer_profile"],
-            set(self._profile(top).ids),
-            "only the customer with the new order is rewritten",
-        )
-        self.assertFalse(rewritten["customer_crosssell_rule"])
-        self.assertFalse(second.snapshot_ids)
         self.assertEqual(self._profile(top).recency_days, 0)
         self.assertEqual(
-            self._profile(self.acme).recency_days, 13, "derived from the run's day"
+            self._profile(self.acme).recency_days, 18, "derived from the run's day"
         )
-        # The same figures as a run that recomputes and rewrites everything.
-        profiles, rules = self._stored_figures()
+        # What a run that recomputes and rewrites everything gives.
+        profiles, _rules = self._stored_figures()
         engine.run(
             self.env["customer.segmentation.run"].sudo().env,
             self.company,
@@ -340,13 +340,48 @@ class TestPredictions(SegmentationCase):
             force=True,
             refit=False,
         )
-        full_profiles, full_rules = self._stored_figures()
-        self.assertEqual(rules, full_rules)
-        self.assertEqual(profiles.keys(), full_profiles.keys())
-        for partner, figures in full_profiles.items():
-            for column, value in figures.items():
+        full, _rules = self._stored_figures()
+        self.assertEqual(profiles.keys(), full.keys())
+        figures = [c for c in PROFILE_COLUMNS if c not in WRITE_COLUMNS]
+        changed = {
+            partner
+            for partner, values in full.items()
+            if any(
+                values[c] != fit_day[partner][c]
+                for c in figures
+                if c not in POSITION_COLUMNS
+            )
+        }
+        self.assertIn(top.id, changed)
+        self.assertEqual(
+            rewritten,
+            set(
+                self.env["customer.profile"]
+                .search(
+                    [
+                        ("company_id", "=", self.company.id),
+                        ("partner_id", "in", list(changed)),
+                    ]
+                )
+                .ids
+            ),
+            "only the customers whose figures changed are rewritten",
+        )
+        drifted = set()
+        for partner, values in full.items():
+            for column, value in values.items():
                 kept = profiles[partner][column]
-                if column in POSITION_COLUMNS or (
+                if column in PREDICTION_COLUMNS and partner not in changed:
+                    self.assertEqual(
+                        kept,
+                        fit_day[partner][column],
+                        f"{column} of partner {partner}, as on the fit day",
+                    )
+                    if isinstance(value, float) and abs(
+                        (kept or 0.0) - value
+                    ) > 0.01 * max(abs(value), 1.0):
+                        drifted.add(partner)
+                elif column in POSITION_COLUMNS or (
                     column in PREDICTION_COLUMNS and isinstance(value, float)
                 ):
                     self.assertAlmostEqual(
@@ -357,3 +392,29 @@ class TestPredictions(SegmentationCase):
                     )
                 elif column not in WRITE_COLUMNS:
                     self.assertEqual(kept, value, f"{column} of partner {partner}")
+        # (what a nightly rewrite beyond the tolerance would have written)
+        self.assertTrue(drifted, "six days move some predictions beyond 1 %")
+
+    def test_crosssell_pairs_recomputed_when_a_segment_moves_or_settings_change(self):
+        self._history()
+        self._crosssell_history()
+        first = self._run()
+        self.env.invalidate_all()
+        second = self._run("2026-04-02 10:00:00")
+        self.assertFalse(second.snapshot_ids)
+        self.assertEqual(second.crosssell_date, first.date, "kept: nobody moved")
+        # A pair buyer orders five more times: it moves to another segment, more
+        # than 1 % of its segment.
+        pair = self.env["res.partner"].search([("name", "=", "Pair 0")])
+        for hour in range(9, 14):
+            self._order(pair, 400, f"2026-04-02 {hour:02d}:00:00")
+        third = self._run("2026-04-03 10:00:00")
+        self.assertTrue(third.snapshot_ids.filtered(lambda s: s.partner_id == pair))
+        self.assertEqual(third.model_fit_date, first.date, "no refit")
+        self.assertEqual(third.crosssell_date, third.date, "recomputed")
+        fourth = self._run("2026-04-04 10:00:00")
+        self.assertEqual(fourth.crosssell_date, third.date)
+        # New settings: the pairs are recomputed with them.
+        self.company.customer_crosssell_top_n += 1
+        fifth = self._run("2026-04-05 10:00:00")
+        self.assertEqual(fifth.crosssell_date, fifth.date)

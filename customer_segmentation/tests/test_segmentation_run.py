@@ -113,6 +113,29 @@ class TestSegmentationRun(SegmentationCase):
         self.assertEqual(profile.invoice_count, 3)
         self.assertAlmostEqual(profile.payment_days, (10 - 4 + 22) / 3, places=2)
         self.assertAlmostEqual(profile.late_share, 200 / 3, places=2)
+        self.assertEqual(profile.overdue_count, 1)
+        # Five nights later the open invoice is 27 days late: the figure moves, the
+        # stored row does not (it grew for every customer with an overdue invoice).
+        versions = self._row_versions(profile)
+        # (a row written in a savepoint gets a new xmin)
+        with self.env.cr.savepoint():
+            self._run("2026-04-06 10:00:00")
+        self.assertEqual(self._row_versions(profile), versions)
+        profile.invalidate_recordset()
+        self.assertAlmostEqual(profile.payment_days, (10 - 4 + 27) / 3, places=2)
+        # Paid on 3 April, 24 days late: rewritten, no longer overdue.
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoices[2].ids
+        ).create(
+            {"payment_date": "2026-04-03", "journal_id": journal.id}
+        )._create_payments()
+        with self.env.cr.savepoint():
+            self._run("2026-04-07 10:00:00")
+        self.assertNotEqual(self._row_versions(profile), versions)
+        profile.invalidate_recordset()
+        self.assertEqual(profile.overdue_count, 0)
+        self.assertAlmostEqual(profile.payment_days, (10 - 4 + 24) / 3, places=2)
+        self.assertAlmostEqual(profile.late_share, 200 / 3, places=2)
 
     def test_first_run_sets_the_baseline(self):
         self._order(self.acme, 1000, "2026-03-05 09:00:00")
