@@ -280,11 +280,50 @@ def load(env, company, period):
     )
 
 
+def _fetch_number_columns(env, query, spec):
+    """The rows of ``query`` as numpy columns, each column sent by the server as one
+    text parsed in C (as _fetch_bought's keys): ``spec`` gives per column its name,
+    its kind ("int", "float" or "day", a date sent as its day number and returned
+    as a ``datetime.date``) and the value of NULL (None: NaN for a float; a day's
+    is None). A Python tuple per row costs more than the query for 10^5 customers."""
+    texts = SQL(", ").join(
+        SQL(
+            "string_agg(COALESCE((q.%s%s)::text, %s), ',')",
+            SQL.identifier(name),
+            SQL(" - DATE '1970-01-01'") if kind == "day" else SQL(""),
+            str(-(2**40)) if kind == "day" else "nan" if null is None else str(null),
+        )
+        for name, kind, null in spec
+    )
+    with _rows_gathered_in_parallel(env.cr):
+        env.cr.execute(
+            SQL(
+                "SELECT %s FROM (%s) AS q(%s)",
+                texts,
+                query,
+                SQL(", ").join(SQL.identifier(name) for name, _k, _n in spec),
+            )
+        )
+        row = env.cr.fetchone()
+    columns = {}
+    for (name, kind, _null), text in zip(spec, row, strict=True):
+        if kind == "float":
+            columns[name] = float_text(text)
+        elif kind == "day":
+            days = int_text(text)
+            dates = (np.datetime64("1970-01-01") + days).astype(object)
+            columns[name] = np.where(days > -(2**39), dates, None)
+        else:
+            columns[name] = int_text(text)
+    return columns
+
+
 def _orders(env, company, period):
     """Per customer, the window's confirmed orders: count, last order day (company
     time zone), revenue and margin in company currency."""
     has_margin = "margin" in env["sale.order"]._fields
-    env.cr.execute(
+    return _fetch_number_columns(
+        env,
         SQL(
             """
         SELECT p.commercial_partner_id, COUNT(*),
@@ -305,16 +344,13 @@ def _orders(env, company, period):
             margin=SQL("SUM(o.margin / COALESCE(NULLIF(o.currency_rate, 0), 1))")
             if has_margin
             else SQL("NULL"),
-        )
-    )
-    return rows_to_columns(
-        env.cr.fetchall(),
+        ),
         (
-            ("order_partner", np.int64, 0),
-            ("order_count", np.int64, 0),
-            ("last_order", object, None),
-            ("revenue", float, 0.0),
-            ("margin", float, np.nan),
+            ("order_partner", "int", 0),
+            ("order_count", "int", 0),
+            ("last_order", "day", None),
+            ("revenue", "float", 0.0),
+            ("margin", "float", None),
         ),
     )
 
@@ -348,7 +384,8 @@ def _payments(env, company, period):
     date and payment (or the as-of day when unpaid then). An invoice is paid on the
     day its payments and credit notes dated up to the as-of day cover it; what came
     later does not count."""
-    env.cr.execute(
+    return _fetch_number_columns(
+        env,
         SQL(
             """
         SELECT invoice.partner, COUNT(*), COUNT(*) FILTER (WHERE d.days > 0),
@@ -387,16 +424,13 @@ def _payments(env, company, period):
             start=period["window_start"],
             as_of=period["as_of"],
             tolerance=company.currency_id.rounding / 2,
-        )
-    )
-    return rows_to_columns(
-        env.cr.fetchall(),
+        ),
         (
-            ("payment_partner", np.int64, 0),
-            ("payment_count", np.int64, 0),
-            ("payment_late", float, np.nan),
-            ("payment_days", float, np.nan),
-            ("payment_overdue", np.int64, 0),
+            ("payment_partner", "int", 0),
+            ("payment_count", "int", 0),
+            ("payment_late", "float", None),
+            ("payment_days", "float", None),
+            ("payment_overdue", "int", 0),
         ),
     )
 
