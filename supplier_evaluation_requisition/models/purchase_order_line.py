@@ -1,9 +1,6 @@
 from odoo import fields, models
 
-from odoo.addons.supplier_evaluation.models.res_partner import (
-    EVALUATION_GROUP,
-    QUALIFICATION_STATES,
-)
+from odoo.addons.supplier_evaluation.models.res_partner import EVALUATION_GROUP
 
 
 class PurchaseOrderLine(models.Model):
@@ -20,7 +17,6 @@ class PurchaseOrderLine(models.Model):
         related="order_id.supplier_lead_time", groups=EVALUATION_GROUP
     )
     supplier_qualification = fields.Selection(
-        QUALIFICATION_STATES,
         related="order_id.supplier_qualification",
         groups=EVALUATION_GROUP,
     )
