@@ -1,6 +1,6 @@
 {
     "name": "Customer Segmentation",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "summary": "Customer tiers, RFM segments, value and cross-sell from your sales data",  # noqa: E501
     "category": "Sales/Sales",
     "website": "https://github.com/segeval/odoo-supplier-customer-analytics",
