@@ -1,6 +1,7 @@
 """customer_segmentation/lib/engine.compute, vocabulary and the bulk-write helpers (no
 Odoo): columns in, profile columns out."""
 
+import dataclasses
 import datetime
 import types
 
@@ -23,7 +24,7 @@ def _profiles(rows=()):
         name: np.array([r[name] for r in rows], dtype=kind)
         for name, kind in columns.items()
     }
-    for name, kind in engine.PROFILE_COLUMNS.items():
+    for name, kind in {**engine.PROFILE_COLUMNS, **engine.PREDICTION_COLUMNS}.items():
         values = [r.get(name) for r in rows]
         if kind in ("int4", "m2o"):
             result[name] = np.array([v or 0 for v in values], dtype=np.int64)
@@ -245,3 +246,66 @@ def test_days_to_pay_of_an_overdue_invoice_grow_on_read_not_in_the_store():
     assert stored[april_1] == stored[april_6]
     assert engine.payment_days(*stored[april_1], 2, april_6) == pytest.approx(23.0)
     assert np.isnan(engine.payment_days(np.nan, 0, 0, april_6))
+
+
+def test_predictions_join_the_figures_and_rewrite_only_what_moved():
+    """A stored prediction within 1 % of the new one is kept, one beyond it or a new
+    cluster rewrites its profile; outside the predicted rows the stored ones stay."""
+    stored = _profiles(
+        [
+            {
+                "partner": p,
+                "id": 10 + p,
+                "run_date": DAY,
+                "pin_tier": "",
+                "probability_alive": alive,
+                "cluster_index": 1,
+                "cluster_code": "a",
+            }
+            for p, alive in ((1, 50.2), (2, 25.0), (3, 30.3), (4, 40.0))
+        ]
+    )
+    result = engine.compute(_columns([900, 60, 30, 10], stored), _settings())
+    # (every figure differs from the bare stored rows: set the updates aside)
+    result = dataclasses.replace(result, rows_update=np.zeros(0, dtype=np.int64))
+    predicted = {
+        name: np.full(4, np.nan if kind == "float8" else None, dtype=object)
+        for name, kind in engine.PREDICTION_COLUMNS.items()
+    }
+    predicted["probability_alive"] = np.array([50.0, 20.0, 30.3, 40.0])
+    predicted["cluster_index"] = np.array([1, 1, 1, 2], dtype=object)
+    predicted["cluster_code"] = np.array(["a", "a", "a", "b"], dtype=object)
+    for name in ("expected_purchases", "expected_order_value", "lifetime_value"):
+        predicted[name] = stored[name]
+    every = engine.with_predictions(result, stored, predicted, None, 0.01)
+    assert every.rows_update.tolist() == [1, 3]  # 25 -> 20, cluster 1 -> 2
+    assert every.values["probability_alive"].tolist() == [50.0, 20.0, 30.3, 40.0]
+    some = engine.with_predictions(
+        result, stored, predicted, np.array([True, False, True, False]), 0.01
+    )
+    assert some.rows_update.tolist() == []
+    assert some.values["probability_alive"].tolist() == [50.0, 25.0, 30.3, 40.0]
+    assert some.values["cluster_code"].tolist() == ["a", "a", "a", "a"]
+
+
+def test_cluster_inputs_are_the_computed_figures_of_the_buying_customers():
+    columns = _columns([900, 60])
+    columns = dataclasses.replace(
+        columns,
+        last_order=np.array([DAY - datetime.timedelta(10), DAY], dtype=object),
+        margin=np.array([90.0, np.nan]),
+        payment_partner=np.array([2]),
+        payment_count=np.array([2]),
+        payment_late=np.array([1.0]),
+        payment_days=np.array([6.0]),
+        payment_overdue=np.array([1]),
+    )
+    result = engine.compute(columns, _settings())
+    rows, _segments, features = engine.cluster_inputs(result, DAY)
+    assert rows.tolist() == [0, 1]
+    np.testing.assert_allclose(features[0][:4], [10, 1, 900, 0.1])
+    assert np.isnan(features[0][4])  # no invoice
+    np.testing.assert_allclose(features[1], [0, 1, 60, np.nan, 3.0])
+    # three days later the open invoice is three days later
+    later = engine.cluster_inputs(result, DAY + datetime.timedelta(3))[2]
+    assert later[1][4] == 3.0 + 3 / 2

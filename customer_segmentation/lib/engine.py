@@ -20,7 +20,7 @@ from .vocabulary import TIERS, pin_is_active, tier_codes, tier_numbers
 # days since the last order are not stored: they change for everyone every night
 # (customer.profile derives them from last_order_date and the last run's day).
 # Nor are the days to pay, which grow every night for an overdue invoice: stored are
-# their sum as of day 0 (1970-01-01, see payment_figures) and the overdue count.
+# their sum as of day 0 (1970-01-01, see payment_days) and the overdue count.
 PROFILE_COLUMNS = {
     "last_order_date": "date",
     "frequency": "int4",
