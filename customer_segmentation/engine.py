@@ -78,16 +78,22 @@ ANALYZE_AFTER_INSERTS = 1000
 
 
 @contextlib.contextmanager
-def _rows_gathered_in_parallel(cr):
-    """PostgreSQL 15 has no parallel ``string_agg``: the plan of a query that
-    aggregates its rows into one text is serial unless sending the rows from
-    parallel workers to the leader looks cheap. It is (the join of 2 million order
-    lines took 3.6 s serial, 2.0 s with two workers gathering their rows), so the
-    tuple cost is lowered for the statement (fetch its rows inside), then back to
-    the server's setting."""
-    cr.execute("SET LOCAL parallel_tuple_cost = 0.001")
+def local_settings(cr, **settings):
+    """PostgreSQL ``settings`` (name=value) for the statements of the block (fetch
+    their rows inside it), then back to the server's for the rest of the
+    transaction; after an error, the rollback undoes them."""
+    for name, value in settings.items():
+        cr.execute(SQL("SELECT set_config(%s, %s, true)", name, str(value)))
     yield
-    cr.execute("SET LOCAL parallel_tuple_cost TO DEFAULT")
+    for name in settings:
+        cr.execute(SQL("SET LOCAL %s TO DEFAULT", SQL.identifier(name)))
+
+
+# PostgreSQL 15 has no parallel string_agg: the plan of a query that aggregates its
+# rows into one text is serial unless sending the rows from parallel workers to the
+# leader looks cheap. It is (the join of 2 million order lines took 3.6 s serial,
+# 2.0 s with two workers gathering their rows).
+ROWS_GATHERED_IN_PARALLEL = {"parallel_tuple_cost": 0.001}
 
 
 class _Timer:
@@ -155,7 +161,14 @@ def run(env, company, as_of, timings=None, force=False, refit=None):
         None if scope is None else result.partners[scope],
     )
     lifetime = timer(
-        "lifetime_value", _predict_lifetime_value, run, company, today, days, fitted
+        "lifetime_value",
+        _predict_lifetime_value,
+        run,
+        company,
+        today,
+        days,
+        fitted,
+        scope is not None,
     )
     grouping = timer(
         "clusters",
@@ -168,8 +181,6 @@ def run(env, company, as_of, timings=None, force=False, refit=None):
         scope,
     )
     run.model_fit_date = fitted.model_fit_date if fitted else run.date
-    if scope is not None:  # the share among every customer: the fit's
-        run.clv_alive_share = fitted.clv_alive_share
     predicted = time.perf_counter()
 
     result = timer(
@@ -295,7 +306,7 @@ def _fetch_number_columns(env, query, spec):
         )
         for name, kind, null in spec
     )
-    with _rows_gathered_in_parallel(env.cr):
+    with local_settings(env.cr, **ROWS_GATHERED_IN_PARALLEL):
         env.cr.execute(
             SQL(
                 "SELECT %s FROM (%s) AS q(%s)",
@@ -589,44 +600,34 @@ def _fetch_order_days(run, company, period, scope=None):
     history up to the as-of day: the untaxed amount in company currency. The RFM
     window does not cut it: the purchase model needs each customer's first purchase
     ever. ``scope``: only these customers (commercial partner ids), by index. The
-    rows (one per customer and day, ~10^6) come as one text per column, parsed in
-    C (as _fetch_bought's), in no particular order."""
-    with _rows_gathered_in_parallel(run.env.cr):
-        run.env.cr.execute(
-            SQL(
-                """
-        SELECT string_agg(partner::text, ','), string_agg(day::text, ','),
-               string_agg(value::text, ',')
-          FROM (SELECT p.commercial_partner_id AS partner,
-                       (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                           - DATE '1970-01-01' AS day,
-                       COALESCE(SUM(o.amount_untaxed
-                                    / COALESCE(NULLIF(o.currency_rate, 0), 1)), 0)
-                           AS value
-                  FROM sale_order o
-                  JOIN res_partner p ON p.id = o.partner_id
-                 WHERE o.company_id = %(company)s AND o.state = 'sale'
-                   AND o.date_order < %(end)s %(scope)s
-                 GROUP BY 1, 2) days
+    rows (one per customer and day, ~10^6) come in no particular order."""
+    return _fetch_number_columns(
+        run.env,
+        SQL(
+            """
+        SELECT p.commercial_partner_id,
+               (o.date_order AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                   - DATE '1970-01-01',
+               SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
+          FROM sale_order o
+          JOIN res_partner p ON p.id = o.partner_id
+         WHERE o.company_id = %(company)s AND o.state = 'sale'
+           AND o.date_order < %(end)s %(scope)s
+         GROUP BY 1, 2
         """,
-                tz=period["tz"],
-                company=company.id,
-                end=period["end"],
-                scope=SQL("")
-                if scope is None
-                else SQL(
-                    "AND o.partner_id IN (SELECT id FROM res_partner WHERE "
-                    "commercial_partner_id = ANY(%s::int[]))",
-                    plain_array_literal(scope.tolist()),
-                ),
-            )
-        )
-        partners, days, values = run.env.cr.fetchone()
-    return {
-        "partner": int_text(partners),
-        "day": int_text(days),
-        "value": float_text(values),
-    }
+            tz=period["tz"],
+            company=company.id,
+            end=period["end"],
+            scope=SQL("")
+            if scope is None
+            else SQL(
+                "AND o.partner_id IN (SELECT id FROM res_partner WHERE "
+                "commercial_partner_id = ANY(%s::int[]))",
+                plain_array_literal(scope.tolist()),
+            ),
+        ),
+        (("partner", "int", 0), ("day", "int", 0), ("value", "float", 0.0)),
+    )
 
 
 def _rfm_inputs(days, until_day):
@@ -653,9 +654,10 @@ def _format_parameters(params):
     )
 
 
-def _predict_lifetime_value(run, company, today, days, fitted=None):
+def _predict_lifetime_value(run, company, today, days, fitted=None, partial=False):
     """Per customer, the predictions of the models fitted today or, when ``fitted``
-    (a run) is given, of that run's models."""
+    (a run) is given, of that run's models. ``partial``: ``days`` are those of some
+    customers only, so the share of customers alive stays the fit's."""
     today_day = lib_engine.day_number(today)
     customers, x, t_x, T, m = _rfm_inputs(days, today_day)
     if fitted is not None:
@@ -677,9 +679,10 @@ def _predict_lifetime_value(run, company, today, days, fitted=None):
         params = {name: fitted[f"clv_{name}"] for name in ("r", "alpha", "a", "b")}
         spend = {name: fitted[f"clv_{name}"] for name in ("p", "q", "gamma")}
         predictions = _lifetime_predictions(company, params, spend, x, t_x, T, m)
-        run.clv_alive_share = float(
-            np.nanmean(predictions["probability_alive"]) if len(x) else 0.0
-        )
+        if not partial:
+            run.clv_alive_share = float(
+                np.nanmean(predictions["probability_alive"]) if len(x) else 0.0
+            )
         return customers, predictions
     try:
         fit = _fit_purchases(x, t_x, T)
@@ -837,16 +840,15 @@ def _cluster_customers(run, company, fitted, result, stored, scope=None):
     are standardized over every customer either way."""
     positions, strata, features = lib_engine.cluster_inputs(result, run.date)
     partners = result.partners[positions]
-    rows = positions  # one per customer with orders, in partner order
     k = company.customer_cluster_count
-    if len(rows) < 3 * max(k, 2) * 2:
+    if len(positions) < 3 * max(k, 2) * 2:
         run.write(
             {
                 "cluster_count": 0,
                 "cluster_silhouette": 0.0,
                 "prediction_notes": {
                     **(run.prediction_notes or {}),
-                    "clusters": len(rows),
+                    "clusters": len(positions),
                 },
                 "cluster_table": False,
                 "cluster_model": False,
@@ -901,7 +903,7 @@ def _cluster_customers(run, company, fitted, result, stored, scope=None):
 def _fit_clusters(z, strata, k):
     """k-means on the standardized figures ``z`` (``strata``: the customers'
     segments, for the samples): (labels, codes, k, silhouette, centres)."""
-    strata = np.nan_to_num(np.asarray(strata, dtype=float)).astype(np.int64)
+    strata = np.asarray(strata, dtype=np.int64)
     scores = {}
     if not k:
         k, scores = clusters.choose_k(
@@ -956,14 +958,12 @@ def _fetch_bought(env, company, period):
     """What each customer with a segment bought in the window: one entry per customer
     and product, as three int64 arrays (partner, product, segment). The lines are
     made distinct in numpy (a hash of hundreds of thousands of groups would spill to
-    disk). They come as one text of int64 keys (customer << 32 | product), parsed in C
-    by numpy: a Python tuple per line cost several times the scan."""
-    with _rows_gathered_in_parallel(env.cr):
-        env.cr.execute(
-            SQL(
-                """
-        SELECT string_agg((p.commercial_partner_id::int8 << 32 | l.product_id)::text,
-                          ',')
+    disk), as one int64 key per line (customer << 32 | product: ids are below 2^31)."""
+    keys = _fetch_number_columns(
+        env,
+        SQL(
+            """
+        SELECT p.commercial_partner_id::int8 << 32 | l.product_id
           FROM sale_order_line l
           JOIN sale_order o ON o.id = l.order_id
           JOIN res_partner p ON p.id = o.partner_id
@@ -972,22 +972,23 @@ def _fetch_bought(env, company, period):
            AND l.product_id IS NOT NULL AND l.display_type IS NULL
            AND l.product_uom_qty > 0
         """,
-                company=company.id,
-                start=period["start"],
-                end=period["end"],
-            )
-        )
-        keys = int_text(env.cr.fetchone()[0])
-    env.cr.execute(
+            company=company.id,
+            start=period["start"],
+            end=period["end"],
+        ),
+        (("key", "int", 0),),
+    )["key"]
+    profiles = _fetch_number_columns(
+        env,
         SQL(
-            "SELECT string_agg(partner_id::text, ',' ORDER BY partner_id), "
-            "string_agg(segment_id::text, ',' ORDER BY partner_id) FROM "
-            "customer_profile WHERE company_id = %s AND segment_id IS NOT NULL",
+            "SELECT partner_id, segment_id FROM customer_profile WHERE company_id = %s "
+            "AND segment_id IS NOT NULL",
             company.id,
-        )
+        ),
+        (("partner", "int", 0), ("segment", "int", 0)),
     )
-    profiled, segment = map(int_text, env.cr.fetchone())
-    # one int64 key per (customer, product): ids are below 2^31
+    order = np.argsort(profiles["partner"], kind="stable")
+    profiled, segment = profiles["partner"][order], profiles["segment"][order]
     keys = distinct(keys)
     partner, product = keys >> 32, keys & 0xFFFFFFFF
     if not len(profiled):
