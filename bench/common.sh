@@ -2,6 +2,25 @@
 # Shared by bench/*.sh, after setup/common.sh: the scratch database and the two phases.
 # Source it; it defines functions only.
 
+# The sizes of the generated histories (the defaults of bench/*_bench.py's generate),
+# exported for the scripts' messages; each BENCH_* already set wins.
+supplier_sizes() {
+    export BENCH_SUPPLIERS=${BENCH_SUPPLIERS:-5000}
+    export BENCH_PRODUCTS=${BENCH_PRODUCTS:-20000}
+    export BENCH_LINES=${BENCH_LINES:-1000000}
+    export BENCH_MONTHS=${BENCH_MONTHS:-24}
+    export BENCH_SEED=${BENCH_SEED:-0.42}
+}
+
+customer_sizes() {
+    export BENCH_CUSTOMERS=${BENCH_CUSTOMERS:-200000}
+    export BENCH_ORDERS=${BENCH_ORDERS:-1000000}
+    export BENCH_LINES=${BENCH_LINES:-2000000}
+    export BENCH_MONTHS=${BENCH_MONTHS:-24}
+    export BENCH_PRODUCTS=${BENCH_PRODUCTS:-3000}
+    export BENCH_SEED=${BENCH_SEED:-0.42}
+}
+
 # bench_start ADDON DB_NAME: find Odoo (with numpy), start a throwaway PostgreSQL cluster
 # (removed on exit) and create DB_NAME with ADDON installed WITHOUT demo data.
 # BENCH_REF=<git revision> takes the addon as committed in that revision (exported with

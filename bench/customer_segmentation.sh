@@ -24,12 +24,7 @@ set -euo pipefail
 source "$(dirname "$0")/../setup/common.sh"
 source "$(dirname "$0")/common.sh"
 
-export BENCH_CUSTOMERS=${BENCH_CUSTOMERS:-200000}
-export BENCH_ORDERS=${BENCH_ORDERS:-1000000}
-export BENCH_LINES=${BENCH_LINES:-2000000}
-export BENCH_MONTHS=${BENCH_MONTHS:-24}
-export BENCH_PRODUCTS=${BENCH_PRODUCTS:-3000}
-export BENCH_SEED=${BENCH_SEED:-0.42}
+customer_sizes
 BENCH_OUT=${BENCH_OUT:-$REPO_ROOT/bench/out/customer_segmentation.json}
 DB_NAME=${DB_NAME:-custseg_bench}
 

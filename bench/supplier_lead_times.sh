@@ -11,11 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/../setup/common.sh"
 source "$(dirname "$0")/common.sh"
 
-export BENCH_SUPPLIERS=${BENCH_SUPPLIERS:-5000}
-export BENCH_PRODUCTS=${BENCH_PRODUCTS:-20000}
-export BENCH_LINES=${BENCH_LINES:-1000000}
-export BENCH_MONTHS=${BENCH_MONTHS:-24}
-export BENCH_SEED=${BENCH_SEED:-0.42}
+supplier_sizes
 BENCH_OUT=${BENCH_OUT:-$REPO_ROOT/bench/out/supplier_lead_times.json}
 export BENCH_LEAD_TIMES_OUT=$BENCH_OUT
 DB_NAME=${DB_NAME:-segeval_bench}
