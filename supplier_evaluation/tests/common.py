@@ -26,6 +26,20 @@ def monthly_card(env, company, partner, start, total, kraljic_class):
     )
 
 
+def portal_user(env, login, company_partner, email=None):
+    """A portal user whose contact belongs to the supplier ``company_partner``."""
+    contact = env["res.partner"].create(
+        {
+            "name": f"{login} contact",
+            "parent_id": company_partner.id,
+            **({"email": email} if email else {}),
+        }
+    )
+    return new_test_user(
+        env, login=login, groups="base.group_portal", partner_id=contact.id
+    )
+
+
 class SupplierEvaluationCase(TransactionCase):
     """Two companies, a buyer, a purchase administrator, and the default templates."""
 

@@ -8,6 +8,8 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import portal_user
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00 this program cannot be run in DOS mode"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
@@ -123,16 +125,7 @@ class TestSupplierPortal(HttpCase):
 
     @classmethod
     def _portal_user(cls, login, company_partner):
-        contact = cls.env["res.partner"].create(
-            {
-                "name": f"{login} contact",
-                "parent_id": company_partner.id,
-                "email": f"{login}@example.com",
-            }
-        )
-        return new_test_user(
-            cls.env, login=login, groups="base.group_portal", partner_id=contact.id
-        )
+        return portal_user(cls.env, login, company_partner, f"{login}@example.com")
 
     @classmethod
     def _card(cls, partner, date_from, published, total):

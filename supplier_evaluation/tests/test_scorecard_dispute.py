@@ -8,6 +8,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
+from .common import portal_user
+
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -63,12 +65,7 @@ class TestScorecardDispute(HttpCase):
 
     @classmethod
     def _portal_user(cls, login, company_partner):
-        contact = cls.env["res.partner"].create(
-            {"name": f"{login} contact", "parent_id": company_partner.id}
-        )
-        return new_test_user(
-            cls.env, login=login, groups="base.group_portal", partner_id=contact.id
-        )
+        return portal_user(cls.env, login, company_partner)
 
     @classmethod
     def _order(cls, partner, lines):
