@@ -9,6 +9,7 @@ each one in ``timings`` when given (the benchmark reads them).
 import contextlib
 import dataclasses
 import datetime
+import io
 import time
 
 import numpy as np
@@ -22,11 +23,14 @@ from .lib import engine as lib_engine
 from .lib.arrays import distinct
 from .lib.engine import PREDICTION_COLUMNS, PROFILE_COLUMNS, Columns, Settings
 from .lib.sqlarrays import (
+    COPY_NULL,
+    array_literal,
+    binary_copy,
+    copy_column,
     float_text,
     int_text,
     plain_array_literal,
     rows_to_columns,
-    typed_array,
 )
 
 # A run's named steps, in order: the load of its figures, their computation, the
@@ -475,13 +479,6 @@ def _profiles(env, company):
 
 
 # ---------------------------------------------------------------------- write
-def sql_array(array, kind):
-    """``array`` as a typed SQL array parameter of a column of ``kind`` (the NULL
-    rules are lib/sqlarrays.typed_array's)."""
-    literal, array_type = typed_array(array, kind)
-    return SQL("%s::" + array_type, literal)
-
-
 def any_differs(left, right, columns):
     """SQL: some column of ``left`` differs from the same column of ``right``."""
     return SQL(" OR ").join(
@@ -507,34 +504,44 @@ def _write_profiles(env, company, result):
     columns = list(kinds)
     if len(result.rows_update):
         rows = result.rows_update
+        copied = _copy_rows(
+            env.cr,
+            {
+                "id": ("m2o", result.profile_id[rows]),
+                **{c: (kinds[c], values[c][rows]) for c in columns},
+            },
+        )
         env.cr.execute(
             SQL(
-                "UPDATE customer_profile p SET %s FROM unnest(%s::int[], %s) AS "
-                "v(id, %s) WHERE p.id = v.id",
+                "UPDATE customer_profile p SET %s FROM customer_copied_rows v "
+                "WHERE p.id = %s",
                 SQL(", ").join(
-                    SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c))
-                    for c in columns
+                    SQL("%s = %s", SQL.identifier(c), copied[c]) for c in columns
                 ),
-                plain_array_literal(result.profile_id[rows].tolist()),
-                SQL(", ").join(sql_array(values[c][rows], kinds[c]) for c in columns),
-                SQL(", ").join(SQL.identifier(c) for c in columns),
+                copied["id"],
             )
         )
+        env.cr.execute("DROP TABLE customer_copied_rows")
     if len(result.rows_insert):
         rows = result.rows_insert
+        copied = _copy_rows(
+            env.cr,
+            {
+                "partner_id": ("m2o", result.partners[rows]),
+                **{c: (kinds[c], values[c][rows]) for c in columns},
+            },
+        )
         env.cr.execute(
             SQL(
                 "INSERT INTO customer_profile (partner_id, company_id, %s) SELECT "
-                "v.partner_id, %s, %s FROM unnest(%s::int[], %s) AS v(partner_id, "
-                "%s)",
+                "%s, %s, %s FROM customer_copied_rows v",
                 SQL(", ").join(SQL.identifier(c) for c in columns),
+                copied["partner_id"],
                 company.id,
-                SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
-                plain_array_literal(result.partners[rows].tolist()),
-                SQL(", ").join(sql_array(values[c][rows], kinds[c]) for c in columns),
-                SQL(", ").join(SQL.identifier(c) for c in columns),
+                SQL(", ").join(copied[c] for c in columns),
             )
         )
+        env.cr.execute("DROP TABLE customer_copied_rows")
         if len(rows) >= ANALYZE_AFTER_INSERTS:
             # Later statements of the run join these rows; until autovacuum sees the
             # commit the planner would take the table for the size it had before
@@ -1123,16 +1130,7 @@ def _sync_rows(run, table, company, keys, columns, uid, now):
     matched on ``keys``: delete the missing, update the changed, insert the new. A
     rerun on unchanged data writes nothing."""
     names = list(columns)
-    run.env.cr.execute(
-        SQL(
-            "CREATE TEMP TABLE customer_sync_rows ON COMMIT DROP AS SELECT * FROM "
-            "unnest(%s) AS v(%s)",
-            SQL(", ").join(
-                sql_array(values, kind) for kind, values in columns.values()
-            ),
-            SQL(", ").join(SQL.identifier(c) for c in names),
-        )
-    )
+    _stage_rows(run.env.cr, "customer_sync_rows", columns)
     run.env.cr.execute("ANALYZE customer_sync_rows")
     same_key = SQL(" AND ").join(
         SQL("t.%s = n.%s", SQL.identifier(k), SQL.identifier(k)) for k in keys
@@ -1189,6 +1187,77 @@ def _sync_rows(run, table, company, keys, columns, uid, now):
         )
     )
     run.env.cr.execute("DROP TABLE customer_sync_rows")
+
+
+def _copy_decoded(kind, column, labels):
+    """SQL: the int8 or float8 ``column`` of customer_copied_rows ``v`` (its values
+    lib/sqlarrays.copy_column's) back in the type of ``kind``, NULL where it was sent
+    as NULL."""
+    column = SQL.identifier("v", column)
+    if kind in ("numeric", "float8"):
+        # float8 as text is its shortest exact spelling, as a text literal wrote it
+        return SQL(
+            "NULLIF(%s, 'NaN')" + ("::text::numeric" if kind == "numeric" else ""),
+            column,
+        )
+    value = SQL("NULLIF(%s, %s)", column, COPY_NULL)
+    if kind == "date":
+        return SQL("DATE '1970-01-01' + %s::int4", value)
+    if kind == "varchar":
+        return SQL("(%s::varchar[])[%s]", array_literal(labels), value)
+    if kind == "bool":
+        return SQL("%s::int4::bool", value)
+    return SQL("%s::int4", value)
+
+
+def _copy_rows(cr, columns):
+    """The rows of ``columns`` (name -> (kind, values)) sent by one binary COPY into
+    the temporary table customer_copied_rows, of int8 and float8 columns (the caller
+    drops it; the commit at the latest). Returns per name the SQL that reads the
+    column back in its type from the table as ``v``."""
+    encoded = {
+        name: copy_column(values, kind) for name, (kind, values) in columns.items()
+    }
+    cr.execute(
+        SQL(
+            "CREATE TEMP TABLE customer_copied_rows (%s) ON COMMIT DROP",
+            SQL(", ").join(
+                SQL(
+                    "%s %s",
+                    SQL.identifier(name),
+                    SQL("float8" if values.dtype.kind == "f" else "int8"),
+                )
+                for name, (values, _labels) in encoded.items()
+            ),
+        )
+    )
+    cr.copy_expert(
+        "COPY customer_copied_rows FROM STDIN WITH (FORMAT binary)",
+        io.BytesIO(binary_copy([values for values, _labels in encoded.values()])),
+    )
+    return {
+        name: _copy_decoded(kind, name, encoded[name][1])
+        for name, (kind, _values) in columns.items()
+    }
+
+
+def _stage_rows(cr, table, columns):
+    """A temporary table ``table`` (dropped at commit at the latest) of ``columns``
+    (name -> (kind, values)) in their types, sent by binary COPY: the rows' update,
+    insert or comparison then read it like a table."""
+    copied = _copy_rows(cr, columns)
+    cr.execute(
+        SQL(
+            "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM "
+            "customer_copied_rows v",
+            SQL.identifier(table),
+            SQL(", ").join(
+                SQL("%s AS %s", value, SQL.identifier(name))
+                for name, value in copied.items()
+            ),
+        )
+    )
+    cr.execute("DROP TABLE customer_copied_rows")
 
 
 def _reason_codes(error):

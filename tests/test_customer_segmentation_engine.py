@@ -131,16 +131,31 @@ def test_vocabulary_tier_numbers_and_pin_rule():
     assert not vocabulary.pin_is_active("key", DAY - datetime.timedelta(1), DAY)
 
 
-def test_typed_array_null_rules():
-    assert sqlarrays.typed_array(np.array([1, 0, 3]), "m2o") == ("{1,NULL,3}", "int4[]")
-    assert sqlarrays.typed_array(np.array([1.5, np.nan]), "float8") == (
-        "{1.5,NULL}",
-        "float8[]",
+def test_copy_column_null_rules():
+    values, labels = sqlarrays.copy_column(np.array([1, 0, 3]), "m2o")
+    assert values.tolist() == [1, sqlarrays.COPY_NULL, 3] and labels is None
+    values, _labels = sqlarrays.copy_column(np.array([1.5, np.nan]), "numeric")
+    assert values[0] == 1.5 and np.isnan(values[1])
+    values, _labels = sqlarrays.copy_column(np.array([2.0, np.nan, 0.4]), "int4")
+    assert values.tolist() == [2, sqlarrays.COPY_NULL, 0]
+    values, labels = sqlarrays.copy_column(
+        np.array(["b,c", None, "", "a", "b,c"], dtype=object), "varchar"
     )
-    literal, kind = sqlarrays.typed_array(
-        np.array(["a,b", None], dtype=object), "varchar"
+    assert labels == ["a", "b,c"]
+    assert values.tolist() == [2, sqlarrays.COPY_NULL, sqlarrays.COPY_NULL, 1, 2]
+    values, _labels = sqlarrays.copy_column(
+        np.array([DAY, None, datetime.date(1969, 12, 31)], dtype=object), "date"
     )
-    assert (literal, kind) == ('{"a,b",NULL}', "varchar[]")
+    assert values.tolist() == [
+        (DAY - datetime.date(1970, 1, 1)).days,
+        sqlarrays.COPY_NULL,
+        -1,
+    ]
+    values, _labels = sqlarrays.copy_column(
+        np.array([True, None, False], dtype=object), "bool"
+    )
+    assert values.tolist() == [1, sqlarrays.COPY_NULL, 0]
+    assert sqlarrays.copy_column(np.array([True, False]), "bool")[0].tolist() == [1, 0]
     assert sqlarrays.same(
         np.array([np.nan, 1.0]), np.array([np.nan, 1.0]), "float8"
     ).all()

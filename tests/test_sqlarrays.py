@@ -155,3 +155,57 @@ def test_float_text_parses_a_string_agg_of_numerics():
     np.testing.assert_array_equal(
         sqlarrays.float_text("1234.5000,-0.25,0,1e-3"), [1234.5, -0.25, 0, 0.001]
     )
+
+
+def read_binary_copy(data, types):
+    """The rows of a binary COPY as PostgreSQL reads them (written from the format's
+    description: https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4):
+    a list of tuples, None for NULL; ``types`` gives per field "int8" or "float8"."""
+    import struct
+
+    signature = b"PGCOPY\n\xff\r\n\x00"
+    if data[:11] != signature:
+        raise ValueError("no binary COPY signature")
+    flags, extension = struct.unpack(">iI", data[11:19])
+    if flags:  # bit 16: OIDs included; the others are reserved
+        raise ValueError(f"flags {flags:#x}")
+    position, rows = 19 + extension, []
+    while True:
+        (count,) = struct.unpack(">h", data[position : position + 2])
+        position += 2
+        if count == -1:
+            break
+        if count != len(types):
+            raise ValueError(f"{count} fields for {len(types)} columns")
+        row = []
+        for kind in types:
+            (length,) = struct.unpack(">i", data[position : position + 4])
+            position += 4
+            if length == -1:
+                row.append(None)
+                continue
+            if length != 8:
+                raise ValueError(f"a {kind} of {length} bytes")
+            (value,) = struct.unpack(
+                ">q" if kind == "int8" else ">d", data[position : position + 8]
+            )
+            row.append(value)
+            position += 8
+        rows.append(tuple(row))
+    if position != len(data):
+        raise ValueError("bytes after the trailer")
+    return rows
+
+
+def test_binary_copy_reads_back_row_by_row():
+    np = pytest.importorskip("numpy")
+    sqlarrays = load_lib_module("customer_segmentation", "sqlarrays")
+    ints = np.array([7, sqlarrays.COPY_NULL, -3, 2**40], dtype=np.int64)
+    floats = np.array([2.5, np.nan, -0.0, 1e-300])
+    data = sqlarrays.binary_copy([ints, floats, ints[::-1].copy()])
+    rows = read_binary_copy(data, ["int8", "float8", "int8"])
+    assert [row[0] for row in rows] == ints.tolist()
+    assert [row[2] for row in rows] == ints[::-1].tolist()
+    read = np.array([row[1] for row in rows])
+    np.testing.assert_array_equal(read, floats)  # NaN included, bit for bit
+    assert read_binary_copy(sqlarrays.binary_copy([ints[:0]]), ["int8"]) == []

@@ -16,7 +16,7 @@ from .arrays import distinct
 from .sqlarrays import close, same, scatter
 from .vocabulary import TIERS, pin_is_active, tier_codes, tier_numbers
 
-# Profile columns written by a run, with their kind (see sqlarrays.typed_array). The
+# Profile columns written by a run, with their kind (see sqlarrays.copy_column). The
 # days since the last order are not stored: they change for everyone every night
 # (customer.profile derives them from last_order_date and the last run's day).
 # Nor are the days to pay, which grow every night for an overdue invoice: stored are

@@ -1,11 +1,13 @@
 import datetime
 
+import numpy as np
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
+from ..engine import _stage_rows
 from .common import RUN_DAY, SegmentationCase
 
 
@@ -428,3 +430,52 @@ class TestSegmentationRun(SegmentationCase):
             (bounds[0]["as_of"], bounds[0]["tz"], bounds[0]["end"]),
             (datetime.date(2026, 4, 1), "UTC", datetime.datetime(2026, 4, 2)),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestBulkWriteRows(SegmentationCase):
+    """The rows a run writes travel by binary COPY (engine._stage_rows): what
+    PostgreSQL reads back is each value in its column's type, NULL by the write's
+    rules."""
+
+    def test_every_kind_reads_back_with_its_nulls(self):
+        nan = float("nan")
+        columns = {
+            "an_id": ("m2o", np.array([5, 0, 2**31 - 1])),
+            "a_count": ("int4", np.array([3.0, nan, -2.0])),
+            "money": ("numeric", np.array([0.1 + 0.2, nan, -1234.5])),
+            "share": ("float8", np.array([1e-20, 2.5, nan])),
+            "flag": ("bool", np.array([True, None, False], dtype=object)),
+            "day": (
+                "date",
+                np.array([datetime.date(2026, 2, 28), None, ""], dtype=object),
+            ),
+            "code": (
+                "varchar",
+                np.array(['say "hi", NULL\\é', "", None], dtype=object),
+            ),
+        }
+        _stage_rows(self.env.cr, "customer_test_rows", columns)
+        self.env.cr.execute(
+            "SELECT an_id, a_count, money::text, share, flag, day, code, "
+            "pg_typeof(an_id)::text, pg_typeof(money)::text, pg_typeof(code)::text "
+            "FROM customer_test_rows"
+        )
+        rows = self.env.cr.fetchall()
+        self.assertEqual(
+            [row[:3] + row[4:7] for row in rows],
+            [
+                (
+                    5,
+                    3,
+                    "0.30000000000000004",
+                    True,
+                    datetime.date(2026, 2, 28),
+                    'say "hi", NULL\\é',
+                ),
+                (None, None, None, None, None, None),
+                (2**31 - 1, -2, "-1234.5", False, None, None),
+            ],
+        )
+        self.assertEqual([row[3] for row in rows], [1e-20, 2.5, None])
+        self.assertEqual(rows[0][7:], ("integer", "numeric", "character varying"))
