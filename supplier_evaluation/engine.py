@@ -224,7 +224,7 @@ def load(env, company, period_list, partner_ids=None, suggestions=None):
         for bound in Scorecard._period_bounds(company, date_from, date_to)
     ]
     days = [day for pair in period_list for day in pair]
-    with _reading_settings(env):
+    with reading_settings(env):
         facts = engine.Facts(
             due=_fetch_due_lines(env, company, bounds, tz_name, partner_ids),
             moves=_fetch_moves(env, company, bounds),
@@ -279,7 +279,7 @@ def load(env, company, period_list, partner_ids=None, suggestions=None):
     return result
 
 
-# The planner settings of the fact reads (see _reading_settings).
+# The planner settings of the fact reads (see reading_settings).
 READING_SETTINGS = (
     # The duplicate receipts are numbered over a sort of every receipt read (half a
     # million for a year): in memory rather than in temporary files.
@@ -290,8 +290,9 @@ READING_SETTINGS = (
 
 
 @contextlib.contextmanager
-def _reading_settings(env):
-    """READING_SETTINGS for the statements of the block, the previous values back
+def reading_settings(env):
+    """READING_SETTINGS for the statements of the block (the engine's fact reads, the
+    Kraljic suggestions' read of the history), the previous values back
     after it (the rest of the transaction is the caller's). They are local to the
     transaction: when the block fails, the rollback (of the transaction or of its
     savepoint) undoes them."""
