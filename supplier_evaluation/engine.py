@@ -168,18 +168,20 @@ def _evaluate(
             _chained(company, period_list),
         )
     with step("write"):
-        ids = write(env, company, period_list, columns, results)
+        ids, pending = write(env, company, period_list, columns, results)
     # The trends and clusters of every period, then one statement writes both (each
     # rewrite of a card is a new row version with all its index entries).
     with step("trends"):
-        trend_values = _trend_values(env, company, ids)
+        trend_values = _trend_values(env, company, ids, pending)
     with step("clusters"):
         cluster_values = [
-            _cluster_values(env, company, date_from)
+            _cluster_values(env, company, date_from, pending=pending)
             for (date_from, _date_to), period in zip(period_list, columns, strict=True)
             if len(period.partner_ids)
         ]
-        _write_analysis(env, trend_values, cluster_values)
+        _write_analysis(env, trend_values, cluster_values, pending)
+    with step("write"):
+        _insert_pending(env, pending)
     # A period without any supplier is not analysed (nor alerted on).
     if evaluate_rules and len(columns[-1].partner_ids):
         with step("alerts"):
@@ -224,7 +226,7 @@ def load(env, company, period_list, partner_ids=None, suggestions=None):
         for bound in Scorecard._period_bounds(company, date_from, date_to)
     ]
     days = [day for pair in period_list for day in pair]
-    with _reading_settings(env):
+    with reading_settings(env):
         facts = engine.Facts(
             due=_fetch_due_lines(env, company, bounds, tz_name, partner_ids),
             moves=_fetch_moves(env, company, bounds),
@@ -279,7 +281,7 @@ def load(env, company, period_list, partner_ids=None, suggestions=None):
     return result
 
 
-# The planner settings of the fact reads (see _reading_settings).
+# The planner settings of the fact reads (see reading_settings).
 READING_SETTINGS = (
     # The duplicate receipts are numbered over a sort of every receipt read (half a
     # million for a year): in memory rather than in temporary files.
@@ -290,8 +292,9 @@ READING_SETTINGS = (
 
 
 @contextlib.contextmanager
-def _reading_settings(env):
-    """READING_SETTINGS for the statements of the block, the previous values back
+def reading_settings(env):
+    """READING_SETTINGS for the statements of the block (the engine's fact reads, the
+    Kraljic suggestions' read of the history), the previous values back
     after it (the rest of the transaction is the caller's). They are local to the
     transaction: when the block fails, the rollback (of the transaction or of its
     savepoint) undoes them."""
@@ -769,9 +772,9 @@ def _fetch_cards(env, company, period_list, partner_ids, columns, names, dtypes)
 
 # ---------------------------------------------------------------------------- write
 def write(env, company, period_list, columns, results):
-    """Insert the new scorecards and update the drafts of every period in two
-    statements; never touch the others. Returns the ids written (updated first, then
-    inserted)."""
+    """Insert the new scorecards (into PENDING, see _insert_pending) and update the
+    drafts of every period in two statements; never touch the others. Returns the
+    ids written (updated first, then inserted) and those inserted."""
     Scorecard = env["supplier.scorecard"]
     per_period = _card_values(columns, results)
     values = {
@@ -817,9 +820,16 @@ def write(env, company, period_list, columns, results):
     new_ids = []
     if insert.any():
         env.cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE %s "
+                "(LIKE supplier_scorecard INCLUDING DEFAULTS) ON COMMIT DROP",
+                SQL.identifier(PENDING),
+            )
+        )
+        env.cr.execute(
             _sql(
                 sqlarrays.insert_rows(
-                    "supplier_scorecard",
+                    PENDING,
                     "partner_id",
                     partner_ids[insert],
                     _typed(Scorecard, values, insert),
@@ -836,27 +846,74 @@ def write(env, company, period_list, columns, results):
             )
         )
         new_ids = [r[0] for r in env.cr.fetchall()]
-        env.cr.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = 'supplier_scorecard'::regclass"
-        )
-        known = max(env.cr.fetchone()[0], 0)
-        if len(new_ids) >= ANALYZE_AFTER_SHARE * known:
-            # The trend, cluster and alert statements that follow read this table on
-            # the rows just written. Autovacuum cannot see them before the commit, so
-            # the statistics are those of the last autovacuum (e.g. "0 rows" over the
-            # pages of deleted drafts): a read is then planned for one row and may
-            # run as a nested loop over the table. ANALYZE here samples our own rows;
-            # only when they are a real share of the table (its cost is bounded by
-            # its sample, so this stays in proportion to the cards written).
-            env.cr.execute("ANALYZE supplier_scorecard")
     Scorecard.invalidate_model()
-    return np.concatenate([card_ids[update], np.array(new_ids, dtype=np.int64)]).astype(
-        np.int64
+    new_ids = np.array(new_ids, dtype=np.int64)
+    return (
+        np.concatenate([card_ids[update], new_ids]).astype(np.int64),
+        new_ids,
+    )
+
+
+def _insert_pending(env, pending):
+    """The new cards of the run (``pending``, their ids), analysed, from PENDING
+    into supplier_scorecard in one INSERT."""
+    if not len(pending):
+        return
+    env.cr.execute(
+        SQL(
+            "INSERT INTO supplier_scorecard SELECT * FROM %s; DROP TABLE %s",
+            SQL.identifier(PENDING),
+            SQL.identifier(PENDING),
+        )
+    )
+    env.cr.execute(
+        "SELECT reltuples FROM pg_class WHERE oid = 'supplier_scorecard'::regclass"
+    )
+    known = max(env.cr.fetchone()[0], 0)
+    if len(pending) >= ANALYZE_AFTER_SHARE * known:
+        # The alert statements that follow read this table on the rows just
+        # written. Autovacuum cannot see them before the commit, so the statistics
+        # are those of the last autovacuum (e.g. "0 rows" over the pages of deleted
+        # drafts): a read is then planned for one row and may run as a nested loop
+        # over the table. ANALYZE here samples our own rows; only when they are a
+        # real share of the table (its cost is bounded by its sample, so this stays
+        # in proportion to the cards written). Not the analysis columns, which no
+        # statement filters on: their JSON doubles the cost of the sample.
+        Scorecard = env["supplier.scorecard"]
+        analysed = [
+            name
+            for name, field in Scorecard._fields.items()
+            if field.store and field.column_type and name not in ANALYSIS_COLUMNS
+        ]
+        env.cr.execute(
+            SQL(
+                "ANALYZE supplier_scorecard (%s)",
+                SQL(", ").join(SQL.identifier(name) for name in analysed),
+            )
+        )
+    env["supplier.scorecard"].invalidate_model()
+
+
+def _scorecards(pending):
+    """The table of the cards as a run sees them: with its new cards still in
+    PENDING (``pending``, their ids) until their analysis is written."""
+    if not len(pending):
+        return SQL("supplier_scorecard")
+    return SQL(
+        "(SELECT * FROM supplier_scorecard UNION ALL SELECT * FROM %s) AS "
+        "supplier_scorecard",
+        SQL.identifier(PENDING),
     )
 
 
 # Written once, when a card is made.
 PERIOD_COLUMNS = ("date_from", "date_to")
+# A run's new cards wait in this temporary table (no index) while their trends and
+# clusters are worked out and written, then go to supplier_scorecard in one INSERT:
+# each rewrite of a row of supplier_scorecard is a new version of it with an entry
+# in each of its indexes (an UPDATE of a back-fill's cards cost more than their
+# INSERT).
+PENDING = "supplier_scorecard_pending"
 
 
 def _card_values(columns, results):
@@ -919,11 +976,13 @@ TREND_COLUMNS = {
     "trend_points": "int4",
     "trend_warning_data": "jsonb",
 }
+# What _write_analysis writes.
+ANALYSIS_COLUMNS = (*TREND_COLUMNS, "cluster_label", "cluster_explanation_data")
 
 
-def _trend_values(env, company, card_ids):
+def _trend_values(env, company, card_ids, pending=()):
     """trends() without the write: (card ids, {TREND_COLUMNS name: values}), None
-    without cards."""
+    without cards (``pending``: see _scorecards)."""
     if not len(card_ids):
         return None
     n_periods = company.supplier_trend_periods
@@ -933,8 +992,8 @@ def _trend_values(env, company, card_ids):
     # back-fill, becomes a nested loop over every card of the window for each card.
     env.cr.execute(
         SQL(
-            "SELECT id, partner_id, date_from FROM supplier_scorecard "
-            "WHERE id = ANY(%s) ORDER BY id",
+            "SELECT id, partner_id, date_from FROM %s WHERE id = ANY(%s) ORDER BY id",
+            _scorecards(pending),
             ids.tolist(),
         )
     )
@@ -960,10 +1019,11 @@ def _trend_values(env, company, card_ids):
         SQL(
             """
         SELECT partner_id, date_from, lead_time_avg, on_time_rate
-          FROM supplier_scorecard
+          FROM %s
          WHERE company_id = %s AND date_from = ANY(%s) AND partner_id = ANY(%s)
              AND has_data
         """,
+            _scorecards(pending),
             company.id,
             starts,
             partners.tolist(),
@@ -1033,16 +1093,18 @@ def clusters(env, company, date_from, explain_kept=False):
     _write_analysis(env, None, [_cluster_values(env, company, date_from, explain_kept)])
 
 
-def _cluster_values(env, company, date_from, explain_kept=False):
+def _cluster_values(env, company, date_from, explain_kept=False, pending=()):
     """clusters() without the write: (card ids, label, explanation) of the cards to
-    write (the label is kept on cards that are not drafts), None without any."""
+    write (the label is kept on cards that are not drafts), None without any
+    (``pending``: see _scorecards)."""
     k = company.supplier_cluster_count
     features = [name for name, _better in CLUSTER_FEATURES]
     env.cr.execute(
         SQL(
-            "SELECT id, state = 'draft', %s FROM supplier_scorecard WHERE "
+            "SELECT id, state = 'draft', %s FROM %s WHERE "
             "company_id = %s AND date_from = %s AND has_data ORDER BY id",
             SQL(", ").join(SQL.identifier(c) for c in features),
+            _scorecards(pending),
             company.id,
             date_from,
         )
@@ -1076,10 +1138,11 @@ def _cluster_values(env, company, date_from, explain_kept=False):
     )
 
 
-def _write_analysis(env, trend_values, cluster_values):
+def _write_analysis(env, trend_values, cluster_values, pending=()):
     """One UPDATE of the trends (_trend_values) and clusters (a list of
     _cluster_values) of the cards they name; a card named by only one of them keeps
-    the other's columns."""
+    the other's columns. The cards of ``pending`` are updated in PENDING (see
+    _scorecards)."""
     trend_values = trend_values or (np.array([], dtype=np.int64), {})
     cluster_values = [values for values in cluster_values if values is not None]
     trend_ids, trend_columns = trend_values
@@ -1109,6 +1172,23 @@ def _write_analysis(env, trend_values, cluster_values):
         explanations[at] = card_explanations
     columns["cluster_label"] = (labels, "varchar")
     columns["cluster_explanation_data"] = (explanations, "jsonb")
+    in_pending = np.isin(ids, pending)
+    for table, rows in (
+        (SQL("supplier_scorecard"), ~in_pending),
+        (SQL.identifier(PENDING), in_pending),
+    ):
+        if rows.any():
+            _update_analysis(
+                env,
+                table,
+                ids[rows],
+                {name: (array[rows], kind) for name, (array, kind) in columns.items()},
+            )
+    env["supplier.scorecard"].invalidate_model()
+
+
+def _update_analysis(env, table, ids, columns):
+    """The UPDATE of _write_analysis on the rows ``ids`` of ``table``."""
     fragment, params = sqlarrays.unnest("id", ids, columns)
     assignments = [
         SQL(
@@ -1122,7 +1202,7 @@ def _write_analysis(env, trend_values, cluster_values):
     env.cr.execute(
         SQL(
             """
-        UPDATE supplier_scorecard s
+        UPDATE %(table)s s
            SET %(trends)s,
                cluster_label = CASE WHEN v.has_cluster AND s.state = 'draft'
                    THEN v.cluster_label ELSE s.cluster_label END,
@@ -1132,11 +1212,11 @@ def _write_analysis(env, trend_values, cluster_values):
           FROM %(values)s
          WHERE s.id = v.id
         """,
+            table=table,
             trends=SQL(", ").join(assignments),
             values=SQL(fragment, *params),
         )
     )
-    env["supplier.scorecard"].invalidate_model()
 
 
 def _typed_column(values, sql_type):

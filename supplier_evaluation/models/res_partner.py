@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from .. import engine
 from ..lib import charts, kraljic
 from ..lib.vocabulary import DEFAULT_KRALJIC_CLASS, EVALUATION_GROUP, KRALJIC_CLASSES
 
@@ -639,9 +640,12 @@ class ResPartner(models.Model):
         edges = sorted(
             {bound for as_of in as_of_dates for bound in (as_of - window, as_of)}
         )
-        self.env.cr.execute(
-            SQL(
-                """
+        # One read of every line and receipt of the windows (two years for a
+        # back-fill of one): JIT compilation and sorts spilled to disk cost seconds.
+        with engine.reading_settings(self.env):
+            self.env.cr.execute(
+                SQL(
+                    """
             WITH vendors AS (  -- how many distinct suppliers each product template has
                 SELECT si.product_tmpl_id,
                     COUNT(DISTINCT p.commercial_partner_id) AS vendor_count
@@ -666,8 +670,7 @@ class ResPartner(models.Model):
             ), lead AS (
                 SELECT lines.partner, lines.stretch,
                     width_bucket(m.date, %(edges)s::timestamp[]) AS received,
-                       EXTRACT(EPOCH FROM (m.date - lines.date_approve)) / 86400.0
-                           AS days
+                       EXTRACT(EPOCH FROM (m.date - lines.date_approve)) AS seconds
                   FROM lines
                   JOIN stock_move m ON m.purchase_line_id = lines.id
                       AND m.state = 'done' AND m.date < %(last)s
@@ -681,18 +684,20 @@ class ResPartner(models.Model):
               LEFT JOIN vendors v ON v.product_tmpl_id = lines.product_tmpl_id
              GROUP BY lines.partner, lines.stretch
              UNION ALL
-            SELECT FALSE, partner, stretch, received, COUNT(*), SUM(days)::float8,
-                SUM(days * days)::float8
+            -- exact sums of seconds, in days once per group (not once per receipt)
+            SELECT FALSE, partner, stretch, received, COUNT(*),
+                (SUM(seconds) / 86400)::float8,
+                (SUM(seconds * seconds) / (86400.0 * 86400.0))::float8
               FROM lead
              GROUP BY partner, stretch, received
             """,
-                company=company.id,
-                edges=edges,
-                first=edges[0],
-                last=edges[-1],
+                    company=company.id,
+                    edges=edges,
+                    first=edges[0],
+                    last=edges[-1],
+                )
             )
-        )
-        rows = self.env.cr.fetchall()
+            rows = self.env.cr.fetchall()
         is_spend = np.array([r[0] for r in rows], dtype=bool)
         partner, stretch, received = (
             np.array([r[i] for r in rows], dtype=np.int64).reshape(-1)

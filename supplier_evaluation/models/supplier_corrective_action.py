@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -143,7 +145,15 @@ class SupplierCorrectiveAction(models.Model):
                 action.update_field_translations(
                     "request", translations[action.alert_id.id]
                 )
-            action.message_subscribe(partner_ids=action.partner_id.ids)
+        actions._subscribe_suppliers()
+        # The creator already follows what it created (mail.thread.create): its
+        # subscription as the author of each post would only be checked again.
+        poster = actions.with_context(
+            mail_create_nosubscribe=bool(
+                self.env.context.get("mail_create_nosubscribe") or self.env.user.active
+            )
+        )
+        for action in poster:
             # The supplier reads it in its language.
             in_lang = action.with_context(lang=action.partner_id.lang or self.env.lang)
             action.message_post(
@@ -158,6 +168,36 @@ class SupplierCorrectiveAction(models.Model):
                 author_id=notification_author(self.env, action.company_id).id,
             )
         return actions
+
+    def _subscribe_suppliers(self):
+        """Each request's supplier follows it, as message_subscribe() would make it
+        (write access, active partners only, the model's default subtypes, existing
+        followers kept), the followers of all requests created at once."""
+        if not self:
+            return
+        self.check_access("write")
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .search([("id", "in", self.partner_id.ids), ("active", "=", True)])
+        )
+        customers = partners.filtered("partner_share").ids
+        requests = defaultdict(list)
+        for action in self:
+            requests[action.partner_id.id].append(action.id)
+        Followers = self.env["mail.followers"]
+        new = []
+        for partner in partners:
+            values, _updates = Followers._add_default_followers(
+                self._name, requests[partner.id], partner.ids, customer_ids=customers
+            )
+            new += [
+                dict(follower, res_id=res_id)
+                for res_id, followers in values.items()
+                for follower in followers
+            ]
+        if new:
+            Followers.sudo().with_context(default_partner_id=False).create(new)
 
     # ------------------------------------------------------------------ workflow
     def _submit_answer(
