@@ -170,34 +170,13 @@ class SupplierCorrectiveAction(models.Model):
         return actions
 
     def _subscribe_suppliers(self):
-        """Each request's supplier follows it, as message_subscribe() would make it
-        (write access, active partners only, the model's default subtypes, existing
-        followers kept), the followers of all requests created at once."""
-        if not self:
-            return
-        self.check_access("write")
-        partners = (
-            self.env["res.partner"]
-            .sudo()
-            .search([("id", "in", self.partner_id.ids), ("active", "=", True)])
-        )
-        customers = partners.filtered("partner_share").ids
+        """Each request's supplier follows it: one subscription per supplier for all
+        its requests created at once."""
         requests = defaultdict(list)
         for action in self:
-            requests[action.partner_id.id].append(action.id)
-        Followers = self.env["mail.followers"]
-        new = []
-        for partner in partners:
-            values, _updates = Followers._add_default_followers(
-                self._name, requests[partner.id], partner.ids, customer_ids=customers
-            )
-            new += [
-                dict(follower, res_id=res_id)
-                for res_id, followers in values.items()
-                for follower in followers
-            ]
-        if new:
-            Followers.sudo().with_context(default_partner_id=False).create(new)
+            requests[action.partner_id].append(action.id)
+        for partner, ids in requests.items():
+            self.browse(ids).message_subscribe(partner_ids=partner.ids)
 
     # ------------------------------------------------------------------ workflow
     def _submit_answer(
