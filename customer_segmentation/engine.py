@@ -502,14 +502,14 @@ def _write_profiles(env, company, result):
     values = result.values
     kinds = {**PROFILE_COLUMNS, **PREDICTION_COLUMNS}
     columns = list(kinds)
+
+    def figures(rows):
+        return {c: (kinds[c], values[c][rows]) for c in columns}
+
     if len(result.rows_update):
         rows = result.rows_update
         copied = _copy_rows(
-            env.cr,
-            {
-                "id": ("m2o", result.profile_id[rows]),
-                **{c: (kinds[c], values[c][rows]) for c in columns},
-            },
+            env.cr, {"id": ("m2o", result.profile_id[rows]), **figures(rows)}
         )
         env.cr.execute(
             SQL(
@@ -525,11 +525,7 @@ def _write_profiles(env, company, result):
     if len(result.rows_insert):
         rows = result.rows_insert
         copied = _copy_rows(
-            env.cr,
-            {
-                "partner_id": ("m2o", result.partners[rows]),
-                **{c: (kinds[c], values[c][rows]) for c in columns},
-            },
+            env.cr, {"partner_id": ("m2o", result.partners[rows]), **figures(rows)}
         )
         env.cr.execute(
             SQL(
