@@ -217,8 +217,10 @@ def run(env, company, as_of, timings=None, force=False, refit=None):
             "run_notes": result.notes or False,
         }
     )
-    if force or fitted is None or _crosssell_due(run, company):
-        timer("crosssell", _crosssell_rules, run, company, period)
+    # None: every segment's pairs; else only the segments that drifted (maybe none).
+    due = None if force or fitted is None else _crosssell_due(run, company)
+    if due is None or due:
+        timer("crosssell", _crosssell_rules, run, company, period, due)
     run.write(
         {
             "duration": (segmented - started) + (written - predicted),
@@ -1005,17 +1007,22 @@ def _fetch_bought(env, company, period):
     }
 
 
-def _crosssell_rules(run, company, period):
+def _crosssell_rules(run, company, period, segments=None):
     """Pairs per segment among the most bought products (a sparse co-occurrence
     count in lib/crosssell); for each product of a segment, its best pairs are
     kept, as many as the suggestions per customer. A customer's suggestions are
-    read from them (customer.profile.crosssell_ids), not stored."""
+    read from them (customer.profile.crosssell_ids), not stored. ``segments``: the
+    ids of the only segments whose pairs are recomputed (the others' are kept as
+    stored), or None for all. The most bought products are the company's either
+    way, so a segment's pairs are those a recompute of all would give."""
     bought = _fetch_bought(run.env, company, period)
     partner, product, segment = bought["partner"], bought["product"], bought["segment"]
     top = crosssell.top_products(
         partner, product, company.customer_crosssell_max_products
     )
     kept = np.isin(product, top)
+    if segments is not None:
+        kept &= np.isin(segment, np.fromiter(segments, dtype=segment.dtype))
     rules = crosssell.best_pairs(
         crosssell.pair_stats(
             partner[kept],
@@ -1043,14 +1050,30 @@ def _crosssell_rules(run, company, period):
         },
         run.env.uid,
         fields.Datetime.now(),
+        None
+        if segments is None
+        else SQL("t.segment_id = ANY(%s)", sorted(int(s) for s in segments)),
+    )
+    notes = run.prediction_notes or {}
+    # The day each segment's pairs were last computed: the drift of a segment is
+    # counted from it (_crosssell_due).
+    computed = {} if segments is None else dict(_crosssell_days(run, company)[1])
+    recomputed = _segment_sizes(run.env.cr, company) if segments is None else segments
+    computed.update({str(s): str(run.date) for s in recomputed})
+    run.env.cr.execute(
+        SQL(
+            "SELECT COUNT(*) FROM customer_crosssell_rule WHERE company_id = %s",
+            company.id,
+        )
     )
     run.write(
         {
-            "crosssell_rule_count": len(rules["a"]),
+            "crosssell_rule_count": run.env.cr.fetchone()[0],
             "crosssell_date": run.date,
             "prediction_notes": {
-                **(run.prediction_notes or {}),
+                **notes,
                 "crosssell_settings": _crosssell_settings(company),
+                "crosssell_segments": computed,
             },
         }
     )
@@ -1066,11 +1089,10 @@ def _crosssell_settings(company):
     ]
 
 
-def _crosssell_due(run, company):
-    """On a night that reuses the models: whether the cross-sell pairs must be
-    recomputed, i.e. none were computed with today's settings or some segment's
-    customers moved beyond CROSSSELL_DRIFT since. When not, the run keeps the last
-    computation's date and count (the pairs are those stored)."""
+def _crosssell_days(run, company):
+    """The latest run (up to this one) that computed cross-sell pairs, and the day
+    each segment's pairs were computed (segment id as text -> ISO date): runs from
+    before the days were kept per segment count the run's day for every segment."""
     last = run.search(
         [
             ("company_id", "=", company.id),
@@ -1081,50 +1103,89 @@ def _crosssell_due(run, company):
         limit=1,
     )
     notes = last.prediction_notes or {}
+    days = notes.get("crosssell_segments")
+    if days is None and last:
+        days = {
+            str(segment): str(last.crosssell_date)
+            for segment in _segment_sizes(run.env.cr, company)
+        }
+    return last, days or {}
+
+
+def _segment_sizes(cr, company):
+    """Customers per segment of the company's profiles (segment id -> count)."""
+    cr.execute(
+        SQL(
+            "SELECT segment_id, COUNT(*) FROM customer_profile WHERE company_id = %s "
+            "AND segment_id IS NOT NULL GROUP BY 1",
+            company.id,
+        )
+    )
+    return dict(cr.fetchall())
+
+
+def _crosssell_due(run, company):
+    """On a night that reuses the models: the segments whose cross-sell pairs must
+    be recomputed (a set of ids, maybe empty), or None for all of them when none
+    were computed with today's settings. A segment is due once more than
+    CROSSSELL_DRIFT of its customers moved in or out of it since its pairs were
+    computed, or when it has customers and no pairs computed yet. When none is due,
+    the run keeps the last computation's date and count (the pairs are those
+    stored)."""
+    last, days = _crosssell_days(run, company)
+    notes = last.prediction_notes or {}
     if not last or notes.get("crosssell_settings") != _crosssell_settings(company):
-        return True
-    run.env.cr.execute(
+        return None
+    sizes = _segment_sizes(run.env.cr, company)
+    cr = run.env.cr
+    cr.execute(
         SQL(
             """
-        WITH moves AS (
-            SELECT unnest(ARRAY[s.from_segment_id, s.segment_id]) AS segment_id
-              FROM customer_segment_snapshot s
-              JOIN customer_segmentation_run r ON r.id = s.run_id
-             WHERE r.company_id = %(company)s AND r.date > %(since)s
-               AND r.date <= %(today)s
-               AND s.from_segment_id IS DISTINCT FROM s.segment_id
-        )
-        SELECT COALESCE(bool_or(m.moved > %(drift)s * GREATEST(z.size, 1)), false)
-          FROM (SELECT segment_id, COUNT(*) AS moved FROM moves
-                 WHERE segment_id IS NOT NULL GROUP BY 1) m
-          LEFT JOIN (SELECT segment_id, COUNT(*) AS size FROM customer_profile
-                      WHERE company_id = %(company)s GROUP BY 1) z USING (segment_id)
+        SELECT m.segment_id, r.date, COUNT(*)
+          FROM customer_segment_snapshot s
+          JOIN customer_segmentation_run r ON r.id = s.run_id
+         CROSS JOIN unnest(ARRAY[s.from_segment_id, s.segment_id]) AS m(segment_id)
+         WHERE r.company_id = %(company)s AND r.date > %(since)s
+           AND r.date <= %(today)s AND m.segment_id IS NOT NULL
+           AND s.from_segment_id IS DISTINCT FROM s.segment_id
+         GROUP BY 1, 2
         """,
             company=company.id,
-            since=last.crosssell_date,
+            since=min(days.values(), default=str(last.crosssell_date)),
             today=run.date,
-            drift=CROSSSELL_DRIFT,
         )
     )
-    if run.env.cr.fetchone()[0]:
-        return True
-    run.write(
-        {
-            "crosssell_date": last.crosssell_date,
-            "crosssell_rule_count": last.crosssell_rule_count,
-            "prediction_notes": {
-                **(run.prediction_notes or {}),
-                "crosssell_settings": notes["crosssell_settings"],
-            },
-        }
-    )
-    return False
+    moved = {}
+    for segment, day, count in cr.fetchall():
+        since = days.get(str(segment))
+        if since is not None and str(day) > since:
+            moved[segment] = moved.get(segment, 0) + count
+    due = {
+        segment
+        for segment in set(sizes) | set(moved)
+        if (str(segment) not in days and sizes.get(segment))
+        or moved.get(segment, 0) > CROSSSELL_DRIFT * max(sizes.get(segment, 0), 1)
+    }
+    if not due:
+        run.write(
+            {
+                "crosssell_date": last.crosssell_date,
+                "crosssell_rule_count": last.crosssell_rule_count,
+                "prediction_notes": {
+                    **(run.prediction_notes or {}),
+                    "crosssell_settings": notes["crosssell_settings"],
+                    "crosssell_segments": days,
+                },
+            }
+        )
+    return due
 
 
-def _sync_rows(run, table, company, keys, columns, uid, now):
+def _sync_rows(run, table, company, keys, columns, uid, now, scope=None):
     """Make the company's rows of ``table`` those given (column -> (type, values)),
     matched on ``keys``: delete the missing, update the changed, insert the new. A
-    rerun on unchanged data writes nothing."""
+    rerun on unchanged data writes nothing. ``scope``: SQL on ``t`` limiting the
+    rows replaced (the others are kept)."""
     names = list(columns)
     _stage_rows(run.env.cr, "customer_sync_rows", columns)
     run.env.cr.execute("ANALYZE customer_sync_rows")
@@ -1134,10 +1195,11 @@ def _sync_rows(run, table, company, keys, columns, uid, now):
     value_names = [c for c in names if c not in keys]
     run.env.cr.execute(
         SQL(
-            "DELETE FROM %s t WHERE t.company_id = %s AND NOT EXISTS (SELECT 1 "
-            "FROM customer_sync_rows n WHERE %s)",
+            "DELETE FROM %s t WHERE t.company_id = %s AND %s AND NOT EXISTS "
+            "(SELECT 1 FROM customer_sync_rows n WHERE %s)",
             SQL.identifier(table),
             company.id,
+            scope or SQL("true"),
             same_key,
         )
     )

@@ -1,6 +1,7 @@
 import random
 import re
 
+from freezegun import freeze_time
 from lxml import etree
 
 from odoo.tests import tagged
@@ -9,7 +10,7 @@ from odoo.tools import SQL, format_amount
 from .. import engine
 from ..engine import PREDICTION_COLUMNS
 from ..lib.engine import POSITION_COLUMNS, PROFILE_COLUMNS, WRITE_COLUMNS
-from .common import SegmentationCase
+from .common import RUN_DAY, SegmentationCase
 
 
 @tagged("post_install", "-at_install")
@@ -418,3 +419,114 @@ class TestPredictions(SegmentationCase):
         self.company.customer_crosssell_top_n += 1
         fifth = self._run("2026-04-05 10:00:00")
         self.assertEqual(fifth.crosssell_date, fifth.date)
+
+    def _rules(self):
+        """The company's stored pairs: (segment, A, B) -> (id, lift)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT segment_id, product_a_id, product_b_id, id, lift "
+            "FROM customer_crosssell_rule WHERE company_id = %s",
+            [self.company.id],
+        )
+        return {row[:3]: row[3:] for row in self.env.cr.fetchall()}
+
+    def test_crosssell_recomputed_for_one_segment_keeps_the_others_pairs(self):
+        self._history()
+        self._crosssell_history()
+        run = self._run()
+        computed = self._rules()
+        pair_segment = self._profile(
+            self.env["res.partner"].search([("name", "=", "Pair 0")])
+        ).segment_id
+        other = self.env["customer.segment"].search(
+            [("company_id", "=", self.company.id), ("id", "!=", pair_segment.id)],
+            limit=1,
+        )
+        self.assertTrue(computed and other)
+        self.assertEqual({key[0] for key in computed}, {pair_segment.id})
+        # Stored rows as a run would not leave them: a pair of the segment altered,
+        # one of it made up, and one made up in another segment.
+        key = next(iter(computed))
+        self.env.cr.execute(
+            "UPDATE customer_crosssell_rule SET lift = 99 WHERE id = %s",
+            [computed[key][0]],
+        )
+        Rule = self.env["customer.crosssell.rule"]
+        made_up = {"company_id": self.company.id, "lift": 5, "confidence": 0.5}
+        mine, theirs = Rule.create(
+            [
+                {
+                    **made_up,
+                    "segment_id": pair_segment.id,
+                    "product_a_id": self.widget_c.id,
+                    "product_b_id": self.widget_b.id,
+                },
+                {
+                    **made_up,
+                    "segment_id": other.id,
+                    "product_a_id": self.widget_b.id,
+                    "product_b_id": self.widget_c.id,
+                },
+            ]
+        )
+        with freeze_time(RUN_DAY):
+            engine._crosssell_rules(
+                run,
+                self.company,
+                self.company._customer_period(run.date),
+                {pair_segment.id},
+            )
+        after = self._rules()
+        self.assertEqual(
+            after.pop((other.id, self.widget_b.id, self.widget_c.id)),
+            (theirs.id, 5.0),
+            "another segment's pairs are kept as stored",
+        )
+        self.assertEqual(after, computed, "the segment's pairs, in the same rows")
+        self.assertFalse(mine.exists())
+        self.assertEqual(run.crosssell_rule_count, len(computed) + 1)
+        self.assertEqual(
+            run.prediction_notes["crosssell_segments"][str(pair_segment.id)],
+            str(run.date),
+        )
+        # Recomputing every segment removes the other segment's made-up pair.
+        with freeze_time(RUN_DAY):
+            engine._crosssell_rules(
+                run, self.company, self.company._customer_period(run.date)
+            )
+        self.assertEqual(self._rules(), computed)
+
+    def test_crosssell_recomputed_only_for_segments_that_moved(self):
+        self._history()
+        self._crosssell_history()
+        first = self._run()
+        segments = set(first.prediction_notes["crosssell_segments"])
+        self.assertEqual(
+            segments,
+            {
+                str(s)
+                for s in self.env["customer.profile"]
+                .search([("company_id", "=", self.company.id)])
+                .segment_id.ids
+            },
+        )
+        pair = self.env["res.partner"].search([("name", "=", "Pair 0")])
+        for hour in range(9, 14):
+            self._order(pair, 400, f"2026-04-02 {hour:02d}:00:00")
+        second = self._run("2026-04-02 10:00:00")
+        self.assertEqual(second.model_fit_date, first.date, "no refit")
+        moved = {
+            str(s.id)
+            for s in second.snapshot_ids.from_segment_id
+            | second.snapshot_ids.segment_id
+        }
+        self.assertIn(str(self._profile(pair).segment_id.id), moved)
+        days = second.prediction_notes["crosssell_segments"]
+        self.assertEqual(second.crosssell_date, second.date)
+        self.assertEqual(
+            {s for s, day in days.items() if day == str(second.date)}, moved
+        )
+        self.assertTrue(segments - moved, "some segments nobody left or joined")
+        self.assertEqual(
+            {s for s, day in days.items() if day == str(first.date)}, segments - moved
+        )
