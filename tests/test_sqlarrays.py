@@ -209,3 +209,63 @@ def test_binary_copy_reads_back_row_by_row():
     read = np.array([row[1] for row in rows])
     np.testing.assert_array_equal(read, floats)  # NaN included, bit for bit
     assert read_binary_copy(sqlarrays.binary_copy([ints[:0]]), ["int8"]) == []
+
+
+def test_copied_rows_reads_what_binary_copy_writes_and_refuses_nulls():
+    np = pytest.importorskip("numpy")
+    sqlarrays = load_lib_module("customer_segmentation", "sqlarrays")
+    ints = np.array([7, sqlarrays.COPY_NULL, -3, 2**40], dtype=np.int64)
+    floats = np.array([2.5, np.nan, -0.0, 1e-300])
+    data = sqlarrays.binary_copy([ints, floats])
+    read_ints, read_floats = sqlarrays.copied_rows(data, [False, True])
+    np.testing.assert_array_equal(read_ints, ints)
+    np.testing.assert_array_equal(read_floats, floats)
+    assert read_ints.dtype == np.int64 and read_floats.dtype == float
+    empty = sqlarrays.copied_rows(sqlarrays.binary_copy([ints[:0]]), [False])
+    assert len(empty[0]) == 0
+    # A NULL field (length -1, no value) is not one of these rows.
+    one = bytearray(sqlarrays.binary_copy([ints[:2]]))
+    one[19 + 2 : 19 + 2 + 4 + 8] = b"\xff\xff\xff\xff"
+    with pytest.raises(ValueError):
+        sqlarrays.copied_rows(bytes(one[:-8]), [False])
+    with pytest.raises(ValueError):
+        sqlarrays.copied_rows(b"not a copy" + bytes(20), [False])
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "expected"),
+    [
+        (
+            "numeric",
+            [0.30000000000000004, None, -2.5],
+            [0.30000000000000004, None, -2.5],
+        ),
+        ("int4", [3, None, -1], [3, 0, -1]),
+        ("m2o", [12, 0, None], [12, 0, 0]),
+        ("bool", [True, False, None], [True, False, False]),
+        (
+            "date",
+            [datetime.date(2026, 2, 28), None, datetime.date(1969, 12, 31)],
+            [datetime.date(2026, 2, 28), None, datetime.date(1969, 12, 31)],
+        ),
+        ("varchar", ["key", None, "a,b 'é'"], ["key", None, "a,b 'é'"]),
+    ],
+)
+def test_decoded_column_is_copy_column_read_back(kind, values, expected):
+    np = pytest.importorskip("numpy")
+    sqlarrays = load_lib_module("customer_segmentation", "sqlarrays")
+    array = np.array(
+        [np.nan if v is None else v for v in values] if kind == "numeric" else values,
+        dtype=float if kind == "numeric" else object,
+    )
+    sent, labels = sqlarrays.copy_column(array, kind)
+    (read,) = sqlarrays.copied_rows(
+        sqlarrays.binary_copy([sent]), [sent.dtype.kind == "f"]
+    )
+    got = sqlarrays.decoded_column(read, kind, labels).tolist()
+    if kind == "numeric":
+        got = [None if np.isnan(v) else v for v in got]
+    assert got == expected
+    if kind in ("int4", "m2o", "date", "varchar"):
+        null = -9 if kind in ("int4", "m2o") else ""
+        assert sqlarrays.decoded_column(read, kind, labels, null=null)[1] == null

@@ -179,6 +179,62 @@ def binary_copy(columns):
     return COPY_SIGNATURE + bytes(8) + rows.tobytes() + b"\xff\xff"
 
 
+def copied_rows(data, floats):
+    """The columns of ``data``, a binary COPY out (``COPY ... TO STDOUT WITH (FORMAT
+    binary)``) of rows whose every field is an int8 or a float8 (``floats``: per
+    column, whether it is float8) and never NULL (NULL sent as copy_column does):
+    int64 and float64 arrays, read at once."""
+    data = memoryview(data)
+    if bytes(data[:11]) != COPY_SIGNATURE:
+        raise ValueError("not a binary COPY")
+    # The signature, flags (int32), the length of a header extension (int32) and the
+    # extension; per row its number of fields (int16) and per field its length
+    # (int32) and value; the trailer (int16).
+    start = 19 + int.from_bytes(data[15:19], "big")
+    row = np.dtype(
+        [("fields", ">i2")]
+        + [
+            field
+            for k, is_float in enumerate(floats)
+            for field in ((f"n{k}", ">i4"), (f"v{k}", ">f8" if is_float else ">i8"))
+        ]
+    )
+    count, rest = divmod(len(data) - start - 2, row.itemsize)
+    if rest:
+        raise ValueError("a binary COPY whose fields are not all 8 bytes")
+    rows = np.frombuffer(data, dtype=row, count=count, offset=start)
+    if (rows["fields"] != len(floats)).any() or any(
+        (rows[f"n{k}"] != 8).any() for k in range(len(floats))
+    ):
+        raise ValueError("a binary COPY whose fields are not all 8 bytes")
+    return [
+        rows[f"v{k}"].astype(float if is_float else np.int64)
+        for k, is_float in enumerate(floats)
+    ]
+
+
+def decoded_column(values, kind, labels=None, null=None):
+    """copy_column's inverse: ``values`` of a column of ``kind`` as read back from a
+    binary COPY (NULL as NaN or COPY_NULL), in the column's Python form: numbers as
+    floats (NaN for NULL), ids and integers as int64 (``null`` for NULL, 0 by
+    default), booleans (NULL false), days as ``datetime.date`` objects and texts as
+    their ``labels`` (1-based positions), both None for NULL (or ``null``)."""
+    if kind in ("numeric", "float8"):
+        return values.astype(float)
+    nulls = values == COPY_NULL
+    if kind in ("int4", "m2o"):
+        return np.where(nulls, 0 if null is None else null, values)
+    if kind == "bool":
+        return ~nulls & (values != 0)
+    result = np.full(len(values), null, dtype=object)
+    if kind == "date":
+        days = np.datetime64("1970-01-01") + values[~nulls].astype("timedelta64[D]")
+        result[~nulls] = days.astype(object)
+    else:
+        result[~nulls] = np.asarray(list(labels), dtype=object)[values[~nulls] - 1]
+    return result
+
+
 def same(new, old, kind):
     """Element-wise: is the new value the stored one? (NULL, NaN and a 0 id are all
     empty, as copy_column writes them.)"""

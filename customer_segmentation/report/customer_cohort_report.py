@@ -5,16 +5,13 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine import local_settings
+from ..engine import GROUPING_MEMORY, READING_SETTINGS, local_settings
 from ..lib.vocabulary import TIER_SELECTION as TIERS
 
-# The report's query runs without PostgreSQL's JIT compilation and with more memory
-# per sort and hash than the server's default (4 MB). JIT: the plan's estimated cost
-# makes it inline and optimise the expressions, which takes seconds (7 of 22 on the
-# 200,000-customer benchmark) and saves less than a second of execution. Memory: the
-# customers' months (487,000 on that benchmark) are grouped in a hash table and
-# sorted for the window; with 4 MB both spill to disk (about 0.5 s of 3).
-QUERY_SETTINGS = {"jit": "off", "work_mem": "64MB"}
+# The report's query runs as the engine's reads, without JIT (its compilation took 7 of
+# 22 s on the 200,000-customer benchmark) and with the memory to group and sort the
+# customers' months (487,000 there) without spilling to disk.
+QUERY_SETTINGS = {**READING_SETTINGS, **GROUPING_MEMORY}
 
 # What the sales reports read, flushed before they are (the models' _depends).
 SALES_DEPENDS = {

@@ -6,8 +6,9 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import SQL
 
-from ..engine import _stage_rows
+from ..engine import _read_rows, _stage_rows
 from .common import RUN_DAY, SegmentationCase
 
 
@@ -479,3 +480,66 @@ class TestBulkWriteRows(SegmentationCase):
         )
         self.assertEqual([row[3] for row in rows], [1e-20, 2.5, None])
         self.assertEqual(rows[0][7:], ("integer", "numeric", "character varying"))
+
+    def test_rows_read_back_by_binary_copy_as_fetched(self):
+        """engine._read_rows (how a run reads the stored profiles) gives each row as
+        fetching it would, NULLs by the read's rules."""
+        nan = float("nan")
+        kinds = {
+            "an_id": "m2o",
+            "a_count": "int4",
+            "money": "numeric",
+            "share": "float8",
+            "flag": "bool",
+            "day": "date",
+            "code": "varchar",
+            "pin": "varchar",
+        }
+        _stage_rows(
+            self.env.cr,
+            "customer_test_rows",
+            {
+                "an_id": ("m2o", np.array([5, 0, 2**31 - 1, 7])),
+                "a_count": ("int4", np.array([3.0, nan, -2.0, 0.0])),
+                "money": ("numeric", np.array([0.1 + 0.2, nan, -1234.5, 1e15])),
+                "share": ("float8", np.array([1e-20, 2.5, nan, -0.0])),
+                "flag": ("bool", np.array([True, None, False, True], dtype=object)),
+                "day": (
+                    "date",
+                    np.array(
+                        [
+                            datetime.date(2026, 2, 28),
+                            None,
+                            "",
+                            datetime.date(1969, 1, 1),
+                        ],
+                        dtype=object,
+                    ),
+                ),
+                "code": (
+                    "varchar",
+                    np.array(['say "hi", NULL\\é', None, "b", "b"], dtype=object),
+                ),
+                "pin": ("varchar", np.array([None, "key", None, "x"], dtype=object)),
+            },
+        )
+        query = SQL(
+            "SELECT %s FROM customer_test_rows ORDER BY an_id NULLS FIRST",
+            SQL(", ").join(SQL.identifier(name) for name in kinds),
+        )
+        read = _read_rows(self.env, query, kinds, {"pin": ""})
+        self.env.cr.execute(query)
+        fetched = self.env.cr.fetchall()
+        for k, (name, kind) in enumerate(kinds.items()):
+            null = {"m2o": 0, "int4": 0, "bool": False}.get(kind)
+            if name == "pin":
+                null = ""
+            expected = [null if row[k] is None else row[k] for row in fetched]
+            got = read[name].tolist()
+            if kind in ("numeric", "float8"):
+                expected = [nan if v is None else float(v) for v in expected]
+                np.testing.assert_array_equal(got, expected, err_msg=name)
+            else:
+                self.assertEqual(got, expected, name)
+        self.assertEqual(read["money"][1], 0.30000000000000004)
+        self.assertEqual(read["code"].tolist()[3], "b")
