@@ -977,10 +977,15 @@ NEXT_DAY_ORDERS = """
                AS date_order
       FROM (SELECT id FROM sale_order WHERE company_id = %(company)s
                AND state = 'sale' AND date_order >= %(start_utc)s
+               AND (%(segment)s IS NULL OR partner_id IN (
+                   SELECT pr.partner_id FROM customer_profile pr
+                     JOIN customer_segment sg ON sg.id = pr.segment_id
+                    WHERE pr.company_id = %(company)s AND sg.code = %(segment)s))
              ORDER BY random() LIMIT %(orders)s) o;
     INSERT INTO sale_order
     SELECT (jsonb_populate_record(NULL::sale_order, to_jsonb(o) || jsonb_build_object(
-               'id', n.id, 'name', 'BSO/NEXT/' || n.k, 'date_order', n.date_order,
+               'id', n.id, 'name', 'BSO/' || %(tag)s || '/' || n.k,
+               'date_order', n.date_order,
                'create_date', n.date_order, 'write_date', n.date_order))).*
       FROM bench_next n JOIN sale_order o ON o.id = n.source;
     INSERT INTO sale_order_line
@@ -998,10 +1003,12 @@ NEXT_DAY_ORDERS = """
            AND m.state = 'posted';
     INSERT INTO account_move
     SELECT (jsonb_populate_record(NULL::account_move, to_jsonb(m) || jsonb_build_object(
-               'id', x.id, 'name', 'BINV/NEXT/' || x.k, 'sequence_prefix', 'BINV/NEXT/',
+               'id', x.id, 'name', 'BINV/' || %(tag)s || '/' || x.k,
+               'sequence_prefix', 'BINV/' || %(tag)s || '/',
                'date', x.day, 'invoice_date', x.day,
                'invoice_date_due', x.day + (m.invoice_date_due - m.invoice_date),
-               'invoice_origin', 'BSO/NEXT/' || x.k, 'payment_state', 'not_paid',
+               'invoice_origin', 'BSO/' || %(tag)s || '/' || x.k,
+               'payment_state', 'not_paid',
                'amount_residual', m.amount_total,
                'amount_residual_signed', m.amount_total_signed,
                'create_date', x.day, 'write_date', x.day))).*
@@ -1010,7 +1017,7 @@ NEXT_DAY_ORDERS = """
     SELECT (jsonb_populate_record(NULL::account_move_line, to_jsonb(l) ||
                jsonb_build_object('id', (SELECT MAX(id) FROM account_move_line)
                    + ROW_NUMBER() OVER (ORDER BY l.id), 'move_id', x.id,
-                   'move_name', 'BINV/NEXT/' || x.k, 'date', x.day,
+                   'move_name', 'BINV/' || %(tag)s || '/' || x.k, 'date', x.day,
                    'invoice_date', x.day,
                    'date_maturity', CASE WHEN l.date_maturity IS NOT NULL
                        THEN x.day + (l.date_maturity - m.invoice_date) END,
@@ -1055,24 +1062,47 @@ CHANGED_AT_SOURCE = """
     ) changed(partner_id) JOIN res_partner p ON p.id = changed.partner_id
 """
 NEXT_DAY_ORDER_COUNT = env_int("BENCH_NEXT_DAY_ORDERS", 100)
+# (s) The night after: new orders of customers of one segment only (by its code), as
+# many as make a share of that segment move that is past the cross-sell drift, so the
+# run recomputes that segment's pairs (and those of the segments they join, if past
+# the drift there too), not every segment's.
+DRIFT_SEGMENT = os.environ.get("BENCH_DRIFT_SEGMENT", "cant_lose")
+DRIFT_ORDER_SHARE = 0.03
 TARGET_NEXT_DAY_RATIO = 2.0  # next-day run at most 2x the bare scan ...
 TARGET_ROWS_PER_CHANGED = 10  # ... writing fewer rows than this per changed customer
 
 
-def next_day(cr, env, company, Run, scan_queries, timer):
-    """(n) The run of the next day, after NEXT_DAY_ORDER_COUNT new orders: the company's
-    clock moved a day on (the history ends today), the bare scan of that day, the run,
-    the rows it writes (per table, from PostgreSQL's counters), the profiles it
-    rewrites (xmin) and its WAL. Committed: the data is the next day's from then on."""
+def next_day(
+    cr,
+    env,
+    company,
+    Run,
+    scan_queries,
+    timer,
+    days=1,
+    orders=NEXT_DAY_ORDER_COUNT,
+    segment=None,
+    label="(n)",
+):
+    """(n) The run of the next day, after ``orders`` new orders (of customers of the
+    segment coded ``segment`` only, when given): the company's clock moved ``days``
+    on (the history ends today), the bare scan of that day, the run, the rows it
+    writes (per table, from PostgreSQL's counters), the profiles it rewrites (xmin),
+    its WAL and the segments whose cross-sell pairs it recomputed. Committed: the
+    data is that day's from then on."""
     Company = type(company)
     today_of = Company._customer_today
 
     def tomorrow(self):
-        return today_of(self) + datetime.timedelta(days=1)
+        return today_of(self) + datetime.timedelta(days=days)
 
-    previous = company._customer_period()
-    Company._customer_today = tomorrow
+    def day_before(self):
+        return tomorrow(self) - datetime.timedelta(days=1)
+
+    Company._customer_today = day_before
     try:
+        previous = company._customer_period()
+        Company._customer_today = tomorrow
         period = company._customer_period()
         params = {
             "prev_start": previous["start"],
@@ -1085,14 +1115,18 @@ def next_day(cr, env, company, Run, scan_queries, timer):
             "start_utc": period["start"],
             "window_start": period["window_start"],
             "day": datetime.datetime.combine(period["as_of"], datetime.time()),
-            "orders": NEXT_DAY_ORDER_COUNT,
+            "orders": orders,
+            "segment": segment,
+            # the new orders' and invoices' names: unique per day
+            "tag": "NEXT" if days == 1 else f"NEXT{days}",
         }
         cr.execute(
             "SET LOCAL session_replication_role = replica; " + NEXT_DAY_ORDERS, params
         )
         cr.execute(
             "SELECT COUNT(DISTINCT p.commercial_partner_id) FROM sale_order o "
-            "JOIN res_partner p ON p.id = o.partner_id WHERE o.name LIKE 'BSO/NEXT/%%'"
+            "JOIN res_partner p ON p.id = o.partner_id WHERE o.name LIKE %s",
+            [f"BSO/{params['tag']}/%"],
         )
         buyers = cr.fetchone()[0]
         cr.execute(CHANGED_AT_SOURCE, params)
@@ -1102,7 +1136,7 @@ def next_day(cr, env, company, Run, scan_queries, timer):
             "ANALYZE sale_order, sale_order_line, account_move, account_move_line"
         )
         env.invalidate_all()
-        scan, scan_s = bare_scan(cr, scan_queries, params, "(n) bare scan, next day")
+        scan, scan_s = bare_scan(cr, scan_queries, params, f"{label} bare scan")
         cr.execute(
             "CREATE TEMP TABLE bench_before ON COMMIT PRESERVE ROWS AS SELECT id, "
             "xmin::text AS row_xmin FROM customer_profile WHERE company_id = %s",
@@ -1139,7 +1173,8 @@ def next_day(cr, env, company, Run, scan_queries, timer):
     changed = max(run.changed_count, 0)
     return {
         "as_of": period["as_of"].isoformat(),
-        "new_orders": NEXT_DAY_ORDER_COUNT,
+        "new_orders": orders,
+        "orders_of_segment": segment,
         "customers_with_new_orders": buyers,
         "bare_scan_s": round(scan_s, 4),
         "bare_scan_queries": scan_figures(scan),
@@ -1158,7 +1193,24 @@ def next_day(cr, env, company, Run, scan_queries, timer):
             (rows - own) / max(changed_at_source, 1), 2
         ),
         "wal_bytes": wal_bytes,
+        **crosssell_segments(cr, company, run),
     }
+
+
+def crosssell_segments(cr, company, run):
+    """How many segments have customers, and how many of them got their cross-sell
+    pairs recomputed by ``run`` (code without the days per segment: all or none)."""
+    cr.execute(
+        "SELECT COUNT(DISTINCT segment_id) FROM customer_profile WHERE company_id = %s",
+        [company.id],
+    )
+    segments = cr.fetchone()[0]
+    days = (run.prediction_notes or {}).get("crosssell_segments")
+    if days is None:
+        recomputed = segments if run.crosssell_date == run.date else 0
+    else:
+        recomputed = sum(day == str(run.date) for day in days.values())
+    return {"segments": segments, "crosssell_segments_recomputed": recomputed}
 
 
 def measure(args):
@@ -1389,6 +1441,27 @@ def measure(args):
         # that keep their data)
         next_day_run = next_day(cr, env, company, Run, scan_queries, timer)
         print(f"(n) next-day run: {next_day_run}", flush=True)
+        # (s) the night after, new orders of one segment's customers: its pairs (and
+        # those of the segments past the drift) recomputed, not every segment's
+        cr.execute(
+            "SELECT COUNT(*) FROM customer_profile pr JOIN customer_segment sg ON "
+            "sg.id = pr.segment_id WHERE pr.company_id = %s AND sg.code = %s",
+            [company.id, DRIFT_SEGMENT],
+        )
+        drift_orders = max(round(cr.fetchone()[0] * DRIFT_ORDER_SHARE), 1)
+        drift_run = next_day(
+            cr,
+            env,
+            company,
+            Run,
+            scan_queries,
+            timer,
+            days=2,
+            orders=drift_orders,
+            segment=DRIFT_SEGMENT,
+            label="(s)",
+        )
+        print(f"(s) drift night: {drift_run}", flush=True)
 
         # (g) the same first run after an earlier run that had no customers: every
         # customer is then new since that run, a change, and gets a change row (the
@@ -1502,6 +1575,7 @@ def measure(args):
             "peak_after_second_run_kib": peak_second,
             "profile": profile_path,
             "next_day": next_day_run,
+            "drift_night": drift_run,
         }
     )
     # Issue #6's run (figures, scores, segments, tiers, snapshots, writes) against the
@@ -1542,6 +1616,11 @@ def measure(args):
             "rows_written_besides_run"
         ]
         < TARGET_ROWS_PER_CHANGED * max(next_day_run["customers_changed_at_source"], 1),
+        # The same on a night whose moves recompute some segments' pairs.
+        "drift_night_under_10_rows_per_changed_customer": drift_run[
+            "rows_written_besides_run"
+        ]
+        < TARGET_ROWS_PER_CHANGED * max(drift_run["customers_changed_at_source"], 1),
     }
     report(result)
     write_json(args.out, result)
@@ -1711,10 +1790,20 @@ def report(r):
     print("    slowest SQL of (b): ")
     for q in r["first_run_slowest_queries"][:5]:
         print(f"      {q['s']:8.3f} s  {q['query'][:110]}")
-    n = r.get("next_day")
-    if n:
+    for key, label in (
+        ("next_day", "(n) next day"),
+        ("drift_night", "(s) drift night"),
+    ):
+        n = r.get(key)
+        if not n:
+            continue
+        of_segment = (
+            f" (of {n['orders_of_segment']} customers)"
+            if n.get("orders_of_segment")
+            else ""
+        )
         print(
-            f"(n) next day, {n['new_orders']} new orders of "
+            f"{label}, {n['new_orders']} new orders{of_segment} of "
             f"{n['customers_with_new_orders']} customers: {n['run_s']:.3f} s = "
             f"{n['ratio_to_scan']}x its bare scan ({n['bare_scan_s']:.3f} s); "
             f"{'refitted' if n['refitted'] else 'no refit'}; "
@@ -1723,7 +1812,8 @@ def report(r):
             f"({n.get('rows_per_customer_changed_at_source')} per customer whose "
             f"facts changed at the source overnight: "
             f"{n.get('customers_changed_at_source')}), "
-            f"WAL {n['wal_bytes'] // 1024} KiB"
+            f"WAL {n['wal_bytes'] // 1024} KiB; cross-sell pairs recomputed for "
+            f"{n.get('crosssell_segments_recomputed')} of {n.get('segments')} segments"
         )
         print(
             "    rows written (inserted/updated/deleted): "
