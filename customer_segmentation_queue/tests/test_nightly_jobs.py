@@ -17,6 +17,8 @@ class TestNightlyJobs(SegmentationCase):
     """The nightly cron queues one job per company; the jobs segment as the cron does
     in process."""
 
+    JOBS_AT_ONCE = False  # these tests check the jobs themselves
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

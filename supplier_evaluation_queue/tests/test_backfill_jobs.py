@@ -35,6 +35,7 @@ class TestBackfillJobs(SupplierEvaluationCase):
     month, so that totals, their change, the trends and the clusters all move."""
 
     OWN_COMPANY = True
+    JOBS_AT_ONCE = False  # these tests check the jobs themselves
 
     @classmethod
     def setUpClass(cls):
