@@ -231,9 +231,9 @@ def run(env, company, as_of, timings=None, force=False, refit=None):
         }
     )
     # None: every segment's pairs; else only the segments that drifted (maybe none).
-    due = None if force or fitted is None else _crosssell_due(run, company)
+    due, days = (None, {}) if force or fitted is None else _crosssell_due(run, company)
     if due is None or due:
-        timer("crosssell", _crosssell_rules, run, company, period, due)
+        timer("crosssell", _crosssell_rules, run, company, period, due, days)
     run.write(
         {
             "duration": (segmented - started) + (written - predicted),
@@ -546,8 +546,9 @@ def _read_rows(env, query, kinds, nulls=None):
 
 
 def _copy_encoded(kind, column, labels):
-    """SQL: ``column`` of ``kind`` as lib/sqlarrays.copy_column sends it (an int8 or
-    a float8, never NULL), the encoding that _copy_decoded reads back."""
+    """SQL: ``column`` of ``kind`` encoded as lib/sqlarrays.copy_column encodes it
+    (an int8 or a float8, never NULL; ``labels``: the texts' list), for
+    lib/sqlarrays.decoded_column to read back."""
     if kind in ("numeric", "float8"):
         return SQL("COALESCE(%s::float8, 'NaN')", column)
     if kind == "date":
@@ -1088,13 +1089,14 @@ def _fetch_bought(env, company, period):
     }
 
 
-def _crosssell_rules(run, company, period, segments=None):
+def _crosssell_rules(run, company, period, segments=None, days=None):
     """Pairs per segment among the most bought products (a sparse co-occurrence
     count in lib/crosssell); for each product of a segment, its best pairs are
     kept, as many as the suggestions per customer. A customer's suggestions are
     read from them (customer.profile.crosssell_ids), not stored. ``segments``: the
     ids of the only segments whose pairs are recomputed (the others' are kept as
-    stored), or None for all. The most bought products are the company's either
+    stored), or None for all; ``days``: the day each segment's pairs were computed
+    so far (_crosssell_due's). The most bought products are the company's either
     way, so a segment's pairs are those a recompute of all would give."""
     bought = _fetch_bought(run.env, company, period)
     partner, product, segment = bought["partner"], bought["product"], bought["segment"]
@@ -1138,9 +1140,11 @@ def _crosssell_rules(run, company, period, segments=None):
     notes = run.prediction_notes or {}
     # The day each segment's pairs were last computed: the drift of a segment is
     # counted from it (_crosssell_due).
-    computed = {} if segments is None else dict(_crosssell_days(run, company)[1])
-    recomputed = _segment_sizes(run.env.cr, company) if segments is None else segments
-    computed.update({str(s): str(run.date) for s in recomputed})
+    if segments is None:
+        computed, segments = {}, _segment_sizes(run.env.cr, company)
+    else:
+        computed = dict(days or {})
+    computed.update({str(s): str(run.date) for s in segments})
     run.env.cr.execute(
         SQL(
             "SELECT COUNT(*) FROM customer_crosssell_rule WHERE company_id = %s",
@@ -1170,29 +1174,6 @@ def _crosssell_settings(company):
     ]
 
 
-def _crosssell_days(run, company):
-    """The latest run (up to this one) that computed cross-sell pairs, and the day
-    each segment's pairs were computed (segment id as text -> ISO date): runs from
-    before the days were kept per segment count the run's day for every segment."""
-    last = run.search(
-        [
-            ("company_id", "=", company.id),
-            ("date", "<=", run.date),
-            ("crosssell_date", "!=", False),
-        ],
-        order="date desc",
-        limit=1,
-    )
-    notes = last.prediction_notes or {}
-    days = notes.get("crosssell_segments")
-    if days is None and last:
-        days = {
-            str(segment): str(last.crosssell_date)
-            for segment in _segment_sizes(run.env.cr, company)
-        }
-    return last, days or {}
-
-
 def _segment_sizes(cr, company):
     """Customers per segment of the company's profiles (segment id -> count)."""
     cr.execute(
@@ -1212,13 +1193,25 @@ def _crosssell_due(run, company):
     CROSSSELL_DRIFT of its customers moved in or out of it since its pairs were
     computed, or when it has customers and no pairs computed yet. When none is due,
     the run keeps the last computation's date and count (the pairs are those
-    stored)."""
-    last, days = _crosssell_days(run, company)
+    stored). Returns (the due segments, the day each segment's pairs were computed:
+    segment id as text -> ISO date)."""
+    last = run.search(
+        [
+            ("company_id", "=", company.id),
+            ("date", "<=", run.date),
+            ("crosssell_date", "!=", False),
+        ],
+        order="date desc",
+        limit=1,
+    )
     notes = last.prediction_notes or {}
     if not last or notes.get("crosssell_settings") != _crosssell_settings(company):
-        return None
-    sizes = _segment_sizes(run.env.cr, company)
+        return None, {}
     cr = run.env.cr
+    sizes = _segment_sizes(cr, company)
+    days = notes.get("crosssell_segments")
+    if days is None:  # a run from before the days were kept per segment
+        days = {str(segment): str(last.crosssell_date) for segment in sizes}
     cr.execute(
         SQL(
             """
@@ -1259,7 +1252,7 @@ def _crosssell_due(run, company):
                 },
             }
         )
-    return due
+    return due, days
 
 
 def _sync_rows(run, table, company, keys, columns, uid, now, scope=None):

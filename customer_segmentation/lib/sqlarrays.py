@@ -153,23 +153,28 @@ def copy_column(array, kind):
     return values, labels
 
 
+def _copy_row(floats):
+    """The numpy dtype of one row of a binary COPY of 8-byte fields (``floats``: per
+    field, whether it is a float8, else an int8): the number of fields (int16), then
+    per field its length (int32) and its value."""
+    return np.dtype(
+        [("fields", ">i2")]
+        + [
+            field
+            for k, is_float in enumerate(floats)
+            for field in ((f"n{k}", ">i4"), (f"v{k}", ">f8" if is_float else ">i8"))
+        ]
+    )
+
+
 def binary_copy(columns):
     """PostgreSQL's binary COPY of the rows of ``columns`` (equal-length int64 or
     float64 arrays, copy_column's values), for ``COPY ... FROM STDIN WITH (FORMAT
     binary)`` into a table of int8 and float8 columns in that order."""
     count = len(columns[0]) if columns else 0
-    row = np.dtype(
-        [("fields", ">i2")]
-        + [
-            field
-            for k, column in enumerate(columns)
-            for field in (
-                (f"n{k}", ">i4"),
-                (f"v{k}", ">f8" if column.dtype.kind == "f" else ">i8"),
-            )
-        ]
+    rows = np.empty(
+        count, dtype=_copy_row([column.dtype.kind == "f" for column in columns])
     )
-    rows = np.empty(count, dtype=row)
     rows["fields"] = len(columns)
     for k, column in enumerate(columns):
         rows[f"n{k}"] = 8
@@ -188,17 +193,9 @@ def copied_rows(data, floats):
     if bytes(data[:11]) != COPY_SIGNATURE:
         raise ValueError("not a binary COPY")
     # The signature, flags (int32), the length of a header extension (int32) and the
-    # extension; per row its number of fields (int16) and per field its length
-    # (int32) and value; the trailer (int16).
+    # extension, the rows, then the trailer (int16).
     start = 19 + int.from_bytes(data[15:19], "big")
-    row = np.dtype(
-        [("fields", ">i2")]
-        + [
-            field
-            for k, is_float in enumerate(floats)
-            for field in ((f"n{k}", ">i4"), (f"v{k}", ">f8" if is_float else ">i8"))
-        ]
-    )
+    row = _copy_row(floats)
     count, rest = divmod(len(data) - start - 2, row.itemsize)
     if rest:
         raise ValueError("a binary COPY whose fields are not all 8 bytes")
