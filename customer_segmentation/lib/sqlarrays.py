@@ -153,35 +153,39 @@ def copy_column(array, kind):
     return values, labels
 
 
-def _copy_row(floats):
-    """The numpy dtype of one row of a binary COPY of 8-byte fields (``floats``: per
-    field, whether it is a float8, else an int8): the number of fields (int16), then
-    per field its length (int32) and its value."""
-    return np.dtype(
-        [("fields", ">i2")]
-        + [
-            field
-            for k, is_float in enumerate(floats)
-            for field in ((f"n{k}", ">i4"), (f"v{k}", ">f8" if is_float else ">i8"))
-        ]
-    )
+def _copy_row(count):
+    """The numpy dtype of one row of a binary COPY of ``count`` 8-byte fields: the
+    number of fields (int16), then per field its length (int32) and its value, read
+    as an int8 (a float8's bits are reinterpreted where the column is one). The
+    fields form one (count,) array, so that a whole table is written or read in one
+    assignment rather than one per column."""
+    field = np.dtype([("length", ">i4"), ("value", ">i8")])
+    return np.dtype([("fields", ">i2"), ("field", field, (count,))])
+
+
+COPY_HEADER = COPY_SIGNATURE + bytes(8)  # flags, then no header extension (int32s)
+COPY_TRAILER = b"\xff\xff"  # -1 as int16
 
 
 def binary_copy(columns):
     """PostgreSQL's binary COPY of the rows of ``columns`` (equal-length int64 or
     float64 arrays, copy_column's values), for ``COPY ... FROM STDIN WITH (FORMAT
-    binary)`` into a table of int8 and float8 columns in that order."""
+    binary)`` into a table of int8 and float8 columns in that order. The rows are
+    written in place in the buffer returned (a bytearray): a table of 10^5 customers
+    weighs 100 MB, copied once."""
     count = len(columns[0]) if columns else 0
-    rows = np.empty(
-        count, dtype=_copy_row([column.dtype.kind == "f" for column in columns])
-    )
+    row = _copy_row(len(columns))
+    data = bytearray(len(COPY_HEADER) + count * row.itemsize + len(COPY_TRAILER))
+    data[: len(COPY_HEADER)] = COPY_HEADER
+    data[len(data) - len(COPY_TRAILER) :] = COPY_TRAILER
+    rows = np.frombuffer(data, dtype=row, count=count, offset=len(COPY_HEADER))
     rows["fields"] = len(columns)
+    rows["field"]["length"] = 8
+    values = np.empty((count, len(columns)), dtype=np.int64)
     for k, column in enumerate(columns):
-        rows[f"n{k}"] = 8
-        rows[f"v{k}"] = column
-    # The signature, flags (int32) and the length of a header extension (int32),
-    # the rows, then the trailer: -1 as int16.
-    return COPY_SIGNATURE + bytes(8) + rows.tobytes() + b"\xff\xff"
+        values[:, k] = column.view(np.int64) if column.dtype.kind == "f" else column
+    rows["field"]["value"] = values
+    return data
 
 
 def copied_rows(data, floats):
@@ -195,17 +199,16 @@ def copied_rows(data, floats):
     # The signature, flags (int32), the length of a header extension (int32) and the
     # extension, the rows, then the trailer (int16).
     start = 19 + int.from_bytes(data[15:19], "big")
-    row = _copy_row(floats)
-    count, rest = divmod(len(data) - start - 2, row.itemsize)
+    row = _copy_row(len(floats))
+    count, rest = divmod(len(data) - start - len(COPY_TRAILER), row.itemsize)
     if rest:
         raise ValueError("a binary COPY whose fields are not all 8 bytes")
     rows = np.frombuffer(data, dtype=row, count=count, offset=start)
-    if (rows["fields"] != len(floats)).any() or any(
-        (rows[f"n{k}"] != 8).any() for k in range(len(floats))
-    ):
+    if (rows["fields"] != len(floats)).any() or (rows["field"]["length"] != 8).any():
         raise ValueError("a binary COPY whose fields are not all 8 bytes")
+    values = rows["field"]["value"].astype(np.int64)
     return [
-        rows[f"v{k}"].astype(float if is_float else np.int64)
+        np.ascontiguousarray(values[:, k]).view(float if is_float else np.int64)
         for k, is_float in enumerate(floats)
     ]
 
