@@ -248,6 +248,24 @@ def test_expected_purchases_by_period_adds_up():
     assert np.all(np.diff(by_period, axis=1) <= 1e-12)  # customers drop out: declining
 
 
+@pytest.mark.parametrize(
+    "params",
+    [CDNOW, (0.5, 3.0, 1.0000001, 2.0), (0.3, 5.0, 5000.0, 20000.0)],
+    ids=["cdnow", "a near 1", "a and b scaled down"],
+)
+def test_expected_purchases_by_period_is_the_difference_of_each_horizon(params):
+    """The periods share P(alive) and the distinct customers: each column is still
+    exactly the difference of two expectations at its horizons."""
+    x, t_x, T = simulate_bgnbd(400, 0.243, 4.414, 0.793, 2.426, seed=7)
+    x, t_x, T = (np.concatenate([v, v[:50]]) for v in (x, t_x, T))  # repeated rows
+    by_period = clv.bgnbd_expected_purchases_by_period(params, x, t_x, T, 6, 4.345)
+    cumulative = [
+        clv.bgnbd_expected_purchases(params, x, t_x, T, k * 4.345) for k in range(7)
+    ]
+    expected = np.maximum(np.diff(np.column_stack(cumulative), axis=1), 0.0)
+    np.testing.assert_array_equal(by_period, expected)
+
+
 # --- BG/NBD fitting ----------------------------------------------------------
 
 

@@ -627,11 +627,22 @@ def bgnbd_expected_purchases(params, x, t_x, T, horizon):
     scalar or per-customer array in the time unit of T; horizon 0 gives 0.
     The result is never negative (clipped at 0 against rounding).
     """
-    r, alpha, a, b = _bgnbd_params(params)
     x, t_x, T = _bgnbd_inputs(x, t_x, T)
     h = np.broadcast_to(np.asarray(horizon, dtype=float), x.shape).astype(float)
     if not np.all(np.isfinite(h)) or np.any(h < 0):
         raise ValueError("horizon must be finite and >= 0")
+    p_alive, bracket_params = _expectation_terms(params, x, t_x, T)
+    # the bracket depends on (x, T, h) only: evaluate it once per distinct triple
+    rows, inverse, _ = _unique_rows((x, T, h))
+    expected = _expected_if_alive(bracket_params, rows[:, 0], rows[:, 1], rows[:, 2])
+    return np.maximum(p_alive * expected[inverse], 0.0)
+
+
+def _expectation_terms(params, x, t_x, T):
+    """P(alive) of each customer and the parameters (r, alpha, a, b) of the bracket
+    of bgnbd_expected_purchases, with a moved off 1 and a, b scaled down as its
+    docstring says."""
+    r, alpha, a, b = _bgnbd_params(params)
     if abs(a - 1.0) < 1e-6:
         a = 1.0 + (1e-6 if a >= 1.0 else -1e-6)
     p_alive = bgnbd_probability_alive((r, alpha, a, b), x, t_x, T)
@@ -643,17 +654,20 @@ def bgnbd_expected_purchases(params, x, t_x, T, horizon):
     if max(a, b) > MAX_BETA_SCALE:
         scale = MAX_BETA_SCALE / max(a, b)
         a, b = max(a * scale, 1.0 + 1e-6), b * scale
-    # the bracket depends on (x, T, h) only: evaluate it once per distinct triple
-    rows, inverse, _ = _unique_rows((x, T, h))
-    ux, uT, uh = rows[:, 0], rows[:, 1], rows[:, 2]
-    z = uh / (alpha + uT + uh)
-    log1mz = np.log(alpha + uT) - np.log(alpha + uT + uh)  # ln(1 - z), exact
-    f = _hyp2f1_robust(a + b - 1.0 - r, a - 1.0, a + b + ux - 1.0, z)
+    return p_alive, (r, alpha, a, b)
+
+
+def _expected_if_alive(bracket_params, x, T, h):
+    """The expected purchases in (T, T + h] of a customer still alive (the formula
+    of bgnbd_expected_purchases without P(alive)), element-wise."""
+    r, alpha, a, b = bracket_params
+    z = h / (alpha + T + h)
+    log1mz = np.log(alpha + T) - np.log(alpha + T + h)  # ln(1 - z), exact
+    f = _hyp2f1_robust(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
     power = np.exp((a - 1.0) * log1mz)
     bracket = -np.expm1((a - 1.0) * log1mz) - power * (f - 1.0)
-    expected = ((a + b + ux - 1.0) / (a - 1.0)) * bracket
-    expected = np.where(uh > 0, expected, 0.0)
-    return np.maximum(p_alive * expected[inverse], 0.0)
+    expected = ((a + b + x - 1.0) / (a - 1.0)) * bracket
+    return np.where(h > 0, expected, 0.0)
 
 
 def bgnbd_expected_purchases_by_period(params, x, t_x, T, periods, period_length):
@@ -663,16 +677,21 @@ def bgnbd_expected_purchases_by_period(params, x, t_x, T, periods, period_length
     with L = ``period_length`` (differences of :func:`bgnbd_expected_purchases`
     at growing horizons). BG/NBD expects fewer purchases as customers drop
     out, so these decline over time; feed them to :func:`discounted_clv`.
+    P(alive) and the distinct (x, T) are worked out once for every horizon.
     """
     periods = int(periods)
     if periods < 1:
         raise ValueError("periods must be >= 1")
-    x = np.asarray(x, dtype=float).ravel()
+    x, t_x, T = _bgnbd_inputs(x, t_x, T)
+    if not np.isfinite(period_length) or period_length < 0:
+        raise ValueError("horizon must be finite and >= 0")
+    p_alive, bracket_params = _expectation_terms(params, x, t_x, T)
+    rows, inverse, _ = _unique_rows((x, T))
     cumulative = np.zeros((x.shape[0], periods + 1))
     for k in range(1, periods + 1):
-        cumulative[:, k] = bgnbd_expected_purchases(
-            params, x, t_x, T, k * float(period_length)
-        )
+        horizon = np.full(len(rows), k * float(period_length))
+        expected = _expected_if_alive(bracket_params, rows[:, 0], rows[:, 1], horizon)
+        cumulative[:, k] = np.maximum(p_alive * expected[inverse], 0.0)
     return np.maximum(np.diff(cumulative, axis=1), 0.0)
 
 
