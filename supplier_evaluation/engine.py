@@ -29,7 +29,6 @@ from .lib import engine, periods, sqlarrays
 from .lib.vocabulary import (
     CLUSTER_FEATURES,
     CRITERION_CODES,
-    DEFAULT_KRALJIC_CLASS,
     RATING_CRITERIA,
     RAW_FIELDS,
     SCORE_FIELDS,
@@ -350,16 +349,7 @@ def _classes_and_templates(env, company, partner_ids, existing, rows, suggestion
     # Only the columns read here (the ORM would read every column of thousands of
     # partners).
     partners.fetch(["supplier_kraljic_override", "supplier_kraljic_suggested"])
-    if suggestion is not None:
-        classes = partners._supplier_kraljic_classes(company, suggestion)
-    else:
-        classes = np.array(
-            [
-                c or DEFAULT_KRALJIC_CLASS
-                for c in partners.mapped("supplier_kraljic_class")
-            ],
-            dtype=object,
-        )
+    classes = partners._supplier_kraljic_classes(company, suggestion)
     template_ids = np.full(len(partner_ids), None, dtype=object)
     stored = np.array([bool(c) for c in existing["kraljic_class"]], dtype=bool)
     if stored.any():

@@ -609,17 +609,23 @@ class ResPartner(models.Model):
 
     def _supplier_kraljic_classes(self, company, suggestion):
         """The Kraljic class of each partner of ``self``, in order, given ``suggestion``
-        {partner id: class}.
+        {partner id: class}, or today's suggested class when None.
 
         The manager's override when there is one (it has no date), else the suggestion,
-        else routine.
+        else routine. (The stored fields are read as they are: the computed
+        supplier_kraljic_class costs an ORM compute per partner.)
         """
+        partners = self.with_company(company)
+        if suggestion is None:
+            suggested = partners.mapped("supplier_kraljic_suggested")
+        else:
+            suggested = [suggestion.get(partner_id) for partner_id in partners.ids]
         return np.array(
             [
-                partner.supplier_kraljic_override
-                or suggestion.get(partner.id)
-                or DEFAULT_KRALJIC_CLASS
-                for partner in self.with_company(company)
+                override or suggested_class or DEFAULT_KRALJIC_CLASS
+                for override, suggested_class in zip(
+                    partners.mapped("supplier_kraljic_override"), suggested, strict=True
+                )
             ],
             dtype=object,
         )
