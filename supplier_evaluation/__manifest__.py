@@ -1,6 +1,6 @@
 {
     "name": "Supplier Evaluation",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "summary": (
         "Supplier scorecards, grades, Kraljic classes and alerts "
         "from your purchasing data"
@@ -19,6 +19,7 @@
         "data/supplier_evaluation_template_data.xml",
         "data/supplier_certificate_type_data.xml",
         "data/supplier_evaluation_data.xml",
+        "data/supplier_evaluation_company_data.xml",
         "data/supplier_stakeholder_survey_data.xml",
         "data/ir_cron_data.xml",
         "wizard/supplier_template_whatif_views.xml",

@@ -3,6 +3,20 @@ from odoo.exceptions import ValidationError
 
 from .. import demo
 
+# What every company gets (res.company._supplier_evaluation_setup): the shipped
+# templates, one per Kraljic class, and the shipped alert rules and purchase policies.
+DEFAULT_TEMPLATES = tuple(
+    f"supplier_evaluation.supplier_evaluation_template_{kraljic_class}"
+    for kraljic_class in ("strategic", "leverage", "bottleneck", "routine")
+)
+DEFAULT_RECORDS = {
+    "supplier.alert.rule": ("supplier_evaluation.supplier_alert_rule_on_time",),
+    "supplier.purchase.policy": (
+        "supplier_evaluation.supplier_purchase_policy_blocked",
+        "supplier_evaluation.supplier_purchase_policy_grade_c",
+    ),
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -141,6 +155,45 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("The certificate reminder cannot be a negative number of days.")
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._supplier_evaluation_setup()
+        return companies
+
+    def _supplier_evaluation_setup(self):
+        """Give each company of ``self`` what the module ships for the main company
+        and it lacks: an evaluation template per Kraljic class (a supplier cannot be
+        scored without one, and the monthly run of every company would stop at its
+        first supplier), and the default alert rules and purchase policies when it
+        has none of them. Copies of the shipped records, whatever the main company
+        made of its own since."""
+        env = self.env(su=True)
+        Template = env["supplier.evaluation.template"]
+        for company in self:
+            classes = set(
+                Template.search([("company_id", "=", company.id)]).mapped(
+                    "kraljic_class"
+                )
+            )
+            for xmlid in DEFAULT_TEMPLATES:
+                template = env.ref(xmlid, raise_if_not_found=False)
+                if template and template.kraljic_class not in classes:
+                    template.copy({"company_id": company.id, "active": True})
+            for model, xmlids in DEFAULT_RECORDS.items():
+                if env[model].search_count([("company_id", "=", company.id)]):
+                    continue
+                for xmlid in xmlids:
+                    record = env.ref(xmlid, raise_if_not_found=False)
+                    if record:
+                        record.copy({"company_id": company.id})
+
+    @api.model
+    def _supplier_evaluation_setup_all(self):
+        """Entry point of data/supplier_evaluation_company_data.xml and of the
+        migration: every company set up."""
+        self.with_context(active_test=False).search([])._supplier_evaluation_setup()
 
     @api.model
     def _supplier_evaluation_load_demo(self):

@@ -1,4 +1,5 @@
 import datetime
+import logging
 from collections import defaultdict
 
 import numpy as np
@@ -19,6 +20,8 @@ from ..lib.vocabulary import (
     RAW_FIELDS,
     SCORE_FIELDS,
 )
+
+_logger = logging.getLogger(__name__)
 
 CRITERION_STATUS = [
     ("scored", "Scored"),
@@ -967,20 +970,34 @@ class SupplierScorecard(models.Model):
     @api.model
     def _cron_evaluate(self):
         """Score the previous period of every company, for suppliers with activity or an
-        open scorecard."""
+        open scorecard. A company whose evaluation fails is logged and left out: the
+        others' are kept."""
         companies = self.env["res.company"].search([])
         for done, company in enumerate(companies, 1):
-            self.env["res.partner"].with_company(company)._update_kraljic_suggestions(
-                company
-            )
-            day = self._company_today(company)
-            date_from, date_to = periods.previous_period(
-                day, company.supplier_period_type
-            )
-            self._evaluate(company, date_from, date_to)
+            try:
+                with self.env.cr.savepoint():
+                    self._evaluate_previous_period(company)
+            except Exception:
+                self.env.invalidate_all()
+                _logger.exception(
+                    "Supplier evaluation of company %s (id %s) failed",
+                    company.name,
+                    company.id,
+                )
             self.env["ir.cron"]._notify_progress(
                 done=done, remaining=len(companies) - done
             )
+
+    @api.model
+    def _evaluate_previous_period(self, company):
+        """The monthly run of one company: today's Kraljic suggestions, then the
+        period before today's."""
+        self.env["res.partner"].with_company(company)._update_kraljic_suggestions(
+            company
+        )
+        day = self._company_today(company)
+        date_from, date_to = periods.previous_period(day, company.supplier_period_type)
+        return self._evaluate(company, date_from, date_to)
 
     @api.model
     def _evaluate(

@@ -22,3 +22,4 @@ from . import test_lead_times
 from . import test_qualification
 from . import test_onboarding
 from . import test_sellers_by_score
+from . import test_company_setup

@@ -88,7 +88,8 @@ class SupplierEvaluationCase(TransactionCase):
 
     @classmethod
     def _company_like_main(cls, name):
-        """A new company with the main company's evaluation set-up, the env in it."""
+        """A new company with the main company's evaluation set-up (in place of the
+        shipped one it gets on creation), the env in it."""
         main = cls.env.ref("base.main_company")
         company = cls.env["res.company"].create({"name": name})
         for model in (
@@ -96,6 +97,7 @@ class SupplierEvaluationCase(TransactionCase):
             "supplier.alert.rule",
             "supplier.purchase.policy",
         ):
+            cls.env[model].search([("company_id", "=", company.id)]).unlink()
             for record in cls.env[model].search([("company_id", "=", main.id)]):
                 record.copy({"company_id": company.id})
         cls.env.user.company_ids |= company
