@@ -1,4 +1,5 @@
 import datetime
+import logging
 
 import numpy as np
 from markupsafe import Markup
@@ -9,6 +10,8 @@ from odoo.tools import format_amount, format_date
 
 from .. import engine
 from ..lib import explain
+
+_logger = logging.getLogger(__name__)
 
 MANAGER = "customer_segmentation.customer_segmentation_group_manager"
 # Beyond this a + b the Beta dropout distribution is a spike: one chance for everyone.
@@ -371,10 +374,20 @@ class CustomerSegmentationRun(models.Model):
     # ------------------------------------------------------------------ entry points
     @api.model
     def _cron_run(self, as_of=None):
-        """Run every company as of ``as_of`` (each company's today by default)."""
+        """Run every company as of ``as_of`` (each company's today by default). A
+        company whose run fails is logged and left out: the others' runs are kept."""
         companies = self.env["res.company"].search([])
         for done, company in enumerate(companies, 1):
-            self._run_company(company, as_of=as_of)
+            try:
+                with self.env.cr.savepoint():
+                    self._run_company(company, as_of=as_of)
+            except Exception:
+                self.env.invalidate_all()
+                _logger.exception(
+                    "Customer segmentation of company %s (id %s) failed",
+                    company.name,
+                    company.id,
+                )
             self.env["ir.cron"]._notify_progress(
                 done=done, remaining=len(companies) - done
             )

@@ -249,6 +249,33 @@ class TestAsOfRun(AucklandCase):
         self.assertEqual(run.date, AS_OF)
         self.assertEqual(self._profile(self.acme).frequency, 4)
 
+    def test_cron_keeps_the_other_companies_when_one_fails(self):
+        broken = self.env["res.company"].create({"name": "Broken Co"})
+        Run = self.env["customer.segmentation.run"]
+        run_company = type(Run)._run_company
+        attempted = []
+
+        def run_or_fail(run_model, company, as_of=None, timings=None):
+            attempted.append(company)
+            done = run_company(run_model, company, as_of=as_of, timings=timings)
+            if company == broken:
+                raise ValueError("a broken company")
+            return done
+
+        with self.assertLogs(
+            "odoo.addons.customer_segmentation.models.customer_segmentation_run",
+            "ERROR",
+        ) as logged:
+            self.patch(type(Run), "_run_company", run_or_fail)
+            Run._cron_run(as_of=AS_OF)
+        self.assertEqual(attempted, list(self.env["res.company"].search([])))
+        self.assertIn("Broken Co", logged.output[0])
+        self.assertFalse(
+            Run.search([("company_id", "=", broken.id)]), "its run is rolled back"
+        )
+        self.assertEqual(Run.search([("company_id", "=", self.company.id)]).date, AS_OF)
+        self.assertEqual(self._profile(self.acme).frequency, 4)
+
     def test_future_as_of_date_refused(self):
         with self.assertRaises(UserError):
             self._run_as_of(self.company._customer_today() + datetime.timedelta(days=1))
