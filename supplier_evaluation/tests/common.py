@@ -6,6 +6,12 @@ from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import SQL
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+# What a company gets on creation (res.company._supplier_evaluation_setup).
+SET_UP_MODELS = (
+    "supplier.evaluation.template",
+    "supplier.alert.rule",
+    "supplier.purchase.policy",
+)
 
 
 def monthly_card(env, company, partner, start, total, kraljic_class):
@@ -63,7 +69,9 @@ class SupplierEvaluationCase(TransactionCase):
         cls.company = cls.env.company
         if cls.OWN_COMPANY:
             cls.company = cls._company_like_main(f"{cls.__name__} Co")
+        # A second company with nothing set up: what a test gives it is all it has.
         cls.other_company = cls.env["res.company"].create({"name": "Other Company"})
+        cls._without_set_up(cls.other_company)
         cls.buyer = new_test_user(
             cls.env,
             login="se_buyer",
@@ -87,17 +95,20 @@ class SupplierEvaluationCase(TransactionCase):
         )
 
     @classmethod
+    def _without_set_up(cls, company):
+        """``company`` without the templates, alert rules and purchase policies it
+        got on creation."""
+        for model in SET_UP_MODELS:
+            cls.env[model].search([("company_id", "=", company.id)]).unlink()
+
+    @classmethod
     def _company_like_main(cls, name):
         """A new company with the main company's evaluation set-up (in place of the
         shipped one it gets on creation), the env in it."""
         main = cls.env.ref("base.main_company")
         company = cls.env["res.company"].create({"name": name})
-        for model in (
-            "supplier.evaluation.template",
-            "supplier.alert.rule",
-            "supplier.purchase.policy",
-        ):
-            cls.env[model].search([("company_id", "=", company.id)]).unlink()
+        cls._without_set_up(company)
+        for model in SET_UP_MODELS:
             for record in cls.env[model].search([("company_id", "=", main.id)]):
                 record.copy({"company_id": company.id})
         cls.env.user.company_ids |= company

@@ -93,7 +93,8 @@ class TestEvaluationTemplate(SupplierEvaluationCase):
             )
 
     def test_form_shows_running_total(self):
-        # A company starts without templates; its manager builds one in the form.
+        # A company without templates (Other Company's were removed): its manager
+        # builds one in the form.
         with Form(
             self.env["supplier.evaluation.template"].with_user(self.other_manager)
         ) as form:

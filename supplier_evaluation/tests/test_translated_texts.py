@@ -22,6 +22,10 @@ class TestTranslatedTexts(SupplierEvaluationCase):
             ["supplier_evaluation"], ["zh_CN"]
         )
         cls.company = cls.env["res.company"].create({"name": "Language Co"})
+        # The tests give it their own alert rule.
+        cls.env["supplier.alert.rule"].search(
+            [("company_id", "=", cls.company.id)]
+        ).unlink()
         cls.vendor = cls.env["res.partner"].create(
             {"name": "Late Vendor", "is_company": True, "lang": "zh_CN"}
         )
