@@ -269,3 +269,18 @@ def test_decoded_column_is_copy_column_read_back(kind, values, expected):
     if kind in ("int4", "m2o", "date", "varchar"):
         null = -9 if kind in ("int4", "m2o") else ""
         assert sqlarrays.decoded_column(read, kind, labels, null=null)[1] == null
+
+
+def test_copy_column_encodes_each_kind_of_day_and_its_nulls_alike():
+    np = pytest.importorskip("numpy")
+    sqlarrays = load_lib_module("customer_segmentation", "sqlarrays")
+    days = [datetime.date(2026, 2, 28), None, datetime.date(1969, 12, 31)]
+    as_dates = sqlarrays.copy_column(np.array(days, dtype=object), "date")[0]
+    as_datetime64 = sqlarrays.copy_column(
+        np.array(["2026-02-28", "NaT", "1969-12-31"], dtype="datetime64[D]"), "date"
+    )[0]
+    as_texts = sqlarrays.copy_column(
+        np.array(["2026-02-28", "", "1969-12-31"], dtype=object), "date"
+    )[0]
+    expected = [20512, sqlarrays.COPY_NULL, -1]
+    assert as_dates.tolist() == as_datetime64.tolist() == as_texts.tolist() == expected
