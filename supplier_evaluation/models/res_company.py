@@ -163,12 +163,13 @@ class ResCompany(models.Model):
         return companies
 
     def _supplier_evaluation_setup(self):
-        """Give each company of ``self`` what the module ships for the main company
+        """Give each company of ``self`` what the module installs for the main company
         and it lacks: an evaluation template per Kraljic class (a supplier cannot be
         scored without one, and the monthly run of every company would stop at its
-        first supplier), and the default alert rules and purchase policies when it
-        has none of them. Copies of the shipped records, whatever the main company
-        made of its own since."""
+        first supplier), and the alert rules and purchase policies when it has none
+        of them. Copies of the module's own records: a template's first version (a
+        change of criteria makes a new version), the rules and policies as they
+        stand."""
         env = self.env(su=True)
         Template = env["supplier.evaluation.template"]
         for company in self:
