@@ -382,7 +382,6 @@ class CustomerSegmentationRun(models.Model):
                 with self.env.cr.savepoint():
                     self._run_company(company, as_of=as_of)
             except Exception:
-                self.env.invalidate_all()
                 _logger.exception(
                     "Customer segmentation of company %s (id %s) failed",
                     company.name,

@@ -2,12 +2,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .. import demo
+from ..lib.vocabulary import KRALJIC_CODES
 
 # What every company gets (res.company._supplier_evaluation_setup): the shipped
 # templates, one per Kraljic class, and the shipped alert rules and purchase policies.
 DEFAULT_TEMPLATES = tuple(
-    f"supplier_evaluation.supplier_evaluation_template_{kraljic_class}"
-    for kraljic_class in ("strategic", "leverage", "bottleneck", "routine")
+    f"supplier_evaluation.supplier_evaluation_template_{code}" for code in KRALJIC_CODES
 )
 DEFAULT_RECORDS = {
     "supplier.alert.rule": ("supplier_evaluation.supplier_alert_rule_on_time",),
@@ -171,23 +171,28 @@ class ResCompany(models.Model):
         change of criteria makes a new version), the rules and policies as they
         stand."""
         env = self.env(su=True)
-        Template = env["supplier.evaluation.template"]
+
+        def shipped(xmlids):
+            return [
+                record
+                for record in (env.ref(x, raise_if_not_found=False) for x in xmlids)
+                if record
+            ]
+
+        templates = shipped(DEFAULT_TEMPLATES)
+        records = {model: shipped(xmlids) for model, xmlids in DEFAULT_RECORDS.items()}
         for company in self:
             classes = set(
-                Template.search([("company_id", "=", company.id)]).mapped(
-                    "kraljic_class"
-                )
+                env["supplier.evaluation.template"]
+                .search([("company_id", "=", company.id)])
+                .mapped("kraljic_class")
             )
-            for xmlid in DEFAULT_TEMPLATES:
-                template = env.ref(xmlid, raise_if_not_found=False)
-                if template and template.kraljic_class not in classes:
+            for template in templates:
+                if template.kraljic_class not in classes:
                     template.copy({"company_id": company.id, "active": True})
-            for model, xmlids in DEFAULT_RECORDS.items():
-                if env[model].search_count([("company_id", "=", company.id)]):
-                    continue
-                for xmlid in xmlids:
-                    record = env.ref(xmlid, raise_if_not_found=False)
-                    if record:
+            for model, originals in records.items():
+                if not env[model].search_count([("company_id", "=", company.id)]):
+                    for record in originals:
                         record.copy({"company_id": company.id})
 
     @api.model

@@ -978,7 +978,6 @@ class SupplierScorecard(models.Model):
                 with self.env.cr.savepoint():
                     self._evaluate_previous_period(company)
             except Exception:
-                self.env.invalidate_all()
                 _logger.exception(
                     "Supplier evaluation of company %s (id %s) failed",
                     company.name,
